@@ -1,0 +1,52 @@
+"""The ASGI app: `app.main:app`, built by `create_app` from settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import __version__
+from app.api import api_router, health
+from app.config import Settings
+from app.errors import install_error_handlers
+from app.middleware import BodySizeLimitMiddleware
+from routing.parallel import shutdown as shutdown_solver_pool
+from routing.parallel import warm_up as warm_up_solver_pool
+
+DESCRIPTION = """\
+Field-sales territory and route planning. `POST /api/v1/optimize` plans reps' days: which
+accounts to visit, in what order and when, for the most value net of travel cost.
+Authenticate with `Authorization: Bearer <token>`.
+"""
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    # Start the solver's worker processes now rather than in the first request, and stop them
+    # on shutdown: they would otherwise outlive uvicorn after a SIGTERM. Started from this
+    # thread on purpose: a pool started from a worker thread outlived uvicorn even so.
+    warm_up_solver_pool(settings.solver_workers)
+    try:
+        yield
+    finally:
+        shutdown_solver_pool()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app; `settings` default to the environment (`FIELDROUTE_*`)."""
+    settings = settings if settings is not None else Settings()
+    app = FastAPI(
+        title="Fieldroute", version=__version__, description=DESCRIPTION, lifespan=_lifespan
+    )
+    app.state.settings = settings
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api_router)
+    return app
+
+
+app = create_app()

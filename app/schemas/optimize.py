@@ -1,0 +1,178 @@
+"""The stateless optimisation contract (`POST /api/v1/optimize`), as in ARCHITECTURE.md.
+
+Field names are the contract: fields may be added, never renamed. Times are seconds on one clock
+chosen by the caller (>= 0), distances metres, money in the caller's currency.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from routing import Reason, Status
+
+MAX_SECONDS = 1e10
+"""Upper bound on any time or duration: keeps the solver's integer arithmetic far from overflow."""
+MAX_MONEY = 1e9
+MAX_ID_LENGTH = 256
+
+Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
+Id = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH)]
+MatrixIndex = Annotated[int, Field(ge=0)]
+MatrixEntry = Annotated[float | None, Field(ge=-MAX_SECONDS, le=MAX_SECONDS, allow_inf_nan=False)]
+
+
+def _ordered(window: tuple[float, float]) -> tuple[float, float]:
+    if window[1] < window[0]:
+        raise ValueError(f"window [{window[0]:g}, {window[1]:g}] ends before it starts")
+    return window
+
+
+Window = Annotated[tuple[Seconds, Seconds], AfterValidator(_ordered)]
+
+
+class _Input(BaseModel):
+    # Unknown keys are refused so that a typo ("window", "time_limt") is an error, not a default.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Location(_Input):
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+
+
+class BreakIn(_Input):
+    window: Window = Field(description="[earliest start, latest end] of the break, s")
+    duration: Seconds = Field(description="s; placed by the solver where it costs least")
+
+
+class CostsIn(_Input):
+    per_hour: Money = Field(default=0.0, description="money per hour of travel")
+    per_km: Money = Field(default=0.0, description="money per km travelled")
+
+
+class VehicleIn(_Input):
+    id: Id
+    start: Location | None = None
+    end: Location | None = Field(default=None, description="null: open end (location path)")
+    start_index: MatrixIndex | None = None
+    end_index: MatrixIndex | None = Field(default=None, description="null: open end (matrix path)")
+    shift: Window = Field(description="[start, end] of the working day, s")
+    breaks: list[BreakIn] = Field(default_factory=list)
+    max_stops: int | None = Field(default=None, ge=0)
+    max_travel_time: Seconds | None = None
+    costs: CostsIn | None = Field(default=None, description="overrides the request's costs")
+
+
+class StopIn(_Input):
+    id: Id
+    location: Location | None = None
+    index: MatrixIndex | None = None
+    service: Seconds = 0.0
+    windows: list[Window] = Field(
+        default_factory=list, description="service starts inside one; empty: any time in the shift"
+    )
+    prize: Money = Field(default=0.0, description="what a visit is worth")
+    required: bool = Field(default=False, description="must be served, or the request is a 422")
+
+
+class MatrixIn(_Input):
+    durations: list[list[MatrixEntry]] = Field(description="s, row = from; null or < 0: no way")
+    distances: list[list[MatrixEntry]] | None = Field(
+        default=None, description="m, same shape; omitted: zero"
+    )
+
+
+class OptionsIn(_Input):
+    time_limit: float = Field(
+        default=5.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="s of search; capped by the server's maximum (see summary.time_limit)",
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="same seed, same answer")
+
+
+_EXAMPLE: dict[str, Any] = {
+    "vehicles": [
+        {
+            "id": "rep-7",
+            "start": {"lat": 52.37, "lon": 4.89},
+            "end": {"lat": 52.37, "lon": 4.89},
+            "shift": [28800, 61200],
+            "breaks": [{"window": [43200, 48600], "duration": 2700}],
+        }
+    ],
+    "stops": [
+        {
+            "id": "acc-42",
+            "location": {"lat": 52.38, "lon": 4.9},
+            "service": 1800,
+            "windows": [[32400, 43200]],
+            "prize": 120.0,
+        },
+        {"id": "acc-43", "location": {"lat": 52.35, "lon": 4.92}, "service": 1200, "prize": 80.0},
+    ],
+    "costs": {"per_hour": 40.0, "per_km": 0.5},
+    "options": {"time_limit": 2, "seed": 0},
+}
+
+
+class OptimizeRequest(_Input):
+    """Either every place has a location, or `matrix` is given and every place has an index."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+
+    vehicles: list[VehicleIn] = Field(min_length=1)
+    stops: list[StopIn] = Field(default_factory=list)
+    matrix: MatrixIn | None = None
+    costs: CostsIn = Field(default_factory=CostsIn)
+    options: OptionsIn = Field(default_factory=OptionsIn)
+
+
+class ScheduledStopOut(BaseModel):
+    id: str
+    arrival: int = Field(description="s")
+    start: int = Field(description="start of service, s")
+    departure: int = Field(description="s")
+    waiting: int = Field(description="start - arrival, s")
+
+
+class BreakOut(BaseModel):
+    start: int
+    end: int
+
+
+class RouteOut(BaseModel):
+    vehicle: str
+    stops: list[ScheduledStopOut]
+    breaks: list[BreakOut]
+    start_time: int
+    end_time: int
+    travel_time: float = Field(description="s")
+    distance: float = Field(description="m")
+    prize: float
+    cost: float
+
+
+class UnassignedOut(BaseModel):
+    id: str
+    reason: Reason
+    detail: str
+
+
+class SummaryOut(BaseModel):
+    prize: float
+    cost: float
+    net: float = Field(description="prize - cost")
+    solve_time: float = Field(description="s")
+    status: Status
+    time_limit: float = Field(description="the search budget used, s, after the server's cap")
+
+
+class OptimizeResponse(BaseModel):
+    routes: list[RouteOut] = Field(description="one per vehicle, in request order")
+    unassigned: list[UnassignedOut]
+    summary: SummaryOut

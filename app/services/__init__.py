@@ -1,0 +1,1 @@
+"""Services: load state, convert to `routing` dataclasses, call the optimiser, convert back."""

@@ -1,0 +1,179 @@
+"""Stateless optimisation: request -> `routing.Problem` -> `routing.solve` -> response."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from app.config import Settings
+from app.errors import InvalidRequest, PayloadTooLarge
+from app.schemas.optimize import (
+    BreakOut,
+    CostsIn,
+    OptimizeRequest,
+    OptimizeResponse,
+    RouteOut,
+    ScheduledStopOut,
+    StopIn,
+    SummaryOut,
+    UnassignedOut,
+    VehicleIn,
+)
+from app.services.places import Places, resolve_places
+from routing import (
+    Break,
+    Costs,
+    Plan,
+    Problem,
+    ProblemError,
+    SolveOptions,
+    Stop,
+    TimeWindow,
+    Vehicle,
+    solve,
+)
+
+
+def optimize(request: OptimizeRequest, settings: Settings) -> OptimizeResponse:
+    """Solve `request` within the server's limits. CPU-bound: call it off the event loop.
+
+    Raises `PayloadTooLarge`, `InvalidRequest`, `routing.ProblemError` or
+    `routing.RequiredStopError` for input that cannot be solved.
+    """
+    check_size(request, settings)
+    check_unique_ids(request)
+    time_limit_s = min(request.options.time_limit, settings.max_time_limit_s)
+    problem = to_problem(request, settings)
+    options = SolveOptions(
+        time_limit_s=time_limit_s, seed=request.options.seed, workers=settings.solver_workers
+    )
+    return to_response(solve(problem, options), time_limit_s=time_limit_s)
+
+
+def check_size(request: OptimizeRequest, settings: Settings) -> None:
+    if len(request.stops) > settings.max_stops:
+        raise PayloadTooLarge(
+            f"{len(request.stops)} stops; this server accepts at most {settings.max_stops} "
+            "per request",
+            field="stops",
+        )
+    if len(request.vehicles) > settings.max_vehicles:
+        raise PayloadTooLarge(
+            f"{len(request.vehicles)} vehicles; this server accepts at most "
+            f"{settings.max_vehicles} per request",
+            field="vehicles",
+        )
+
+
+def check_unique_ids(request: OptimizeRequest) -> None:
+    _check_unique("vehicle", [v.id for v in request.vehicles])
+    _check_unique("stop", [s.id for s in request.stops])
+
+
+def _check_unique(kind: str, ids: Sequence[str]) -> None:
+    first: dict[str, int] = {}
+    for i, item_id in enumerate(ids):
+        if item_id in first:
+            raise InvalidRequest(
+                f"{kind}s[{i}]: {kind} id {item_id!r} is used twice (first at {kind}s[{first[item_id]}])",
+                field=f"{kind}s[{i}].id",
+            )
+        first[item_id] = i
+
+
+def to_problem(request: OptimizeRequest, settings: Settings) -> Problem:
+    places = resolve_places(request, settings)
+    vehicles: list[Vehicle] = []
+    for i, vehicle in enumerate(request.vehicles):
+        with _naming(f"vehicles[{i}]", "vehicle", vehicle.id):
+            vehicles.append(_vehicle(vehicle, i, places))
+    stops: list[Stop] = []
+    for i, stop in enumerate(request.stops):
+        with _naming(f"stops[{i}]", "stop", stop.id):
+            stops.append(_stop(stop, places.stops[i]))
+    return Problem(
+        vehicles=tuple(vehicles),
+        stops=tuple(stops),
+        matrix=places.matrix,
+        costs=_costs(request.costs),
+    )
+
+
+@contextmanager
+def _naming(field: str, kind: str, item_id: str) -> Iterator[None]:
+    """Reword a model error raised inside to name the field and the stop or vehicle."""
+    try:
+        yield
+    except ProblemError as error:
+        message = str(error).removeprefix(f"{kind} {item_id!r}: ")
+        raise InvalidRequest(f"{field} ({kind} {item_id!r}): {message}", field=field) from error
+
+
+def _window(window: Sequence[float]) -> TimeWindow:
+    return TimeWindow(start_s=window[0], end_s=window[1])
+
+
+def _costs(costs: CostsIn) -> Costs:
+    return Costs(per_hour=costs.per_hour, per_km=costs.per_km)
+
+
+def _vehicle(vehicle: VehicleIn, i: int, places: Places) -> Vehicle:
+    return Vehicle(
+        id=vehicle.id,
+        start_index=places.vehicle_starts[i],
+        end_index=places.vehicle_ends[i],
+        shift=_window(vehicle.shift),
+        breaks=tuple(
+            Break(window=_window(b.window), duration_s=b.duration) for b in vehicle.breaks
+        ),
+        max_stops=vehicle.max_stops,
+        max_travel_s=vehicle.max_travel_time,
+        costs=None if vehicle.costs is None else _costs(vehicle.costs),
+    )
+
+
+def _stop(stop: StopIn, index: int) -> Stop:
+    return Stop(
+        id=stop.id,
+        index=index,
+        service_s=stop.service,
+        windows=tuple(_window(w) for w in stop.windows),
+        prize=stop.prize,
+        required=stop.required,
+    )
+
+
+def to_response(plan: Plan, *, time_limit_s: float) -> OptimizeResponse:
+    routes = [
+        RouteOut(
+            vehicle=route.vehicle_id,
+            stops=[
+                ScheduledStopOut(
+                    id=s.id,
+                    arrival=s.arrival_s,
+                    start=s.start_s,
+                    departure=s.departure_s,
+                    waiting=s.waiting_s,
+                )
+                for s in route.stops
+            ],
+            breaks=[BreakOut(start=b.start_s, end=b.end_s) for b in route.breaks],
+            start_time=route.start_s,
+            end_time=route.end_s,
+            travel_time=route.travel_s,
+            distance=route.distance_m,
+            prize=route.prize,
+            cost=route.cost,
+        )
+        for route in plan.routes
+    ]
+    unassigned = [UnassignedOut(id=u.id, reason=u.reason, detail=u.detail) for u in plan.unassigned]
+    summary = SummaryOut(
+        prize=plan.prize,
+        cost=plan.cost,
+        net=plan.net,
+        solve_time=plan.solve_time_s,
+        status=plan.status,
+        time_limit=time_limit_s,
+    )
+    return OptimizeResponse(routes=routes, unassigned=unassigned, summary=summary)

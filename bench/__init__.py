@@ -1,0 +1,1 @@
+"""Benchmarks of Fieldroute against peers (PyVRP, VROOM); see bench/README.md."""

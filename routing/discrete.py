@@ -1,0 +1,249 @@
+"""The problem in whole numbers, as the search sees it.
+
+OR-Tools works in integers. Travel and service times are rounded *up* and window openings up,
+window closings and shift ends *down*, so that every schedule that is feasible here is feasible
+in the caller's own numbers. Money is scaled to integer objective units.
+
+Nodes: stop k is node k; then one node per distinct place where a vehicle starts or ends;
+then, if any vehicle has an open end, one "anywhere" node that is free to reach.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import reduce
+
+import numpy as np
+from numpy.typing import NDArray
+
+from routing.model import Costs, Problem, ProblemError
+
+IntArray = NDArray[np.int64]
+
+UNREACHABLE = 1 << 40
+"""Travel time (s) standing for "no way there": larger than any horizon, far from overflow."""
+
+_MAX_OBJECTIVE = 1 << 45
+"""Cap on the total prize in objective units, leaving room below 2**63 for required stops."""
+
+
+def required_penalty(n_required: int) -> int:
+    """Objective units lost for leaving out one required stop: more than any plan can earn,
+    yet all of them together stay below 2**62."""
+    return max(1 << 47, (1 << 61) // max(1, n_required))
+
+
+@dataclass(frozen=True, slots=True)
+class BreakSpec:
+    start_min: int
+    start_max: int
+    duration: int
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleSpec:
+    start_node: int
+    end_node: int
+    open_end: bool
+    shift_start: int
+    shift_end: int
+    breaks: tuple[BreakSpec, ...]
+    max_stops: int | None
+    max_travel: int | None
+    cost_class: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiscreteProblem:
+    """Integer times relative to `offset_s`; `arc_cost[c]` is cost class c's matrix."""
+
+    offset_s: int
+    horizon: int
+    n_stops: int
+    matrix_index: IntArray
+    """Per node, its index in the caller's matrix; -1 for the open-end node."""
+    travel: IntArray
+    """Node-to-node travel time, rounded up; UNREACHABLE where there is no way."""
+    distance_m: NDArray[np.float64]
+    service: IntArray
+    windows: tuple[tuple[tuple[int, int], ...], ...]
+    """Per stop, the windows (start of service) that survive rounding and the horizon."""
+    prize: IntArray
+    required: NDArray[np.bool_]
+    allowed: tuple[frozenset[int] | None, ...]
+    """Per stop, the vehicles allowed to serve it; None: any."""
+    vehicles: tuple[VehicleSpec, ...]
+    arc_cost: tuple[IntArray, ...]
+    money_per_unit: float
+    """One objective unit in the caller's money."""
+
+    @property
+    def n_nodes(self) -> int:
+        return int(self.travel.shape[0])
+
+    def may_serve(self, vehicle: int, stop: int) -> bool:
+        allowed = self.allowed[stop]
+        return allowed is None or vehicle in allowed
+
+
+def _ceil_int(value: float) -> int:
+    return math.ceil(value)
+
+
+def _money_unit(problem: Problem, horizon: int, tie_break_units: int) -> float:
+    """Objective units per unit of money.
+
+    With zero travel costs, travel seconds break ties between plans of equal prize: one unit
+    of prize must then outweigh every second any vehicle can drive, hence the scale.
+    """
+    prizes = [s.prize for s in problem.stops if s.prize > 0 and not s.required]
+    if not prizes:
+        return 1000.0
+    if all(float(p).is_integer() for p in prizes):
+        step = float(reduce(math.gcd, (int(p) for p in prizes)))
+    else:
+        step = float(min(Fraction(p).limit_denominator(1000) for p in prizes)) / 1000.0
+        step = max(step, min(prizes) * 1e-3)
+    units = max(1000.0, (tie_break_units + 1) / step)
+    total_prize = sum(prizes)
+    if total_prize * units > _MAX_OBJECTIVE:
+        units = max(1.0, _MAX_OBJECTIVE / total_prize)
+    return units
+
+
+def discretise(problem: Problem) -> DiscreteProblem:
+    """Convert `problem` to whole numbers; see the module docstring for the rounding rules."""
+    stops, vehicles = problem.stops, problem.vehicles
+    offset = math.floor(min(v.shift.start_s for v in vehicles))
+    shifts = [
+        (_ceil_int(v.shift.start_s) - offset, math.floor(v.shift.end_s) - offset) for v in vehicles
+    ]
+    horizon = max(end for _, end in shifts)
+
+    places: dict[int, int] = {}
+    for v in vehicles:
+        for index in (v.start_index, v.end_index):
+            if index is not None and index not in places:
+                places[index] = len(stops) + len(places)
+    open_node = len(stops) + len(places)
+    has_open = any(v.end_index is None for v in vehicles)
+    n_nodes = open_node + (1 if has_open else 0)
+
+    matrix_index = np.array([s.index for s in stops] + list(places), dtype=np.int64)
+    durations = problem.matrix.durations_s[np.ix_(matrix_index, matrix_index)]
+    distances = problem.matrix.distances_m[np.ix_(matrix_index, matrix_index)]
+    no_way = ~np.isfinite(durations) | (durations < 0) | ~np.isfinite(distances) | (distances < 0)
+    travel = np.full((n_nodes, n_nodes), UNREACHABLE, dtype=np.int64)
+    inner = np.ceil(np.where(no_way, 0.0, durations)).astype(np.int64)
+    inner[no_way] = UNREACHABLE
+    travel[:open_node, :open_node] = inner
+    distance = np.full((n_nodes, n_nodes), np.inf)
+    distance[:open_node, :open_node] = np.where(no_way, np.inf, distances)
+    seconds = np.full((n_nodes, n_nodes), np.inf)
+    seconds[:open_node, :open_node] = np.where(no_way, np.inf, durations)
+    if has_open:
+        travel[:, open_node] = 0
+        distance[:, open_node] = 0.0
+        seconds[:, open_node] = 0.0
+    np.fill_diagonal(travel, 0)
+
+    service = np.zeros(n_nodes, dtype=np.int64)
+    service[: len(stops)] = [_ceil_int(s.service_s) for s in stops]
+
+    windows: list[tuple[tuple[int, int], ...]] = []
+    for stop in stops:
+        kept = []
+        for w in stop.windows or ():
+            lo = max(0, _ceil_int(w.start_s) - offset)
+            hi = min(horizon, math.floor(w.end_s) - offset)
+            if lo <= hi:
+                kept.append((lo, hi))
+        if not stop.windows:
+            kept.append((0, horizon))
+        windows.append(tuple(sorted(kept)))
+
+    vehicle_ids = {v.id: k for k, v in enumerate(vehicles)}
+    allowed = tuple(
+        frozenset(vehicle_ids[name] for name in s.vehicles) if s.vehicles else None for s in stops
+    )
+
+    cost_classes: dict[Costs, int] = {}
+    for v in vehicles:
+        cost_classes.setdefault(problem.costs_of(v), len(cost_classes))
+    zero_cost = [c.per_hour == 0 and c.per_km == 0 for c in cost_classes]
+    tie_break_units = sum(
+        end - start
+        for (start, end), v in zip(shifts, vehicles, strict=True)
+        if zero_cost[cost_classes[problem.costs_of(v)]]
+    )
+    units = _money_unit(problem, horizon, tie_break_units)
+
+    finite = np.isfinite(seconds)
+    arc_cost = []
+    for costs, number in cost_classes.items():
+        money = np.where(
+            finite,
+            costs.per_km * np.where(finite, distance, 0.0) / 1000.0
+            + costs.per_hour * np.where(finite, seconds, 0.0) / 3600.0,
+            0.0,
+        )
+        cost = np.rint(money * units).astype(np.int64)
+        if zero_cost[number]:
+            cost = np.minimum(travel, UNREACHABLE)
+        cost[~finite] = UNREACHABLE
+        np.fill_diagonal(cost, 0)
+        arc_cost.append(cost)
+
+    specs = []
+    for k, v in enumerate(vehicles):
+        start, end = shifts[k]
+        if end < start:
+            raise ProblemError(
+                f"vehicle {v.id!r}: shift [{v.shift.start_s}, {v.shift.end_s}] holds no whole second"
+            )
+        breaks = []
+        for number, brk in enumerate(v.breaks):
+            duration = _ceil_int(brk.duration_s)
+            lo = _ceil_int(brk.window.start_s) - offset
+            hi = math.floor(brk.window.end_s) - offset - duration
+            if hi < lo:
+                raise ProblemError(
+                    f"vehicle {v.id!r}: break {number} does not fit its window in whole seconds"
+                )
+            breaks.append(BreakSpec(start_min=lo, start_max=hi, duration=duration))
+        specs.append(
+            VehicleSpec(
+                start_node=places[v.start_index],
+                end_node=open_node if v.end_index is None else places[v.end_index],
+                open_end=v.end_index is None,
+                shift_start=start,
+                shift_end=end,
+                breaks=tuple(sorted(breaks, key=lambda b: b.start_min)),
+                max_stops=v.max_stops,
+                max_travel=None if v.max_travel_s is None else math.floor(v.max_travel_s),
+                cost_class=cost_classes[problem.costs_of(v)],
+            )
+        )
+
+    penalty = required_penalty(sum(s.required for s in stops))
+    prize = np.array(
+        [penalty if s.required else round(s.prize * units) for s in stops], dtype=np.int64
+    )
+    return DiscreteProblem(
+        offset_s=offset,
+        horizon=horizon,
+        n_stops=len(stops),
+        matrix_index=np.concatenate([matrix_index, np.full(n_nodes - open_node, -1)]),
+        travel=travel,
+        distance_m=distance,
+        service=service,
+        windows=tuple(windows),
+        prize=prize,
+        required=np.array([s.required for s in stops], dtype=np.bool_),
+        allowed=allowed,
+        vehicles=tuple(specs),
+        arc_cost=tuple(arc_cost),
+        money_per_unit=1.0 / units,
+    )

@@ -1,0 +1,218 @@
+"""Why a stop is not in the plan, told honestly.
+
+In order of precedence, for the vehicles allowed to serve the stop:
+- `unreachable`: no vehicle can travel there and back at all;
+- `outside_windows`: no vehicle could serve it within its windows and shift even as its only
+  stop (or its limits, e.g. `max_travel_time`, rule even that out);
+- `not_worth_it`: the visit earns less than the cheapest feasible detour, alone or within
+  the planned day;
+- `no_time`: it would pay for itself, but the day has no room left for it next to better visits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from routing.discrete import UNREACHABLE, DiscreteProblem
+from routing.model import Problem, Reason, RequiredStopError, Unassigned
+from routing.schedule import time_route
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """Real travel money per vehicle cost class, node to node (caller's numbers)."""
+
+    per_class: tuple[np.ndarray, ...]
+
+    def of(self, problem: DiscreteProblem, vehicle: int, a: int, b: int) -> float:
+        return float(self.per_class[problem.vehicles[vehicle].cost_class][a, b])
+
+
+def travel_money(problem: Problem, discrete: DiscreteProblem) -> Money:
+    """Money matrices over nodes, from the caller's own durations and distances."""
+    index = discrete.matrix_index
+    real = index >= 0
+    n = discrete.n_nodes
+    seconds = np.zeros((n, n))
+    metres = np.zeros((n, n))
+    sub = np.ix_(index[real], index[real])
+    inner = np.ix_(np.flatnonzero(real), np.flatnonzero(real))
+    seconds[inner] = problem.matrix.durations_s[sub]
+    metres[inner] = problem.matrix.distances_m[sub]
+    classes: dict[int, np.ndarray] = {}
+    for vehicle, spec in zip(problem.vehicles, discrete.vehicles, strict=True):
+        if spec.cost_class not in classes:
+            costs = problem.costs_of(vehicle)
+            with np.errstate(invalid="ignore"):
+                classes[spec.cost_class] = (
+                    costs.per_hour * seconds / 3600.0 + costs.per_km * metres / 1000.0
+                )
+    return Money(per_class=tuple(classes[k] for k in range(len(classes))))
+
+
+def _alone(problem: DiscreteProblem, vehicle: int, stop: int) -> tuple[bool, bool]:
+    """(reachable there and back, servable as the only stop)."""
+    spec = problem.vehicles[vehicle]
+    there = problem.travel[spec.start_node, stop] < UNREACHABLE
+    back = problem.travel[stop, spec.end_node] < UNREACHABLE
+    if not (there and back):
+        return False, False
+    return True, time_route(problem, vehicle, [stop]) is not None
+
+
+def _clock(seconds: int, offset: int) -> str:
+    return f"{seconds + offset} s"
+
+
+def _window_detail(problem: DiscreteProblem, vehicles: Sequence[int], stop: int) -> str:
+    earliest = min(
+        problem.vehicles[v].shift_start + int(problem.travel[problem.vehicles[v].start_node, stop])
+        for v in vehicles
+    )
+    windows = problem.windows[stop]
+    if not windows:
+        return "its opening windows fall outside every allowed vehicle's shift"
+    last_close = windows[-1][1]
+    if earliest > last_close:
+        return (
+            f"its last window closes at {_clock(last_close, problem.offset_s)}, before the "
+            f"earliest possible arrival at {_clock(earliest, problem.offset_s)}"
+        )
+    return (
+        "no allowed vehicle can serve it within its windows and still finish its shift "
+        "(or keep within its travel and stop limits)"
+    )
+
+
+def alone_verdict(problem: DiscreteProblem, stop: int) -> tuple[Reason, str] | None:
+    """The reason a stop cannot be served even on its own, or None if some vehicle can."""
+    vehicles = [v for v in range(len(problem.vehicles)) if problem.may_serve(v, stop)]
+    if not vehicles:
+        return Reason.UNREACHABLE, "no vehicle is allowed to serve it"
+    verdicts = [_alone(problem, v, stop) for v in vehicles]
+    if not any(reachable for reachable, _ in verdicts):
+        return Reason.UNREACHABLE, "no allowed vehicle can travel there and back"
+    if not any(servable for _, servable in verdicts):
+        reachable = [v for v, (ok, _) in zip(vehicles, verdicts, strict=True) if ok]
+        return Reason.OUTSIDE_WINDOWS, _window_detail(problem, reachable, stop)
+    return None
+
+
+def check_required(problem: Problem, discrete: DiscreteProblem) -> None:
+    """Raise `RequiredStopError` for the first required stop that no vehicle can serve alone."""
+    for node, stop in enumerate(problem.stops):
+        if not stop.required:
+            continue
+        verdict = alone_verdict(discrete, node)
+        if verdict is not None:
+            reason, detail = verdict
+            raise RequiredStopError(
+                stop.id, str(reason), f"required stop {stop.id!r} cannot be served: {detail}"
+            )
+
+
+MAX_TIMED_POSITIONS = 40
+"""Insertion positions timed per stop, cheapest first; the rest are assumed not to fit."""
+
+
+def best_insertion(
+    problem: DiscreteProblem,
+    money: Money,
+    routes: Sequence[Sequence[int]],
+    stop: int,
+    *,
+    below: float = float("inf"),
+) -> tuple[float, int, int] | None:
+    """Cheapest feasible (extra money, vehicle, position) to add `stop`, or None.
+
+    Only positions whose extra money is below `below` are considered, and of those only the
+    `MAX_TIMED_POSITIONS` cheapest are timed, so the cost stays bounded on large plans.
+    """
+    extras: list[np.ndarray] = []
+    owners: list[tuple[int, int]] = []
+    for vehicle, nodes in enumerate(routes):
+        if not problem.may_serve(vehicle, stop):
+            continue
+        spec = problem.vehicles[vehicle]
+        path = np.array([spec.start_node, *nodes, spec.end_node])
+        matrix = money.per_class[spec.cost_class]
+        extras.append(
+            matrix[path[:-1], stop] + matrix[stop, path[1:]] - matrix[path[:-1], path[1:]]
+        )
+        owners.append((vehicle, len(nodes) + 1))
+    if not extras:
+        return None
+    extra = np.concatenate(extras)
+    vehicle_of = np.concatenate([np.full(n, v) for v, n in owners])
+    position_of = np.concatenate([np.arange(n) for _, n in owners])
+    order = np.argsort(extra, kind="stable")
+    order = order[extra[order] < below][:MAX_TIMED_POSITIONS]
+    for k in order:
+        vehicle, position = int(vehicle_of[k]), int(position_of[k])
+        nodes = routes[vehicle]
+        candidate = [*nodes[:position], stop, *nodes[position:]]
+        if time_route(problem, vehicle, candidate) is not None:
+            return float(extra[k]), vehicle, position
+    return None
+
+
+def explain(
+    problem: Problem,
+    discrete: DiscreteProblem,
+    money: Money,
+    routes: Sequence[Sequence[int]],
+    left_out: Sequence[int],
+) -> tuple[Unassigned, ...]:
+    """A reason and a one-line detail for every stop node in `left_out`."""
+    answers = []
+    for node in left_out:
+        stop = problem.stops[node]
+        verdict = alone_verdict(discrete, node)
+        if verdict is not None:
+            reason, detail = verdict
+            answers.append(Unassigned(id=stop.id, reason=reason, detail=detail))
+            continue
+        insertion = best_insertion(discrete, money, routes, node)
+        alone_costs = [
+            money.of(discrete, v, spec.start_node, node)
+            + money.of(discrete, v, node, spec.end_node)
+            - money.of(discrete, v, spec.start_node, spec.end_node)
+            for v, spec in enumerate(discrete.vehicles)
+            if discrete.may_serve(v, node) and _alone(discrete, v, node)[1]
+        ]
+        cheapest_alone = min(alone_costs)
+        if stop.prize < cheapest_alone:
+            answers.append(
+                Unassigned(
+                    id=stop.id,
+                    reason=Reason.NOT_WORTH_IT,
+                    detail=(
+                        f"a visit earns {stop.prize:g}; even as the only stop the detour "
+                        f"costs {cheapest_alone:.2f}"
+                    ),
+                )
+            )
+        elif insertion is not None and insertion[0] >= stop.prize:
+            vehicle_id = problem.vehicles[insertion[1]].id
+            answers.append(
+                Unassigned(
+                    id=stop.id,
+                    reason=Reason.NOT_WORTH_IT,
+                    detail=(
+                        f"fits into {vehicle_id}'s day, but the detour costs "
+                        f"{insertion[0]:.2f}, more than the {stop.prize:g} a visit earns"
+                    ),
+                )
+            )
+        else:
+            answers.append(
+                Unassigned(
+                    id=stop.id,
+                    reason=Reason.NO_TIME,
+                    detail="worth a visit, but the planned days are full of more valuable visits",
+                )
+            )
+    return tuple(answers)

@@ -1,0 +1,274 @@
+"""The one module that talks to OR-Tools: builds the routing model from a `DiscreteProblem`,
+searches it, and reads the routes back as whole-number schedules.
+
+Model: arc cost = money per km and per hour of travel (in objective units); each optional stop is
+a disjunction whose penalty is its prize; a time dimension (transit = service at the origin +
+travel) carries windows, shifts and breaks; optional dimensions count stops and travel time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from routing.discrete import UNREACHABLE, DiscreteProblem
+from routing.ruin import ruin_and_fill
+
+_FIRST = routing_enums_pb2.FirstSolutionStrategy
+_META = routing_enums_pb2.LocalSearchMetaheuristic
+
+FIRST_SHARE = 0.2
+"""Share of the budget for the tabu search from the first plan; iterated local search follows."""
+STEP_LIMIT_S = 0.5
+"""Time limit of one descent after a perturbation (it usually ends far sooner)."""
+STALL_STEPS = 200
+"""With every stop served, the search ends after this many steps without a better plan."""
+ACCEPT = 0.03
+"""A perturbed plan is kept if it loses at most this share of the best plan's prize, a
+tolerance that shrinks to zero as the time runs out (record-to-record travel)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitTimes:
+    node: int
+    start: int
+    """Start of service (or, for start and end nodes, departure and arrival)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTimes:
+    vehicle: int
+    visits: tuple[VisitTimes, ...]
+    """Stops only, in order."""
+    start: int
+    end: int
+    breaks: tuple[tuple[int, int], ...]
+    """(start, duration) of each break taken between the route's start and end."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    objective: int
+    routes: tuple[RouteTimes, ...]
+
+    def nodes(self) -> list[list[int]]:
+        return [[visit.node for visit in route.visits] for route in self.routes]
+
+
+def _as_rows(matrix: np.ndarray) -> list[list[int]]:
+    return [[int(x) for x in row] for row in np.minimum(matrix, UNREACHABLE)]
+
+
+def _parameters(time_limit_s: float, *, first: bool) -> Any:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    params.first_solution_strategy = _FIRST.LOCAL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = _META.TABU_SEARCH if first else _META.GREEDY_DESCENT
+    return params
+
+
+class RoutingSearch:
+    """The OR-Tools model of one problem, built once and searched many times."""
+
+    def __init__(
+        self,
+        problem: DiscreteProblem,
+        *,
+        order: np.ndarray | None = None,
+        inactive: frozenset[int] = frozenset(),
+    ) -> None:
+        self.problem = problem
+        n_stops = problem.n_stops
+        n_nodes = problem.n_nodes
+        perm = np.arange(n_nodes) if order is None else order
+        self.perm = perm
+        travel = problem.travel[np.ix_(perm, perm)]
+        service = problem.service[perm]
+        vehicles = problem.vehicles
+        inverse = np.empty_like(perm)
+        inverse[perm] = np.arange(n_nodes)
+        self.inverse = inverse
+
+        manager = pywrapcp.RoutingIndexManager(
+            n_nodes,
+            len(vehicles),
+            [int(inverse[v.start_node]) for v in vehicles],
+            [int(inverse[v.end_node]) for v in vehicles],
+        )
+        routing = pywrapcp.RoutingModel(manager)
+        self.manager, self.routing = manager, routing
+
+        cost_callbacks = [
+            routing.RegisterTransitMatrix(_as_rows(cost[np.ix_(perm, perm)]))
+            for cost in problem.arc_cost
+        ]
+        for number, vehicle in enumerate(vehicles):
+            routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.cost_class], number)
+
+        time_callback = routing.RegisterTransitMatrix(_as_rows(service[:, None] + travel))
+        routing.AddDimension(time_callback, problem.horizon, problem.horizon, False, "time")
+        time_dim = routing.GetDimensionOrDie("time")
+        self.time_dim = time_dim
+
+        for node in range(n_stops):
+            original = int(perm[node])
+            index = manager.NodeToIndex(node)
+            windows = problem.windows[original]
+            cumul = time_dim.CumulVar(index)
+            if windows:
+                cumul.SetRange(windows[0][0], windows[-1][1])
+                for (_, end), (start, _) in itertools.pairwise(windows):
+                    if start - 1 >= end + 1:
+                        cumul.RemoveInterval(end + 1, start - 1)
+            routing.AddDisjunction([index], int(problem.prize[original]))
+            allowed = problem.allowed[original]
+            if allowed is not None:
+                routing.SetAllowedVehiclesForIndex(sorted(allowed), index)
+            if not windows or original in inactive:
+                routing.ActiveVar(index).SetValue(0)
+
+        solver = routing.solver()
+        visit_transits = [int(service[manager.IndexToNode(i)]) for i in range(routing.Size())]
+        self.break_names: dict[str, tuple[int, int]] = {}
+        for number, vehicle in enumerate(vehicles):
+            start, end = routing.Start(number), routing.End(number)
+            time_dim.CumulVar(start).SetRange(vehicle.shift_start, vehicle.shift_end)
+            time_dim.CumulVar(end).SetRange(vehicle.shift_start, vehicle.shift_end)
+            if vehicle.breaks:
+                intervals = []
+                for k, brk in enumerate(vehicle.breaks):
+                    name = f"break-{number}-{k}"
+                    self.break_names[name] = (number, k)
+                    intervals.append(
+                        solver.FixedDurationIntervalVar(
+                            brk.start_min, brk.start_max, brk.duration, False, name
+                        )
+                    )
+                time_dim.SetBreakIntervalsOfVehicle(intervals, number, visit_transits)
+        for number in range(len(vehicles)):
+            routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(number)))
+        for number in range(len(vehicles)):
+            routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(number)))
+
+        if any(v.max_stops is not None for v in vehicles):
+            ones = [1 if node < n_stops else 0 for node in range(n_nodes)]
+            count = routing.RegisterUnaryTransitVector(ones)
+            caps = [n_stops if v.max_stops is None else v.max_stops for v in vehicles]
+            routing.AddDimensionWithVehicleCapacity(count, 0, caps, True, "stops")
+        if any(v.max_travel is not None for v in vehicles):
+            travel_callback = routing.RegisterTransitMatrix(_as_rows(travel))
+            caps = [problem.horizon if v.max_travel is None else v.max_travel for v in vehicles]
+            routing.AddDimensionWithVehicleCapacity(travel_callback, 0, caps, True, "travel")
+        routing.CloseModelWithParameters(_parameters(1.0, first=True))
+
+    def first(self, time_limit_s: float) -> SearchResult | None:
+        """A first plan (cheapest insertion), improved by tabu search until the time limit."""
+        solution = self.routing.SolveWithParameters(_parameters(time_limit_s, first=True))
+        return self._read(solution)
+
+    def improve(self, routes: list[list[int]], time_limit_s: float) -> SearchResult | None:
+        """Local search from `routes` (stop nodes per vehicle) to a local optimum."""
+        as_indices = [
+            [self.manager.NodeToIndex(int(self.inverse[node])) for node in nodes]
+            for nodes in routes
+        ]
+        params = _parameters(time_limit_s, first=False)
+        # RoutesToAssignment only sets the successors; ReadAssignmentFromRoutes would also run
+        # a search under the model's spent limits and fails at random after a timed-out solve.
+        start = self.routing.solver().Assignment()
+        if not self.routing.RoutesToAssignment(as_indices, True, True, start):
+            return None
+        return self._read(self.routing.SolveFromAssignmentWithParameters(start, params))
+
+    def _read(self, solution: Any) -> SearchResult | None:
+        if solution is None:
+            return None
+        routing, manager, time_dim = self.routing, self.manager, self.time_dim
+        breaks_of: dict[int, list[tuple[int, int]]] = {}
+        intervals = solution.IntervalVarContainer()
+        for k in range(intervals.Size()):
+            element = intervals.Element(k)
+            where = self.break_names.get(element.Var().Name())
+            if where is not None and element.PerformedValue():
+                breaks_of.setdefault(where[0], []).append(
+                    (element.StartValue(), element.DurationValue())
+                )
+        routes = []
+        for number in range(len(self.problem.vehicles)):
+            index = routing.Start(number)
+            start_time = solution.Value(time_dim.CumulVar(index))
+            visits = []
+            index = solution.Value(routing.NextVar(index))
+            while not routing.IsEnd(index):
+                node = int(self.perm[manager.IndexToNode(index)])
+                visits.append(VisitTimes(node=node, start=solution.Value(time_dim.CumulVar(index))))
+                index = solution.Value(routing.NextVar(index))
+            end_time = solution.Value(time_dim.CumulVar(index))
+            taken = tuple(
+                sorted(
+                    (s, d)
+                    for s, d in breaks_of.get(number, [])
+                    if visits and s >= start_time and s + d <= end_time
+                )
+            )
+            routes.append(
+                RouteTimes(
+                    vehicle=number,
+                    visits=tuple(visits),
+                    start=start_time,
+                    end=end_time,
+                    breaks=taken,
+                )
+            )
+        return SearchResult(objective=int(solution.ObjectiveValue()), routes=tuple(routes))
+
+
+def search(
+    problem: DiscreteProblem,
+    *,
+    time_limit_s: float,
+    order: np.ndarray | None = None,
+    inactive: frozenset[int] = frozenset(),
+    seed: int = 0,
+) -> SearchResult | None:
+    """Search for `time_limit_s` seconds of wall clock; None if no plan was found in time.
+
+    Tabu search from a cheapest-insertion plan, then iterated local search until the time
+    limit: ruin a few visits and fill the gap (`routing.ruin`), descend to a local optimum,
+    keep the result by record-to-record acceptance. `order` permutes the stops as OR-Tools sees
+    them and `seed` drives the perturbations; `inactive` stops are known to be impossible.
+    """
+    deadline = time.monotonic() + time_limit_s
+    model = RoutingSearch(problem, order=order, inactive=inactive)
+    best = model.first(max(0.05, (deadline - time.monotonic()) * FIRST_SHARE))
+    if best is None:
+        return None
+    rng = np.random.default_rng(seed)
+    offered = [n for n in range(problem.n_stops) if n not in inactive]
+    total_prize = int(problem.prize[offered].sum())
+    current = best
+    stalled = 0
+    while (remaining := deadline - time.monotonic()) > 0.01:
+        stalled += 1
+        if stalled > STALL_STEPS and sum(map(len, best.nodes())) == len(offered):
+            break
+        candidate = model.improve(
+            ruin_and_fill(current.nodes(), rng, problem, inactive), min(remaining, STEP_LIMIT_S)
+        )
+        if candidate is None:
+            continue
+        collected = max(1, total_prize - best.objective)
+        tolerance = ACCEPT * collected * max(0.0, deadline - time.monotonic()) / time_limit_s
+        if (
+            candidate.objective <= current.objective
+            or candidate.objective <= best.objective + tolerance
+        ):
+            current = candidate
+            if candidate.objective < best.objective:
+                best, stalled = candidate, 0
+    return best

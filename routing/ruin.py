@@ -1,0 +1,80 @@
+"""The perturbation of the iterated local search: ruin part of a plan, then fill the gap.
+
+Removing a string of consecutive visits (or the visits nearest a random one) and forcing other
+left-out stops into the gap moves the search to a new region of plans; the local search that
+follows may take the removed stops back if they are worth more. Pure Python, no OR-Tools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from routing.discrete import DiscreteProblem
+from routing.schedule import time_route
+
+MAX_RUIN = 15
+"""At most this many visits are removed at once..."""
+RUIN_SHARE = 0.25
+"""...and at most this share of the plan's visits (plus two)."""
+FILL_FACTOR = 3
+"""Left-out stops tried for the gap, per removed visit, nearest first."""
+
+
+def ruin_and_fill(
+    routes: Sequence[Sequence[int]],
+    rng: np.random.Generator,
+    problem: DiscreteProblem,
+    inactive: frozenset[int],
+) -> list[list[int]]:
+    """A perturbed copy of `routes` (stop nodes per vehicle); every route stays feasible."""
+    result = [list(nodes) for nodes in routes]
+    visited = [node for nodes in result for node in nodes]
+    if not visited:
+        return result
+    limit = min(MAX_RUIN, int(len(visited) * RUIN_SHARE) + 2)
+    size = int(rng.integers(1, max(2, limit)))
+    travel = problem.travel
+    if rng.random() < 0.5:
+        chosen = [nodes for nodes in result if nodes]
+        nodes = chosen[int(rng.integers(len(chosen)))]
+        first = int(rng.integers(len(nodes)))
+        removed = set(nodes[first : first + size])
+    else:
+        seed = visited[int(rng.integers(len(visited)))]
+        removed = set(sorted(visited, key=lambda n: int(travel[seed, n]))[:size])
+    result = [[n for n in nodes if n not in removed] for nodes in result]
+
+    served = set(visited)
+    anchor = next(iter(removed))
+    outside = [
+        n
+        for n in range(problem.n_stops)
+        if n not in served and n not in inactive and problem.prize[n] > 0
+    ]
+    outside.sort(key=lambda n: int(travel[anchor, n] + travel[n, anchor]))
+    for node in outside[: FILL_FACTOR * size]:
+        _insert_cheapest(problem, result, node)
+    return result
+
+
+def _insert_cheapest(problem: DiscreteProblem, routes: list[list[int]], node: int) -> None:
+    """Insert `node` where it adds the least travel time, if it fits anywhere."""
+    travel = problem.travel
+    best: tuple[int, int, int] | None = None
+    for vehicle, nodes in enumerate(routes):
+        if not problem.may_serve(vehicle, node):
+            continue
+        spec = problem.vehicles[vehicle]
+        path = [spec.start_node, *nodes, spec.end_node]
+        for position in range(len(nodes) + 1):
+            a, b = path[position], path[position + 1]
+            extra = int(travel[a, node] + travel[node, b] - travel[a, b])
+            if best is not None and extra >= best[0]:
+                continue
+            if time_route(problem, vehicle, [*nodes[:position], node, *nodes[position:]]):
+                best = (extra, vehicle, position)
+    if best is not None:
+        _, vehicle, position = best
+        routes[vehicle].insert(position, node)
