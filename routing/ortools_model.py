@@ -26,8 +26,9 @@ FIRST_SHARE = 0.2
 """Share of the budget for the tabu search from the first plan; iterated local search follows."""
 STEP_LIMIT_S = 0.5
 """Time limit of one descent after a perturbation (it usually ends far sooner)."""
-STALL_STEPS = 200
-"""With every stop served, the search ends after this many steps without a better plan."""
+STALL_STEPS_PER_STOP = 20
+"""The search ends early after this many steps per stop (at least 200) without a better plan:
+small problems are answered at once, large ones always use their time limit."""
 ACCEPT = 0.03
 """A perturbed plan is kept if it loses at most this share of the best plan's prize, a
 tolerance that shrinks to zero as the time runs out (record-to-record travel)."""
@@ -255,7 +256,7 @@ def search(
     stalled = 0
     while (remaining := deadline - time.monotonic()) > 0.01:
         stalled += 1
-        if stalled > STALL_STEPS and sum(map(len, best.nodes())) == len(offered):
+        if stalled > max(200, STALL_STEPS_PER_STOP * len(offered)):
             break
         candidate = model.improve(
             ruin_and_fill(current.nodes(), rng, problem, inactive), min(remaining, STEP_LIMIT_S)
