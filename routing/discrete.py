@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import reduce
 
 import numpy as np
@@ -27,6 +26,10 @@ UNREACHABLE = 1 << 40
 
 _MAX_OBJECTIVE = 1 << 45
 """Cap on the total prize in objective units, leaving room below 2**63 for required stops."""
+
+
+_MAX_UNITS = 1e12
+"""Cap on objective units per unit of money (prizes of a billionth still count)."""
 
 
 def required_penalty(n_required: int) -> int:
@@ -92,11 +95,13 @@ def _ceil_int(value: float) -> int:
     return math.ceil(value)
 
 
-def _money_unit(problem: Problem, horizon: int, tie_break_units: int) -> float:
+def _money_unit(problem: Problem, tie_break_units: int) -> float:
     """Objective units per unit of money.
 
-    With zero travel costs, travel seconds break ties between plans of equal prize: one unit
-    of prize must then outweigh every second any vehicle can drive, hence the scale.
+    With zero travel costs, travel seconds break ties between plans of equal prize: one step of
+    prize (the prizes' greatest common divisor, for whole prizes) must then outweigh every
+    second any vehicle can drive, hence the scale. The total prize is kept below
+    `_MAX_OBJECTIVE` units so that sums cannot overflow.
     """
     prizes = [s.prize for s in problem.stops if s.prize > 0 and not s.required]
     if not prizes:
@@ -104,13 +109,9 @@ def _money_unit(problem: Problem, horizon: int, tie_break_units: int) -> float:
     if all(float(p).is_integer() for p in prizes):
         step = float(reduce(math.gcd, (int(p) for p in prizes)))
     else:
-        step = float(min(Fraction(p).limit_denominator(1000) for p in prizes)) / 1000.0
-        step = max(step, min(prizes) * 1e-3)
-    units = max(1000.0, (tie_break_units + 1) / step)
-    total_prize = sum(prizes)
-    if total_prize * units > _MAX_OBJECTIVE:
-        units = max(1.0, _MAX_OBJECTIVE / total_prize)
-    return units
+        step = min(prizes) * 1e-3
+    units = max(1000.0, (tie_break_units + 1) / step) if step > 0 else 1000.0
+    return max(1e-9, min(units, _MAX_UNITS, _MAX_OBJECTIVE / sum(prizes)))
 
 
 def discretise(problem: Problem) -> DiscreteProblem:
@@ -178,7 +179,7 @@ def discretise(problem: Problem) -> DiscreteProblem:
         for (start, end), v in zip(shifts, vehicles, strict=True)
         if zero_cost[cost_classes[problem.costs_of(v)]]
     )
-    units = _money_unit(problem, horizon, tie_break_units)
+    units = _money_unit(problem, tie_break_units)
 
     finite = np.isfinite(seconds)
     arc_cost = []

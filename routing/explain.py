@@ -139,9 +139,10 @@ def best_insertion(
         spec = problem.vehicles[vehicle]
         path = np.array([spec.start_node, *nodes, spec.end_node])
         matrix = money.per_class[spec.cost_class]
-        extras.append(
-            matrix[path[:-1], stop] + matrix[stop, path[1:]] - matrix[path[:-1], path[1:]]
-        )
+        with np.errstate(invalid="ignore"):  # inf - inf where there is no way: never chosen
+            extras.append(
+                matrix[path[:-1], stop] + matrix[stop, path[1:]] - matrix[path[:-1], path[1:]]
+            )
         owners.append((vehicle, len(nodes) + 1))
     if not extras:
         return None

@@ -11,7 +11,6 @@ message that names the field and the stop or vehicle, so that callers can show i
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -137,7 +136,7 @@ class Stop:
     """An account to visit: matrix index, service time, opening windows, and what a visit earns.
 
     `windows` empty means any time within the vehicle's shift; service must *start* inside one
-    of the windows. A `required` stop must be served (an appointment) or the solve fails with
+    of the windows (overlapping windows are merged). A `required` stop must be served (an appointment) or the solve fails with
     `RequiredStopError`. `vehicles` restricts which vehicle ids may serve it (empty: any).
     """
 
@@ -157,10 +156,14 @@ class Stop:
         _finite(self.prize, f"{where}: prize")
         if self.prize < 0:
             raise ProblemError(f"{where}: prize must be >= 0, got {self.prize}")
-        ordered = sorted(self.windows, key=lambda w: w.start_s)
-        for before, after in itertools.pairwise(ordered):
-            if after.start_s <= before.end_s:
-                raise ProblemError(f"{where}: windows overlap or touch; merge them into one")
+        # Overlapping or touching windows (8-12 and 12-14) are one window (8-14).
+        merged: list[TimeWindow] = []
+        for window in sorted(self.windows, key=lambda w: w.start_s):
+            if merged and window.start_s <= merged[-1].end_s:
+                last = merged.pop()
+                window = TimeWindow(last.start_s, max(last.end_s, window.end_s))
+            merged.append(window)
+        object.__setattr__(self, "windows", tuple(merged))
 
 
 @dataclass(frozen=True, slots=True)

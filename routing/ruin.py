@@ -20,6 +20,12 @@ RUIN_SHARE = 0.25
 """...and at most this share of the plan's visits (plus two)."""
 FILL_FACTOR = 3
 """Left-out stops tried for the gap, per removed visit, nearest first."""
+FORCE_SHARE = 0.8
+"""Share of perturbations that force left-out stops in, ejecting visits to make room."""
+MAX_FORCED = 3
+MAX_EJECTED = 4
+FORCE_POSITIONS = 8
+"""Cheapest positions tried for a forced stop."""
 
 
 def ruin_and_fill(
@@ -27,13 +33,30 @@ def ruin_and_fill(
     rng: np.random.Generator,
     problem: DiscreteProblem,
     inactive: frozenset[int],
+    strength: int = 1,
 ) -> list[list[int]]:
-    """A perturbed copy of `routes` (stop nodes per vehicle); every route stays feasible."""
+    """A perturbed copy of `routes` (stop nodes per vehicle); every route stays feasible.
+
+    `strength` (>= 1) multiplies how much may be removed: the search raises it while it finds
+    nothing better, to leave a basin that small kicks cannot.
+    """
     result = [list(nodes) for nodes in routes]
     visited = [node for nodes in result for node in nodes]
     if not visited:
         return result
-    limit = min(MAX_RUIN, int(len(visited) * RUIN_SHARE) + 2)
+    if rng.random() < FORCE_SHARE:
+        served = set(visited)
+        outside = [
+            n
+            for n in range(problem.n_stops)
+            if n not in served and n not in inactive and problem.prize[n] > 0
+        ]
+        if outside:
+            count = min(len(outside), int(rng.integers(1, 1 + MAX_FORCED)))
+            for k in rng.choice(len(outside), size=count, replace=False):
+                _force_in(problem, result, outside[int(k)], rng)
+            return result
+    limit = strength * min(MAX_RUIN, int(len(visited) * RUIN_SHARE) + 2)
     size = int(rng.integers(1, max(2, limit)))
     travel = problem.travel
     if rng.random() < 0.5:
@@ -78,3 +101,39 @@ def _insert_cheapest(problem: DiscreteProblem, routes: list[list[int]], node: in
     if best is not None:
         _, vehicle, position = best
         routes[vehicle].insert(position, node)
+
+
+def _force_in(
+    problem: DiscreteProblem, routes: list[list[int]], node: int, rng: np.random.Generator
+) -> None:
+    """Put `node` into the plan, ejecting the fewest visits around one of its cheapest positions.
+
+    The local search that follows cannot simply undo this (dropping `node` loses its prize), so
+    the plan's structure changes; it keeps `node` only if that pays.
+    """
+    travel = problem.travel
+    positions: list[tuple[int, int, int]] = []
+    for vehicle, nodes in enumerate(routes):
+        if not problem.may_serve(vehicle, node):
+            continue
+        spec = problem.vehicles[vehicle]
+        path = [spec.start_node, *nodes, spec.end_node]
+        for position in range(len(nodes) + 1):
+            a, b = path[position], path[position + 1]
+            positions.append(
+                (int(travel[a, node] + travel[node, b] - travel[a, b]), vehicle, position)
+            )
+    positions.sort()
+    for _, vehicle, position in positions[:FORCE_POSITIONS]:
+        nodes = routes[vehicle]
+        before, after = nodes[:position], nodes[position:]
+        for _ in range(MAX_EJECTED + 1):
+            if time_route(problem, vehicle, [*before, node, *after]) is not None:
+                routes[vehicle] = [*before, node, *after]
+                return
+            if not before and not after:
+                break
+            if after and (not before or rng.random() < 0.5):
+                after = after[1:]
+            else:
+                before = before[:-1]

@@ -76,6 +76,9 @@ class StopIn(_Input):
     )
     prize: Money = Field(default=0.0, description="what a visit is worth")
     required: bool = Field(default=False, description="must be served, or the request is a 422")
+    vehicles: list[Id] = Field(
+        default_factory=list, description="ids of the vehicles allowed to serve it; empty: any"
+    )
 
 
 class MatrixIn(_Input):

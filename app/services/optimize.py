@@ -140,6 +140,7 @@ def _stop(stop: StopIn, index: int) -> Stop:
         windows=tuple(_window(w) for w in stop.windows),
         prize=stop.prize,
         required=stop.required,
+        vehicles=tuple(stop.vehicles),
     )
 
 

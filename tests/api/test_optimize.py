@@ -111,11 +111,6 @@ def test_empty_stops_give_an_empty_route(client: TestClient, auth: dict[str, str
     assert route["stops"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="routing.solve: with a time limit <= ~0.2 s no search runs (0.15 s decode reserve) "
-    "and it raises RequiredStopError('no plan serves every required stop') with no required stops",
-)
 def test_a_short_time_limit_still_gives_a_plan(client: TestClient, auth: dict[str, str]) -> None:
     request = matrix_request()
     request["options"]["time_limit"] = 0.1
@@ -195,3 +190,25 @@ def test_parallel_workers_answer_too(auth: dict[str, str], settings: Settings) -
         response = post(client, auth, location_request())
     assert response.status_code == 200, response.text
     assert len(response.json()["routes"][0]["stops"]) == 3
+
+
+def test_stop_restricted_to_a_vehicle_goes_to_that_vehicle(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    request = matrix_request()
+    request["vehicles"].append({**request["vehicles"][0], "id": "other"})
+    first_stop = request["stops"][0]
+    first_stop["vehicles"] = ["other"]
+    response = post(client, auth, request)
+    assert response.status_code == 200, response.text
+    routes = {r["vehicle"]: [s["id"] for s in r["stops"]] for r in response.json()["routes"]}
+    assert first_stop["id"] not in routes[request["vehicles"][0]["id"]]
+    assert first_stop["id"] in routes["other"]
+
+
+def test_unknown_vehicle_in_a_stop_is_a_422(client: TestClient, auth: dict[str, str]) -> None:
+    request = matrix_request()
+    request["stops"][0]["vehicles"] = ["nobody"]
+    response = post(client, auth, request)
+    assert response.status_code == 422
+    assert "nobody" in response.json()["detail"]
