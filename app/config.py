@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from typing import Self
 
@@ -52,7 +53,11 @@ class Settings(BaseSettings):
     max_vehicles: int = Field(default=500, ge=1)
     max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     max_concurrent_solves: int = Field(default=2, ge=1)
-    solver_workers: int = Field(default=1, ge=1)
+    solver_workers: int = Field(
+        default_factory=lambda: min(2, os.cpu_count() or 1),
+        ge=1,
+        description="parallel search processes per solve (differently seeded; the best wins)",
+    )
 
     default_speed_kmh: float = Field(default=DEFAULT_SPEED_KMH, gt=0)
     default_circuity: float = Field(default=DEFAULT_CIRCUITY, ge=1.0)

@@ -28,7 +28,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Start the solver's worker processes now rather than in the first request, and stop them
     # on shutdown: they would otherwise outlive uvicorn after a SIGTERM. Started from this
     # thread on purpose: a pool started from a worker thread outlived uvicorn even so.
-    warm_up_solver_pool(settings.solver_workers)
+    warm_up_solver_pool(settings.solver_workers, settings.max_concurrent_solves)
     try:
         yield
     finally:

@@ -114,6 +114,13 @@ def _money_unit(problem: Problem, tie_break_units: int) -> float:
     return max(1e-9, min(units, _MAX_UNITS, _MAX_OBJECTIVE / sum(prizes)))
 
 
+def _drivable(problem: Problem, start: int, end: int, seconds: int) -> bool:
+    duration = float(problem.matrix.durations_s[start, end])
+    distance = float(problem.matrix.distances_m[start, end])
+    usable = math.isfinite(duration) and duration >= 0 and math.isfinite(distance) and distance >= 0
+    return usable and math.ceil(duration) <= seconds
+
+
 def discretise(problem: Problem) -> DiscreteProblem:
     """Convert `problem` to whole numbers; see the module docstring for the rounding rules."""
     stops, vehicles = problem.stops, problem.vehicles
@@ -123,13 +130,21 @@ def discretise(problem: Problem) -> DiscreteProblem:
     ]
     horizon = max(end for _, end in shifts)
 
+    # A vehicle that cannot even drive from its start to its end within its shift stays home:
+    # it serves nothing and its empty route ends where it starts.
+    stays_home = [
+        v.end_index is not None
+        and not _drivable(problem, v.start_index, v.end_index, shifts[k][1] - shifts[k][0])
+        for k, v in enumerate(vehicles)
+    ]
+    # One node per place where a vehicle starts or ends: OR-Tools must visit every other node.
     places: dict[int, int] = {}
-    for v in vehicles:
-        for index in (v.start_index, v.end_index):
+    for k, v in enumerate(vehicles):
+        for index in (v.start_index, None if stays_home[k] else v.end_index):
             if index is not None and index not in places:
                 places[index] = len(stops) + len(places)
     open_node = len(stops) + len(places)
-    has_open = any(v.end_index is None for v in vehicles)
+    has_open = any(v.end_index is None for v in vehicles) or any(stays_home)
     n_nodes = open_node + (1 if has_open else 0)
 
     matrix_index = np.array([s.index for s in stops] + list(places), dtype=np.int64)
@@ -217,12 +232,12 @@ def discretise(problem: Problem) -> DiscreteProblem:
         specs.append(
             VehicleSpec(
                 start_node=places[v.start_index],
-                end_node=open_node if v.end_index is None else places[v.end_index],
-                open_end=v.end_index is None,
+                end_node=open_node if v.end_index is None or stays_home[k] else places[v.end_index],
+                open_end=v.end_index is None or stays_home[k],
                 shift_start=start,
                 shift_end=end,
                 breaks=tuple(sorted(breaks, key=lambda b: b.start_min)),
-                max_stops=v.max_stops,
+                max_stops=0 if stays_home[k] else v.max_stops,
                 max_travel=None if v.max_travel_s is None else math.floor(v.max_travel_s),
                 cost_class=cost_classes[problem.costs_of(v)],
             )

@@ -29,10 +29,6 @@ STEP_LIMIT_S = 0.5
 STALL_STEPS_PER_STOP = 20
 """The search ends early after this many steps per stop (at least 200) without a better plan:
 small problems are answered at once, large ones always use their time limit."""
-STEPS_PER_STRENGTH = 100
-MAX_STRENGTH = 1
-"""The ruin grows by one step of strength every STEPS_PER_STRENGTH steps without a better
-plan, up to MAX_STRENGTH."""
 ACCEPT = 0.03
 """A perturbed plan is kept if it loses at most this share of the best plan's prize, a
 tolerance that shrinks to zero as the time runs out (record-to-record travel)."""
@@ -265,10 +261,8 @@ def search(
         stalled += 1
         if stalled > max(200, STALL_STEPS_PER_STOP * len(offered)):
             break
-        strength = min(MAX_STRENGTH, 1 + stalled // STEPS_PER_STRENGTH)
         candidate = model.improve(
-            ruin_and_fill(current.nodes(), rng, problem, inactive, strength),
-            min(remaining, STEP_LIMIT_S),
+            ruin_and_fill(current.nodes(), rng, problem, inactive), min(remaining, STEP_LIMIT_S)
         )
         if candidate is None:
             continue

@@ -36,11 +36,16 @@ def _executor(size: int) -> ProcessPoolExecutor:
         return _pool
 
 
-def warm_up(workers: int) -> None:
-    """Start the worker processes now, so that the first solve does not wait for them."""
-    if workers > 1:
-        pool = _executor(workers - 1)
-        for future in [pool.submit(time.sleep, 0) for _ in range(workers - 1)]:
+def warm_up(workers: int, concurrent_solves: int = 1) -> None:
+    """Start the worker processes now, so that the first solve does not wait for them.
+
+    Each solve uses `workers - 1` of them (it searches in its own process too); the pool holds
+    enough for `concurrent_solves` solves at once.
+    """
+    size = (workers - 1) * concurrent_solves
+    if size > 0:
+        pool = _executor(size)
+        for future in [pool.submit(time.sleep, 0) for _ in range(size)]:
             future.result()
 
 

@@ -33,13 +33,8 @@ def ruin_and_fill(
     rng: np.random.Generator,
     problem: DiscreteProblem,
     inactive: frozenset[int],
-    strength: int = 1,
 ) -> list[list[int]]:
-    """A perturbed copy of `routes` (stop nodes per vehicle); every route stays feasible.
-
-    `strength` (>= 1) multiplies how much may be removed: the search raises it while it finds
-    nothing better, to leave a basin that small kicks cannot.
-    """
+    """A perturbed copy of `routes` (stop nodes per vehicle); every route stays feasible."""
     result = [list(nodes) for nodes in routes]
     visited = [node for nodes in result for node in nodes]
     if not visited:
@@ -56,7 +51,7 @@ def ruin_and_fill(
             for k in rng.choice(len(outside), size=count, replace=False):
                 _force_in(problem, result, outside[int(k)], rng)
             return result
-    limit = strength * min(MAX_RUIN, int(len(visited) * RUIN_SHARE) + 2)
+    limit = min(MAX_RUIN, int(len(visited) * RUIN_SHARE) + 2)
     size = int(rng.integers(1, max(2, limit)))
     travel = problem.travel
     if rng.random() < 0.5:
@@ -82,10 +77,12 @@ def ruin_and_fill(
     return result
 
 
-def _insert_cheapest(problem: DiscreteProblem, routes: list[list[int]], node: int) -> None:
-    """Insert `node` where it adds the least travel time, if it fits anywhere."""
+def _positions(
+    problem: DiscreteProblem, routes: Sequence[Sequence[int]], node: int
+) -> list[tuple[int, int, int]]:
+    """Every (extra travel time, vehicle, position) to insert `node` at, cheapest first."""
     travel = problem.travel
-    best: tuple[int, int, int] | None = None
+    positions: list[tuple[int, int, int]] = []
     for vehicle, nodes in enumerate(routes):
         if not problem.may_serve(vehicle, node):
             continue
@@ -94,13 +91,18 @@ def _insert_cheapest(problem: DiscreteProblem, routes: list[list[int]], node: in
         for position in range(len(nodes) + 1):
             a, b = path[position], path[position + 1]
             extra = int(travel[a, node] + travel[node, b] - travel[a, b])
-            if best is not None and extra >= best[0]:
-                continue
-            if time_route(problem, vehicle, [*nodes[:position], node, *nodes[position:]]):
-                best = (extra, vehicle, position)
-    if best is not None:
-        _, vehicle, position = best
-        routes[vehicle].insert(position, node)
+            positions.append((extra, vehicle, position))
+    positions.sort()
+    return positions
+
+
+def _insert_cheapest(problem: DiscreteProblem, routes: list[list[int]], node: int) -> None:
+    """Insert `node` where it adds the least travel time, if it fits anywhere."""
+    for _, vehicle, position in _positions(problem, routes, node):
+        nodes = routes[vehicle]
+        if time_route(problem, vehicle, [*nodes[:position], node, *nodes[position:]]):
+            nodes.insert(position, node)
+            return
 
 
 def _force_in(
@@ -111,20 +113,7 @@ def _force_in(
     The local search that follows cannot simply undo this (dropping `node` loses its prize), so
     the plan's structure changes; it keeps `node` only if that pays.
     """
-    travel = problem.travel
-    positions: list[tuple[int, int, int]] = []
-    for vehicle, nodes in enumerate(routes):
-        if not problem.may_serve(vehicle, node):
-            continue
-        spec = problem.vehicles[vehicle]
-        path = [spec.start_node, *nodes, spec.end_node]
-        for position in range(len(nodes) + 1):
-            a, b = path[position], path[position + 1]
-            positions.append(
-                (int(travel[a, node] + travel[node, b] - travel[a, b]), vehicle, position)
-            )
-    positions.sort()
-    for _, vehicle, position in positions[:FORCE_POSITIONS]:
+    for _, vehicle, position in _positions(problem, routes, node)[:FORCE_POSITIONS]:
         nodes = routes[vehicle]
         before, after = nodes[:position], nodes[position:]
         for _ in range(MAX_EJECTED + 1):

@@ -37,6 +37,9 @@ def _earliest_in_windows(windows: Sequence[tuple[int, int]], t: int) -> int | No
 def time_route(problem: DiscreteProblem, vehicle: int, nodes: Sequence[int]) -> Timeline | None:
     """Earliest feasible schedule of `nodes` (stop nodes, in order) for `vehicle`, or None."""
     spec = problem.vehicles[vehicle]
+    if not nodes:
+        # An unused vehicle stays home: nothing to time, nothing to break for.
+        return Timeline((), spec.shift_start, spec.shift_start, (), 0)
     if spec.max_stops is not None and len(nodes) > spec.max_stops:
         return None
     travel = problem.travel
@@ -71,7 +74,7 @@ def time_route(problem: DiscreteProblem, vehicle: int, nodes: Sequence[int]) -> 
                 )
             )
             free = with_break is not None and with_break == start
-            can_postpone = start + service <= brk.start_max and not (is_end and not nodes)
+            can_postpone = start + service <= brk.start_max
             if is_end and start <= brk.start_max:
                 # The day is over before the break must start: no break is needed.
                 pending.pop(0)
@@ -95,8 +98,8 @@ def time_route(problem: DiscreteProblem, vehicle: int, nodes: Sequence[int]) -> 
                 return None
             return Timeline(
                 starts=tuple(starts),
-                departure=departure if nodes else spec.shift_start,
-                end=end if nodes else spec.shift_start,
+                departure=departure,
+                end=end,
                 breaks=tuple(taken),
                 travel=total_travel,
             )

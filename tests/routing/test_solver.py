@@ -333,3 +333,13 @@ def test_a_tiny_time_limit_still_gives_a_plan() -> None:
     p = problem([0, 5, 10], [vehicle()], [stop("a", 1), stop("b", 2)])
     plan = solved(p, SolveOptions(time_limit_s=0.01))
     assert plan.solve_time_s < 0.5
+
+
+def test_vehicle_that_cannot_reach_its_end_within_its_shift_stays_home() -> None:
+    p = problem(
+        [0, 500, 5],
+        [vehicle("stuck", start=0, end=1, shift=(0, 100)), vehicle("ok", start=0, end=0)],
+        [stop("a", 2)],
+    )
+    plan = solved(p)
+    assert served(plan) == [[], ["a"]]
