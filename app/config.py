@@ -49,8 +49,8 @@ class Settings(BaseSettings):
     api_tokens: list[ApiToken] = Field(default_factory=_dev_tokens)
 
     max_time_limit_s: float = Field(default=60.0, gt=0)
-    max_stops: int = Field(default=5000, ge=0)
-    max_vehicles: int = Field(default=500, ge=1)
+    max_stops: int = Field(default=1000, ge=0)
+    max_vehicles: int = Field(default=100, ge=1)
     max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     max_concurrent_solves: int = Field(default=2, ge=1)
     solver_workers: int = Field(

@@ -92,7 +92,11 @@ def alone_verdict(problem: DiscreteProblem, stop: int) -> tuple[Reason, str] | N
     vehicles = [v for v in range(len(problem.vehicles)) if problem.may_serve(v, stop)]
     if not vehicles:
         return Reason.UNREACHABLE, "no vehicle is allowed to serve it"
-    verdicts = [_alone(problem, v, stop) for v in vehicles]
+    verdicts = []
+    for vehicle in vehicles:
+        verdicts.append(_alone(problem, vehicle, stop))
+        if verdicts[-1][1]:
+            return None  # one vehicle that can serve it is enough
     if not any(reachable for reachable, _ in verdicts):
         return Reason.UNREACHABLE, "no allowed vehicle can travel there and back"
     if not any(servable for _, servable in verdicts):
@@ -160,6 +164,23 @@ def best_insertion(
     return None
 
 
+def _cheapest_alone(problem: DiscreteProblem, money: Money, stop: int) -> float:
+    """The least detour money of serving `stop` as a vehicle's only stop (some vehicle can).
+
+    Detours are ranked first and timed in that order, so only a few vehicles are timed."""
+    detours = sorted(
+        (
+            money.of(problem, v, spec.start_node, stop)
+            + money.of(problem, v, stop, spec.end_node)
+            - money.of(problem, v, spec.start_node, spec.end_node),
+            v,
+        )
+        for v, spec in enumerate(problem.vehicles)
+        if problem.may_serve(v, stop)
+    )
+    return next(cost for cost, v in detours if _alone(problem, v, stop)[1])
+
+
 def explain(
     problem: Problem,
     discrete: DiscreteProblem,
@@ -177,14 +198,7 @@ def explain(
             answers.append(Unassigned(id=stop.id, reason=reason, detail=detail))
             continue
         insertion = best_insertion(discrete, money, routes, node)
-        alone_costs = [
-            money.of(discrete, v, spec.start_node, node)
-            + money.of(discrete, v, node, spec.end_node)
-            - money.of(discrete, v, spec.start_node, spec.end_node)
-            for v, spec in enumerate(discrete.vehicles)
-            if discrete.may_serve(v, node) and _alone(discrete, v, node)[1]
-        ]
-        cheapest_alone = min(alone_costs)
+        cheapest_alone = _cheapest_alone(discrete, money, node)
         if stop.prize < cheapest_alone:
             answers.append(
                 Unassigned(
