@@ -62,7 +62,16 @@ def ruin_and_fill(
     else:
         seed = visited[int(rng.integers(len(visited)))]
         removed = set(sorted(visited, key=lambda n: int(travel[seed, n]))[:size])
-    result = [[n for n in nodes if n not in removed] for nodes in result]
+    ruined = [[n for n in nodes if n not in removed] for nodes in result]
+    # Without the triangle inequality (a caller's matrix) a shorter route can be infeasible:
+    # such a route keeps its visits.
+    result = [
+        short if len(short) == len(whole) or time_route(problem, vehicle, short) else whole
+        for vehicle, (short, whole) in enumerate(zip(ruined, result, strict=True))
+    ]
+    removed = {n for n in removed if not any(n in nodes for nodes in result)}
+    if not removed:
+        return result
 
     served = set(visited)
     anchor = next(iter(removed))
