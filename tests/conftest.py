@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from app.config import ApiToken, Environment, Role, Settings
 from app.main import create_app
+
+# CI explores the same examples every run, so a red build is reproducible; locally each run
+# explores new ones (and keeps failures in .hypothesis/ to replay them).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 TEST_TOKEN = "test-token-0123456789"
 REP_TOKEN = "rep-token-0123456789"
