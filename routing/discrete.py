@@ -56,6 +56,8 @@ class VehicleSpec:
     max_stops: int | None
     max_travel: int | None
     cost_class: int
+    stays_home: bool = False
+    """It cannot drive from its start to its end within its shift, so it serves nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +240,7 @@ def discretise(problem: Problem) -> DiscreteProblem:
                 shift_end=end,
                 breaks=tuple(sorted(breaks, key=lambda b: b.start_min)),
                 max_stops=0 if stays_home[k] else v.max_stops,
+                stays_home=stays_home[k],
                 max_travel=None if v.max_travel_s is None else math.floor(v.max_travel_s),
                 cost_class=cost_classes[problem.costs_of(v)],
             )

@@ -56,6 +56,8 @@ def travel_money(problem: Problem, discrete: DiscreteProblem) -> Money:
 def _alone(problem: DiscreteProblem, vehicle: int, stop: int) -> tuple[bool, bool]:
     """(reachable there and back, servable as the only stop)."""
     spec = problem.vehicles[vehicle]
+    if spec.stays_home:
+        return False, False
     there = problem.travel[spec.start_node, stop] < UNREACHABLE
     back = problem.travel[stop, spec.end_node] < UNREACHABLE
     if not (there and back):
@@ -98,7 +100,10 @@ def alone_verdict(problem: DiscreteProblem, stop: int) -> tuple[Reason, str] | N
         if verdicts[-1][1]:
             return None  # one vehicle that can serve it is enough
     if not any(reachable for reachable, _ in verdicts):
-        return Reason.UNREACHABLE, "no allowed vehicle can travel there and back"
+        return (
+            Reason.UNREACHABLE,
+            "no allowed vehicle can travel there and back (or even drive its own day)",
+        )
     if not any(servable for _, servable in verdicts):
         reachable = [v for v, (ok, _) in zip(vehicles, verdicts, strict=True) if ok]
         return Reason.OUTSIDE_WINDOWS, _window_detail(problem, reachable, stop)

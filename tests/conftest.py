@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from hypothesis import settings as hypothesis_settings
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from pydantic import SecretStr
 
 from app.config import ApiToken, Environment, Role, Settings

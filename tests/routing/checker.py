@@ -12,6 +12,8 @@ import math
 from routing import Plan, Problem, Reason, Route, Stop, Vehicle
 
 EPS = 1e-6
+ROUNDING_SLACK = 5.0
+"""Seconds a plan may need to spare for the solver's rounding up (shift, legs, service)."""
 
 
 def _travel(problem: Problem, a: int, b: int | None) -> float:
@@ -116,12 +118,24 @@ def check_route(problem: Problem, route: Route) -> list[str]:
     return errors
 
 
+def _stays_home(problem: Problem, vehicle: Vehicle) -> bool:
+    """A vehicle that cannot drive from its start to its end within its shift (in whole seconds,
+    as the solver counts) serves nothing: its stops are out of reach."""
+    if vehicle.end_index is None:
+        return False
+    commute = _travel(problem, vehicle.start_index, vehicle.end_index)
+    shift = math.floor(vehicle.shift.end_s) - math.ceil(vehicle.shift.start_s)
+    return not (math.isfinite(commute) and math.ceil(commute) <= shift)
+
+
 def servable_alone(problem: Problem, stop: Stop) -> tuple[bool, bool, bool]:
     """Can some allowed vehicle (get there and back, serve it as its only stop ignoring breaks,
     serve it as its only stop having no breaks)?"""
     reachable = servable = surely = False
     for vehicle in problem.vehicles:
         if stop.vehicles and vehicle.id not in stop.vehicles:
+            continue
+        if _stays_home(problem, vehicle):
             continue
         there = _travel(problem, vehicle.start_index, stop.index)
         back = _travel(problem, stop.index, vehicle.end_index)
@@ -139,7 +153,20 @@ def servable_alone(problem: Problem, stop: Stop) -> tuple[bool, bool, bool]:
             starts = [arrival]
         if any(t + stop.service_s + back <= vehicle.shift.end_s + EPS for t in starts):
             servable = True
-            surely = surely or not vehicle.breaks
+        # The solver rounds shift start, travel, service and windows to whole seconds, never in
+        # the plan's favour: with less than ROUNDING_SLACK to spare it may rightly say no.
+        spare = [
+            min(w_end - t, vehicle.shift.end_s - (t + stop.service_s + back))
+            for t, w_end in zip(
+                starts,
+                [w.end_s for w in windows if max(arrival, w.start_s) <= w.end_s]
+                if windows
+                else [vehicle.shift.end_s],
+                strict=True,
+            )
+        ]
+        if not vehicle.breaks and any(gap >= ROUNDING_SLACK for gap in spare):
+            surely = True
     return reachable, servable, surely
 
 
