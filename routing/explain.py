@@ -11,7 +11,7 @@ In order of precedence, for the vehicles allowed to serve the stop:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,12 +110,22 @@ def alone_verdict(problem: DiscreteProblem, stop: int) -> tuple[Reason, str] | N
     return None
 
 
-def check_required(problem: Problem, discrete: DiscreteProblem) -> None:
+Verdicts = Mapping[int, tuple[Reason, str]]
+"""Per stop node that cannot be served even alone: the reason and its detail."""
+
+
+def alone_verdicts(problem: DiscreteProblem) -> dict[int, tuple[Reason, str]]:
+    """`alone_verdict` of every stop that has one."""
+    found = {node: alone_verdict(problem, node) for node in range(problem.n_stops)}
+    return {node: verdict for node, verdict in found.items() if verdict is not None}
+
+
+def check_required(problem: Problem, verdicts: Verdicts) -> None:
     """Raise `RequiredStopError` for the first required stop that no vehicle can serve alone."""
     for node, stop in enumerate(problem.stops):
         if not stop.required:
             continue
-        verdict = alone_verdict(discrete, node)
+        verdict = verdicts.get(node)
         if verdict is not None:
             reason, detail = verdict
             raise RequiredStopError(
@@ -192,12 +202,13 @@ def explain(
     money: Money,
     routes: Sequence[Sequence[int]],
     left_out: Sequence[int],
+    verdicts: Verdicts,
 ) -> tuple[Unassigned, ...]:
     """A reason and a one-line detail for every stop node in `left_out`."""
     answers = []
     for node in left_out:
         stop = problem.stops[node]
-        verdict = alone_verdict(discrete, node)
+        verdict = verdicts.get(node)
         if verdict is not None:
             reason, detail = verdict
             answers.append(Unassigned(id=stop.id, reason=reason, detail=detail))

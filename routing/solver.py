@@ -17,7 +17,7 @@ import numpy as np
 from routing.discrete import DiscreteProblem, discretise
 from routing.explain import (
     Money,
-    alone_verdict,
+    alone_verdicts,
     best_insertion,
     check_required,
     explain,
@@ -76,10 +76,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     started = time.monotonic()
     deadline = time.time() + options.time_limit_s
     discrete = discretise(problem)
-    check_required(problem, discrete)
-    impossible = {
-        node for node in range(discrete.n_stops) if alone_verdict(discrete, node) is not None
-    }
+    verdicts = alone_verdicts(discrete)
+    check_required(problem, verdicts)
+    impossible = set(verdicts)
     explain_s = _EXPLAIN_S_PER_STOP_VEHICLE * discrete.n_stops * len(discrete.vehicles)
     budget = deadline - time.time() - _DECODE_RESERVE_S - explain_s
     results = run_searches(
@@ -114,7 +113,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
             f"(each fits alone; together they do not, or the search ran out of time)",
         )
     left_out = [n for n in range(discrete.n_stops) if n not in served]
-    unassigned = explain(problem, discrete, money, [r.nodes for r in timed], left_out)
+    unassigned = explain(problem, discrete, money, [r.nodes for r in timed], left_out, verdicts)
     routes = tuple(
         _route(problem, discrete, money, vehicle, route) for vehicle, route in enumerate(timed)
     )
