@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
+from pathlib import Path
 from typing import Self
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from routing.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
-
-DEV_TOKEN = "fieldroute-dev-token"
-"""The token `make run` prints. Refused outside development."""
-
-MIN_TOKEN_LENGTH = 16
 
 
 class Environment(StrEnum):
@@ -28,25 +24,47 @@ class Role(StrEnum):
     REP = "rep"
 
 
-class ApiToken(BaseModel):
-    """A bearer token and who holds it; e.g. `{"name": "crm", "role": "admin", "token": "..."}`."""
-
-    name: str = Field(min_length=1)
-    role: Role
-    token: SecretStr
-
-
-def _dev_tokens() -> list[ApiToken]:
-    return [ApiToken(name="dev", role=Role.ADMIN, token=SecretStr(DEV_TOKEN))]
+def _default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'fieldroute.db'}"
 
 
 class Settings(BaseSettings):
-    """Everything configurable. `FIELDROUTE_API_TOKENS` is JSON: a list of `ApiToken`s."""
+    """Everything configurable, from `FIELDROUTE_*` variables (and `DATABASE_URL`)."""
 
     model_config = SettingsConfigDict(env_prefix="FIELDROUTE_", extra="ignore")
 
     environment: Environment = Environment.DEVELOPMENT
-    api_tokens: list[ApiToken] = Field(default_factory=_dev_tokens)
+    data_dir: Path = Field(
+        default=Path("var"), description="where the SQLite file and geocoder indexes live"
+    )
+    # The mypy plugin cannot see through AliasChoices; both names are read from the environment.
+    database_url: str | None = Field(  # type: ignore[pydantic-alias]
+        default=None,
+        validation_alias=AliasChoices("FIELDROUTE_DATABASE_URL", "DATABASE_URL"),
+        description="SQLAlchemy URL; a SQLite file under data_dir when unset",
+    )
+    load_demo: bool = Field(
+        default=False, description="load the demo company at startup when the database is empty"
+    )
+    session_cookie_secure: bool | None = Field(
+        default=None, description="Secure flag on the session cookie; on outside development"
+    )
+
+    geocoder_osm_extract: Path | None = Field(
+        default=None, description="an OSM extract (.osm.pbf) to build the offline address index"
+    )
+    geocoder_online: str | None = Field(
+        default=None, description="a geopy service tried after the offline chain: nominatim, ..."
+    )
+    geocoder_user_agent: str = "fieldroute/0.1 (set FIELDROUTE_GEOCODER_USER_AGENT)"
+    geocoder_api_key: SecretStr | None = None
+    geocoder_domain: str | None = None
+    geocoder_timeout_s: float = Field(default=5.0, gt=0)
+    geocoder_min_delay_s: float = Field(default=1.0, ge=0)
+
+    max_import_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_import_rows: int = Field(default=100_000, ge=1)
+    max_page_size: int = Field(default=1000, ge=1)
 
     max_time_limit_s: float = Field(default=60.0, gt=0)
     max_stops: int = Field(default=1000, ge=0)
@@ -62,29 +80,33 @@ class Settings(BaseSettings):
     default_speed_kmh: float = Field(default=DEFAULT_SPEED_KMH, gt=0)
     default_circuity: float = Field(default=DEFAULT_CIRCUITY, ge=1.0)
 
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, with the psycopg 3 driver named for PostgreSQL."""
+        url = self.database_url or _default_database_url(self.data_dir)
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url.removeprefix(prefix)
+        return url
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment is Environment.DEVELOPMENT
+
+    @property
+    def cookie_secure(self) -> bool:
+        if self.session_cookie_secure is not None:
+            return self.session_cookie_secure
+        return not self.is_development
+
     @model_validator(mode="after")
-    def _check_tokens(self) -> Self:
-        values = [t.token.get_secret_value() for t in self.api_tokens]
-        if len(set(values)) != len(values):
-            raise ValueError("api_tokens: the same token is listed twice")
-        if self.environment is Environment.DEVELOPMENT:
-            return self
-        for token in self.api_tokens:
-            value = token.token.get_secret_value()
-            if value == DEV_TOKEN:
-                raise ValueError(
-                    f"api_tokens: token {token.name!r} is the development token; "
-                    f"set FIELDROUTE_API_TOKENS for environment {self.environment.value!r}"
-                )
-            if len(value) < MIN_TOKEN_LENGTH:
-                raise ValueError(
-                    f"api_tokens: token {token.name!r} is shorter than {MIN_TOKEN_LENGTH} characters"
-                )
+    def _check_online_geocoder(self) -> Self:
+        if (
+            self.geocoder_online
+            and "set FIELDROUTE_GEOCODER_USER_AGENT" in self.geocoder_user_agent
+        ):
+            raise ValueError(
+                "geocoder_user_agent: online geocoders need a real user agent naming your "
+                "service and a contact (FIELDROUTE_GEOCODER_USER_AGENT)"
+            )
         return self
-
-
-def dev_token_hint(settings: Settings) -> str:
-    """What `make run` prints about authentication."""
-    if any(t.token.get_secret_value() == DEV_TOKEN for t in settings.api_tokens):
-        return f"Dev API token: {DEV_TOKEN}  (header `Authorization: Bearer {DEV_TOKEN}`)"
-    return "API tokens: as configured in FIELDROUTE_API_TOKENS"

@@ -49,6 +49,18 @@ class Unauthorized(AppError):
         super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
 
 
+class Forbidden(AppError):
+    status_code = 403
+
+
+class NotFound(AppError):
+    status_code = 404
+
+
+class Conflict(AppError):
+    status_code = 409
+
+
 class PayloadTooLarge(AppError):
     status_code = 413
 
@@ -89,7 +101,9 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "Malformed JSON",
         401: "Missing or unknown bearer token",
         403: "The token's role may not do this",
-        413: "Request too large (body size, stops, vehicles or matrix)",
+        404: "Not found, or not yours to see",
+        409: "Conflicts with what is stored (e.g. a duplicate email or external id)",
+        413: "Request too large (body size, stops, vehicles, matrix or file)",
         422: "Invalid or unsolvable request; `detail` names the field and stop or vehicle",
     }
     return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}

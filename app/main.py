@@ -10,8 +10,11 @@ from fastapi import FastAPI
 from app import __version__
 from app.api import api_router, health
 from app.config import Settings
+from app.db import make_engine, make_session_factory
+from app.demo import load_demo_if_empty
 from app.errors import install_error_handlers
 from app.middleware import BodySizeLimitMiddleware
+from app.migrate import upgrade as upgrade_database
 from routing.parallel import shutdown as shutdown_solver_pool
 from routing.parallel import warm_up as warm_up_solver_pool
 
@@ -25,6 +28,12 @@ Authenticate with `Authorization: Bearer <token>`.
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade_database(engine)
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    if settings.load_demo:
+        load_demo_if_empty(app.state.session_factory, settings)
     # Start the solver's worker processes now rather than in the first request, and stop them
     # on shutdown: they would otherwise outlive uvicorn after a SIGTERM. Started from this
     # thread on purpose: a pool started from a worker thread outlived uvicorn even so.
@@ -33,6 +42,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         shutdown_solver_pool()
+        engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

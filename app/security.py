@@ -1,74 +1,127 @@
-"""Bearer-token authentication.
+"""Authentication: bearer tokens (stored hashed) or the session cookie the login form sets.
 
-The seam is `TokenVerifier`: today `SettingsTokenVerifier` checks tokens listed in settings
-(`FIELDROUTE_API_TOKENS`, or the dev token in development). Issue 3 replaces
-`get_token_verifier` with one backed by users and tokens in the database; routers only see
-`CurrentPrincipal` and do not change.
+Routers see only `CurrentPrincipal`: who is calling, their role, and the rep or teams that bound
+what they may see (`app.access`).
 """
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Sequence
+import hashlib
+import secrets
 from dataclasses import dataclass
-from typing import Annotated, Protocol
+from datetime import timedelta
+from typing import Annotated
 
-from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from app.config import ApiToken, Role
+from app.config import Role, Settings
+from app.db import SessionDep
 from app.deps import SettingsDep
 from app.errors import Unauthorized
+from app.models import ApiToken, User, utcnow
+
+SESSION_COOKIE = "fieldroute_session"
+TOKEN_PREFIX = "fr_"
+# Writing last_used_at on every request would turn each read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the token holder's name and role."""
+    """Who is calling: the user, their role, their rep (reps) and their teams (managers)."""
 
+    user_id: int
     name: str
     role: Role
+    rep_id: int | None = None
+    team_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
 
 
-class TokenVerifier(Protocol):
-    def verify(self, token: str) -> Principal | None:
-        """The principal holding `token`, or None if the token is unknown."""
-        ...
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-class SettingsTokenVerifier:
-    """Tokens from settings, compared in constant time."""
-
-    def __init__(self, tokens: Sequence[ApiToken]) -> None:
-        self._tokens = [
-            (t.token.get_secret_value().encode(), Principal(t.name, t.role)) for t in tokens
-        ]
-
-    def verify(self, token: str) -> Principal | None:
-        given = token.encode()
-        found = None
-        for value, principal in self._tokens:
-            if hmac.compare_digest(given, value):
-                found = principal
-        return found
+def new_token() -> str:
+    """A fresh random token (256 bits)."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def get_token_verifier(settings: SettingsDep) -> TokenVerifier:
-    return SettingsTokenVerifier(settings.api_tokens)
+def issue_token(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    token: str | None = None,
+    development_only: bool = False,
+) -> str:
+    """Store a token for `user` and return it in clear: the only time anyone sees it."""
+    value = token if token is not None else new_token()
+    session.add(
+        ApiToken(
+            user=user,
+            name=name,
+            token_hash=hash_token(value),
+            prefix=value[:10],
+            development_only=development_only,
+        )
+    )
+    session.flush()
+    return value
+
+
+def principal_for(user: User) -> Principal:
+    return Principal(
+        user_id=user.id,
+        name=user.name,
+        role=Role(user.role),
+        rep_id=user.rep_id,
+        team_ids=frozenset(team.id for team in user.teams),
+    )
+
+
+def verify_token(session: Session, settings: Settings, token: str) -> Principal | None:
+    """The principal holding `token`, or None if it is unknown, revoked, expired or disabled."""
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    now = utcnow()
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    if row.development_only and not settings.is_development:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        row.last_used_at = now
+    return principal_for(row.user)
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`")
+_cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Set by signing in at `/login`"
+)
 
 
 def authenticate(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    verifier: Annotated[TokenVerifier, Depends(get_token_verifier)],
+    cookie: Annotated[str | None, Depends(_cookie)],
 ) -> Principal:
-    """The caller, from the `Authorization: Bearer <token>` header; 401 otherwise."""
-    if credentials is None:
+    """The caller, from `Authorization: Bearer <token>` or the session cookie; 401 otherwise."""
+    token = credentials.credentials if credentials is not None else cookie
+    if not token:
         raise Unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
-    principal = verifier.verify(credentials.credentials)
+    principal = verify_token(session, settings, token)
     if principal is None:
-        raise Unauthorized("unknown bearer token")
+        raise Unauthorized("unknown, revoked or expired token")
+    request.state.principal = principal
     return principal
 
 

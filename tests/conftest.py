@@ -1,18 +1,28 @@
-"""Fixtures shared by all tests: an app built from explicit test settings, and a client."""
+"""Fixtures shared by all tests: a migrated database per test (SQLite always; PostgreSQL too
+when `FIELDROUTE_TEST_POSTGRES_URL` is set, as in CI), the app on it, seeded people with tokens,
+and a client."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
-from pydantic import SecretStr
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
-from app.config import ApiToken, Environment, Role, Settings
+from app.config import Environment, Settings
+from app.db import make_engine, make_session_factory
 from app.main import create_app
+from app.migrate import upgrade
+from app.models import Base
+from tests.backends import POSTGRES_URL
+from tests.seed import TEST_TOKEN, World, seed_world
 
 # CI explores the same examples every run, so a red build is reproducible; locally each run
 # explores new ones (and keeps failures in .hypothesis/ to replay them).
@@ -20,18 +30,53 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-TEST_TOKEN = "test-token-0123456789"
-REP_TOKEN = "rep-token-0123456789"
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (cheaper than migrating each time)."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set FIELDROUTE_TEST_POSTGRES_URL (CI does)")
+    engine = make_engine(Settings(database_url=POSTGRES_URL).sqlalchemy_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
-def settings() -> Settings:
+def database_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> str:
+    """SQLite unless a module asks for both backends with `pytestmark = ON_BOTH_BACKENDS`."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        path = tmp_path / "fieldroute.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    engine: Engine = request.getfixturevalue("postgres_engine")
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         environment=Environment.DEVELOPMENT,
-        api_tokens=[
-            ApiToken(name="tester", role=Role.ADMIN, token=SecretStr(TEST_TOKEN)),
-            ApiToken(name="rep", role=Role.REP, token=SecretStr(REP_TOKEN)),
-        ],
+        database_url=database_url,
+        data_dir=tmp_path,
         max_time_limit_s=2.0,
         max_stops=50,
         max_vehicles=5,
@@ -53,10 +98,28 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def auth() -> dict[str, str]:
+def session(client: TestClient) -> Iterator[Session]:
+    """A session on the app's database (commit to make changes visible to requests)."""
+    factory = make_session_factory(client.app.state.engine)  # type: ignore[attr-defined]
+    with factory() as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def world(client: TestClient) -> World:
+    """Two teams, four reps, an admin, a manager per team and a user per rep, with tokens."""
+    factory = make_session_factory(client.app.state.engine)  # type: ignore[attr-defined]
+    with factory() as db_session:
+        world = seed_world(db_session)
+        db_session.commit()
+    return world
+
+
+@pytest.fixture
+def auth(world: World) -> dict[str, str]:
     return {"Authorization": f"Bearer {TEST_TOKEN}"}
 
 
 @pytest.fixture
-def rep_auth() -> dict[str, str]:
-    return {"Authorization": f"Bearer {REP_TOKEN}"}
+def rep_auth(world: World) -> dict[str, str]:
+    return world.headers("rep_north_1")

@@ -10,14 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import SecretStr
 
-from app.config import ApiToken, Role
 from app.config import Settings as AppSettings
+from app.db import make_session_factory
 from app.main import create_app
+from tests.seed import TEST_TOKEN, seed_world
 
-TOKEN = "robustness-token-0123456789"
-HEADERS = {"Authorization": f"Bearer {TOKEN}"}
+HEADERS = {"Authorization": f"Bearer {TEST_TOKEN}"}
 
 TEMPLATE: dict[str, Any] = {
     "vehicles": [
@@ -84,14 +83,20 @@ values = st.recursive(
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    data_dir = tmp_path_factory.mktemp("robustness")
     app_settings = AppSettings(
-        api_tokens=[ApiToken(name="fuzz", role=Role.ADMIN, token=SecretStr(TOKEN))],
+        data_dir=data_dir,
+        database_url=f"sqlite:///{data_dir / 'fieldroute.db'}",
         max_time_limit_s=0.5,
         max_stops=10,
         max_vehicles=4,
     )
     with TestClient(create_app(app_settings)) as test_client:
+        factory = make_session_factory(test_client.app.state.engine)  # type: ignore[attr-defined]
+        with factory() as session:
+            seed_world(session)
+            session.commit()
         yield test_client
 
 

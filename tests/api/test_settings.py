@@ -1,54 +1,42 @@
-"""Settings refuse the development token and weak tokens outside development."""
+"""Settings: where the database is, and what outside services need before they are used."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
-from app.config import DEV_TOKEN, ApiToken, Environment, Role, Settings
+from app.config import Settings
 
 
-def test_development_has_the_dev_token_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FIELDROUTE_API_TOKENS", raising=False)
-    monkeypatch.delenv("FIELDROUTE_ENVIRONMENT", raising=False)
+def test_sqlite_file_under_the_data_dir_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("FIELDROUTE_DATABASE_URL", raising=False)
+    settings = Settings(data_dir=Path("/srv/fieldroute"))
+    assert settings.sqlalchemy_url == "sqlite:////srv/fieldroute/fieldroute.db"
+
+
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "FIELDROUTE_DATABASE_URL"])
+def test_postgres_from_the_environment_uses_psycopg3(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("FIELDROUTE_DATABASE_URL", raising=False)
+    monkeypatch.setenv(variable, "postgresql://fr:secret@db:5432/fieldroute")
     settings = Settings()
-    assert settings.environment is Environment.DEVELOPMENT
-    assert [t.token.get_secret_value() for t in settings.api_tokens] == [DEV_TOKEN]
+    assert settings.sqlalchemy_url == "postgresql+psycopg://fr:secret@db:5432/fieldroute"
 
 
-def test_production_refuses_the_dev_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FIELDROUTE_API_TOKENS", raising=False)
-    monkeypatch.setenv("FIELDROUTE_ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match="development token"):
-        Settings()
-
-
-def test_production_refuses_short_tokens() -> None:
-    with pytest.raises(ValidationError, match="shorter than"):
-        Settings(
-            environment=Environment.PRODUCTION,
-            api_tokens=[ApiToken(name="ci", role=Role.ADMIN, token=SecretStr("short"))],
-        )
-
-
-def test_tokens_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FIELDROUTE_ENVIRONMENT", "production")
-    monkeypatch.setenv(
-        "FIELDROUTE_API_TOKENS",
-        '[{"name": "crm", "role": "manager", "token": "a-long-production-token"}]',
+def test_online_geocoder_needs_a_real_user_agent() -> None:
+    with pytest.raises(ValidationError, match="user agent"):
+        Settings(geocoder_online="nominatim")
+    configured = Settings(
+        geocoder_online="nominatim", geocoder_user_agent="acme-fieldroute/1.0 (ops@acme.example)"
     )
-    settings = Settings()
-    [token] = settings.api_tokens
-    assert (token.name, token.role) == ("crm", Role.MANAGER)
-    assert "a-long-production-token" not in repr(settings)
+    assert configured.geocoder_online == "nominatim"
 
 
-def test_the_same_token_twice_is_refused() -> None:
-    token = SecretStr("x" * 20)
-    with pytest.raises(ValidationError, match="twice"):
-        Settings(
-            api_tokens=[
-                ApiToken(name="a", role=Role.ADMIN, token=token),
-                ApiToken(name="b", role=Role.REP, token=token),
-            ]
-        )
+def test_session_cookie_is_secure_outside_development() -> None:
+    assert Settings(environment="production").cookie_secure
+    assert not Settings(environment="development").cookie_secure

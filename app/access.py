@@ -1,0 +1,62 @@
+"""Who may see and change what. Queries take their scope from here, so every list, read and
+write of a resource applies the same rule:
+
+- admin: everything;
+- manager: the reps, accounts and territories of their teams;
+- rep: their own rep record, the accounts of their territories, their own visits and plans.
+
+Something outside the caller's scope is answered as if it did not exist (404), so ids do not leak.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from app.config import Role
+from app.errors import Forbidden
+from app.models import Account, Rep, Territory, User
+from app.security import Principal
+
+
+def require_role(principal: Principal, *roles: Role) -> None:
+    """403 unless the caller has one of `roles`."""
+    if principal.role not in roles:
+        allowed = " or ".join(role.value for role in roles)
+        raise Forbidden(f"this needs the {allowed} role; you are {principal.role.value}")
+
+
+def account_scope(principal: Principal) -> ColumnElement[bool]:
+    if principal.role is Role.ADMIN:
+        return true()
+    if principal.role is Role.MANAGER:
+        return Account.team_id.in_(principal.team_ids) if principal.team_ids else false()
+    if principal.rep_id is None:
+        return false()
+    own_territories = select(Territory.id).where(Territory.rep_id == principal.rep_id)
+    return Account.territory_id.in_(own_territories.scalar_subquery())
+
+
+def rep_scope(principal: Principal) -> ColumnElement[bool]:
+    if principal.role is Role.ADMIN:
+        return true()
+    if principal.role is Role.MANAGER:
+        return Rep.team_id.in_(principal.team_ids) if principal.team_ids else false()
+    return Rep.id == principal.rep_id if principal.rep_id is not None else false()
+
+
+def user_scope(principal: Principal) -> ColumnElement[bool]:
+    """Admins see every user; managers themselves and their teams' reps' users; reps themselves."""
+    if principal.role is Role.ADMIN:
+        return true()
+    if principal.role is Role.MANAGER and principal.team_ids:
+        team_reps = select(Rep.id).where(Rep.team_id.in_(principal.team_ids))
+        return (User.id == principal.user_id) | User.rep_id.in_(team_reps.scalar_subquery())
+    return User.id == principal.user_id
+
+
+def check_team(principal: Principal, team_id: int | None, *, field: str = "team_id") -> None:
+    """A manager may only put things into their own teams (403 otherwise)."""
+    if principal.role is Role.ADMIN:
+        return
+    if team_id is None or team_id not in principal.team_ids:
+        raise Forbidden(f"{field}: managers can only use their own teams", field=field)

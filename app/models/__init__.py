@@ -1,0 +1,23 @@
+"""SQLAlchemy models, one module per concept; import them from here."""
+
+from app.models.accounts import Account, Territory
+from app.models.activity import RoutePlan, Visit
+from app.models.base import Base, utcnow
+from app.models.operations import GeocodeCacheEntry, ImportJob
+from app.models.people import ApiToken, Rep, Team, User, manager_team
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "Base",
+    "GeocodeCacheEntry",
+    "ImportJob",
+    "Rep",
+    "RoutePlan",
+    "Team",
+    "Territory",
+    "User",
+    "Visit",
+    "manager_team",
+    "utcnow",
+]

@@ -1,0 +1,74 @@
+"""Accounts (the customers reps visit) and the territories they belong to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, Timestamps, utcnow
+from app.models.people import Rep, Team
+
+
+class Territory(Base):
+    __tablename__ = "territory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    rep_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rep.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+    rep: Mapped[Rep | None] = relationship(lazy="joined")
+
+
+class Account(Timestamps, Base):
+    """A customer location: where it is (and how sure we are), what it is worth, when it is open."""
+
+    __tablename__ = "account"
+    __table_args__ = (Index("ix_account_team_id_name", "team_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    street: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(60))
+    phone: Mapped[str | None] = mapped_column(String(50))
+
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    geocode_precision: Mapped[str | None] = mapped_column(String(16), index=True)
+    geocode_source: Mapped[str | None] = mapped_column(String(32))
+    geocode_score: Mapped[float | None]
+    geocoded_at: Mapped[datetime | None]
+    # Why the account is not on the map, when it is not.
+    geocode_note: Mapped[str | None] = mapped_column(String(300))
+    # A pin moved by hand wins over the geocoder until the address changes.
+    pin_manual: Mapped[bool] = mapped_column(default=False)
+
+    value: Mapped[float] = mapped_column(default=0.0)
+    tier: Mapped[str | None] = mapped_column(String(8), index=True)
+    cadence_days: Mapped[int | None]
+    service_minutes: Mapped[int] = mapped_column(default=30)
+    # {"mo": ["08:00-12:00", "13:00-17:00"], ...}; None means unknown (treated as open all day).
+    opening_hours: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territory.id", ondelete="SET NULL"), index=True
+    )
+    locked: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Kept by the visit service, so "overdue" is a column comparison, not a subquery per row.
+    last_visit_date: Mapped[date | None]
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+    territory: Mapped[Territory | None] = relationship(lazy="joined")

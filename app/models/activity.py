@@ -1,0 +1,48 @@
+"""What happens on the road: visits and the daily route plans."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Timestamps, utcnow
+
+
+class Visit(Timestamps, Base):
+    """A visit of a rep to an account on a day: planned, done, skipped or cancelled."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        Index("ix_visit_rep_id_visit_date", "rep_id", "visit_date"),
+        Index("ix_visit_account_id_visit_date", "account_id", "visit_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    visit_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    planned_start_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class RoutePlan(Base):
+    """One version of a rep's plan for a day: the stops, what was left out and why, the totals."""
+
+    __tablename__ = "route_plan"
+    __table_args__ = (UniqueConstraint("rep_id", "plan_date", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id", ondelete="CASCADE"))
+    plan_date: Mapped[date]
+    version: Mapped[int] = mapped_column(default=1)
+    stops: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    left_out: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

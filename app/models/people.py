@@ -1,0 +1,100 @@
+"""Teams, reps, users and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, Timestamps, utcnow
+
+manager_team = Table(
+    "manager_team",
+    Base.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Team(Base):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Rep(Timestamps, Base):
+    """A field-sales rep: where their day starts and ends, when they work, what driving costs."""
+
+    __tablename__ = "rep"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    home_street: Mapped[str | None] = mapped_column(String(200))
+    home_city: Mapped[str | None] = mapped_column(String(100))
+    home_postcode: Mapped[str | None] = mapped_column(String(20))
+    home_region: Mapped[str | None] = mapped_column(String(100))
+    home_country: Mapped[str | None] = mapped_column(String(60))
+    home_latitude: Mapped[float | None]
+    home_longitude: Mapped[float | None]
+    home_precision: Mapped[str | None] = mapped_column(String(16))
+    home_source: Mapped[str | None] = mapped_column(String(32))
+    # Day keys "mo".."su", as in opening hours.
+    working_days: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["mo", "tu", "we", "th", "fr"]
+    )
+    shift_start: Mapped[time] = mapped_column(default=time(8, 0))
+    shift_end: Mapped[time] = mapped_column(default=time(17, 0))
+    lunch_start: Mapped[time | None] = mapped_column(default=time(11, 30))
+    lunch_end: Mapped[time | None] = mapped_column(default=time(14, 0))
+    lunch_minutes: Mapped[int] = mapped_column(default=30)
+    cost_per_km: Mapped[float] = mapped_column(default=0.5)
+    cost_per_hour: Mapped[float] = mapped_column(default=40.0)
+    max_visits_per_day: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+
+
+class User(Base):
+    """Someone who signs in. A rep user is tied to one `Rep`; a manager to their teams."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    rep_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rep.id", ondelete="SET NULL"), unique=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(secondary=manager_team, lazy="selectin")
+    rep: Mapped[Rep | None] = relationship(lazy="joined")
+
+
+class ApiToken(Base):
+    """A bearer token, stored as its SHA-256 (tokens are long and random, so no salt is needed)."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so people can tell their tokens apart in a list.
+    prefix: Mapped[str] = mapped_column(String(12))
+    # Tokens derived from a public recipe (the demo's) work in development only.
+    development_only: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,80 @@
+"""Tokens are stored hashed; revoked, expired, disabled and development-only tokens fail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import ApiToken, User, utcnow
+from app.security import hash_token
+from tests.backends import ON_BOTH_BACKENDS
+from tests.seed import TEST_TOKEN, World
+
+pytestmark = ON_BOTH_BACKENDS
+URL = "/api/v1/optimize"
+BODY = {
+    "vehicles": [{"id": "v", "start": {"lat": 0.1, "lon": 0.1}, "shift": [0, 3600]}],
+    "stops": [],
+}
+
+
+def test_tokens_are_stored_hashed(world: World, session: Session) -> None:
+    stored = session.scalars(select(ApiToken.token_hash)).all()
+    assert TEST_TOKEN not in stored
+    assert hash_token(TEST_TOKEN) in stored
+
+
+def test_a_known_token_works(client: TestClient, world: World) -> None:
+    assert client.post(URL, json=BODY, headers=world.headers("admin")).status_code == 200
+
+
+def test_revoked_token_is_401(client: TestClient, world: World, session: Session) -> None:
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(TEST_TOKEN))
+    ).one()
+    token.revoked_at = utcnow()
+    session.commit()
+    assert client.post(URL, json=BODY, headers=world.headers("admin")).status_code == 401
+
+
+def test_expired_token_is_401(client: TestClient, world: World, session: Session) -> None:
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(TEST_TOKEN))
+    ).one()
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert client.post(URL, json=BODY, headers=world.headers("admin")).status_code == 401
+
+
+def test_disabled_user_is_401(client: TestClient, world: World, session: Session) -> None:
+    user = session.get(User, world.user_ids["admin"])
+    assert user is not None
+    user.active = False
+    session.commit()
+    assert client.post(URL, json=BODY, headers=world.headers("admin")).status_code == 401
+
+
+def test_development_only_token_fails_in_production(
+    client: TestClient, world: World, session: Session
+) -> None:
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(TEST_TOKEN))
+    ).one()
+    token.development_only = True
+    session.commit()
+    assert client.post(URL, json=BODY, headers=world.headers("admin")).status_code == 200
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"environment": "production"}
+    )
+    assert client.post(URL, json=BODY, headers=world.headers("admin")).status_code == 401
+
+
+def test_last_use_is_recorded(client: TestClient, world: World, session: Session) -> None:
+    client.post(URL, json=BODY, headers=world.headers("admin"))
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(TEST_TOKEN))
+    ).one()
+    assert token.last_used_at is not None
