@@ -7,6 +7,10 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# The tests run on SQLite always, and on PostgreSQL too when one answers here (CI has one).
+FIELDROUTE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgresql://postgres@127.0.0.1:5432/test)
+export FIELDROUTE_TEST_POSTGRES_URL
+
 .DEFAULT_GOAL := help
 .PHONY: help run test lint fmt typecheck bench clean
 
@@ -29,9 +33,9 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e '.[dev,bench]'
 	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
-run: $(VENV)/.installed ## Serve the app (http://127.0.0.1:8000; HOST= and PORT= change it)
-	@echo "Fieldroute at http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
-	@$(BIN)/python -c 'from app.config import Settings, dev_token_hint; print(dev_token_hint(Settings()))'
+run: $(VENV)/.installed ## Migrate, load the demo company if the database is empty, serve the app
+	@$(BIN)/python -m app.cli demo
+	@echo "Fieldroute at http://$(HOST):$(PORT)  (API docs: /docs, sign in: /login)"
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
@@ -51,8 +55,11 @@ fmt: $(VENV)/.installed-dev ## Fix lint where safe and format the code
 typecheck: $(VENV)/.installed-dev ## mypy (strict) on app and routing
 	$(BIN)/mypy app routing
 
-bench: $(VENV)/.installed-bench ## Fieldroute vs PyVRP and VROOM on the TOPTW instances
+bench: $(VENV)/.installed-bench ## Solver vs PyVRP and VROOM; import, geocoding and list speed
 	$(BIN)/python -m bench.run_toptw
+	$(BIN)/python -m bench.geocode
+	$(BIN)/python -m bench.import_accounts
+	$(BIN)/python -m bench.list_accounts
 
 clean: ## Remove caches and build output (keeps the virtualenv; `rm -rf .venv` for that)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist *.egg-info
