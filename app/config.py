@@ -43,9 +43,6 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("FIELDROUTE_DATABASE_URL", "DATABASE_URL"),
         description="SQLAlchemy URL; a SQLite file under data_dir when unset",
     )
-    load_demo: bool = Field(
-        default=False, description="load the demo company at startup when the database is empty"
-    )
     session_cookie_secure: bool | None = Field(
         default=None, description="Secure flag on the session cookie; on outside development"
     )

@@ -1,10 +1,212 @@
-"""The demo company (data/demo/): loaded by `make run` into an empty database."""
+"""The demo company (data/demo/): loaded by `make run` into an empty database.
+
+Accounts go through the same CSV import a customer's CRM export does. Each rep gets a starter
+territory (the accounts of their team nearest to their home) and eight weeks of visit history,
+so every page and filter has something real to show. Demo users get tokens from a public recipe
+(`fr_dev_<email name>`), marked development-only: they stop working outside development.
+"""
 
 from __future__ import annotations
 
-from app.config import Settings
-from app.db import SessionFactory
+import csv
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.config import Role, Settings
+from app.imports import read_accounts_csv
+from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit
+from app.opening_hours import parse_opening_hours
+from app.security import Principal, hash_token, issue_token
+from app.services.imports import import_rows
+from app.services.placement import place_rep_home
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+HISTORY_WEEKS = 8
+SEED = 20261127
+OUTCOMES = ("order placed", "follow-up agreed", "quote requested", "no decision", "relationship")
 
 
-def load_demo_if_empty(session_factory: SessionFactory, settings: Settings) -> None:
-    raise NotImplementedError("demo loading lands with the import service")
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    name: str
+    role: str
+    token: str
+
+
+def demo_token(email: str) -> str:
+    return "fr_dev_" + email.split("@", 1)[0]
+
+
+def is_empty(session: Session) -> bool:
+    return not session.scalar(select(func.count()).select_from(User)) and not session.scalar(
+        select(func.count()).select_from(Account)
+    )
+
+
+def load_demo(session: Session, settings: Settings, *, today: date | None = None) -> None:
+    """Load the demo company into `session` (the caller commits)."""
+    today = today or date.today()
+    teams = {row["name"]: Team(name=row["name"]) for row in _rows("teams.csv")}
+    session.add_all(teams.values())
+    session.flush()
+    reps = [_rep(session, settings, row, teams) for row in _rows("reps.csv")]
+    session.flush()
+    _users(session, teams, reps)
+
+    admin = Principal(user_id=0, name="demo loader", role=Role.ADMIN)
+    parsed = read_accounts_csv((DEMO_DIR / "accounts.csv").read_bytes())
+    if parsed.errors:
+        first = parsed.errors[0]
+        raise RuntimeError(f"demo accounts.csv row {first.row}: {first.message}")
+    import_rows(session, settings, parsed, admin, team_id=None)
+    territories = _starter_territories(session, reps)
+    _history(session, reps, territories, today)
+    session.flush()
+
+
+def demo_logins(session: Session) -> list[DemoLogin]:
+    """The demo users whose recipe token still works (what `make run` prints)."""
+    logins = []
+    for user in session.scalars(select(User).order_by(User.role, User.email)):
+        token = demo_token(user.email)
+        known = session.scalar(
+            select(ApiToken.id).where(
+                ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
+            )
+        )
+        if known is not None:
+            logins.append(DemoLogin(user.email, user.name, user.role, token))
+    return logins
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DEMO_DIR / name).open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _rep(session: Session, settings: Settings, row: dict[str, str], teams: dict[str, Team]) -> Rep:
+    rep = Rep(
+        name=row["name"],
+        email=row["email"],
+        team=teams[row["team"]],
+        home_street=row["home_street"],
+        home_city=row["home_city"],
+        home_region=row["home_region"],
+        home_postcode=row["home_postcode"],
+        home_country=row["home_country"],
+        working_days=list(parse_opening_hours(f"{row['working_days']} 00:00-24:00")),
+        shift_start=_clock(row["shift_start"]),
+        shift_end=_clock(row["shift_end"]),
+        lunch_start=_clock(row["lunch_start"]),
+        lunch_end=_clock(row["lunch_end"]),
+        lunch_minutes=int(row["lunch_minutes"]),
+        cost_per_km=float(row["cost_per_km"]),
+        cost_per_hour=float(row["cost_per_hour"]),
+        max_visits_per_day=int(row["max_visits_per_day"]),
+    )
+    session.add(rep)
+    if place_rep_home(session, settings, rep) is None:
+        raise RuntimeError(f"demo reps.csv: cannot place the home of {rep.name}")
+    return rep
+
+
+def _users(session: Session, teams: dict[str, Team], reps: list[Rep]) -> None:
+    by_email = {rep.email: rep for rep in reps}
+    for row in _rows("users.csv"):
+        user = User(email=row["email"], name=row["name"], role=Role(row["role"]))
+        if row["rep_email"]:
+            user.rep = by_email[row["rep_email"]]
+        if row["teams"]:
+            user.teams = [teams[name] for name in row["teams"].split("|")]
+        session.add(user)
+        session.flush()
+        issue_token(session, user, name="demo", token=demo_token(user.email), development_only=True)
+
+
+def _starter_territories(session: Session, reps: list[Rep]) -> dict[int, Territory]:
+    """One territory per rep: each placed account goes to the nearest rep of its team."""
+    territories = {}
+    for rep in reps:
+        territory = Territory(name=f"{rep.name} (starter)", team_id=rep.team_id, rep_id=rep.id)
+        session.add(territory)
+        territories[rep.id] = territory
+    session.flush()
+    accounts = session.scalars(select(Account).where(Account.latitude.is_not(None))).all()
+    for account in accounts:
+        candidates = [rep for rep in reps if rep.team_id == account.team_id] or reps
+        nearest = min(candidates, key=lambda rep: _km(rep, account))
+        account.territory_id = territories[nearest.id].id
+    return territories
+
+
+def _km(rep: Rep, account: Account) -> float:
+    if rep.home_latitude is None or rep.home_longitude is None:
+        return math.inf
+    if account.latitude is None or account.longitude is None:
+        return math.inf
+    dlat = math.radians(account.latitude - rep.home_latitude)
+    dlon = math.radians(account.longitude - rep.home_longitude)
+    mean_lat = math.radians((account.latitude + rep.home_latitude) / 2)
+    return 6371.0 * math.hypot(dlat, dlon * math.cos(mean_lat))
+
+
+def _history(
+    session: Session, reps: list[Rep], territories: dict[int, Territory], today: date
+) -> None:
+    """Visits over the last eight weeks, roughly at each account's cadence, on working days."""
+    rng = random.Random(SEED)
+    rep_of_territory = {t.id: rep for rep in reps for t in [territories[rep.id]]}
+    start = today - timedelta(weeks=HISTORY_WEEKS)
+    accounts = session.scalars(
+        select(Account).where(Account.territory_id.is_not(None)).order_by(Account.id)
+    ).all()
+    for account in accounts:
+        rep = rep_of_territory[account.territory_id or 0]
+        cadence = account.cadence_days or 56
+        # Reps keep up with about four accounts in five; the rest fall behind.
+        slack = 1.0 if rng.random() < 0.8 else 1.6
+        day = start + timedelta(days=rng.randrange(cadence))
+        last_done = None
+        while day < today:
+            visit_day = _working_day(day, rep.working_days)
+            if visit_day >= today:
+                break
+            status = rng.choices(("done", "skipped", "cancelled"), weights=(90, 6, 4))[0]
+            begin = datetime.combine(visit_day, rep.shift_start) + timedelta(
+                minutes=rng.randrange(0, 360, 15)
+            )
+            visit = Visit(
+                rep_id=rep.id,
+                account_id=account.id,
+                visit_date=visit_day,
+                status=status,
+            )
+            if status == "done":
+                visit.outcome = rng.choice(OUTCOMES)
+                last_done = visit_day
+                visit.started_at = begin.astimezone()
+                visit.ended_at = (begin + timedelta(minutes=account.service_minutes)).astimezone()
+            session.add(visit)
+            day = visit_day + timedelta(days=round(cadence * slack * rng.uniform(0.85, 1.15)))
+        account.last_visit_date = last_done
+
+
+def _working_day(day: date, working_days: list[str]) -> date:
+    keys = ("mo", "tu", "we", "th", "fr", "sa", "su")
+    for offset in range(7):
+        candidate = day + timedelta(days=offset)
+        if keys[candidate.weekday()] in working_days:
+            return candidate
+    return day

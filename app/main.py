@@ -11,17 +11,17 @@ from app import __version__
 from app.api import api_router, health
 from app.config import Settings
 from app.db import make_engine, make_session_factory
-from app.demo import load_demo_if_empty
 from app.errors import install_error_handlers
 from app.middleware import BodySizeLimitMiddleware
 from app.migrate import upgrade as upgrade_database
+from app.pages import login
 from routing.parallel import shutdown as shutdown_solver_pool
 from routing.parallel import warm_up as warm_up_solver_pool
 
 DESCRIPTION = """\
 Field-sales territory and route planning. `POST /api/v1/optimize` plans reps' days: which
 accounts to visit, in what order and when, for the most value net of travel cost.
-Authenticate with `Authorization: Bearer <token>`.
+Authenticate with `Authorization: Bearer <token>`, or sign in at `/login` for a session cookie.
 """
 
 
@@ -32,8 +32,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     upgrade_database(engine)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    if settings.load_demo:
-        load_demo_if_empty(app.state.session_factory, settings)
     # Start the solver's worker processes now rather than in the first request, and stop them
     # on shutdown: they would otherwise outlive uvicorn after a SIGTERM. Started from this
     # thread on purpose: a pool started from a worker thread outlived uvicorn even so.
@@ -55,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(login.router)
     app.include_router(api_router)
     return app
 

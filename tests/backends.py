@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-POSTGRES_URL = os.environ.get("FIELDROUTE_TEST_POSTGRES_URL")
+POSTGRES_URL = os.environ.get("FIELDROUTE_TEST_POSTGRES_URL") or None
 BACKENDS = ["sqlite", "postgresql"]
 ON_BOTH_BACKENDS = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 """For test modules about stored data: `pytestmark = ON_BOTH_BACKENDS`."""

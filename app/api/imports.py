@@ -1,0 +1,97 @@
+"""`/api/v1/imports`: upload a CRM export (CSV), poll the job, read the row-level report."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request, Response, UploadFile
+
+from app.access import require_role
+from app.config import Role
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.errors import InvalidRequest, PayloadTooLarge, error_responses
+from app.imports import CsvFormatError, read_accounts_csv
+from app.schemas.imports import ImportJobRead
+from app.security import CurrentPrincipal
+from app.services import import_jobs
+from app.services.imports import progress_of, run_job, start_job
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+
+@router.post("/accounts", status_code=202, responses=error_responses(401, 403, 404, 413, 422))
+async def import_accounts(
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    file: UploadFile,
+    dry_run: Annotated[bool, Form()] = False,
+    mapping: Annotated[str | None, Form()] = None,
+    team_id: Annotated[int | None, Form()] = None,
+) -> ImportJobRead:
+    """Import accounts from a CRM export; poll the returned job for counts and rejected rows.
+
+    The file is CSV (`,` `;` or tab; UTF-8, UTF-8 with BOM or Latin-1); columns are recognised
+    by their CRM names (Salesforce, HubSpot, Dynamics, Pipedrive, Zoho, generic) unless
+    `mapping` (JSON: `{"external_id": "Customer No", ...}`) says otherwise. Rows are upserted by
+    external id; `dry_run=true` previews without writing.
+    """
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    data = await file.read(settings.max_import_bytes + 1)
+    if len(data) > settings.max_import_bytes:
+        raise PayloadTooLarge(
+            f"file: larger than {settings.max_import_bytes // (1024 * 1024)} MiB; split it",
+            field="file",
+        )
+    explicit = _mapping(mapping)
+    try:
+        parsed = read_accounts_csv(data, mapping=explicit, max_rows=settings.max_import_rows)
+    except CsvFormatError as exc:
+        raise InvalidRequest(f"file: {exc}", field="file") from exc
+    import_jobs.check_team_choice(session, principal, team_id)
+    job = start_job(
+        session, principal, parsed, filename=file.filename, dry_run=dry_run, team_id=team_id
+    )
+    # The job runs after this response is sent, on its own sessions: commit its row first.
+    session.commit()
+    factory = request.app.state.session_factory
+    background.add_task(partial(run_job, factory, settings, job.id, parsed, principal))
+    response.headers["Location"] = f"/api/v1/imports/{job.id}"
+    return ImportJobRead.of(job)
+
+
+@router.get("", responses=error_responses(401, 403))
+def list_imports(session: SessionDep, principal: CurrentPrincipal) -> list[ImportJobRead]:
+    """The latest import jobs (yours; all of them for admins), newest first."""
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    return [ImportJobRead.of(job) for job in import_jobs.latest(session, principal)]
+
+
+@router.get("/{job_id}", responses=error_responses(401, 403, 404))
+def get_import(job_id: int, session: SessionDep, principal: CurrentPrincipal) -> ImportJobRead:
+    """One import job: status, counts, and the rejected rows with row, column and reason."""
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    return ImportJobRead.of(import_jobs.get(session, principal, job_id), progress_of(job_id))
+
+
+def _mapping(text: str | None) -> dict[str, str] | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(f"mapping: not JSON ({exc.msg})", field="mapping") from exc
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise InvalidRequest(
+            'mapping: a JSON object of field -> column header, e.g. {"external_id": "Cust No"}',
+            field="mapping",
+        )
+    return value

@@ -1,0 +1,172 @@
+"""`python -m app.cli ...`: set-up and bulk work from the shell.
+
+migrate                          apply the database migrations
+create-admin EMAIL NAME          create an admin (the first one, on a new install); prints a token
+create-token EMAIL [--name N]    a new token for an existing user; prints it
+import-accounts FILE [--dry-run] [--mapping JSON] [--team NAME]
+                                 import a CRM export, with a progress bar and the report
+demo                             load the demo company if the database is empty; print logins
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from tqdm import tqdm
+
+from app.config import Role, Settings
+from app.db import SessionFactory, make_engine, make_session_factory
+from app.demo import demo_logins, is_empty, load_demo
+from app.imports import CsvFormatError, read_accounts_csv
+from app.migrate import upgrade
+from app.models import ImportJob, Team, User
+from app.schemas.imports import ImportJobRead
+from app.security import issue_token, principal_for
+from app.services.imports import run_job, start_job
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply the database migrations")
+    admin = commands.add_parser("create-admin", help="create an admin and print a token")
+    admin.add_argument("email")
+    admin.add_argument("name")
+    token = commands.add_parser("create-token", help="print a new token for a user")
+    token.add_argument("email")
+    token.add_argument("--name", default="cli")
+    imports = commands.add_parser("import-accounts", help="import a CRM export (CSV)")
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--dry-run", action="store_true", help="preview; write nothing")
+    imports.add_argument("--mapping", help='JSON: {"external_id": "Customer No", ...}')
+    imports.add_argument("--team", help="team for rows without a Team column")
+    imports.add_argument("--as", dest="as_email", help="run as this user (default: first admin)")
+    commands.add_parser("demo", help="load the demo company into an empty database")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    try:
+        if args.command == "migrate":
+            print(f"database at {engine.url.render_as_string()} is up to date")
+            return 0
+        if args.command == "create-admin":
+            return _create_admin(factory, args.email, args.name)
+        if args.command == "create-token":
+            return _create_token(factory, args.email, args.name)
+        if args.command == "import-accounts":
+            return _import(factory, settings, args)
+        return _demo(factory, settings)
+    finally:
+        engine.dispose()
+
+
+def _create_admin(factory: SessionFactory, email: str, name: str) -> int:
+    with factory() as session:
+        if session.scalar(select(User).where(User.email == email)) is not None:
+            print(f"error: a user with email {email} exists; use create-token", file=sys.stderr)
+            return 2
+        user = User(email=email, name=name, role=Role.ADMIN)
+        session.add(user)
+        session.flush()
+        token = issue_token(session, user, name="cli")
+        session.commit()
+    print(f"admin {email} created. Token (shown once, keep it safe):\n{token}")
+    return 0
+
+
+def _create_token(factory: SessionFactory, email: str, name: str) -> int:
+    with factory() as session:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            print(f"error: no user with email {email}", file=sys.stderr)
+            return 2
+        token = issue_token(session, user, name=name)
+        session.commit()
+    print(token)
+    return 0
+
+
+def _import(factory: SessionFactory, settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        mapping = json.loads(args.mapping) if args.mapping else None
+        parsed = read_accounts_csv(
+            args.file.read_bytes(), mapping=mapping, max_rows=settings.max_import_rows
+        )
+    except (OSError, ValueError, CsvFormatError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    with factory() as session:
+        query = select(User).where(User.active.is_(True))
+        query = (
+            query.where(User.email == args.as_email)
+            if args.as_email
+            else query.where(User.role == Role.ADMIN).order_by(User.id)
+        )
+        user = session.scalars(query).first()
+        if user is None:
+            print("error: no such user (create an admin first: create-admin)", file=sys.stderr)
+            return 2
+        principal = principal_for(user)
+        team_id = None
+        if args.team:
+            team_id = session.scalar(select(Team.id).where(Team.name == args.team))
+            if team_id is None:
+                print(f"error: no team named {args.team!r}", file=sys.stderr)
+                return 2
+        job = start_job(
+            session, principal, parsed, filename=args.file.name, dry_run=args.dry_run,
+            team_id=team_id,
+        )  # fmt: skip
+        session.commit()
+        job_id = job.id
+    with tqdm(total=parsed.total_rows, unit="row", desc="import") as bar:
+
+        def progress(done: int, _total: int) -> None:
+            bar.update(done - bar.n)
+
+        run_job(factory, settings, job_id, parsed, principal, progress)
+    with factory() as session:
+        report = ImportJobRead.of(session.get_one(ImportJob, job_id))
+    _print_report(report)
+    return 0 if report.status == "succeeded" else 1
+
+
+def _print_report(report: ImportJobRead) -> None:
+    verb = "would be" if report.dry_run else "were"
+    print(
+        f"{report.total_rows} rows: {report.created} {verb} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.rejected} rejected; "
+        f"{report.not_placed} not placed on the map"
+    )
+    for error in report.errors[:50]:
+        column = f" [{error.column}]" if error.column else ""
+        print(f"  row {error.row}{column}: {error.message} ({error.value!r})")
+    if len(report.errors) > 50:
+        print(f"  ... and {len(report.errors) - 50} more (GET /api/v1/imports/{report.id})")
+
+
+def _demo(factory: SessionFactory, settings: Settings) -> int:
+    with factory() as session:
+        if is_empty(session):
+            print("loading the demo company (data/demo/) ...", flush=True)
+            load_demo(session, settings)
+            session.commit()
+        logins = demo_logins(session)
+    if logins:
+        print("Demo sign-in tokens (development only; header `Authorization: Bearer <token>`,")
+        print("or paste one at /login):")
+        for login in logins:
+            print(f"  {login.role:<8} {login.name:<24} {login.token}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""HTML pages (signed in with the session cookie)."""

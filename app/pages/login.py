@@ -1,0 +1,106 @@
+"""`/login` and `/logout`: a session cookie made from an API token, for the browser pages.
+
+The cookie holds the token itself (HttpOnly, SameSite=Lax, Secure outside development), so a
+revoked token signs the browser out too, and there is no second secret to manage.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.security import SESSION_COOKIE, verify_token
+
+router = APIRouter(tags=["session"], include_in_schema=True)
+
+COOKIE_MAX_AGE_S = 7 * 24 * 3600
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · Fieldroute</title>
+<style>
+body {{ font: 16px/1.4 system-ui, sans-serif; margin: 0; display: grid; place-items: center;
+       min-height: 100vh; background: #f4f6f8; }}
+main {{ background: #fff; padding: 1.5rem; border-radius: 8px; width: min(22rem, 90vw);
+        box-shadow: 0 1px 4px #0002; }}
+label, input, button {{ display: block; width: 100%; box-sizing: border-box; }}
+input {{ margin: .4rem 0 1rem; padding: .6rem; font-size: 1rem; }}
+button {{ padding: .7rem; font-size: 1rem; background: #1f6feb; color: #fff; border: 0;
+          border-radius: 6px; }}
+.error {{ color: #b42318; }}
+</style></head>
+<body><main>
+<h1>Fieldroute</h1>
+{body}
+</main></body></html>"""
+
+FORM = """<form method="post" action="/login">
+{error}
+<label for="token">API token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<input type="hidden" name="next" value="{next}">
+<button type="submit">Sign in</button>
+</form>"""
+
+SIGNED_IN = """<p>Signed in as <strong>{name}</strong> ({role}).</p>
+<form method="post" action="/logout"><button type="submit">Sign out</button></form>"""
+
+
+def _safe_next(target: str) -> str:
+    # Only paths on this site: an open redirect would make the login page a phishing aid.
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/login"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, session: SessionDep, settings: SettingsDep, next: str = "/login"
+) -> HTMLResponse:
+    """The sign-in form (or who is signed in)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    principal = verify_token(session, settings, token) if token else None
+    if principal is not None:
+        body = SIGNED_IN.format(name=escape(principal.name), role=principal.role.value)
+    else:
+        body = FORM.format(error="", next=escape(_safe_next(next)))
+    return HTMLResponse(PAGE.format(body=body))
+
+
+@router.post("/login", response_model=None)
+def login(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/login",
+) -> Response:
+    """Check the token and set the session cookie."""
+    principal = verify_token(session, settings, token.strip())
+    if principal is None:
+        error = '<p class="error" role="alert">Unknown, revoked or expired token.</p>'
+        body = FORM.format(error=error, next=escape(_safe_next(next)))
+        return HTMLResponse(PAGE.format(body=body), status_code=401)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token.strip(),
+        max_age=COOKIE_MAX_AGE_S,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    """Clear the session cookie."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

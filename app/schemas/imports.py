@@ -1,0 +1,80 @@
+"""Import jobs as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.models import ImportJob
+
+
+class RowErrorRead(BaseModel):
+    """A rejected row: the file line it starts on, the column as headed in the file, why."""
+
+    row: int
+    column: str | None
+    value: str | None
+    message: str
+
+
+class PreviewRow(BaseModel):
+    row: int
+    external_id: str
+    action: Literal["created", "updated", "unchanged"]
+    changes: list[str] = Field(description="fields an update changes")
+
+
+class ImportJobRead(BaseModel):
+    id: int
+    kind: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    dry_run: bool
+    filename: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    total_rows: int
+    processed_rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    not_placed: int = Field(description="accounts stored without a point: see placed=false")
+    encoding: str | None
+    delimiter: str | None
+    mapping: dict[str, str] = Field(description="account field -> column header in the file")
+    unmapped_columns: list[str]
+    errors: list[RowErrorRead]
+    preview: list[PreviewRow] = Field(description="what each row did (or would do), first 500")
+    error: str | None = Field(description="why the whole job failed, if it did")
+
+    @classmethod
+    def of(cls, job: ImportJob, processed_rows: int | None = None) -> ImportJobRead:
+        """`processed_rows`: live progress of a running job, when known."""
+        report: dict[str, Any] = job.report or {}
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            status=job.status,  # type: ignore[arg-type]
+            dry_run=job.dry_run,
+            filename=job.filename,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            total_rows=job.total_rows,
+            processed_rows=processed_rows if processed_rows is not None else job.processed_rows,
+            created=job.created,
+            updated=job.updated,
+            unchanged=job.unchanged,
+            rejected=job.rejected,
+            not_placed=job.not_placed,
+            encoding=report.get("encoding"),
+            delimiter=report.get("delimiter"),
+            mapping=job.mapping or {},
+            unmapped_columns=report.get("unmapped_columns", []),
+            errors=[RowErrorRead(**e) for e in report.get("errors", [])],
+            preview=[PreviewRow(**p) for p in report.get("preview", [])],
+            error=job.error,
+        )

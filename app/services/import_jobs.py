@@ -1,0 +1,39 @@
+"""Reading import jobs, within the caller's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.access import check_team
+from app.config import Role
+from app.errors import NotFound
+from app.models import ImportJob, Team
+from app.security import Principal
+
+LATEST = 50
+
+
+def latest(session: Session, principal: Principal) -> Sequence[ImportJob]:
+    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(LATEST)
+    if principal.role is not Role.ADMIN:
+        query = query.where(ImportJob.created_by_id == principal.user_id)
+    return session.scalars(query).all()
+
+
+def get(session: Session, principal: Principal, job_id: int) -> ImportJob:
+    job = session.get(ImportJob, job_id)
+    if job is None or (principal.role is not Role.ADMIN and job.created_by_id != principal.user_id):
+        raise NotFound(f"import job {job_id} not found")
+    return job
+
+
+def check_team_choice(session: Session, principal: Principal, team_id: int | None) -> None:
+    """The team an upload defaults to must exist, and be the manager's own."""
+    if team_id is None:
+        return
+    if session.get(Team, team_id) is None:
+        raise NotFound(f"team_id: team {team_id} not found")
+    check_team(principal, team_id)

@@ -1,0 +1,241 @@
+"""CRM imports through the API: upsert by external id, dry runs, row-level reports, pins,
+whole-file errors, and who may import what."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Account, ImportJob
+from tests.backends import ON_BOTH_BACKENDS
+from tests.seed import World
+
+pytestmark = ON_BOTH_BACKENDS
+URL = "/api/v1/imports/accounts"
+
+SALESFORCE = (
+    "\ufeffAccount ID,Account Name,Billing Street,Billing City,Billing State/Province,"
+    "Billing Zip/Postal Code,Billing Country,Annual Value,Tier,Visit Cadence (days),"
+    "Opening Hours,Team\r\n"
+    '001A,Acme Hardware,"12 Main St",Chicago,IL,60601,USA,"12,500",A,14,'
+    '"Mo-Fr 08:00-12:00,13:00-17:00",North\r\n'
+    "001B,Bolt Dental,9 Elm St,Evanston,IL,60201,USA,3000,B,28,Mo-Fr 09:00-17:00,North\r\n"
+    "001C,Nowhere Inc,,,,,,100,C,56,,North\r\n"
+)
+
+
+def upload(
+    client: TestClient,
+    headers: dict[str, str],
+    content: str | bytes,
+    *,
+    filename: str = "accounts.csv",
+    **form: Any,
+) -> Any:
+    data = content.encode() if isinstance(content, str) else content
+    fields = {k: (json.dumps(v) if isinstance(v, dict) else str(v)) for k, v in form.items()}
+    return client.post(
+        URL, headers=headers, files={"file": (filename, data, "text/csv")}, data=fields
+    )
+
+
+def job(client: TestClient, headers: dict[str, str], response: Any) -> dict[str, Any]:
+    assert response.status_code == 202, response.text
+    polled = client.get(response.headers["location"], headers=headers)
+    assert polled.status_code == 200, polled.text
+    body: dict[str, Any] = polled.json()
+    assert body["status"] == "succeeded", body
+    return body
+
+
+def account(session: Session, external_id: str) -> Account:
+    session.expire_all()
+    return session.scalars(select(Account).where(Account.external_id == external_id)).one()
+
+
+def test_import_creates_places_and_reports(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    result = job(client, admin, upload(client, admin, SALESFORCE))
+    assert (result["created"], result["updated"], result["rejected"]) == (3, 0, 0)
+    assert result["not_placed"] == 1
+    assert result["mapping"]["external_id"] == "Account ID"
+    assert result["encoding"].startswith("utf-8")
+    acme = account(session, "001A")
+    assert acme.value == 12500
+    assert acme.opening_hours == {
+        d: ["08:00-12:00", "13:00-17:00"] for d in ("mo", "tu", "we", "th", "fr")
+    }
+    assert acme.geocode_precision == "postcode"
+    assert acme.latitude is not None
+    assert abs(acme.latitude - 41.886) < 0.1
+    nowhere = account(session, "001C")
+    assert nowhere.latitude is None
+    assert nowhere.geocode_note
+
+
+def test_the_same_file_twice_changes_nothing(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    job(client, admin, upload(client, admin, SALESFORCE))
+    before = account(session, "001A").updated_at
+    again = job(client, admin, upload(client, admin, SALESFORCE))
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+    assert account(session, "001A").updated_at == before
+
+
+def test_a_re_export_updates_in_place(client: TestClient, world: World, session: Session) -> None:
+    admin = world.headers("admin")
+    job(client, admin, upload(client, admin, SALESFORCE))
+    first_id = account(session, "001B").id
+    changed = SALESFORCE.replace("Bolt Dental,9 Elm St", "Bolt Dental Group,9 Elm St")
+    result = job(client, admin, upload(client, admin, changed))
+    assert (result["created"], result["updated"], result["unchanged"]) == (0, 1, 2)
+    [row] = [p for p in result["preview"] if p["action"] == "updated"]
+    assert row["changes"] == ["name"]
+    bolt = account(session, "001B")
+    assert (bolt.id, bolt.name) == (first_id, "Bolt Dental Group")
+
+
+def test_manual_pin_is_kept_unless_the_address_changes(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    job(client, admin, upload(client, admin, SALESFORCE))
+    acme = account(session, "001A")
+    acme.latitude, acme.longitude, acme.pin_manual = 41.9, -87.65, True
+    acme.geocode_precision = "manual"
+    session.commit()
+    job(client, admin, upload(client, admin, SALESFORCE.replace("12,500", "13,000")))
+    kept = account(session, "001A")
+    assert (kept.latitude, kept.longitude, kept.geocode_precision) == (41.9, -87.65, "manual")
+    moved = SALESFORCE.replace('"12 Main St",Chicago,IL,60601', '"5 Oak Ave",Evanston,IL,60201')
+    job(client, admin, upload(client, admin, moved))
+    regeocoded = account(session, "001A")
+    assert not regeocoded.pin_manual
+    assert regeocoded.geocode_precision == "postcode"
+    assert regeocoded.latitude is not None
+    assert abs(regeocoded.latitude - 42.05) < 0.1
+
+
+def test_dry_run_previews_and_writes_nothing(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    count = session.scalar(select(func.count()).select_from(Account))
+    result = job(client, admin, upload(client, admin, SALESFORCE, dry_run="true"))
+    assert result["dry_run"] is True
+    assert result["created"] == 3
+    assert [p["action"] for p in result["preview"]] == ["created"] * 3
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Account)) == count
+
+
+def test_bad_rows_are_listed_and_good_rows_kept(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    content = (
+        "id;name;lat;lon;zip;value;team\n"
+        "G1;Good One;;;60601;10;North\n"
+        "B1;Bad Latitude;95;-87;;10;North\n"
+        "B2;Unknown Team;;;60601;10;Westeros\n"
+        "G2;Good Two;41.9;-87.6;;5;North\n"
+    )
+    result = job(client, admin, upload(client, admin, content))
+    assert (result["created"], result["rejected"]) == (2, 2)
+    by_row = {e["row"]: e for e in result["errors"]}
+    assert by_row[3]["column"] == "lat"
+    assert by_row[3]["value"] == "95"
+    assert by_row[4]["column"] == "team"
+    assert "Westeros" in by_row[4]["value"]
+    good_two = account(session, "G2")
+    assert (good_two.latitude, good_two.geocode_source) == (41.9, "crm")
+
+
+def test_explicit_mapping(client: TestClient, world: World, session: Session) -> None:
+    admin = world.headers("admin")
+    content = "Kundennr,Firma,PLZ\nK-1,Müller GmbH,60601\n"
+    mapping = {"external_id": "Kundennr", "name": "Firma", "postcode": "PLZ"}
+    result = job(
+        client,
+        admin,
+        upload(client, admin, content, mapping=mapping, team_id=world.team_ids["North"]),
+    )
+    assert result["created"] == 1
+    assert account(session, "K-1").team_id == world.team_ids["North"]
+
+
+def test_latin1_file(client: TestClient, world: World, session: Session) -> None:
+    admin = world.headers("admin")
+    content = "id;name;zip;team\nL1;Bäckerei Müller;60601;North\n".encode("latin-1")
+    job(client, admin, upload(client, admin, content))
+    assert account(session, "L1").name == "Bäckerei Müller"
+
+
+def test_whole_file_problems_are_4xx(client: TestClient, world: World) -> None:
+    admin = world.headers("admin")
+    xlsx = b"PK\x03\x04" + b"\x00" * 100
+    for content, status, words in (
+        (b"", 422, "empty"),
+        (xlsx, 422, "xlsx"),
+        ("id,name\n", 422, "no rows"),
+        ("foo,bar\n1,2\n", 422, "external_id"),
+    ):
+        response = upload(client, admin, content)
+        assert response.status_code == status, response.text
+        assert words in response.json()["detail"].lower(), response.text
+        assert response.json()["field"] == "file"
+    bad_mapping = client.post(
+        URL, headers=admin, files={"file": ("a.csv", b"id,name\n1,a\n")}, data={"mapping": "{"}
+    )
+    assert bad_mapping.status_code == 422
+    assert "mapping" in bad_mapping.json()["detail"]
+
+
+def test_too_big_is_413(client: TestClient, world: World) -> None:
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"max_import_bytes": 1024}
+    )
+    response = upload(client, world.headers("admin"), "id,name\n" + "x,y\n" * 1000)
+    assert response.status_code == 413
+    assert response.json()["field"] == "file"
+
+
+def test_managers_import_into_their_own_team_only(
+    client: TestClient, world: World, session: Session
+) -> None:
+    north = world.headers("manager_north")
+    content = "id,name,zip,team\nM1,Mine,60601,\nM2,Theirs,60601,South\n"
+    result = job(client, north, upload(client, north, content))
+    assert (result["created"], result["rejected"]) == (1, 1)
+    assert account(session, "M1").team_id == world.team_ids["North"]
+    # An existing account of another team is not overwritten through a manager's file.
+    hijack = f"id,name\n{'rep_south_1-acc-1'},Hijacked\n"
+    result = job(client, north, upload(client, north, hijack))
+    assert result["rejected"] == 1
+    assert account(session, "rep_south_1-acc-1").name != "Hijacked"
+
+
+def test_reps_cannot_import_and_jobs_are_private(client: TestClient, world: World) -> None:
+    assert upload(client, world.headers("rep_north_1"), SALESFORCE).status_code == 403
+    response = upload(client, world.headers("admin"), SALESFORCE)
+    location = response.headers["location"]
+    assert client.get(location, headers=world.headers("manager_north")).status_code == 404
+    assert client.get(location, headers=world.headers("admin")).status_code == 200
+    listed = client.get("/api/v1/imports", headers=world.headers("admin")).json()
+    assert [j["id"] for j in listed] == [int(location.rsplit("/", 1)[1])]
+    assert client.get("/api/v1/imports", headers=world.headers("manager_north")).json() == []
+
+
+def test_job_row_is_kept(client: TestClient, world: World, session: Session) -> None:
+    admin = world.headers("admin")
+    job(client, admin, upload(client, admin, SALESFORCE))
+    stored = session.scalars(select(ImportJob)).one()
+    assert (stored.status, stored.total_rows, stored.processed_rows) == ("succeeded", 3, 3)
