@@ -1,0 +1,61 @@
+"""The login form turns a token into a session cookie the pages and the API accept."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from app.security import SESSION_COOKIE
+from tests.seed import World
+
+ME = "/api/v1/users/me"
+
+
+def test_login_sets_a_cookie_that_authenticates(client: TestClient, world: World) -> None:
+    form = client.get("/login")
+    assert form.status_code == 200
+    assert 'name="token"' in form.text
+    response = client.post(
+        "/login", data={"token": world.tokens["rep_north_1"], "next": ME}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == ME
+    cookie = response.headers["set-cookie"]
+    assert SESSION_COOKIE in cookie
+    assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
+    me = client.get(ME)
+    assert me.status_code == 200, me.text
+    assert me.json()["email"] == "user-rep_north_1@example.com"
+    assert "North Rep 1" in client.get("/login").text
+
+
+def test_wrong_token_gets_the_form_again(client: TestClient, world: World) -> None:
+    response = client.post("/login", data={"token": "nope"}, follow_redirects=False)
+    assert response.status_code == 401
+    assert "Unknown, revoked or expired token" in response.text
+    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+    assert client.get(ME).status_code == 401
+
+
+def test_logout_clears_the_cookie(client: TestClient, world: World) -> None:
+    client.post("/login", data={"token": world.tokens["admin"]})
+    assert client.get(ME).status_code == 200
+    response = client.post("/logout", follow_redirects=False)
+    assert response.status_code == 303
+    assert client.get(ME).status_code == 401
+
+
+def test_next_only_redirects_within_the_site(client: TestClient, world: World) -> None:
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = client.post(
+            "/login", data={"token": world.tokens["admin"], "next": target}, follow_redirects=False
+        )
+        assert response.headers["location"] == "/login", target
+
+
+def test_cookie_is_secure_outside_development(client: TestClient, world: World) -> None:
+    client.app.state.settings = client.app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"session_cookie_secure": True}
+    )
+    response = client.post("/login", data={"token": world.tokens["admin"]}, follow_redirects=False)
+    assert "secure" in response.headers["set-cookie"].lower()
