@@ -1,5 +1,6 @@
 # Fieldroute API: docker build -t fieldroute . && \
-#   docker run -p 8000:8000 -e FIELDROUTE_API_TOKENS='[{"name":"crm","role":"admin","token":"<a long random token>"}]' fieldroute
+#   docker run -p 8000:8000 -e DATABASE_URL=postgresql://... fieldroute
+# First admin: docker run --rm -e DATABASE_URL=... fieldroute python -m app.cli create-admin EMAIL NAME
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/srv/fieldroute \
-    FIELDROUTE_ENVIRONMENT=production
+    FIELDROUTE_ENVIRONMENT=production \
+    FIELDROUTE_DATA_DIR=/srv/fieldroute/var
 
 WORKDIR /srv/fieldroute
 
@@ -25,6 +27,11 @@ COPY routing/ routing/
 COPY app/ app/
 COPY static/ static/
 COPY data/ data/
+COPY alembic.ini ./
+
+# Without DATABASE_URL the SQLite file and the geocoder's index caches live here.
+RUN mkdir -p var && chown fieldroute:fieldroute var
+VOLUME ["/srv/fieldroute/var"]
 
 USER fieldroute
 EXPOSE 8000

@@ -15,6 +15,7 @@ from app.errors import install_error_handlers
 from app.middleware import BodySizeLimitMiddleware
 from app.migrate import upgrade as upgrade_database
 from app.pages import login
+from app.services.placement import geocoder_chain
 from routing.parallel import shutdown as shutdown_solver_pool
 from routing.parallel import warm_up as warm_up_solver_pool
 
@@ -32,6 +33,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     upgrade_database(engine)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # The offline geocoder's tables take a second or two to build: pay that now, not in the
+    # first import or account edit.
+    geocoder_chain(settings).prepare()
     # Start the solver's worker processes now rather than in the first request, and stop them
     # on shutdown: they would otherwise outlive uvicorn after a SIGTERM. Started from this
     # thread on purpose: a pool started from a worker thread outlived uvicorn even so.
