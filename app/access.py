@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from app.config import Role
 from app.errors import Forbidden
-from app.models import Account, Rep, Territory, User
+from app.models import Account, Rep, Team, Territory, User
 from app.security import Principal
 
 
@@ -42,6 +42,27 @@ def rep_scope(principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.MANAGER:
         return Rep.team_id.in_(principal.team_ids) if principal.team_ids else false()
     return Rep.id == principal.rep_id if principal.rep_id is not None else false()
+
+
+def team_scope(principal: Principal) -> ColumnElement[bool]:
+    """Admins see every team; managers their teams; reps the team of their rep record."""
+    if principal.role is Role.ADMIN:
+        return true()
+    if principal.role is Role.MANAGER:
+        return Team.id.in_(principal.team_ids) if principal.team_ids else false()
+    if principal.rep_id is None:
+        return false()
+    own_team = select(Rep.team_id).where(Rep.id == principal.rep_id)
+    return Team.id.in_(own_team.scalar_subquery())
+
+
+def territory_scope(principal: Principal) -> ColumnElement[bool]:
+    """Admins see every territory; managers their teams'; reps the territories they cover."""
+    if principal.role is Role.ADMIN:
+        return true()
+    if principal.role is Role.MANAGER:
+        return Territory.team_id.in_(principal.team_ids) if principal.team_ids else false()
+    return Territory.rep_id == principal.rep_id if principal.rep_id is not None else false()
 
 
 def user_scope(principal: Principal) -> ColumnElement[bool]:

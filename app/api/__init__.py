@@ -2,10 +2,15 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api import optimize
+from app.api import accounts, imports, optimize, reps, teams, users
 from app.security import authenticate
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)])
 api_router.include_router(optimize.router)
+api_router.include_router(accounts.router)
+api_router.include_router(reps.router)
+api_router.include_router(teams.router)
+api_router.include_router(users.router)
+api_router.include_router(imports.router)
 
 __all__ = ["api_router"]

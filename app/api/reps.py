@@ -1,0 +1,72 @@
+"""`/api/v1/reps`: list, read, create, change and delete reps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.errors import error_responses
+from app.schemas.common import MAX_ROW_ID, Page
+from app.schemas.reps import RepCreate, RepListParams, RepRead, RepUpdate
+from app.security import CurrentPrincipal
+from app.services import reps as service
+
+router = APIRouter(prefix="/reps", tags=["reps"])
+RepId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+@router.get("", responses=error_responses(401, 422))
+def list_reps(
+    params: Annotated[RepListParams, Query()],
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Page[RepRead]:
+    """List the reps you may see (a rep: only themselves), filtered, sorted and paged."""
+    return service.list_reps(session, settings, principal, params)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409, 422))
+def create_rep(
+    body: RepCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    request: Request,
+    response: Response,
+) -> RepRead:
+    """Create a rep and place their home on the map (admins; managers in their teams)."""
+    rep = service.create_rep(session, settings, principal, body)
+    response.headers["Location"] = str(request.url_for("read_rep", rep_id=rep.id))
+    return rep
+
+
+@router.get("/{rep_id}", responses=error_responses(401, 404, 422))
+def read_rep(rep_id: RepId, session: SessionDep, principal: CurrentPrincipal) -> RepRead:
+    """Read one rep."""
+    return service.read_rep(session, principal, rep_id)
+
+
+@router.patch("/{rep_id}", responses=error_responses(401, 403, 404, 409, 422))
+def update_rep(
+    rep_id: RepId,
+    body: RepUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> RepRead:
+    """Change some fields of a rep (admins; managers in their teams)."""
+    return service.update_rep(session, settings, principal, rep_id, body)
+
+
+@router.delete(
+    "/{rep_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+def delete_rep(rep_id: RepId, session: SessionDep, principal: CurrentPrincipal) -> None:
+    """Delete a rep with their visits and plans (admins and managers)."""
+    service.delete_rep(session, principal, rep_id)

@@ -1,0 +1,120 @@
+"""`/api/v1/users`: users (admins manage them; everyone reads and renames themselves) and
+their API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.errors import error_responses
+from app.schemas.common import MAX_ROW_ID, Page
+from app.schemas.users import (
+    TokenCreate,
+    TokenCreated,
+    TokenListParams,
+    TokenRead,
+    UserCreate,
+    UserListParams,
+    UserRead,
+    UserUpdate,
+)
+from app.security import CurrentPrincipal
+from app.services import users as service
+
+router = APIRouter(prefix="/users", tags=["users"])
+UserId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+TokenId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+@router.get("", responses=error_responses(401, 422))
+def list_users(
+    params: Annotated[UserListParams, Query()],
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Page[UserRead]:
+    """List the users you may see (managers: themselves and their reps' users)."""
+    return service.list_users(session, settings, principal, params)
+
+
+@router.get("/me", responses=error_responses(401))
+def read_me(session: SessionDep, principal: CurrentPrincipal) -> UserRead:
+    """Read the user you are signed in as."""
+    return service.read_user(session, principal, principal.user_id)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409, 422))
+def create_user(
+    body: UserCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    request: Request,
+    response: Response,
+) -> UserRead:
+    """Create a user (admins only)."""
+    user = service.create_user(session, principal, body)
+    response.headers["Location"] = str(request.url_for("read_user", user_id=user.id))
+    return user
+
+
+@router.get("/{user_id}", responses=error_responses(401, 404, 422))
+def read_user(user_id: UserId, session: SessionDep, principal: CurrentPrincipal) -> UserRead:
+    """Read one user."""
+    return service.read_user(session, principal, user_id)
+
+
+@router.patch("/{user_id}", responses=error_responses(401, 403, 404, 409, 422))
+def update_user(
+    user_id: UserId, body: UserUpdate, session: SessionDep, principal: CurrentPrincipal
+) -> UserRead:
+    """Change some fields of a user (admins; anyone their own name)."""
+    return service.update_user(session, principal, user_id, body)
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+def delete_user(user_id: UserId, session: SessionDep, principal: CurrentPrincipal) -> None:
+    """Delete a user and their tokens (admins only; not yourself)."""
+    service.delete_user(session, principal, user_id)
+
+
+@router.post(
+    "/{user_id}/tokens",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(401, 403, 404, 422),
+)
+def create_token(
+    user_id: UserId, body: TokenCreate, session: SessionDep, principal: CurrentPrincipal
+) -> TokenCreated:
+    """Issue an API token (yourself, or anyone for admins); the answer shows it this once."""
+    return service.create_token(session, principal, user_id, body)
+
+
+@router.get("/{user_id}/tokens", responses=error_responses(401, 403, 404, 422))
+def list_tokens(
+    user_id: UserId,
+    params: Annotated[TokenListParams, Query()],
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Page[TokenRead]:
+    """List a user's tokens: names, prefixes and dates, never the tokens."""
+    return service.list_tokens(session, settings, principal, user_id, params)
+
+
+@router.delete(
+    "/{user_id}/tokens/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+def revoke_token(
+    user_id: UserId, token_id: TokenId, session: SessionDep, principal: CurrentPrincipal
+) -> None:
+    """Revoke one of a user's tokens."""
+    service.revoke_token(session, principal, user_id, token_id)

@@ -1,0 +1,186 @@
+"""Accounts over HTTP: `AccountCreate`, `AccountUpdate` (a partial patch), `AccountRead` and the
+list filters. Bounds follow the columns, so bad input is a 422 naming the field, never a
+database error."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from app.geocoding import Precision
+from app.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
+from app.schemas.common import (
+    MINUTES_PER_DAY,
+    Latitude,
+    ListParams,
+    Longitude,
+    Name,
+    OptionalText,
+    RowId,
+    SearchText,
+    Text,
+    check_pair,
+    refuse_null,
+)
+
+MAX_VALUE = 1e12
+MAX_CADENCE_DAYS = 3650
+
+
+def _opening_hours(value: Any) -> Any:
+    """Text ("Mo-Fr 08:00-17:00") or the canonical object, stored in canonical form."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return parse_opening_hours(value)
+    return validate_opening_hours(value)
+
+
+OpeningHoursIn = Annotated[
+    OpeningHours | None,
+    BeforeValidator(_opening_hours),
+    Field(
+        description='{"mo": ["08:00-12:00", "13:00-17:00"], ...} or text such as '
+        '"Mo-Fr 08:00-17:00"; null = unknown (open all day)'
+    ),
+]
+Value = Annotated[float, Field(ge=0, le=MAX_VALUE, allow_inf_nan=False)]
+CadenceDays = Annotated[int, Field(ge=1, le=MAX_CADENCE_DAYS, description="days between visits")]
+ServiceMinutes = Annotated[int, Field(ge=0, le=MINUTES_PER_DAY, description="minutes on site")]
+
+
+class _AccountFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    street: Annotated[str | None, OptionalText(200)] = None
+    city: Annotated[str | None, OptionalText(100)] = None
+    postcode: Annotated[str | None, OptionalText(20)] = None
+    region: Annotated[str | None, OptionalText(100)] = None
+    country: Annotated[str | None, OptionalText(60)] = None
+    phone: Annotated[str | None, OptionalText(50)] = None
+    tier: Annotated[str | None, OptionalText(8)] = None
+    cadence_days: CadenceDays | None = None
+    opening_hours: OpeningHoursIn = None
+    notes: Annotated[str | None, OptionalText(10_000)] = None
+    territory_id: RowId | None = None
+    last_visit_date: date | None = None
+
+
+class AccountCreate(_AccountFields):
+    """A new account. Without latitude/longitude it is geocoded from its address at once."""
+
+    name: Name
+    external_id: Annotated[str | None, OptionalText(64)] = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    value: Value = 0.0
+    service_minutes: ServiceMinutes = 30
+    team_id: RowId | None = Field(
+        default=None, description="required unless a manager has one team or a territory is given"
+    )
+    locked: bool = False
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _pin(self) -> Self:
+        check_pair(self, "latitude", "longitude", sent={"latitude", "longitude"})
+        return self
+
+
+NOT_NULL_ON_UPDATE = ("name", "value", "service_minutes", "locked", "active")
+
+
+class AccountUpdate(_AccountFields):
+    """A partial change: only the fields sent are changed. Moving the pin takes latitude and
+    longitude together (both null drops a manual pin and geocodes the address again)."""
+
+    name: Name | None = None
+    external_id: Annotated[str | None, OptionalText(64)] = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    value: Value | None = None
+    service_minutes: ServiceMinutes | None = None
+    team_id: RowId | None = None
+    locked: bool | None = None
+    active: bool | None = None
+
+    _not_null = field_validator(*NOT_NULL_ON_UPDATE)(refuse_null)
+
+    @model_validator(mode="after")
+    def _pin(self) -> Self:
+        check_pair(self, "latitude", "longitude", sent=self.model_fields_set)
+        return self
+
+
+class AccountRead(BaseModel):
+    """An account as stored, with where it stands against its visit cadence on `as_of`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    external_id: str | None
+    name: str
+    street: str | None
+    city: str | None
+    postcode: str | None
+    region: str | None
+    country: str | None
+    phone: str | None
+    latitude: float | None
+    longitude: float | None
+    geocode_precision: str | None
+    geocode_source: str | None
+    geocode_score: float | None
+    geocoded_at: datetime | None
+    geocode_note: str | None = Field(description="why the account is not on the map")
+    pin_manual: bool
+    value: float
+    tier: str | None
+    cadence_days: int | None
+    service_minutes: int
+    opening_hours: dict[str, list[str]] | None
+    notes: str | None
+    team_id: int | None
+    territory_id: int | None
+    locked: bool
+    active: bool
+    last_visit_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    next_due_date: date | None = Field(
+        description="last visit + cadence; null if either is unknown"
+    )
+    overdue: bool = Field(
+        description="active, with a cadence, and never visited or due before as_of"
+    )
+    overdue_days: int | None = Field(
+        description="days past next_due_date on as_of (negative: due in that many days)"
+    )
+
+
+class AccountListParams(ListParams):
+    """Filters of `GET /accounts`; all optional, combined with AND."""
+
+    territory_id: RowId | None = None
+    team_id: RowId | None = None
+    tier: list[Annotated[Text, Field(max_length=8)]] | None = Field(
+        default=None, description="repeatable: tier=A&tier=B"
+    )
+    overdue: bool | None = Field(default=None, description="overdue on as_of (or not)")
+    as_of: date | None = Field(default=None, description="the day for overdue; default today")
+    q: SearchText = Field(
+        default=None,
+        description="case-insensitive text in name, external_id, city, postcode or street",
+    )
+    placed: bool | None = Field(default=None, description="has a point on the map (or not)")
+    precision: list[Precision] | None = Field(default=None, description="repeatable")
+    active: bool | None = None

@@ -1,0 +1,175 @@
+"""Reps over HTTP: `RepCreate`, `RepUpdate` (a partial patch), `RepRead` and the list filters.
+
+Field-level bounds live here; rules across fields (the lunch window inside the shift) are checked
+by the service on the stored values merged with the change, so a patch cannot break them either.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from app.opening_hours import DAYS
+from app.schemas.common import (
+    MINUTES_PER_DAY,
+    Email,
+    Latitude,
+    ListParams,
+    Longitude,
+    Name,
+    OptionalText,
+    RowId,
+    SearchText,
+    check_pair,
+    refuse_null,
+)
+
+MAX_COST = 1e6
+DEFAULT_WORKING_DAYS = ("mo", "tu", "we", "th", "fr")
+
+
+def _working_days(days: list[str]) -> list[str]:
+    keys = [day.strip().lower() for day in days]
+    unknown = sorted({day for day in keys if day not in DAYS})
+    if unknown:
+        raise ValueError(f"unknown day {', '.join(map(repr, unknown))}; use {', '.join(DAYS)}")
+    return [day for day in DAYS if day in keys]
+
+
+def _local_time(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("give a local time of day without a time zone, like 08:30")
+    return value
+
+
+WorkingDays = Annotated[
+    list[str],
+    Field(max_length=7, description="day keys mo..su"),
+    AfterValidator(_working_days),
+]
+ClockTime = Annotated[time, AfterValidator(_local_time)]
+Cost = Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False)]
+LunchMinutes = Annotated[int, Field(ge=0, le=MINUTES_PER_DAY)]
+MaxVisits = Annotated[int, Field(ge=1, le=1000)]
+
+
+class _RepFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    home_street: Annotated[str | None, OptionalText(200)] = None
+    home_city: Annotated[str | None, OptionalText(100)] = None
+    home_postcode: Annotated[str | None, OptionalText(20)] = None
+    home_region: Annotated[str | None, OptionalText(100)] = None
+    home_country: Annotated[str | None, OptionalText(60)] = None
+    home_latitude: Latitude | None = None
+    home_longitude: Longitude | None = None
+    max_visits_per_day: MaxVisits | None = None
+
+
+class RepCreate(_RepFields):
+    """A new rep. Without home_latitude/home_longitude the home address is geocoded at once."""
+
+    name: Name
+    email: Email
+    team_id: RowId | None = Field(default=None, description="required unless a manager has one")
+    working_days: WorkingDays = Field(default_factory=lambda: list(DEFAULT_WORKING_DAYS))
+    shift_start: ClockTime = time(8, 0)
+    shift_end: ClockTime = time(17, 0)
+    lunch_start: ClockTime | None = time(11, 30)
+    lunch_end: ClockTime | None = time(14, 0)
+    lunch_minutes: LunchMinutes = 30
+    cost_per_km: Cost = 0.5
+    cost_per_hour: Cost = 40.0
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _home(self) -> Self:
+        check_pair(
+            self, "home_latitude", "home_longitude", sent={"home_latitude", "home_longitude"}
+        )
+        return self
+
+
+NOT_NULL_ON_UPDATE = (
+    "name",
+    "email",
+    "working_days",
+    "shift_start",
+    "shift_end",
+    "lunch_minutes",
+    "cost_per_km",
+    "cost_per_hour",
+    "active",
+)
+
+
+class RepUpdate(_RepFields):
+    """A partial change: only the fields sent are changed. New home coordinates go together
+    (both null geocodes the home address again)."""
+
+    name: Name | None = None
+    email: Email | None = None
+    team_id: RowId | None = None
+    working_days: WorkingDays | None = None
+    shift_start: ClockTime | None = None
+    shift_end: ClockTime | None = None
+    lunch_start: ClockTime | None = None
+    lunch_end: ClockTime | None = None
+    lunch_minutes: LunchMinutes | None = None
+    cost_per_km: Cost | None = None
+    cost_per_hour: Cost | None = None
+    active: bool | None = None
+
+    _not_null = field_validator(*NOT_NULL_ON_UPDATE)(refuse_null)
+
+    @model_validator(mode="after")
+    def _home(self) -> Self:
+        check_pair(self, "home_latitude", "home_longitude", sent=self.model_fields_set)
+        return self
+
+
+class RepRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    email: str
+    team_id: int | None
+    home_street: str | None
+    home_city: str | None
+    home_postcode: str | None
+    home_region: str | None
+    home_country: str | None
+    home_latitude: float | None
+    home_longitude: float | None
+    home_precision: str | None
+    home_source: str | None
+    working_days: list[str]
+    shift_start: time
+    shift_end: time
+    lunch_start: time | None
+    lunch_end: time | None
+    lunch_minutes: int
+    cost_per_km: float
+    cost_per_hour: float
+    max_visits_per_day: int | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class RepListParams(ListParams):
+    """Filters of `GET /reps`; all optional, combined with AND."""
+
+    team_id: RowId | None = None
+    q: SearchText = Field(default=None, description="text in name or email")
+    active: bool | None = None

@@ -1,0 +1,176 @@
+"""Reps: the scoped list, reads and writes, their working day, and placing their home."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import time
+from typing import Any, NoReturn
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, raiseload
+
+from app.access import rep_scope, require_role
+from app.config import Role, Settings
+from app.errors import Conflict, InvalidRequest, NotFound
+from app.models import Rep, Team
+from app.schemas.common import Page
+from app.schemas.reps import RepCreate, RepListParams, RepRead, RepUpdate
+from app.security import Principal
+from app.services import placement, teams
+from app.services.listing import Sorting, fetch_page, text_matches
+
+HOME_ADDRESS_FIELDS = tuple(f"home_{field}" for field in placement.ADDRESS_FIELDS)
+SCHEDULE_FIELDS = ("shift_start", "shift_end", "lunch_start", "lunch_end", "lunch_minutes")
+SORTING = Sorting(
+    fields={
+        "name": Rep.name,
+        "email": Rep.email,
+        "team": select(Team.name).where(Team.id == Rep.team_id).scalar_subquery(),
+        "created_at": Rep.created_at,
+        "id": Rep.id,
+    },
+    default="name",
+    tiebreak=Rep.id,
+)
+NO_RELATIONS = (raiseload("*"),)
+
+
+def list_reps(
+    session: Session, settings: Settings, principal: Principal, params: RepListParams
+) -> Page[RepRead]:
+    """The page of the caller's reps (a rep sees only themselves) that `params` asks for."""
+    where = [rep_scope(principal)]
+    if params.team_id is not None:
+        where.append(Rep.team_id == params.team_id)
+    if params.q is not None:
+        where.append(text_matches(session, params.q, (Rep.name, Rep.email)))
+    if params.active is not None:
+        where.append(Rep.active.is_(params.active))
+    rows, total = fetch_page(
+        session,
+        Rep,
+        where,
+        params,
+        sorting=SORTING,
+        max_page_size=settings.max_page_size,
+        options=NO_RELATIONS,
+    )
+    items = [RepRead.model_validate(rep) for rep in rows]
+    return Page(items=items, total=total, limit=params.limit, offset=params.offset)
+
+
+def get_rep(session: Session, principal: Principal, rep_id: int) -> Rep:
+    """The rep, if the caller may see them; 404 otherwise."""
+    query = select(Rep).where(Rep.id == rep_id, rep_scope(principal)).options(*NO_RELATIONS)
+    rep = session.scalars(query).first()
+    if rep is None:
+        raise NotFound(f"no rep {rep_id}")
+    return rep
+
+
+def read_rep(session: Session, principal: Principal, rep_id: int) -> RepRead:
+    return RepRead.model_validate(get_rep(session, principal, rep_id))
+
+
+def create_rep(
+    session: Session, settings: Settings, principal: Principal, body: RepCreate
+) -> RepRead:
+    """Store a new rep and place their home: at the point given, else by its address."""
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    team_id = body.team_id or teams.default_team(principal)
+    teams.check_team_use(session, principal, team_id)
+    check_schedule(body.model_dump(include=set(SCHEDULE_FIELDS)))
+    _check_email(session, body.email)
+    rep = Rep(**body.model_dump(exclude={"team_id"}), team_id=team_id)
+    session.add(rep)
+    _place_home(session, settings, rep, moved=body.home_latitude is not None)
+    session.flush()
+    return RepRead.model_validate(rep)
+
+
+def update_rep(
+    session: Session, settings: Settings, principal: Principal, rep_id: int, body: RepUpdate
+) -> RepRead:
+    """Change the fields sent; new home coordinates win, a new home address is geocoded."""
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    rep = get_rep(session, principal, rep_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "team_id" in changes and changes["team_id"] != rep.team_id:
+        teams.check_team_use(session, principal, changes["team_id"])
+    check_schedule({field: changes.get(field, getattr(rep, field)) for field in SCHEDULE_FIELDS})
+    if changes.get("email", rep.email) != rep.email:
+        _check_email(session, changes["email"])
+    home_moved = "home_latitude" in changes
+    address_changed = any(
+        field in changes and changes[field] != getattr(rep, field) for field in HOME_ADDRESS_FIELDS
+    )
+    for field, value in changes.items():
+        setattr(rep, field, value)
+    if home_moved or address_changed:
+        _place_home(session, settings, rep, moved=rep.home_latitude is not None and home_moved)
+    session.flush()
+    return RepRead.model_validate(rep)
+
+
+def delete_rep(session: Session, principal: Principal, rep_id: int) -> None:
+    """Delete the rep with their visits and plans; their territories and user stay, unlinked."""
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    session.delete(get_rep(session, principal, rep_id))
+    session.flush()
+
+
+def check_schedule(day: Mapping[str, Any]) -> None:
+    """The shift has a positive length; the lunch window, when there is one, lies inside it
+    and is long enough for the lunch (422 naming the field otherwise)."""
+    start: time = day["shift_start"]
+    end: time = day["shift_end"]
+    lunch_start: time | None = day["lunch_start"]
+    lunch_end: time | None = day["lunch_end"]
+    lunch_minutes: int = day["lunch_minutes"]
+    if start >= end:
+        _refuse("shift_end", f"the shift must end after it starts ({_hm(start)})")
+    if lunch_minutes > _minutes(start, end):
+        _refuse("lunch_minutes", f"{lunch_minutes} min of lunch do not fit in the shift")
+    if (lunch_start is None) != (lunch_end is None):
+        _refuse("lunch_end", "lunch_start and lunch_end go together: give both or neither")
+    if lunch_start is None or lunch_end is None:
+        return
+    if not start <= lunch_start < lunch_end <= end:
+        _refuse(
+            "lunch_start",
+            f"the lunch window {_hm(lunch_start)}-{_hm(lunch_end)} must lie inside the shift "
+            f"{_hm(start)}-{_hm(end)}",
+        )
+    if lunch_minutes > _minutes(lunch_start, lunch_end):
+        _refuse(
+            "lunch_minutes",
+            f"{lunch_minutes} min of lunch do not fit in the window "
+            f"{_hm(lunch_start)}-{_hm(lunch_end)}",
+        )
+
+
+def _refuse(field: str, message: str) -> NoReturn:
+    raise InvalidRequest(f"{field}: {message}", field=field)
+
+
+def _hm(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _minutes(start: time, end: time) -> float:
+    seconds = (end.hour - start.hour) * 3600 + (end.minute - start.minute) * 60
+    return (seconds + end.second - start.second) / 60
+
+
+def _place_home(session: Session, settings: Settings, rep: Rep, *, moved: bool) -> None:
+    if moved:
+        rep.home_precision, rep.home_source = "manual", "user"
+        return
+    rep.home_latitude = rep.home_longitude = None
+    rep.home_precision = rep.home_source = None
+    placement.place_rep_home(session, settings, rep)
+
+
+def _check_email(session: Session, email: str) -> None:
+    if session.scalar(select(Rep.id).where(Rep.email == email)) is not None:
+        raise Conflict(f"email: {email!r} is already used by another rep", field="email")

@@ -1,0 +1,272 @@
+"""Who may do what: every route under /api/v1, called by every role against North's and South's
+objects, answers exactly the status in the table below.
+
+A route the app has and the table lacks fails the test, so a new route cannot ship without
+deciding who may call it. Out of scope is 404 (ids do not leak); what a role may never do is 403.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.config import Role
+from app.models import Account, ApiToken, ImportJob, Rep, User
+from app.security import hash_token, issue_token
+from tests.backends import ON_BOTH_BACKENDS
+from tests.seed import World
+
+ROLES = ("admin", "manager_north", "manager_south", "rep_north_1", "none")
+TARGETS = ("north", "south")
+PREFIX = "/api/v1"
+
+
+@dataclass
+class Context:
+    world: World
+    session: Session
+    serial: Iterator[int] = field(default_factory=itertools.count)
+
+    def team(self, target: str) -> int:
+        return self.world.team_ids[target.title()]
+
+    def unique(self) -> int:
+        return next(self.serial)
+
+    def add(self, row: Any) -> int:
+        self.session.add(row)
+        self.session.commit()
+        row_id: int = row.id
+        return row_id
+
+
+@dataclass(frozen=True)
+class Probe:
+    path: str
+    body: Any = None
+    files: dict[str, tuple[str, bytes, str]] | None = None
+    form: dict[str, str] | None = None
+
+
+# Each maker builds the request for one target; objects a request destroys are made fresh.
+Maker = Callable[[Context, str], Probe]
+
+
+def account(ctx: Context, target: str) -> str:
+    return f"/accounts/{ctx.world.account_ids[f'rep_{target}_1-acc-1']}"
+
+
+def rep(ctx: Context, target: str) -> str:
+    return f"/reps/{ctx.world.rep_ids[f'rep_{target}_1']}"
+
+
+def user(ctx: Context, target: str) -> str:
+    return f"/users/{ctx.world.user_ids[f'rep_{target}_1']}"
+
+
+def fresh_account(ctx: Context, target: str) -> str:
+    territory = ctx.world.territory_ids[f"rep_{target}_1"]
+    made = Account(name=f"Fresh {ctx.unique()}", team_id=ctx.team(target), territory_id=territory)
+    return f"/accounts/{ctx.add(made)}"
+
+
+def fresh_rep(ctx: Context, target: str) -> Rep:
+    n = ctx.unique()
+    return Rep(name=f"Fresh {n}", email=f"fresh{n}@example.com", team_id=ctx.team(target))
+
+
+def fresh_rep_user(ctx: Context, target: str) -> str:
+    made = User(
+        email=f"fresh{ctx.unique()}@example.com",
+        name="Fresh",
+        role=Role.REP,
+        rep=fresh_rep(ctx, target),
+    )
+    return f"/users/{ctx.add(made)}"
+
+
+def fresh_token(ctx: Context, target: str) -> str:
+    owner = ctx.session.get(User, ctx.world.user_ids[f"rep_{target}_1"])
+    assert owner is not None
+    value = issue_token(ctx.session, owner, name="fresh")
+    token_id = ctx.session.scalar(
+        select(ApiToken.id).where(ApiToken.token_hash == hash_token(value))
+    )
+    ctx.session.commit()
+    return f"{user(ctx, target)}/tokens/{token_id}"
+
+
+def new_import(ctx: Context, target: str) -> Probe:
+    csv = b"external_id,name,city\nimp-1,Imported,Chicago\n"
+    return Probe(
+        "/imports/accounts",
+        files={"file": ("accounts.csv", csv, "text/csv")},
+        form={"dry_run": "true", "team_id": str(ctx.team(target))},
+    )
+
+
+def import_job(ctx: Context, target: str) -> str:
+    creator = ctx.world.user_ids[f"manager_{target}"]
+    return f"/imports/{ctx.add(ImportJob(created_by_id=creator, team_id=ctx.team(target)))}"
+
+
+def new_account(ctx: Context, target: str) -> Probe:
+    body = {
+        "name": f"New {ctx.unique()}",
+        "team_id": ctx.team(target),
+        "latitude": 1,
+        "longitude": 1,
+    }
+    return Probe("/accounts", body)
+
+
+def new_rep(ctx: Context, target: str) -> Probe:
+    n = ctx.unique()
+    body = {"name": "New", "email": f"new{n}@example.com", "team_id": ctx.team(target)}
+    return Probe("/reps", {**body, "home_latitude": 1, "home_longitude": 1})
+
+
+def new_user(ctx: Context, target: str) -> Probe:
+    body = {"name": "New", "email": f"new{ctx.unique()}@example.com", "role": "manager"}
+    return Probe("/users", {**body, "team_ids": [ctx.team(target)]})
+
+
+OPTIMIZE = {
+    "vehicles": [{"id": "v", "start": {"lat": 0.1, "lon": 0.1}, "shift": [0, 3600]}],
+    "stops": [],
+}
+
+
+def codes(admin: str, north: str, south: str, rep_north_1: str) -> dict[str, tuple[int, int]]:
+    """Statuses for (North's object, South's object) per role; "200/404" reads North, South."""
+    rows = {"admin": admin, "manager_north": north, "manager_south": south}
+    rows |= {"rep_north_1": rep_north_1, "none": "401/401"}
+    return {role: (int(text[:3]), int(text[4:])) for role, text in rows.items()}
+
+
+ANYONE = codes("200/200", "200/200", "200/200", "200/200")
+SCOPED = codes("200/200", "200/404", "404/200", "200/404")
+OWN_OR_ADMIN = codes("200/200", "403/404", "404/403", "200/404")
+CREATE_IN_TEAM = codes("201/201", "201/403", "403/201", "403/403")
+DELETE_IN_TEAM = codes("204/204", "204/404", "404/204", "403/403")
+
+EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
+    ("POST", "/optimize"): (lambda ctx, t: Probe("/optimize", OPTIMIZE), ANYONE),
+    ("GET", "/accounts"): (lambda ctx, t: Probe(f"/accounts?team_id={ctx.team(t)}"), ANYONE),
+    ("POST", "/accounts"): (new_account, CREATE_IN_TEAM),
+    ("GET", "/accounts/{account_id}"): (lambda ctx, t: Probe(account(ctx, t)), SCOPED),
+    ("PATCH", "/accounts/{account_id}"): (
+        lambda ctx, t: Probe(account(ctx, t), {"notes": "seen"}),
+        SCOPED,
+    ),
+    ("DELETE", "/accounts/{account_id}"): (
+        lambda ctx, t: Probe(fresh_account(ctx, t)),
+        DELETE_IN_TEAM,
+    ),
+    ("POST", "/accounts/{account_id}/geocode"): (
+        lambda ctx, t: Probe(f"{account(ctx, t)}/geocode"),
+        SCOPED,
+    ),
+    ("GET", "/reps"): (lambda ctx, t: Probe(f"/reps?team_id={ctx.team(t)}"), ANYONE),
+    ("POST", "/reps"): (new_rep, CREATE_IN_TEAM),
+    ("GET", "/reps/{rep_id}"): (lambda ctx, t: Probe(rep(ctx, t)), SCOPED),
+    ("PATCH", "/reps/{rep_id}"): (
+        lambda ctx, t: Probe(rep(ctx, t), {"cost_per_km": 0.6}),
+        codes("200/200", "200/404", "404/200", "403/403"),
+    ),
+    ("DELETE", "/reps/{rep_id}"): (
+        lambda ctx, t: Probe(f"/reps/{ctx.add(fresh_rep(ctx, t))}"),
+        DELETE_IN_TEAM,
+    ),
+    ("GET", "/teams"): (lambda ctx, t: Probe("/teams"), ANYONE),
+    ("GET", "/users"): (lambda ctx, t: Probe("/users"), ANYONE),
+    ("GET", "/users/me"): (lambda ctx, t: Probe("/users/me"), ANYONE),
+    ("POST", "/users"): (new_user, codes("201/201", "403/403", "403/403", "403/403")),
+    ("GET", "/users/{user_id}"): (lambda ctx, t: Probe(user(ctx, t)), SCOPED),
+    ("PATCH", "/users/{user_id}"): (
+        lambda ctx, t: Probe(user(ctx, t), {"name": "Renamed"}),
+        OWN_OR_ADMIN,
+    ),
+    ("DELETE", "/users/{user_id}"): (
+        lambda ctx, t: Probe(fresh_rep_user(ctx, t)),
+        codes("204/204", "403/403", "403/403", "403/403"),
+    ),
+    ("POST", "/users/{user_id}/tokens"): (
+        lambda ctx, t: Probe(f"{user(ctx, t)}/tokens", {"name": "probe"}),
+        codes("201/201", "403/404", "404/403", "201/404"),
+    ),
+    ("GET", "/users/{user_id}/tokens"): (
+        lambda ctx, t: Probe(f"{user(ctx, t)}/tokens"),
+        OWN_OR_ADMIN,
+    ),
+    ("DELETE", "/users/{user_id}/tokens/{token_id}"): (
+        lambda ctx, t: Probe(fresh_token(ctx, t)),
+        codes("204/204", "403/404", "404/403", "204/404"),
+    ),
+    ("POST", "/imports/accounts"): (new_import, codes("202/202", "202/403", "403/202", "403/403")),
+    ("GET", "/imports"): (
+        lambda ctx, t: Probe("/imports"),
+        codes("200/200", "200/200", "200/200", "403/403"),
+    ),
+    ("GET", "/imports/{job_id}"): (
+        lambda ctx, t: Probe(import_job(ctx, t)),
+        codes("200/200", "200/404", "404/200", "403/403"),
+    ),
+}
+
+
+def api_routes(app: FastAPI) -> dict[tuple[str, str], APIRoute]:
+    found: dict[tuple[str, str], APIRoute] = {}
+    for context in iter_route_contexts(app.routes):
+        path = context.path
+        if not path or not path.startswith(PREFIX + "/"):
+            continue
+        route = context.original_route
+        assert isinstance(route, APIRoute), path
+        for method in sorted(context.methods or ()):
+            found[(method, path.removeprefix(PREFIX))] = route
+    return found
+
+
+def test_every_route_is_in_the_table(app: FastAPI) -> None:
+    routes = set(api_routes(app))
+    assert not routes - set(EXPECTED), "add these routes to EXPECTED"
+    assert not set(EXPECTED) - routes, "these routes in EXPECTED no longer exist"
+
+
+def test_every_route_documents_itself_and_its_errors(app: FastAPI) -> None:
+    for key, route in api_routes(app).items():
+        lines = route.description.strip().splitlines() or [""]
+        assert lines[0].strip(), f"{key}: a docstring, summed up in its first line"
+        assert len(lines) == 1 or not lines[1].strip(), f"{key}: a one-line summary first"
+        assert 401 in route.responses, f"{key}: responses=error_responses(401, ...)"
+
+
+@ON_BOTH_BACKENDS
+def test_every_role_gets_exactly_the_expected_status(
+    client: TestClient, world: World, session: Session
+) -> None:
+    ctx = Context(world, session)
+    wrong: list[str] = []
+    for (method, path), (make, expected) in EXPECTED.items():
+        for role, (i, target) in itertools.product(ROLES, enumerate(TARGETS)):
+            probe = make(ctx, target)
+            headers = world.headers(role) if role != "none" else {}
+            content: dict[str, Any] = (
+                {"files": probe.files, "data": probe.form} if probe.files else {"json": probe.body}
+            )
+            response = client.request(method, PREFIX + probe.path, headers=headers, **content)
+            if response.status_code != expected[role][i]:
+                wrong.append(
+                    f"{method} {path} as {role} on {target}: {response.status_code} "
+                    f"(expected {expected[role][i]}) {response.text[:120]}"
+                )
+    assert not wrong, "\n".join(wrong)
