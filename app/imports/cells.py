@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from app.account_limits import TEXT_MAX
+
 CADENCE_UNITS: dict[str, int] = {
     **dict.fromkeys(("", "d", "day", "days", "tag", "tage"), 1),
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "woche", "wochen"), 7),
@@ -47,7 +49,7 @@ _AMOUNT = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_]*)\.?")
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _TIER_PREFIX = re.compile(r"^(?:tier|class|segment|category|klasse|kategorie)[\s:.\-]*", re.I)
 _TIER_SUFFIX = re.compile(r"^([A-Za-z0-9+]{1,2})[\s\-]*(?:kunde|customer|account)$", re.I)
-_TIER = re.compile(r"[A-Z0-9][A-Z0-9+\-]{0,9}")
+_TIER = re.compile(rf"[A-Z0-9][A-Z0-9+\-]{{0,{TEXT_MAX['tier'] - 1}}}")
 # Cells that show their decimal separator: "12,5", "52,520008", "1.234,5" against "12.5", ...
 _COMMA_DECIMAL = re.compile(r"[0-9],[0-9]{1,2}$|[0-9],[0-9]{4,}$|\.[0-9]{3},[0-9]")
 _POINT_DECIMAL = re.compile(r"[0-9]\.[0-9]{1,2}$|[0-9]\.[0-9]{4,}$|,[0-9]{3}\.[0-9]")
@@ -175,7 +177,8 @@ def tier(raw: str) -> str:
     value = value.upper()
     if not _TIER.fullmatch(value):
         raise CellError(
-            "not a tier: use a short code such as A, B or C (up to 10 letters or digits)"
+            "not a tier: use a short code such as A, B or C (up to "
+            f"{TEXT_MAX['tier']} letters or digits)"
         )
     return value
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from app.account_limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
 from app.imports import cells
 from app.imports.cells import CellError
 from app.imports.columns import REQUIRED, ColumnMap
@@ -15,14 +16,9 @@ from app.opening_hours import OpeningHoursError, parse_opening_hours
 MAX_SHOWN_CHARS = 100
 # Longest accepted cell per text field, in characters; longer is a row error, never truncated.
 MAX_CHARS: dict[str, int] = {
-    "external_id": 100,
-    "name": 200,
-    "street": 500,
-    "city": 200,
-    "region": 200,
-    "country": 100,
-    "phone": 50,
-    "notes": 5000,
+    **{f: TEXT_MAX[f] for f in ("external_id", "name", "street", "city", "region", "country")},
+    "phone": TEXT_MAX["phone"],
+    "notes": TEXT_MAX["notes"],
     "territory": 200,
     "team": 200,
 }
@@ -45,8 +41,8 @@ class AccountRow:
     longitude: float | None = None
     value: float | None = None  # money per year or a score; >= 0
     tier: str | None = None  # normalised "A"/"B"/"C"/... (upper-case, short)
-    cadence_days: int | None = None  # 1..365
-    service_minutes: int | None = None  # 1..480
+    cadence_days: int | None = None  # CADENCE_DAYS
+    service_minutes: int | None = None  # SERVICE_MINUTES
     opening_hours: dict[str, list[str]] | None = None
     notes: str | None = None
     active: bool | None = None
@@ -71,6 +67,8 @@ def _converters(decimal_comma: bool) -> dict[str, Callable[[str], Any]]:
         amount = cells.number(raw, decimal_comma=decimal_comma)
         if amount < 0:
             raise CellError("must be zero or more")
+        if amount > MAX_VALUE:
+            raise CellError(f"larger than {MAX_VALUE:,.0f}")
         return amount
 
     # A file repeats a handful of opening hours texts on thousands of rows: parse each once.
@@ -101,10 +99,18 @@ def _converters(decimal_comma: bool) -> dict[str, Callable[[str], Any]]:
         "value": value,
         "tier": cells.tier,
         "cadence_days": partial(
-            cells.whole, units=cells.CADENCE_UNITS, words=cells.CADENCE_WORDS, low=1, high=365
+            cells.whole,
+            units=cells.CADENCE_UNITS,
+            words=cells.CADENCE_WORDS,
+            low=CADENCE_DAYS[0],
+            high=CADENCE_DAYS[1],
         ),
         "service_minutes": partial(
-            cells.whole, units=cells.MINUTE_UNITS, low=1, high=480, clock=True
+            cells.whole,
+            units=cells.MINUTE_UNITS,
+            low=SERVICE_MINUTES[0],
+            high=SERVICE_MINUTES[1],
+            clock=True,
         ),
         "opening_hours": hours,
         "active": cells.flag,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.account_limits import TEXT_MAX
 from app.models.base import Base, Timestamps, utcnow
 from app.models.people import Rep, Team
 
@@ -33,14 +34,14 @@ class Account(Timestamps, Base):
     __table_args__ = (Index("ix_account_team_id_name", "team_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    street: Mapped[str | None] = mapped_column(String(200))
-    city: Mapped[str | None] = mapped_column(String(100))
-    postcode: Mapped[str | None] = mapped_column(String(20))
-    region: Mapped[str | None] = mapped_column(String(100))
-    country: Mapped[str | None] = mapped_column(String(60))
-    phone: Mapped[str | None] = mapped_column(String(50))
+    external_id: Mapped[str | None] = mapped_column(String(TEXT_MAX["external_id"]), unique=True)
+    name: Mapped[str] = mapped_column(String(TEXT_MAX["name"]), index=True)
+    street: Mapped[str | None] = mapped_column(String(TEXT_MAX["street"]))
+    city: Mapped[str | None] = mapped_column(String(TEXT_MAX["city"]))
+    postcode: Mapped[str | None] = mapped_column(String(TEXT_MAX["postcode"]))
+    region: Mapped[str | None] = mapped_column(String(TEXT_MAX["region"]))
+    country: Mapped[str | None] = mapped_column(String(TEXT_MAX["country"]))
+    phone: Mapped[str | None] = mapped_column(String(TEXT_MAX["phone"]))
 
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -54,7 +55,7 @@ class Account(Timestamps, Base):
     pin_manual: Mapped[bool] = mapped_column(default=False)
 
     value: Mapped[float] = mapped_column(default=0.0)
-    tier: Mapped[str | None] = mapped_column(String(8), index=True)
+    tier: Mapped[str | None] = mapped_column(String(TEXT_MAX["tier"]), index=True)
     cadence_days: Mapped[int | None]
     service_minutes: Mapped[int] = mapped_column(default=30)
     # {"mo": ["08:00-12:00", "13:00-17:00"], ...}; None means unknown (treated as open all day).

@@ -16,10 +16,10 @@ from pydantic import (
     model_validator,
 )
 
+from app.account_limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
 from app.geocoding import Precision
 from app.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
 from app.schemas.common import (
-    MINUTES_PER_DAY,
     Latitude,
     ListParams,
     Longitude,
@@ -31,9 +31,6 @@ from app.schemas.common import (
     check_pair,
     refuse_null,
 )
-
-MAX_VALUE = 1e12
-MAX_CADENCE_DAYS = 3650
 
 
 def _opening_hours(value: Any) -> Any:
@@ -54,23 +51,27 @@ OpeningHoursIn = Annotated[
     ),
 ]
 Value = Annotated[float, Field(ge=0, le=MAX_VALUE, allow_inf_nan=False)]
-CadenceDays = Annotated[int, Field(ge=1, le=MAX_CADENCE_DAYS, description="days between visits")]
-ServiceMinutes = Annotated[int, Field(ge=0, le=MINUTES_PER_DAY, description="minutes on site")]
+CadenceDays = Annotated[
+    int, Field(ge=CADENCE_DAYS[0], le=CADENCE_DAYS[1], description="days between visits")
+]
+ServiceMinutes = Annotated[
+    int, Field(ge=SERVICE_MINUTES[0], le=SERVICE_MINUTES[1], description="minutes on site")
+]
 
 
 class _AccountFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    street: Annotated[str | None, OptionalText(200)] = None
-    city: Annotated[str | None, OptionalText(100)] = None
-    postcode: Annotated[str | None, OptionalText(20)] = None
-    region: Annotated[str | None, OptionalText(100)] = None
-    country: Annotated[str | None, OptionalText(60)] = None
-    phone: Annotated[str | None, OptionalText(50)] = None
-    tier: Annotated[str | None, OptionalText(8)] = None
+    street: Annotated[str | None, OptionalText(TEXT_MAX["street"])] = None
+    city: Annotated[str | None, OptionalText(TEXT_MAX["city"])] = None
+    postcode: Annotated[str | None, OptionalText(TEXT_MAX["postcode"])] = None
+    region: Annotated[str | None, OptionalText(TEXT_MAX["region"])] = None
+    country: Annotated[str | None, OptionalText(TEXT_MAX["country"])] = None
+    phone: Annotated[str | None, OptionalText(TEXT_MAX["phone"])] = None
+    tier: Annotated[str | None, OptionalText(TEXT_MAX["tier"])] = None
     cadence_days: CadenceDays | None = None
     opening_hours: OpeningHoursIn = None
-    notes: Annotated[str | None, OptionalText(10_000)] = None
+    notes: Annotated[str | None, OptionalText(TEXT_MAX["notes"])] = None
     territory_id: RowId | None = None
     last_visit_date: date | None = None
 
@@ -79,7 +80,7 @@ class AccountCreate(_AccountFields):
     """A new account. Without latitude/longitude it is geocoded from its address at once."""
 
     name: Name
-    external_id: Annotated[str | None, OptionalText(64)] = None
+    external_id: Annotated[str | None, OptionalText(TEXT_MAX["external_id"])] = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     value: Value = 0.0
@@ -104,7 +105,7 @@ class AccountUpdate(_AccountFields):
     longitude together (both null drops a manual pin and geocodes the address again)."""
 
     name: Name | None = None
-    external_id: Annotated[str | None, OptionalText(64)] = None
+    external_id: Annotated[str | None, OptionalText(TEXT_MAX["external_id"])] = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     value: Value | None = None
