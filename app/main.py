@@ -16,6 +16,7 @@ from app.errors import install_error_handlers
 from app.middleware import BodySizeLimitMiddleware
 from app.migrate import upgrade as upgrade_database
 from app.pages import login
+from app.pages.docs import install_docs
 from app.services.placement import geocoder_chain
 from routing.parallel import shutdown as shutdown_solver_pool
 from routing.parallel import warm_up as warm_up_solver_pool
@@ -56,13 +57,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app; `settings` default to the environment (`FIELDROUTE_*`)."""
     settings = settings if settings is not None else Settings()
     app = FastAPI(
-        title="Fieldroute", version=__version__, description=DESCRIPTION, lifespan=_lifespan
+        title="Fieldroute",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+        # Served by app.pages.docs: behind sign-in, with local assets.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(login.router)
+    install_docs(app)
     app.include_router(api_router)
     return app
 

@@ -101,6 +101,14 @@ def verify_token(session: Session, settings: Settings, token: str) -> Principal 
     return principal_for(row.user)
 
 
+def signed_in(request: Request, session: Session, settings: Settings) -> Principal | None:
+    """The caller of a browser page, from the session cookie (or a bearer token), or None."""
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    token = token or request.cookies.get(SESSION_COOKIE)
+    return verify_token(session, settings, token) if token else None
+
+
 _bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`")
 _cookie = APIKeyCookie(
     name=SESSION_COOKIE, auto_error=False, description="Set by signing in at `/login`"

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep
 from app.deps import SettingsDep
-from app.security import SESSION_COOKIE, verify_token
+from app.security import SESSION_COOKIE, signed_in, verify_token
 
 router = APIRouter(tags=["session"], include_in_schema=True)
 
@@ -64,8 +64,7 @@ def login_form(
     request: Request, session: SessionDep, settings: SettingsDep, next: str = "/login"
 ) -> HTMLResponse:
     """The sign-in form (or who is signed in)."""
-    token = request.cookies.get(SESSION_COOKIE)
-    principal = verify_token(session, settings, token) if token else None
+    principal = signed_in(request, session, settings)
     if principal is not None:
         body = SIGNED_IN.format(name=escape(principal.name), role=principal.role.value)
     else:

@@ -164,8 +164,8 @@ def test_time_limit_is_capped(auth: dict[str, str], settings: Settings) -> None:
 # --- documentation ---------------------------------------------------------------------------
 
 
-def test_openapi_lists_the_endpoint(client: TestClient) -> None:
-    response = client.get("/openapi.json")
+def test_openapi_lists_the_endpoint(client: TestClient, auth: dict[str, str]) -> None:
+    response = client.get("/openapi.json", headers=auth)
     assert response.status_code == 200
     schema = response.json()
     operation = schema["paths"]["/api/v1/optimize"]["post"]
@@ -174,7 +174,6 @@ def test_openapi_lists_the_endpoint(client: TestClient) -> None:
     assert operation["security"]
     request_schema = schema["components"]["schemas"]["OptimizeRequest"]
     assert {"vehicles", "stops", "matrix", "costs", "options"} <= set(request_schema["properties"])
-    assert client.get("/docs").status_code == 200
 
 
 def test_health_needs_no_token(client: TestClient) -> None:

@@ -1,0 +1,48 @@
+"""The API docs (`/docs`, Swagger UI) and the OpenAPI document, for signed-in callers only, with
+Swagger UI's files served from the installed `fastapi-offline` package instead of a CDN (the
+default setup must work offline and must not leak its users' traffic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.security import CurrentPrincipal, signed_in
+
+ASSETS_URL = "/static/docs"
+ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/openapi.json")
+def openapi(request: Request, _: CurrentPrincipal) -> JSONResponse:
+    """The OpenAPI document."""
+    app: FastAPI = request.app
+    return JSONResponse(app.openapi())
+
+
+@router.get("/docs", response_model=None)
+def docs(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Swagger UI; signs the browser in first when it is not."""
+    if signed_in(request, session, settings) is None:
+        return RedirectResponse("/login?next=/docs", status_code=303)
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Fieldroute API",
+        swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+        swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+        swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+    )
+
+
+def install_docs(app: FastAPI) -> None:
+    app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
+    app.include_router(router)
