@@ -17,6 +17,7 @@ from app.middleware import BodySizeLimitMiddleware
 from app.migrate import upgrade as upgrade_database
 from app.pages import login
 from app.pages.docs import install_docs
+from app.services import import_jobs
 from app.services.placement import geocoder_chain
 from routing.parallel import shutdown as shutdown_solver_pool
 from routing.parallel import warm_up as warm_up_solver_pool
@@ -35,6 +36,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     upgrade_database(engine)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    with app.state.session_factory.begin() as session:
+        import_jobs.fail_interrupted(session)
     # The offline geocoder's tables take a second or two to build: pay that now, not in the
     # first import or account edit.
     geocoder_chain(settings).prepare()

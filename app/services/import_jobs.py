@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.access import check_team
 from app.config import Role
 from app.errors import NotFound
-from app.models import ImportJob, Team
+from app.models import ImportJob, Team, utcnow
 from app.security import Principal
 
 LATEST = 50
@@ -37,3 +37,15 @@ def check_team_choice(session: Session, principal: Principal, team_id: int | Non
     if session.get(Team, team_id) is None:
         raise NotFound(f"team_id: team {team_id} not found")
     check_team(principal, team_id)
+
+
+def fail_interrupted(session: Session) -> int:
+    """Mark jobs left queued or running by a stopped process as failed (their import was rolled
+    back with it); returns how many. Called at start-up."""
+    jobs = session.scalars(select(ImportJob).where(ImportJob.status.in_(("queued", "running"))))
+    count = 0
+    for job in jobs:
+        job.status, job.finished_at = "failed", utcnow()
+        job.error = "interrupted: the server stopped during the import; nothing was written"
+        count += 1
+    return count

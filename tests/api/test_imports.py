@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.main import create_app
 from app.models import Account, ImportJob
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
@@ -239,3 +240,16 @@ def test_job_row_is_kept(client: TestClient, world: World, session: Session) -> 
     job(client, admin, upload(client, admin, SALESFORCE))
     stored = session.scalars(select(ImportJob)).one()
     assert (stored.status, stored.total_rows, stored.processed_rows) == ("succeeded", 3, 3)
+
+
+def test_a_restart_fails_jobs_it_interrupted(
+    client: TestClient, world: World, session: Session, settings: Any
+) -> None:
+    stuck = ImportJob(kind="accounts", status="running", total_rows=10)
+    session.add(stuck)
+    session.commit()
+    with TestClient(create_app(settings)):
+        pass
+    session.expire_all()
+    assert session.get_one(ImportJob, stuck.id).status == "failed"
+    assert "interrupted" in (session.get_one(ImportJob, stuck.id).error or "")
