@@ -14,7 +14,7 @@ from app.db import SessionDep
 from app.deps import SettingsDep
 from app.errors import InvalidRequest, PayloadTooLarge, error_responses
 from app.imports import CsvFormatError, read_accounts_csv
-from app.schemas.imports import ImportJobRead
+from app.schemas.imports import ImportJobRead, ImportJobSummary
 from app.security import CurrentPrincipal
 from app.services import import_jobs
 from app.services.imports import progress_of, run_job, start_job
@@ -67,10 +67,10 @@ async def import_accounts(
 
 
 @router.get("", responses=error_responses(401, 403))
-def list_imports(session: SessionDep, principal: CurrentPrincipal) -> list[ImportJobRead]:
+def list_imports(session: SessionDep, principal: CurrentPrincipal) -> list[ImportJobSummary]:
     """The latest import jobs (yours; all of them for admins), newest first."""
     require_role(principal, Role.ADMIN, Role.MANAGER)
-    return [ImportJobRead.of(job) for job in import_jobs.latest(session, principal)]
+    return [ImportJobSummary.of(job) for job in import_jobs.latest(session, principal)]
 
 
 @router.get("/{job_id}", responses=error_responses(401, 403, 404))

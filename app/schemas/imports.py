@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 
 from app.models import ImportJob
 
+MAX_UNMAPPED_SHOWN = 100
+
 
 class RowErrorRead(BaseModel):
     """A rejected row: the file line it starts on, the column as headed in the file, why."""
@@ -26,7 +28,9 @@ class PreviewRow(BaseModel):
     changes: list[str] = Field(description="fields an update changes")
 
 
-class ImportJobRead(BaseModel):
+class ImportJobSummary(BaseModel):
+    """A job's status and counts (the list); `ImportJobRead` adds the row-level report."""
+
     id: int
     kind: str
     status: Literal["queued", "running", "succeeded", "failed"]
@@ -45,36 +49,52 @@ class ImportJobRead(BaseModel):
     encoding: str | None
     delimiter: str | None
     mapping: dict[str, str] = Field(description="account field -> column header in the file")
-    unmapped_columns: list[str]
-    errors: list[RowErrorRead]
-    preview: list[PreviewRow] = Field(description="what each row did (or would do), first 500")
+    unmapped_columns: list[str] = Field(description="headers not imported (first 100)")
     error: str | None = Field(description="why the whole job failed, if it did")
 
     @classmethod
-    def of(cls, job: ImportJob, processed_rows: int | None = None) -> ImportJobRead:
+    def fields_of(cls, job: ImportJob, processed_rows: int | None = None) -> dict[str, Any]:
         """`processed_rows`: live progress of a running job, when known."""
         report: dict[str, Any] = job.report or {}
+        return {
+            "id": job.id,
+            "kind": job.kind,
+            "status": job.status,
+            "dry_run": job.dry_run,
+            "filename": job.filename,
+            "created_at": job.created_at,
+            "started_at": job.started_at,
+            "finished_at": job.finished_at,
+            "total_rows": job.total_rows,
+            "processed_rows": processed_rows if processed_rows is not None else job.processed_rows,
+            "created": job.created,
+            "updated": job.updated,
+            "unchanged": job.unchanged,
+            "rejected": job.rejected,
+            "not_placed": job.not_placed,
+            "encoding": report.get("encoding"),
+            "delimiter": report.get("delimiter"),
+            "mapping": job.mapping or {},
+            "unmapped_columns": report.get("unmapped_columns", [])[:MAX_UNMAPPED_SHOWN],
+            "error": job.error,
+        }
+
+    @classmethod
+    def of(cls, job: ImportJob, processed_rows: int | None = None) -> ImportJobSummary:
+        return cls(**cls.fields_of(job, processed_rows))
+
+
+class ImportJobRead(ImportJobSummary):
+    errors: list[RowErrorRead] = Field(description="rejected rows (first 1,000)")
+    warnings: list[RowErrorRead] = Field(description="rows imported with a value kept as it was")
+    preview: list[PreviewRow] = Field(description="what each row did (or would do), first 500")
+
+    @classmethod
+    def of(cls, job: ImportJob, processed_rows: int | None = None) -> ImportJobRead:
+        report: dict[str, Any] = job.report or {}
         return cls(
-            id=job.id,
-            kind=job.kind,
-            status=job.status,  # type: ignore[arg-type]
-            dry_run=job.dry_run,
-            filename=job.filename,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-            total_rows=job.total_rows,
-            processed_rows=processed_rows if processed_rows is not None else job.processed_rows,
-            created=job.created,
-            updated=job.updated,
-            unchanged=job.unchanged,
-            rejected=job.rejected,
-            not_placed=job.not_placed,
-            encoding=report.get("encoding"),
-            delimiter=report.get("delimiter"),
-            mapping=job.mapping or {},
-            unmapped_columns=report.get("unmapped_columns", []),
+            **cls.fields_of(job, processed_rows),
             errors=[RowErrorRead(**e) for e in report.get("errors", [])],
+            warnings=[RowErrorRead(**w) for w in report.get("warnings", [])],
             preview=[PreviewRow(**p) for p in report.get("preview", [])],
-            error=job.error,
         )

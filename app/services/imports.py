@@ -14,27 +14,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from app.config import Role, Settings
+from app.access import account_scope
+from app.config import Settings
 from app.db import SessionFactory
 from app.imports import AccountRow, ParsedFile, RowError
-from app.models import Account, ImportJob, Team, Territory, utcnow
+from app.models import Account, ImportJob, utcnow
 from app.security import Principal
+from app.services.import_rows import Refs, apply_point, apply_row, resolve
 from app.services.placement import place_accounts
+from app.services.teams import default_team
 
 CHUNK_ROWS = 500
 MAX_REPORTED_ERRORS = 1000
 MAX_PREVIEW_ROWS = 500
 
-# Account columns an import can set, and which of them make up the address.
-IMPORTED_FIELDS = (
-    "name", "street", "city", "postcode", "region", "country", "phone", "value", "tier",
-    "cadence_days", "service_minutes", "opening_hours", "notes", "active",
-)  # fmt: skip
-ADDRESS_FIELDS = frozenset({"street", "city", "postcode", "region", "country"})
-DEFAULTS: dict[str, Any] = {"value": 0.0, "service_minutes": 30, "active": True}
 
 Progress = Callable[[int, int], None]
 """Called with (rows processed, rows in the file) as chunks finish."""
@@ -56,6 +52,7 @@ class Outcome:
     unchanged: int = 0
     not_placed: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)
 
     def note(self, row: AccountRow, action: str, changes: Sequence[str]) -> None:
@@ -144,6 +141,7 @@ def run_job(
             "errors": [_error_dict(e) for e in sorted(errors, key=lambda e: e.row)][
                 :MAX_REPORTED_ERRORS
             ],
+            "warnings": [_error_dict(w) for w in outcome.warnings][:MAX_REPORTED_ERRORS],
             "preview": outcome.preview,
         }
         job.status, job.finished_at = "succeeded", utcnow()
@@ -167,32 +165,34 @@ def import_rows(
 ) -> Outcome:
     """Upsert the file's good rows into `session` (not committed) and geocode what needs it."""
     outcome = Outcome()
-    teams = {t.name.casefold(): t.id for t in session.scalars(select(Team))}
-    territories = {t.name.casefold(): t for t in session.scalars(select(Territory))}
-    default_team = _default_team(principal, team_id)
+    refs = Refs.load(
+        session, principal, team_id if team_id is not None else default_team(principal)
+    )
     done = 0
     for chunk in _chunks(parsed.rows, CHUNK_ROWS):
-        existing = _existing(session, [row.external_id for row in chunk])
+        ids = [row.external_id for row in chunk]
+        existing = _existing(session, ids)
+        yours = _existing(session, ids, account_scope(principal))
         to_place: list[Account] = []
         for row in chunk:
-            resolved = _resolve_refs(row, principal, teams, territories, default_team)
-            if isinstance(resolved, RowError):
-                outcome.errors.append(resolved)
-                continue
             account = existing.get(row.external_id)
-            if account is not None and not _in_scope(principal, account):
+            if account is not None and row.external_id not in yours:
                 outcome.errors.append(
-                    RowError(row.row, None, row.external_id,
-                             "an account with this id exists in a team you do not manage")
+                    RowError(row.row, None, row.external_id, "this id is taken by an account "
+                             "you cannot change (external ids are unique company-wide)")
                 )  # fmt: skip
+                continue
+            placement = resolve(row, refs, account)
+            if isinstance(placement, RowError):
+                outcome.errors.append(placement)
                 continue
             is_new = account is None
             if account is None:
                 account = Account(external_id=row.external_id, pin_manual=False, locked=False)
                 session.add(account)
-            changes = _apply_row(account, row, resolved, is_new=is_new)
-            needs_place = _apply_point(account, row, changes, is_new=is_new)
-            if needs_place:
+            changes, warnings = apply_row(account, row, placement, is_new=is_new)
+            outcome.warnings.extend(warnings)
+            if apply_point(account, row, changes, is_new=is_new):
                 to_place.append(account)
             action = "created" if is_new else ("updated" if changes else "unchanged")
             outcome.note(row, action, changes)
@@ -205,105 +205,15 @@ def import_rows(
     return outcome
 
 
-@dataclass(frozen=True)
-class _Refs:
-    team_id: int | None
-    territory_id: int | None
-    set_team: bool
-    set_territory: bool
-
-
-def _default_team(principal: Principal, team_id: int | None) -> int | None:
-    if team_id is not None:
-        return team_id
-    if principal.role is Role.MANAGER and len(principal.team_ids) == 1:
-        return next(iter(principal.team_ids))
-    return None
-
-
-def _resolve_refs(
-    row: AccountRow,
-    principal: Principal,
-    teams: dict[str, int],
-    territories: dict[str, Territory],
-    default_team: int | None,
-) -> _Refs | RowError:
-    team_id = default_team
-    set_team = default_team is not None
-    if "team" in row.present and row.team:
-        found = teams.get(row.team.casefold())
-        if found is None:
-            known = ", ".join(sorted(teams)) or "none yet"
-            return RowError(row.row, "team", row.team, f"unknown team (known: {known})")
-        team_id, set_team = found, True
-    if principal.role is Role.MANAGER and (team_id is None or team_id not in principal.team_ids):
-        return RowError(row.row, "team", row.team, "managers can only import into their own teams")
-    territory_id = None
-    set_territory = "territory" in row.present
-    if set_territory and row.territory:
-        territory = territories.get(row.territory.casefold())
-        if territory is None:
-            return RowError(row.row, "territory", row.territory, "unknown territory")
-        if team_id is not None and territory.team_id not in (None, team_id):
-            return RowError(
-                row.row, "territory", row.territory, "the territory belongs to another team"
-            )
-        territory_id = territory.id
-    return _Refs(team_id, territory_id, set_team, set_territory)
-
-
-def _in_scope(principal: Principal, account: Account) -> bool:
-    if principal.role is Role.ADMIN:
-        return True
-    return principal.role is Role.MANAGER and account.team_id in principal.team_ids
-
-
-def _apply_row(account: Account, row: AccountRow, refs: _Refs, *, is_new: bool) -> list[str]:
-    """Copy the row's present fields onto the account; the names of the fields that changed."""
-    changes: list[str] = []
-    for name in IMPORTED_FIELDS:
-        if name not in row.present and not (is_new and name == "name"):
-            continue
-        value = getattr(row, name)
-        if value is None and name in DEFAULTS:
-            value = DEFAULTS[name]
-        if getattr(account, name) != value:
-            setattr(account, name, value)
-            changes.append(name)
-    if refs.set_team and account.team_id != refs.team_id:
-        account.team_id = refs.team_id
-        changes.append("team")
-    if refs.set_territory and account.territory_id != refs.territory_id and not account.locked:
-        account.territory_id = refs.territory_id
-        changes.append("territory")
-    return [] if is_new else changes
-
-
-def _apply_point(account: Account, row: AccountRow, changes: list[str], *, is_new: bool) -> bool:
-    """Use the CRM's coordinates when the row has them; True when the geocoder must place it."""
-    address_changed = is_new or bool(ADDRESS_FIELDS.intersection(changes))
-    if row.latitude is not None and row.longitude is not None:
-        if account.pin_manual and not address_changed:
-            return False
-        moved = (account.latitude, account.longitude) != (row.latitude, row.longitude)
-        if moved or account.geocode_source != "crm" or account.pin_manual:
-            if not is_new:
-                changes.append("location")
-            account.latitude, account.longitude = row.latitude, row.longitude
-            account.pin_manual = False
-            account.geocode_precision, account.geocode_source = "address", "crm"
-            account.geocode_score, account.geocoded_at, account.geocode_note = 1.0, utcnow(), None
-        return False
-    if not address_changed:
-        return account.latitude is None and account.geocoded_at is None
-    # The address moved: a pin set for the old address no longer says where the account is.
-    account.pin_manual = False
-    return True
-
-
-def _existing(session: Session, external_ids: Sequence[str]) -> dict[str, Account]:
-    rows = session.scalars(select(Account).where(Account.external_id.in_(external_ids)))
-    return {account.external_id: account for account in rows if account.external_id}
+def _existing(
+    session: Session, external_ids: Sequence[str], scope: ColumnElement[bool] | None = None
+) -> dict[str, Account]:
+    query = select(Account).where(Account.external_id.in_(external_ids))
+    if scope is not None:
+        query = query.where(scope)
+    return {
+        account.external_id: account for account in session.scalars(query) if account.external_id
+    }
 
 
 def _rows_rejected_before(parsed: ParsedFile, done: int) -> int:

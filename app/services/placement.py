@@ -17,7 +17,7 @@ from app.geocoding import AddressQuery, CachingGeocoder, GeocoderChain, GeocodeR
 from app.models import Account, Rep, utcnow
 from app.services.geocode_cache import DbGeocodeCache
 
-ADDRESS_FIELDS = ("street", "city", "postcode", "region", "country")
+ADDRESS_FIELDS = frozenset({"street", "city", "postcode", "region", "country"})
 
 
 @lru_cache(maxsize=4)

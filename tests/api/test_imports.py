@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.main import create_app
-from app.models import Account, ImportJob
+from app.models import Account, ImportJob, Territory
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
 
@@ -253,3 +253,76 @@ def test_a_restart_fails_jobs_it_interrupted(
     session.expire_all()
     assert session.get_one(ImportJob, stuck.id).status == "failed"
     assert "interrupted" in (session.get_one(ImportJob, stuck.id).error or "")
+
+
+def test_territory_and_team_stay_in_step(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    south_territory = session.get_one(Territory, world.territory_ids["rep_south_1"]).name
+    # A territory alone brings its team along.
+    result = job(
+        client, admin, upload(client, admin, f"id,name,territory\nS1,Shop,{south_territory}\n")
+    )
+    assert result["created"] == 1
+    shop = account(session, "S1")
+    assert (shop.team_id, shop.territory_id) == (
+        world.team_ids["South"],
+        world.territory_ids["rep_south_1"],
+    )
+    # A new team without a territory takes the account out of the old team's territory.
+    moved = job(client, admin, upload(client, admin, "id,name,team\nS1,Shop,North\n"))
+    assert moved["updated"] == 1
+    shop = account(session, "S1")
+    assert (shop.team_id, shop.territory_id) == (world.team_ids["North"], None)
+    # A territory of another team than the row's is refused.
+    clash = job(
+        client,
+        admin,
+        upload(client, admin, f"id,name,team,territory\nS1,Shop,North,{south_territory}\n"),
+    )
+    assert clash["rejected"] == 1
+    assert clash["errors"][0]["column"] == "territory"
+
+
+def test_managers_cannot_reach_other_teams_territories(
+    client: TestClient, world: World, session: Session
+) -> None:
+    floating = Territory(name="Floating", team_id=None, rep_id=world.rep_ids["rep_south_1"])
+    session.add(floating)
+    session.commit()
+    north = world.headers("manager_north")
+    south_territory = session.get_one(Territory, world.territory_ids["rep_south_1"]).name
+    for name in ("Floating", south_territory, "No Such Place"):
+        result = job(client, north, upload(client, north, f"id,name,territory\nL1,Leak,{name}\n"))
+        assert result["rejected"] == 1, name
+        assert result["errors"][0]["message"] == "unknown territory"
+    unknown_team = job(client, north, upload(client, north, "id,name,team\nL2,Leak,Nowhere\n"))
+    assert "south" not in unknown_team["errors"][0]["message"]
+
+
+def test_locked_account_keeps_its_territory_with_a_warning(
+    client: TestClient, world: World, session: Session
+) -> None:
+    locked = account(session, "rep_north_1-acc-1")
+    locked.locked = True
+    session.commit()
+    admin = world.headers("admin")
+    other = session.get_one(Territory, world.territory_ids["rep_north_2"]).name
+    result = job(
+        client, admin, upload(client, admin, f"id,name,territory\nrep_north_1-acc-1,Kept,{other}\n")
+    )
+    assert result["updated"] == 1
+    assert result["warnings"][0]["message"] == "kept: the account is locked"
+    kept = account(session, "rep_north_1-acc-1")
+    assert (kept.name, kept.territory_id) == ("Kept", world.territory_ids["rep_north_1"])
+
+
+def test_crm_coordinates_are_as_precise_as_their_decimals(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    content = "id,name,lat,lon,team\nC4,Four,41.8781,-87.6298,North\nC2,Two,41.88,-87.63,North\n"
+    job(client, admin, upload(client, admin, content))
+    assert account(session, "C4").geocode_precision == "address"
+    assert account(session, "C2").geocode_precision == "postcode"
