@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite write waits for another writer (an import holds the lock while it runs)."""
 
 
 def make_engine(url: str) -> Engine:
@@ -26,7 +28,9 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

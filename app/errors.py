@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from routing import ProblemError, RequiredStopError
 
@@ -153,6 +153,17 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return _render(409, ErrorBody(detail="conflicts with a change made at the same time; retry"))
 
 
+async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
+    if "database is locked" in str(exc):
+        # SQLite has one writer: a long import holds the lock; the caller can simply retry.
+        return _render(
+            503,
+            ErrorBody(detail="the database is busy with another write (an import?); retry soon"),
+            {"Retry-After": "5"},
+        )
+    return await _unexpected_error(request, exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _render(500, ErrorBody(detail="internal error; the request was not processed"))
@@ -211,4 +222,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequiredStopError, _required_stop_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OperationalError, _operational_error)
     app.add_exception_handler(Exception, _unexpected_error)

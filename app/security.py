@@ -7,6 +7,7 @@ what they may see (`app.access`).
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,19 +15,23 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.config import Role, Settings
-from app.db import SessionDep
+from app.db import SQLITE_BUSY_TIMEOUT_MS, SessionDep
 from app.deps import SettingsDep
 from app.errors import Unauthorized
 from app.models import ApiToken, User, utcnow
+
+logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "fieldroute_session"
 TOKEN_PREFIX = "fr_"
 # Writing last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+NOTE_USE_WAIT_MS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +102,29 @@ def verify_token(session: Session, settings: Settings, token: str) -> Principal 
     if row.development_only and not settings.is_development:
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        row.last_used_at = now
+        _note_use(session, row.id)
     return principal_for(row.user)
+
+
+def _note_use(session: Session, token_id: int) -> None:
+    """Record a token's use on a connection of its own, best effort: a read must not become a
+    write of the request's transaction (on SQLite it would wait for a running import's lock)."""
+    engine = session.get_bind().engine
+    try:
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={NOTE_USE_WAIT_MS}")
+            try:
+                connection.execute(
+                    update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+                )
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    except OperationalError:
+        logger.info("token %s: last use not recorded (database busy)", token_id)
 
 
 def signed_in(request: Request, session: Session, settings: Settings) -> Principal | None:

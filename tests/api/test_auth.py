@@ -78,3 +78,19 @@ def test_last_use_is_recorded(client: TestClient, world: World, session: Session
         select(ApiToken).where(ApiToken.token_hash == hash_token(TEST_TOKEN))
     ).one()
     assert token.last_used_at is not None
+
+
+def test_reads_go_on_while_another_transaction_writes(
+    client: TestClient, world: World, session: Session
+) -> None:
+    # A running import holds the write lock (on SQLite, the only writer); a read with a token
+    # whose last use is due to be recorded must still answer, not wait for the lock.
+    user = session.get(User, world.user_ids["manager_north"])
+    assert user is not None
+    user.name = "Writer holding the lock"
+    session.flush()
+    try:
+        response = client.get("/api/v1/accounts", headers=world.headers("manager_north"))
+        assert response.status_code == 200, response.text
+    finally:
+        session.rollback()
