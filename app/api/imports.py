@@ -14,6 +14,7 @@ from app.db import SessionDep
 from app.deps import SettingsDep
 from app.errors import InvalidRequest, PayloadTooLarge, error_responses
 from app.imports import CsvFormatError, read_accounts_csv
+from app.schemas.common import RowId
 from app.schemas.imports import ImportJobRead, ImportJobSummary
 from app.security import CurrentPrincipal
 from app.services import import_jobs
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 
 
 @router.post("/accounts", status_code=202, responses=error_responses(401, 403, 404, 413, 422))
-async def import_accounts(
+def import_accounts(
     request: Request,
     response: Response,
     background: BackgroundTasks,
@@ -33,7 +34,7 @@ async def import_accounts(
     file: UploadFile,
     dry_run: Annotated[bool, Form()] = False,
     mapping: Annotated[str | None, Form()] = None,
-    team_id: Annotated[int | None, Form()] = None,
+    team_id: Annotated[RowId | None, Form()] = None,
 ) -> ImportJobRead:
     """Import accounts from a CRM export; poll the returned job for counts and rejected rows.
 
@@ -43,7 +44,9 @@ async def import_accounts(
     external id; `dry_run=true` previews without writing.
     """
     require_role(principal, Role.ADMIN, Role.MANAGER)
-    data = await file.read(settings.max_import_bytes + 1)
+    # A plain `def`: FastAPI runs it in a worker thread, so parsing a big file does not hold up
+    # the event loop.
+    data = file.file.read(settings.max_import_bytes + 1)
     if len(data) > settings.max_import_bytes:
         raise PayloadTooLarge(
             f"file: larger than {settings.max_import_bytes // (1024 * 1024)} MiB; split it",
@@ -56,8 +59,9 @@ async def import_accounts(
         raise InvalidRequest(f"file: {exc}", field="file") from exc
     import_jobs.check_team_choice(session, principal, team_id)
     job = start_job(
-        session, principal, parsed, filename=file.filename, dry_run=dry_run, team_id=team_id
-    )
+        session, principal, parsed, filename=_filename(file.filename), dry_run=dry_run,
+        team_id=team_id,
+    )  # fmt: skip
     # The job runs after this response is sent, on its own sessions: commit its row first.
     session.commit()
     factory = request.app.state.session_factory
@@ -74,10 +78,18 @@ def list_imports(session: SessionDep, principal: CurrentPrincipal) -> list[Impor
 
 
 @router.get("/{job_id}", responses=error_responses(401, 403, 404))
-def get_import(job_id: int, session: SessionDep, principal: CurrentPrincipal) -> ImportJobRead:
+def get_import(job_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> ImportJobRead:
     """One import job: status, counts, and the rejected rows with row, column and reason."""
     require_role(principal, Role.ADMIN, Role.MANAGER)
     return ImportJobRead.of(import_jobs.get(session, principal, job_id), progress_of(job_id))
+
+
+def _filename(name: str | None) -> str | None:
+    """The upload's name as shown back: printable, and short enough for its column."""
+    if not name:
+        return None
+    printable = "".join(ch for ch in name if ch.isprintable())
+    return printable.encode("utf-8", "replace").decode("utf-8")[:255] or None
 
 
 def _mapping(text: str | None) -> dict[str, str] | None:

@@ -151,6 +151,10 @@ class RowParser:
                 if field in REQUIRED:
                     errors.append(self._error(line, field, raw, f"{field} is required"))
                 continue
+            if "\x00" in raw:
+                # PostgreSQL text cannot hold NUL; the API refuses it too.
+                errors.append(self._error(line, field, raw, "contains a NUL (\\x00) character"))
+                continue
             try:
                 values[field] = convert(raw)
             except CellError as exc:

@@ -37,9 +37,14 @@ def _strip(value: object) -> object:
 
 
 def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+    # PostgreSQL text cannot hold NUL, and no database driver can encode a lone surrogate:
+    # refuse both here rather than fail in the database.
     if "\x00" in value:
         raise ValueError("must not contain NUL (\\x00) characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text (a lone surrogate was sent)") from exc
     return value
 
 

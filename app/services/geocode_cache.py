@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Mapping
 
 from sqlalchemy import select
@@ -13,6 +14,15 @@ from app.models import GeocodeCacheEntry, utcnow
 
 # Keys per IN (...) query: well under SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 500
+KEY_MAX = 500  # the column's length
+
+
+def stored_key(key: str) -> str:
+    """The key as stored: itself, or a digest when it is longer than the column (Unicode
+    normalisation can make a key much longer than the address it came from)."""
+    if len(key) <= KEY_MAX:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 class DbGeocodeCache:
@@ -23,14 +33,15 @@ class DbGeocodeCache:
 
     def get_many(self, keys: Collection[str]) -> dict[str, GeocodeResult | None]:
         found: dict[str, GeocodeResult | None] = {}
-        ordered = list(keys)
+        by_stored = {stored_key(key): key for key in keys}
+        ordered = list(by_stored)
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             rows = self._session.scalars(
                 select(GeocodeCacheEntry).where(GeocodeCacheEntry.key.in_(chunk))
             )
             for row in rows:
-                found[row.key] = _result(row)
+                found[by_stored[row.key]] = _result(row)
         return found
 
     def put_many(self, items: Mapping[str, GeocodeResult | None]) -> None:
@@ -39,7 +50,7 @@ class DbGeocodeCache:
         now = utcnow()
         values = [
             {
-                "key": key,
+                "key": stored_key(key),
                 "latitude": result.latitude if result else None,
                 "longitude": result.longitude if result else None,
                 "precision": result.precision.value if result else None,

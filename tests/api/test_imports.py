@@ -326,3 +326,15 @@ def test_crm_coordinates_are_as_precise_as_their_decimals(
     job(client, admin, upload(client, admin, content))
     assert account(session, "C4").geocode_precision == "address"
     assert account(session, "C2").geocode_precision == "postcode"
+
+
+def test_odd_input_is_4xx_not_500(client: TestClient, world: World) -> None:
+    admin = world.headers("admin")
+    assert client.get("/api/v1/imports/99999999999999999999", headers=admin).status_code == 422
+    too_big_team = upload(client, admin, SALESFORCE, team_id="99999999999999999999")
+    assert too_big_team.status_code == 422
+    nul = job(client, admin, upload(client, admin, "\ufeffid,name\nN1,Evil\x00Name\n"))
+    assert nul["rejected"] == 1
+    assert "NUL" in nul["errors"][0]["message"]
+    long_name = upload(client, admin, SALESFORCE, filename="x" * 1000 + ".csv")
+    assert len(job(client, admin, long_name)["filename"]) == 255
