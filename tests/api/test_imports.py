@@ -333,8 +333,9 @@ def test_odd_input_is_4xx_not_500(client: TestClient, world: World) -> None:
     assert client.get("/api/v1/imports/99999999999999999999", headers=admin).status_code == 422
     too_big_team = upload(client, admin, SALESFORCE, team_id="99999999999999999999")
     assert too_big_team.status_code == 422
-    nul = job(client, admin, upload(client, admin, "\ufeffid,name\nN1,Evil\x00Name\n"))
-    assert nul["rejected"] == 1
+    padding = "".join(f"P{i},A perfectly ordinary account name {i}\n" for i in range(20))
+    nul = job(client, admin, upload(client, admin, "\ufeffid,name\nN1,Evil\x00Name\n" + padding))
+    assert (nul["rejected"], nul["created"]) == (1, 20)
     assert "NUL" in nul["errors"][0]["message"]
     long_name = upload(client, admin, SALESFORCE, filename="x" * 1000 + ".csv")
     assert len(job(client, admin, long_name)["filename"]) == 255
