@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -17,10 +17,17 @@ def alembic_config() -> Config:
     return config
 
 
+# Any constant: PostgreSQL advisory locks are numbered by the application.
+MIGRATION_LOCK = 0x46524F55
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database behind `engine` up to `revision` (idempotent)."""
+    """Bring the database behind `engine` up to `revision` (idempotent). On PostgreSQL the
+    processes starting together (workers, replicas) take turns instead of racing."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

@@ -37,6 +37,8 @@ class ImportJob(Base):
     # Row errors [{row, column, value, message}] and the preview of a dry run.
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(String(500))
+    # "host:pid" of the process running the job, so a restart fails only the jobs it lost.
+    runner: Mapped[str | None] = mapped_column(String(100))
 
 
 class GeocodeCacheEntry(Base):

@@ -212,7 +212,7 @@ def geocode_account(
     """Geocode the account's address now, dropping a manual pin."""
     account = get_account(session, principal, account_id)
     account.pin_manual = False
-    placement.place_accounts(session, settings, [account])
+    placement.place_accounts(session, settings, [account], retry_misses=True)
     session.flush()
     return to_read(account, date.today())
 

@@ -23,6 +23,7 @@ from app.db import SessionFactory
 from app.imports import AccountRow, ParsedFile, RowError
 from app.models import Account, ImportJob, utcnow
 from app.security import Principal
+from app.services.import_jobs import this_runner
 from app.services.import_rows import Refs, apply_point, apply_row, resolve
 from app.services.placement import place_accounts
 from app.services.teams import default_team
@@ -80,6 +81,7 @@ def start_job(
         dry_run=dry_run,
         filename=filename,
         created_by_id=principal.user_id,
+        runner=this_runner(),
         team_id=team_id,
         total_rows=parsed.total_rows,
         mapping=parsed.mapped,

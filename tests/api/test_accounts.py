@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.geocoding import AddressQuery
 from app.models import Account
+from app.services.geocode_cache import DbGeocodeCache
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
 
@@ -394,3 +396,18 @@ def test_far_future_visit_dates_still_read(client: TestClient, world: World) -> 
     assert patched.json()["next_due_date"] is None
     assert patched.json()["overdue"] is False
     assert listing(client, world, overdue=True)["total"] == 11
+
+
+def test_geocode_again_asks_the_geocoders_despite_a_cached_miss(
+    client: TestClient, world: World, session: Session
+) -> None:
+    created = create(client, world, **CHICAGO).json()
+    query = AddressQuery(
+        street=created["street"], city=created["city"], postcode=created["postcode"],
+        region=created["region"], country=created["country"],
+    )  # fmt: skip
+    DbGeocodeCache(session).put_many({query.key(): None})
+    session.commit()
+    again = client.post(f"{URL}/{created['id']}/geocode", headers=world.headers("admin")).json()
+    assert again["latitude"] is not None
+    assert again["geocode_precision"] == "postcode"

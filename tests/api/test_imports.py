@@ -4,6 +4,8 @@ whole-file errors, and who may import what."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -242,17 +244,23 @@ def test_job_row_is_kept(client: TestClient, world: World, session: Session) -> 
     assert (stored.status, stored.total_rows, stored.processed_rows) == ("succeeded", 3, 3)
 
 
-def test_a_restart_fails_jobs_it_interrupted(
+def test_a_restart_fails_only_jobs_whose_process_is_gone(
     client: TestClient, world: World, session: Session, settings: Any
 ) -> None:
-    stuck = ImportJob(kind="accounts", status="running", total_rows=10)
-    session.add(stuck)
+    host = socket.gethostname()
+    # Above Linux's largest pid (2**22), so no process has it.
+    gone = ImportJob(kind="accounts", status="running", runner=f"{host}:{2**22 + 12345}")
+    alive = ImportJob(kind="accounts", status="running", runner=f"{host}:{os.getpid()}")
+    elsewhere = ImportJob(kind="accounts", status="running", runner="other-host:1")
+    session.add_all([gone, alive, elsewhere])
     session.commit()
     with TestClient(create_app(settings)):
         pass
     session.expire_all()
-    assert session.get_one(ImportJob, stuck.id).status == "failed"
-    assert "interrupted" in (session.get_one(ImportJob, stuck.id).error or "")
+    assert session.get_one(ImportJob, gone.id).status == "failed"
+    assert "interrupted" in (session.get_one(ImportJob, gone.id).error or "")
+    assert session.get_one(ImportJob, alive.id).status == "running"
+    assert session.get_one(ImportJob, elsewhere.id).status == "running"
 
 
 def test_territory_and_team_stay_in_step(
