@@ -10,11 +10,12 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -28,6 +29,8 @@ from app.models import ApiToken, User, utcnow
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "fieldroute_session"
+BROWSER_SESSION = "browser session"
+"""The name of the tokens `/login` issues for browsers."""
 TOKEN_PREFIX = "fr_"
 # Writing last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -65,6 +68,7 @@ def issue_token(
     name: str,
     token: str | None = None,
     development_only: bool = False,
+    expires_at: datetime | None = None,
 ) -> str:
     """Store a token for `user` and return it in clear: the only time anyone sees it."""
     value = token if token is not None else new_token()
@@ -75,10 +79,19 @@ def issue_token(
             token_hash=hash_token(value),
             prefix=value[:10],
             development_only=development_only,
+            expires_at=expires_at,
         )
     )
     session.flush()
     return value
+
+
+def revoke_browser_session(session: Session, token: str) -> None:
+    """Revoke the token a browser session cookie holds (not an API token pasted in by hand:
+    `/login` always issues a separate one)."""
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+    if row is not None and row.revoked_at is None and row.name == BROWSER_SESSION:
+        row.revoked_at = utcnow()
 
 
 def principal_for(user: User) -> Principal:
@@ -129,8 +142,8 @@ def _note_use(session: Session, token_id: int) -> None:
 
 def signed_in(request: Request, session: Session, settings: Settings) -> Principal | None:
     """The caller of a browser page, from the session cookie (or a bearer token), or None."""
-    header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    scheme, credentials = get_authorization_scheme_param(request.headers.get("authorization"))
+    token = credentials if scheme.lower() == "bearer" else None
     token = token or request.cookies.get(SESSION_COOKIE)
     return verify_token(session, settings, token) if token else None
 

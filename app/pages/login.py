@@ -1,11 +1,15 @@
 """`/login` and `/logout`: a session cookie made from an API token, for the browser pages.
 
-The cookie holds the token itself (HttpOnly, SameSite=Lax, Secure outside development), so a
-revoked token signs the browser out too, and there is no second secret to manage.
+Signing in with a token issues a separate session token for the browser (expiring after a
+week, listed with the user's tokens as "browser session"); the cookie holds it (HttpOnly,
+SameSite=Lax, Secure outside development) and signing out revokes it, leaving the API token that
+signed in untouched. Both forms refuse requests from other sites' pages (Origin check), so
+another site cannot sign a browser in or out.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 from typing import Annotated
 
@@ -14,11 +18,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep
 from app.deps import SettingsDep
-from app.security import SESSION_COOKIE, signed_in, verify_token
+from app.errors import Forbidden
+from app.models import User, utcnow
+from app.security import (
+    BROWSER_SESSION,
+    SESSION_COOKIE,
+    issue_token,
+    revoke_browser_session,
+    signed_in,
+    verify_token,
+)
 
 router = APIRouter(tags=["session"], include_in_schema=True)
 
-COOKIE_MAX_AGE_S = 7 * 24 * 3600
+SESSION_LENGTH = timedelta(days=7)
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -74,22 +87,28 @@ def login_form(
 
 @router.post("/login", response_model=None)
 def login(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/login",
 ) -> Response:
-    """Check the token and set the session cookie."""
+    """Check the token and start a browser session (a cookie with a token of its own)."""
+    _same_site_only(request)
     principal = verify_token(session, settings, token.strip())
     if principal is None:
         error = '<p class="error" role="alert">Unknown, revoked or expired token.</p>'
         body = FORM.format(error=error, next=escape(_safe_next(next)))
         return HTMLResponse(PAGE.format(body=body), status_code=401)
+    user = session.get_one(User, principal.user_id)
+    browser_token = issue_token(
+        session, user, name=BROWSER_SESSION, expires_at=utcnow() + SESSION_LENGTH
+    )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        token.strip(),
-        max_age=COOKIE_MAX_AGE_S,
+        browser_token,
+        max_age=int(SESSION_LENGTH.total_seconds()),
         httponly=True,
         secure=settings.cookie_secure,
         samesite="lax",
@@ -98,8 +117,22 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
-    """Clear the session cookie."""
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    """End the browser session: its token is revoked and the cookie cleared."""
+    _same_site_only(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        revoke_browser_session(session, cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+def _same_site_only(request: Request) -> None:
+    """403 for a form posted from another site's page (login CSRF)."""
+    origin = request.headers.get("origin")
+    if origin is None or (origin == "null" and not request.headers.get("referer")):
+        return
+    expected = f"{request.url.scheme}://{request.url.netloc}"
+    if origin != expected:
+        raise Forbidden(f"this form only works from this site ({expected}), not {origin}")

@@ -37,12 +37,30 @@ def test_wrong_token_gets_the_form_again(client: TestClient, world: World) -> No
     assert client.get(ME).status_code == 401
 
 
-def test_logout_clears_the_cookie(client: TestClient, world: World) -> None:
-    client.post("/login", data={"token": world.tokens["admin"]})
+def test_logout_revokes_the_session_not_the_api_token(client: TestClient, world: World) -> None:
+    response = client.post("/login", data={"token": world.tokens["admin"]}, follow_redirects=False)
+    session_token = response.cookies[SESSION_COOKIE]
+    assert session_token != world.tokens["admin"]
     assert client.get(ME).status_code == 200
     response = client.post("/logout", follow_redirects=False)
     assert response.status_code == 303
     assert client.get(ME).status_code == 401
+    stolen = {"Authorization": f"Bearer {session_token}"}
+    assert client.get(ME, headers=stolen).status_code == 401
+    assert client.get(ME, headers=world.headers("admin")).status_code == 200
+
+
+def test_forms_refuse_other_sites(client: TestClient, world: World) -> None:
+    evil = {"Origin": "https://evil.example"}
+    response = client.post("/login", data={"token": world.tokens["admin"]}, headers=evil)
+    assert response.status_code == 403
+    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+    same = {"Origin": "http://testserver"}
+    ok = client.post(
+        "/login", data={"token": world.tokens["admin"]}, headers=same, follow_redirects=False
+    )
+    assert ok.status_code == 303
+    assert client.post("/logout", headers=evil).status_code == 403
 
 
 def test_next_only_redirects_within_the_site(client: TestClient, world: World) -> None:
