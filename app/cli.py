@@ -69,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _create_admin(factory: SessionFactory, email: str, name: str) -> int:
+    email = email.strip().lower()
     with factory() as session:
         if session.scalar(select(User).where(User.email == email)) is not None:
             print(f"error: a user with email {email} exists; use create-token", file=sys.stderr)
@@ -83,6 +84,7 @@ def _create_admin(factory: SessionFactory, email: str, name: str) -> int:
 
 
 def _create_token(factory: SessionFactory, email: str, name: str) -> int:
+    email = email.strip().lower()
     with factory() as session:
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
@@ -97,6 +99,12 @@ def _create_token(factory: SessionFactory, email: str, name: str) -> int:
 def _import(factory: SessionFactory, settings: Settings, args: argparse.Namespace) -> int:
     try:
         mapping = json.loads(args.mapping) if args.mapping else None
+        if mapping is not None and not (
+            isinstance(mapping, dict) and all(isinstance(v, str) for v in mapping.values())
+        ):
+            raise ValueError(
+                '--mapping: a JSON object of field -> column header, e.g. {"external_id": "Cust No"}'
+            )
         parsed = read_accounts_csv(
             args.file.read_bytes(), mapping=mapping, max_rows=settings.max_import_rows
         )

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.config import Role, Settings
 from app.imports import read_accounts_csv
 from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit
-from app.opening_hours import parse_opening_hours
+from app.opening_hours import DAYS, parse_opening_hours
 from app.security import Principal, hash_token, issue_token
 from app.services.imports import import_rows
 from app.services.placement import place_rep_home
@@ -204,9 +204,8 @@ def _history(
 
 
 def _working_day(day: date, working_days: list[str]) -> date:
-    keys = ("mo", "tu", "we", "th", "fr", "sa", "su")
     for offset in range(7):
         candidate = day + timedelta(days=offset)
-        if keys[candidate.weekday()] in working_days:
+        if DAYS[candidate.weekday()] in working_days:
             return candidate
     return day

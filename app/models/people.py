@@ -7,6 +7,7 @@ from datetime import datetime, time
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.account_limits import TEXT_MAX
 from app.models.base import Base, Timestamps, utcnow
 
 manager_team = Table(
@@ -34,11 +35,11 @@ class Rep(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), unique=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-    home_street: Mapped[str | None] = mapped_column(String(200))
-    home_city: Mapped[str | None] = mapped_column(String(100))
-    home_postcode: Mapped[str | None] = mapped_column(String(20))
-    home_region: Mapped[str | None] = mapped_column(String(100))
-    home_country: Mapped[str | None] = mapped_column(String(60))
+    home_street: Mapped[str | None] = mapped_column(String(TEXT_MAX["street"]))
+    home_city: Mapped[str | None] = mapped_column(String(TEXT_MAX["city"]))
+    home_postcode: Mapped[str | None] = mapped_column(String(TEXT_MAX["postcode"]))
+    home_region: Mapped[str | None] = mapped_column(String(TEXT_MAX["region"]))
+    home_country: Mapped[str | None] = mapped_column(String(TEXT_MAX["country"]))
     home_latitude: Mapped[float | None]
     home_longitude: Mapped[float | None]
     home_precision: Mapped[str | None] = mapped_column(String(16))

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -59,6 +60,16 @@ ServiceMinutes = Annotated[
 ]
 
 
+def _not_in_future(value: date) -> date:
+    # A future last visit would make the account neither overdue nor due.
+    if value > date.today():
+        raise ValueError("a last visit cannot be in the future")
+    return value
+
+
+PastDate = Annotated[date, AfterValidator(_not_in_future)]
+
+
 class _AccountFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -73,7 +84,7 @@ class _AccountFields(BaseModel):
     opening_hours: OpeningHoursIn = None
     notes: Annotated[str | None, OptionalText(TEXT_MAX["notes"])] = None
     territory_id: RowId | None = None
-    last_visit_date: date | None = None
+    last_visit_date: PastDate | None = None
 
 
 class AccountCreate(_AccountFields):

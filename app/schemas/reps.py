@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.account_limits import TEXT_MAX
 from app.opening_hours import DAYS
 from app.schemas.common import (
     MINUTES_PER_DAY,
@@ -53,7 +54,7 @@ def _local_time(value: time) -> time:
 
 WorkingDays = Annotated[
     list[str],
-    Field(max_length=7, description="day keys mo..su"),
+    Field(min_length=1, max_length=7, description="day keys mo..su; at least one"),
     AfterValidator(_working_days),
 ]
 ClockTime = Annotated[time, AfterValidator(_local_time)]
@@ -65,11 +66,11 @@ MaxVisits = Annotated[int, Field(ge=1, le=1000)]
 class _RepFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    home_street: Annotated[str | None, OptionalText(200)] = None
-    home_city: Annotated[str | None, OptionalText(100)] = None
-    home_postcode: Annotated[str | None, OptionalText(20)] = None
-    home_region: Annotated[str | None, OptionalText(100)] = None
-    home_country: Annotated[str | None, OptionalText(60)] = None
+    home_street: Annotated[str | None, OptionalText(TEXT_MAX["street"])] = None
+    home_city: Annotated[str | None, OptionalText(TEXT_MAX["city"])] = None
+    home_postcode: Annotated[str | None, OptionalText(TEXT_MAX["postcode"])] = None
+    home_region: Annotated[str | None, OptionalText(TEXT_MAX["region"])] = None
+    home_country: Annotated[str | None, OptionalText(TEXT_MAX["country"])] = None
     home_latitude: Latitude | None = None
     home_longitude: Longitude | None = None
     max_visits_per_day: MaxVisits | None = None

@@ -388,14 +388,17 @@ def test_odd_input_is_4xx_never_500(client: TestClient, world: World) -> None:
         assert response.json()["detail"], (method, url, body)
 
 
-def test_far_future_visit_dates_still_read(client: TestClient, world: World) -> None:
+def test_a_last_visit_in_the_future_is_refused(client: TestClient, world: World) -> None:
+    # It would make the account neither overdue nor due (overdue=true and =false would not
+    # add up to the total).
     url = f"{URL}/{world.account_ids['rep_north_1-acc-1']}"
     far = {"last_visit_date": "9999-12-30", "cadence_days": 3650}
     patched = client.patch(url, json=far, headers=world.headers("admin"))
-    assert patched.status_code == 200
-    assert patched.json()["next_due_date"] is None
-    assert patched.json()["overdue"] is False
-    assert listing(client, world, overdue=True)["total"] == 11
+    assert patched.status_code == 422
+    assert patched.json()["field"] == "last_visit_date"
+    everything = listing(client, world)["total"]
+    overdue = listing(client, world, overdue=True)["total"]
+    assert overdue + listing(client, world, overdue=False)["total"] == everything
 
 
 def test_geocode_again_asks_the_geocoders_despite_a_cached_miss(
