@@ -5,6 +5,7 @@ from app.models.activity import RoutePlan, Visit
 from app.models.base import Base, utcnow
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, Team, User, manager_team
+from app.models.territory_plans import TerritoryChange, TerritoryProposal
 
 __all__ = [
     "Account",
@@ -16,6 +17,8 @@ __all__ = [
     "RoutePlan",
     "Team",
     "Territory",
+    "TerritoryChange",
+    "TerritoryProposal",
     "User",
     "Visit",
     "manager_team",

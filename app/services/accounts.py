@@ -21,6 +21,7 @@ from app.schemas.common import Page
 from app.security import Principal
 from app.services import placement, teams
 from app.services.listing import Sorting, date_plus_days, fetch_rows, text_matches
+from app.services.territory_log import record_move
 
 REP_EDITABLE = frozenset({"latitude", "longitude", "notes", "phone"})
 NEXT_DUE_DATE = date_plus_days(Account.last_visit_date, Account.cadence_days)
@@ -165,6 +166,7 @@ def create_account(
     else:
         placement.place_accounts(session, settings, [account])
     session.flush()
+    record_move(session, principal, account, None, source="manual")
     return to_read(account, date.today())
 
 
@@ -195,8 +197,10 @@ def update_account(
         field in changes and changes[field] != getattr(account, field)
         for field in placement.ADDRESS_FIELDS
     )
+    territory_before = account.territory_id
     for field, value in changes.items():
         setattr(account, field, value)
+    record_move(session, principal, account, territory_before, source="manual")
     if pin_moved and latitude is not None and longitude is not None:
         placement.pin_account(account, latitude, longitude, source="pin")
     elif pin_moved or address_changed:

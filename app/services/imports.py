@@ -27,6 +27,7 @@ from app.services.import_jobs import this_runner
 from app.services.import_rows import Refs, apply_point, apply_row, resolve
 from app.services.placement import place_accounts
 from app.services.teams import default_team
+from app.services.territory_log import record_move
 
 CHUNK_ROWS = 500
 MAX_REPORTED_ERRORS = 1000
@@ -176,6 +177,7 @@ def import_rows(
         existing = _existing(session, ids)
         yours = _existing(session, ids, account_scope(principal))
         to_place: list[Account] = []
+        moved: list[tuple[Account, int | None]] = []
         for row in chunk:
             account = existing.get(row.external_id)
             if account is not None and row.external_id not in yours:
@@ -192,13 +194,18 @@ def import_rows(
             if account is None:
                 account = Account(external_id=row.external_id, pin_manual=False, locked=False)
                 session.add(account)
+            territory_before = account.territory_id
             changes, warnings = apply_row(account, row, placement, is_new=is_new)
+            if account.territory_id != territory_before:
+                moved.append((account, territory_before))
             outcome.warnings.extend(warnings)
             if apply_point(account, row, changes, is_new=is_new):
                 to_place.append(account)
             action = "created" if is_new else ("updated" if changes else "unchanged")
             outcome.note(row, action, changes)
         session.flush()
+        for account, territory_before in moved:
+            record_move(session, principal, account, territory_before, source="import")
         place_accounts(session, settings, to_place)
         outcome.not_placed += sum(1 for account in to_place if account.latitude is None)
         done += len(chunk)

@@ -1,0 +1,34 @@
+"""The record of territory changes: every account that changes territory, by whom and why."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.models import Account, TerritoryChange
+from app.security import Principal
+
+
+def record_move(
+    session: Session,
+    principal: Principal,
+    account: Account,
+    from_territory_id: int | None,
+    *,
+    source: str,
+    proposal_id: int | None = None,
+) -> None:
+    """Note that `account` moved from `from_territory_id` to its current territory."""
+    if from_territory_id == account.territory_id:
+        return
+    session.add(
+        TerritoryChange(
+            # Principals made by code (the demo loader) have no user row.
+            user_id=principal.user_id or None,
+            team_id=account.team_id,
+            account_id=account.id,
+            from_territory_id=from_territory_id,
+            to_territory_id=account.territory_id,
+            source=source,
+            proposal_id=proposal_id,
+        )
+    )
