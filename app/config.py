@@ -24,6 +24,12 @@ class Role(StrEnum):
     REP = "rep"
 
 
+OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+
 def _default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'fieldroute.db'}"
 
@@ -72,6 +78,14 @@ class Settings(BaseSettings):
         default_factory=lambda: min(2, os.cpu_count() or 1),
         ge=1,
         description="parallel search processes per solve (differently seeded; the best wins)",
+    )
+
+    map_tiles_url: str = Field(
+        default=OSM_TILES_URL,
+        description="Leaflet tile URL template for the maps; empty for no tiles (offline)",
+    )
+    map_tiles_attribution: str = Field(
+        default=OSM_ATTRIBUTION, description="the tiles' attribution line (HTML)"
     )
 
     default_speed_kmh: float = Field(default=DEFAULT_SPEED_KMH, gt=0)

@@ -22,15 +22,39 @@ from routing.model import (
     Vehicle,
 )
 from routing.solver import solve
+from routing.territory import design_territories
+from routing.territory_figures import territory_figures
+from routing.territory_model import (
+    Account,
+    Balance,
+    LockedAccountError,
+    Move,
+    MoveKind,
+    ObjectiveParts,
+    Rep,
+    RepFigures,
+    TerritoryError,
+    TerritoryOptions,
+    TerritoryResult,
+    TerritoryStatus,
+)
 
 __all__ = [
+    "Account",
+    "Balance",
     "Break",
     "Costs",
+    "LockedAccountError",
+    "Move",
+    "MoveKind",
+    "ObjectiveParts",
     "Plan",
     "Point",
     "Problem",
     "ProblemError",
     "Reason",
+    "Rep",
+    "RepFigures",
     "RequiredStopError",
     "Route",
     "ScheduledBreak",
@@ -38,11 +62,17 @@ __all__ = [
     "SolveOptions",
     "Status",
     "Stop",
+    "TerritoryError",
+    "TerritoryOptions",
+    "TerritoryResult",
+    "TerritoryStatus",
     "TimeWindow",
     "TravelMatrix",
     "Unassigned",
     "Vehicle",
+    "design_territories",
     "explicit_matrix",
     "haversine_matrix",
     "solve",
+    "territory_figures",
 ]

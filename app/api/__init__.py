@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api import accounts, imports, optimize, reps, teams, users
+from app.api import accounts, imports, optimize, reps, teams, territories, users
 from app.security import authenticate
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)])
@@ -12,5 +12,6 @@ api_router.include_router(reps.router)
 api_router.include_router(teams.router)
 api_router.include_router(users.router)
 api_router.include_router(imports.router)
+api_router.include_router(territories.router)
 
 __all__ = ["api_router"]

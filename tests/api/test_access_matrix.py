@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Role
-from app.models import Account, ApiToken, ImportJob, Rep, User
+from app.models import Account, ApiToken, ImportJob, Rep, TerritoryProposal, User
 from app.security import hash_token, issue_token
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
@@ -139,6 +139,25 @@ def new_user(ctx: Context, target: str) -> Probe:
     return Probe("/users", {**body, "team_ids": [ctx.team(target)]})
 
 
+def proposal(ctx: Context, target: str) -> str:
+    made = TerritoryProposal(
+        team_id=ctx.team(target),
+        base_fingerprint="-",
+        params={"team_id": ctx.team(target)},
+        result={
+            "balance": {"requested_tolerance": 0.05, "achieved_tolerance": 0.0, "met": True,
+                        "max_deviation_before": 0.0},
+            "reps": [], "moves": [], "total_accounts": 0,
+            "solver": {"status": "OPTIMAL", "seconds": 0.0},
+        },
+    )  # fmt: skip
+    return f"/territories/proposals/{ctx.add(made)}"
+
+
+def new_proposal(ctx: Context, target: str) -> Probe:
+    return Probe("/territories/proposals", {"team_id": ctx.team(target), "time_limit_s": 1})
+
+
 OPTIMIZE = {
     "vehicles": [{"id": "v", "start": {"lat": 0.1, "lon": 0.1}, "shift": [0, 3600]}],
     "stops": [],
@@ -215,6 +234,35 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ("GET", "/imports"): (
         lambda ctx, t: Probe("/imports"),
         codes("200/200", "200/200", "200/200", "403/403"),
+    ),
+    ("GET", "/territories"): (
+        lambda ctx, t: Probe(f"/territories?team_id={ctx.team(t)}"),
+        codes("200/200", "200/404", "404/200", "403/403"),
+    ),
+    ("POST", "/territories/proposals"): (
+        new_proposal,
+        codes("201/201", "201/404", "404/201", "403/403"),
+    ),
+    ("GET", "/territories/proposals"): (
+        lambda ctx, t: Probe(f"/territories/proposals?team_id={ctx.team(t)}"),
+        codes("200/200", "200/404", "404/200", "403/403"),
+    ),
+    ("GET", "/territories/proposals/{proposal_id}"): (
+        lambda ctx, t: Probe(proposal(ctx, t)),
+        codes("200/200", "200/404", "404/200", "403/403"),
+    ),
+    # A fresh proposal's fingerprint is not the team's: applying it is a 409 for whoever may.
+    ("POST", "/territories/proposals/{proposal_id}/apply"): (
+        lambda ctx, t: Probe(f"{proposal(ctx, t)}/apply"),
+        codes("409/409", "409/404", "404/409", "403/403"),
+    ),
+    ("POST", "/territories/proposals/{proposal_id}/discard"): (
+        lambda ctx, t: Probe(f"{proposal(ctx, t)}/discard"),
+        codes("200/200", "200/404", "404/200", "403/403"),
+    ),
+    ("GET", "/territories/changes"): (
+        lambda ctx, t: Probe(f"/territories/changes?team_id={ctx.team(t)}"),
+        codes("200/200", "200/404", "404/200", "403/403"),
     ),
     ("GET", "/imports/{job_id}"): (
         lambda ctx, t: Probe(import_job(ctx, t)),

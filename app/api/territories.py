@@ -1,0 +1,105 @@
+"""`/api/v1/territories`: each rep's territory in figures, rebalance proposals (preview, apply,
+discard) and the record of changes."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.concurrency import run_cpu_bound
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.errors import error_responses
+from app.schemas.common import Page, RowId
+from app.schemas.territories import (
+    ChangeListParams,
+    ProposalCreate,
+    ProposalRead,
+    ProposalSummary,
+    TerritoryChangeRead,
+    TerritoryOverview,
+)
+from app.security import CurrentPrincipal
+from app.services import territories, territory_changes, territory_proposals
+
+router = APIRouter(prefix="/territories", tags=["territories"])
+
+
+@router.get("", responses=error_responses(401, 403, 404, 422))
+def overview(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    team_id: Annotated[RowId | None, Query()] = None,
+) -> TerritoryOverview:
+    """A team's territories: per rep accounts, value, workload against target, drive estimate."""
+    return territories.overview(session, settings, principal, team_id)
+
+
+@router.post("/proposals", status_code=201, responses=error_responses(401, 403, 404, 422))
+async def create_proposal(
+    body: ProposalCreate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> ProposalRead:
+    """Compute a rebalance of a team's territories and keep it as a proposal to review.
+
+    Balanced on workload (and value, if asked) within the tolerance, compact around each rep's
+    home, moving as few accounts as `move_weight` asks, never moving locked accounts. When no
+    assignment meets the tolerance, the tightest achievable one is proposed and `balance.met`
+    is false. Nothing moves until the proposal is applied.
+    """
+    work = partial(territory_proposals.create_proposal, session, settings, principal, body)
+    proposal = await run_cpu_bound(request.app, work)
+    response.headers["Location"] = f"/api/v1/territories/proposals/{proposal.id}"
+    return proposal
+
+
+@router.get("/proposals", responses=error_responses(401, 403, 404, 422))
+def list_proposals(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    team_id: Annotated[RowId | None, Query()] = None,
+) -> list[ProposalSummary]:
+    """A team's latest proposals, newest first."""
+    return territory_proposals.list_proposals(session, principal, team_id)
+
+
+@router.get("/proposals/{proposal_id}", responses=error_responses(401, 403, 404, 422))
+def get_proposal(
+    proposal_id: RowId, session: SessionDep, principal: CurrentPrincipal
+) -> ProposalRead:
+    """One proposal: per-rep figures before and after, the moves, the balance reached."""
+    return territory_proposals.get_proposal(session, principal, proposal_id)
+
+
+@router.post("/proposals/{proposal_id}/apply", responses=error_responses(401, 403, 404, 409, 422))
+def apply_proposal(
+    proposal_id: RowId, session: SessionDep, principal: CurrentPrincipal
+) -> ProposalRead:
+    """Move the accounts as proposed; 409 if the territories changed since it was computed."""
+    return territory_proposals.apply_proposal(session, principal, proposal_id)
+
+
+@router.post("/proposals/{proposal_id}/discard", responses=error_responses(401, 403, 404, 409, 422))
+def discard_proposal(
+    proposal_id: RowId, session: SessionDep, principal: CurrentPrincipal
+) -> ProposalRead:
+    """Drop a proposal without moving anything."""
+    return territory_proposals.discard_proposal(session, principal, proposal_id)
+
+
+@router.get("/changes", responses=error_responses(401, 403, 404, 422))
+def list_changes(
+    params: Annotated[ChangeListParams, Query()],
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Page[TerritoryChangeRead]:
+    """Every account that changed territory in a team, newest first: who, when, why."""
+    return territory_changes.list_changes(session, settings, principal, params.team_id, params)

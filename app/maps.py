@@ -1,0 +1,315 @@
+"""Folium maps that work offline: Leaflet from the app's own `/static/leaflet`, no CDN assets.
+
+Each map sets `default_js` / `default_css` on its own instance (folium's `add_js_link` would
+change the class, and so every later map). Markers are plain Leaflet vectors and `DivIcon`s, so
+neither Bootstrap nor Font Awesome is needed; without popups jQuery is not needed either. Tiles
+come from a configurable URL; with no network (or an empty URL) the map still shows the
+accounts, homes, moves and territories, which are all drawn by the page itself.
+
+Thousands of accounts are drawn by one cached script (`static/js/territory-map.js`) from one
+compact JSON array, instead of a folium element (~500 bytes of script) per account: a
+2,000-account map is about 120 kB of HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from app.config import OSM_ATTRIBUTION, OSM_TILES_URL
+
+LEAFLET_URL = "/static/leaflet"
+JQUERY_URL = "/static/jquery"
+LEAFLET_JS = (("leaflet", f"{LEAFLET_URL}/leaflet.js"),)
+JQUERY_JS = (("jquery", f"{JQUERY_URL}/jquery.min.js"),)
+LEAFLET_CSS = (("leaflet_css", f"{LEAFLET_URL}/leaflet.css"),)
+TERRITORY_JS = (("fieldroute_territories", "/static/js/territory-map.js"),)
+TERRITORY_CSS = (("fieldroute_territories_css", "/static/css/territory-map.css"),)
+
+UNASSIGNED_COLOR = "#8c8c8c"
+MIN_RADIUS_PX = 2.5
+MAX_RADIUS_PX = 12.0
+COORD_DECIMALS = 5
+"""About a metre: enough for a map, and it keeps the embedded data short."""
+
+
+class LatLon(Protocol):
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+
+
+class RepOnMap(Protocol):
+    @property
+    def rep_id(self) -> int: ...
+    @property
+    def rep(self) -> str: ...
+    @property
+    def color(self) -> str: ...
+    @property
+    def home(self) -> LatLon | None: ...
+
+
+class AccountOnMap(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def rep_id(self) -> int | None: ...
+    @property
+    def locked(self) -> bool: ...
+
+
+class TerritoryOverviewLike(Protocol):
+    """What `territory_map` reads of a `TerritoryOverview` (see the territory API contract)."""
+
+    @property
+    def reps(self) -> Sequence[RepOnMap]: ...
+    @property
+    def accounts(self) -> Sequence[AccountOnMap]: ...
+
+
+class MoveOnMap(Protocol):
+    @property
+    def account_id(self) -> int: ...
+    @property
+    def account(self) -> str: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def from_rep_id(self) -> int | None: ...
+    @property
+    def to_rep_id(self) -> int | None: ...
+
+
+class ProposalLike(Protocol):
+    """What `territory_map` reads of a territory proposal: its moves."""
+
+    @property
+    def moves(self) -> Sequence[MoveOnMap]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Account:
+    lat: float
+    lon: float
+    value: float
+    name: str
+    rep_id: int | None
+    locked: bool
+    moved_from: int | None = None
+    moved: bool = False
+
+
+def offline_map(
+    *,
+    tiles_url: str = OSM_TILES_URL,
+    tiles_attribution: str = OSM_ATTRIBUTION,
+    with_jquery: bool = False,
+) -> folium.Map:
+    """An empty folium map whose scripts and styles all come from this app.
+
+    `tiles_url` is a Leaflet URL template; empty means no tile layer at all. jQuery is only
+    needed by folium's popups, so it is left out unless `with_jquery`.
+    """
+    # Quarter zoom steps let fitBounds fill the frame instead of jumping a whole level.
+    m = folium.Map(
+        location=None, tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25
+    )
+    m.default_js = list(LEAFLET_JS + (JQUERY_JS if with_jquery else ()))
+    m.default_css = list(LEAFLET_CSS)
+    if tiles_url:
+        folium.TileLayer(
+            tiles=tiles_url, attr=tiles_attribution, name="tiles", max_zoom=19, control=False
+        ).add_to(m)
+    return m
+
+
+def territory_map(
+    overview: TerritoryOverviewLike,
+    proposal: ProposalLike | None = None,
+    *,
+    tiles_url: str = OSM_TILES_URL,
+    tiles_attribution: str = OSM_ATTRIBUTION,
+) -> folium.Map:
+    """A team's territories: one colour per rep, each rep's home as a lettered square, each
+    placed account as a circle whose area grows with its value (radius ~ sqrt(value), 2.5 to
+    12 px), each territory's convex hull, and a legend.
+
+    With a `proposal`, accounts are drawn where the proposal puts them; moved ones get a black
+    ring and a dashed line to their new rep's home, and their tooltip names both reps.
+    """
+    reps = list(overview.reps)
+    index_of_rep = {rep.rep_id: i for i, rep in enumerate(reps)}
+    accounts = _accounts_after(overview, proposal)
+    max_value = max((a.value for a in accounts), default=0.0)
+
+    rows: list[list[Any]] = []
+    for a in accounts:
+        flags = (1 if a.moved else 0) | (2 if a.locked else 0)
+        rows.append(
+            [
+                round(a.lat, COORD_DECIMALS),
+                round(a.lon, COORD_DECIMALS),
+                _radius_px(a.value, max_value),
+                index_of_rep.get(a.rep_id, -1) if a.rep_id is not None else -1,
+                a.name,
+                round(a.value),
+                flags,
+                index_of_rep.get(a.moved_from, -1) if a.moved_from is not None else -1,
+            ]
+        )
+    counts = [0] * len(reps)
+    for row in rows:
+        if row[3] >= 0:
+            counts[row[3]] += 1
+    homes = [_point(rep.home) for rep in reps]
+    hulls = [(i, convex_hull([(r[0], r[1]) for r in rows if r[3] == i])) for i in range(len(reps))]
+    data = {
+        "reps": [
+            {
+                "name": rep.rep,
+                "color": rep.color or UNASSIGNED_COLOR,
+                "initials": _initials(rep.rep),
+                "home": homes[i],
+                "accounts": counts[i],
+            }
+            for i, rep in enumerate(reps)
+        ],
+        "accounts": rows,
+        "hulls": [[i, hull] for i, hull in hulls if len(hull) >= 3],
+        "unassigned": sum(1 for row in rows if row[3] < 0),
+        "proposal": proposal is not None,
+        "unassigned_color": UNASSIGNED_COLOR,
+    }
+    m = offline_map(tiles_url=tiles_url, tiles_attribution=tiles_attribution)
+    m.default_js = [*m.default_js, *TERRITORY_JS]
+    m.default_css = [*m.default_css, *TERRITORY_CSS]
+    _TerritoryLayer(data).add_to(m)
+    bounds = _bounds([(r[0], r[1]) for r in rows] + [h for h in homes if h is not None])
+    if bounds is not None:
+        m.fit_bounds(bounds, padding=(20, 20), max_zoom=14)
+    return m
+
+
+def _accounts_after(
+    overview: TerritoryOverviewLike, proposal: ProposalLike | None
+) -> list[_Account]:
+    """The overview's placed accounts, reassigned as the proposal would leave them."""
+    moves = {move.account_id: move for move in proposal.moves} if proposal else {}
+    accounts: list[_Account] = []
+    for a in overview.accounts:
+        move = moves.pop(a.id, None)
+        if move is None:
+            accounts.append(_Account(a.lat, a.lon, a.value, a.name, a.rep_id, a.locked))
+        else:
+            accounts.append(
+                _Account(
+                    a.lat, a.lon, a.value, a.name, move.to_rep_id, a.locked, move.from_rep_id, True
+                )
+            )
+    # A moved account the overview no longer lists (it changed since the proposal) is still
+    # shown where the proposal says, so the map matches the proposal's move list.
+    for move in moves.values():
+        accounts.append(
+            _Account(
+                move.lat,
+                move.lon,
+                move.value,
+                move.account,
+                move.to_rep_id,
+                False,
+                move.from_rep_id,
+                True,
+            )
+        )
+    return accounts
+
+
+def _radius_px(value: float, max_value: float) -> float:
+    """Circle radius in pixels: area proportional to value (sqrt scale)."""
+    if max_value <= 0 or value <= 0:
+        return MIN_RADIUS_PX
+    share = math.sqrt(min(value, max_value) / max_value)
+    return round(MIN_RADIUS_PX + (MAX_RADIUS_PX - MIN_RADIUS_PX) * share, 1)
+
+
+def _initials(name: str) -> str:
+    """`Ana Ruiz` -> `AR`; `North Rep 1` -> `N1` (first and last word, so reps differ)."""
+    parts = name.split()
+    if not parts:
+        return "?"
+    letters = parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")
+    return letters.upper()
+
+
+def _point(home: LatLon | None) -> list[float] | None:
+    if home is None:
+        return None
+    return [round(home.lat, COORD_DECIMALS), round(home.lon, COORD_DECIMALS)]
+
+
+def _bounds(points: Sequence[Sequence[float]]) -> list[list[float]] | None:
+    if not points:
+        return None
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def convex_hull(points: Sequence[tuple[float, float]]) -> list[list[float]]:
+    """The convex hull of (lat, lon) points, counter-clockwise in (lon, lat), without
+    repeating the first point (Andrew's monotone chain); fewer than 3 points come back as is."""
+    unique = sorted({(lon, lat) for lat, lon in points})
+    if len(unique) < 3:
+        return [[lat, lon] for lon, lat in unique]
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for p in unique:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[tuple[float, float]] = []
+    for p in reversed(unique):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return [[lat, lon] for lon, lat in lower[:-1] + upper[:-1]]
+
+
+class _TerritoryLayer(MacroElement):
+    """Hands a territory map's data (see `territory_map`) to `static/js/territory-map.js`."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+fieldrouteTerritories({{ this._parent.get_name() }}, {{ this.data|tojson }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TerritoryLayer"
+        self.data = data

@@ -1,0 +1,149 @@
+"""`/manager`: a team's territories on a map, each rep's figures, and rebalancing.
+
+The page reads through the same services as the territory API; asking for, applying and
+discarding a proposal happen in `static/js/manager.js` against that API (cookie auth). The map
+is its own same-origin page (`/manager/map`) in an iframe, so the page stays small, the map can
+be reloaded alone (with a proposal's moves drawn on it) and tests can open it directly.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from app.config import Role, Settings
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.errors import AppError
+from app.maps import territory_map
+from app.pages import manager_html as html
+from app.schemas.common import RowId
+from app.schemas.teams import TeamListParams, TeamRead
+from app.security import Principal, signed_in
+from app.services import territories, territory_proposals
+from app.services.teams import list_teams
+
+router = APIRouter(include_in_schema=False)
+
+NO_STORE = {"Cache-Control": "no-store"}
+"""Territories change under the page (rebalances, imports): never show a cached one."""
+
+
+class _PageError(Exception):
+    """Ends a page request with an HTML message instead of the page."""
+
+    def __init__(self, status_code: int, heading: str, text: str) -> None:
+        super().__init__(text)
+        self.status_code = status_code
+        self.heading = heading
+        self.text = text
+
+
+@router.get("/manager", response_model=None)
+def manager_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    team_id: Annotated[RowId | None, Query()] = None,
+) -> Response:
+    """The manager page for one team (the first one, by name, unless `team_id` says)."""
+    principal = signed_in(request, session, settings)
+    if principal is None:
+        return _to_login(request)
+    try:
+        _require_manager(principal)
+        teams = _teams(session, settings, principal)
+        team = _pick_team(teams, team_id)
+        overview = territories.overview(session, settings, principal, team.id)
+    except (_PageError, AppError) as exc:
+        return _error_page(principal, exc)
+    body = html.manager_body(
+        team_id=team.id,
+        team=team.name,
+        reps=overview.reps,
+        unassigned_accounts=overview.unassigned_accounts,
+        max_time_limit_s=settings.max_time_limit_s,
+    )
+    content = html.page(
+        f"Territories · {team.name}", _who(principal), body, html.team_picker(teams, team.id)
+    )
+    return HTMLResponse(content, headers=NO_STORE)
+
+
+@router.get("/manager/map", response_model=None)
+def manager_map(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    team_id: Annotated[RowId, Query()],
+    proposal_id: Annotated[RowId | None, Query()] = None,
+) -> Response:
+    """The team's territory map (a whole HTML page), with a proposal's moves when given."""
+    principal = signed_in(request, session, settings)
+    if principal is None:
+        return _to_login(request)
+    try:
+        _require_manager(principal)
+        overview = territories.overview(session, settings, principal, team_id)
+        proposal = None
+        if proposal_id is not None:
+            proposal = territory_proposals.get_proposal(session, principal, proposal_id)
+            if proposal.team_id != team_id:
+                raise _PageError(404, "Not found", f"proposal {proposal_id} is not for this team")
+    except (_PageError, AppError) as exc:
+        return _error_page(principal, exc)
+    m = territory_map(
+        overview,
+        proposal,
+        tiles_url=settings.map_tiles_url,
+        tiles_attribution=settings.map_tiles_attribution,
+    )
+    return HTMLResponse(m.get_root().render(), headers=NO_STORE)
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+
+
+def _require_manager(principal: Principal) -> None:
+    if principal.role not in (Role.MANAGER, Role.ADMIN):
+        raise _PageError(
+            403,
+            "Managers only",
+            f"The manager page is for managers and admins; you are signed in as a "
+            f"{principal.role.value}.",
+        )
+
+
+def _teams(session: Session, settings: Settings, principal: Principal) -> list[TeamRead]:
+    params = TeamListParams(limit=settings.max_page_size, sort="name")
+    return list_teams(session, settings, principal, params).items
+
+
+def _pick_team(teams: list[TeamRead], team_id: int | None) -> TeamRead:
+    if not teams:
+        raise _PageError(404, "No teams", "You manage no team yet; an admin can add you to one.")
+    if team_id is None:
+        return teams[0]
+    for team in teams:
+        if team.id == team_id:
+            return team
+    raise _PageError(404, "Not found", f"No team {team_id} among the teams you can see.")
+
+
+def _error_page(principal: Principal, exc: _PageError | AppError) -> HTMLResponse:
+    if isinstance(exc, _PageError):
+        status, heading, text = exc.status_code, exc.heading, exc.text
+    else:
+        status, heading, text = exc.status_code, "Cannot show this page", exc.detail
+    content = html.page(heading, _who(principal), html.message(heading, text))
+    return HTMLResponse(content, status_code=status, headers=NO_STORE)
+
+
+def _who(principal: Principal) -> str:
+    return f"{principal.name} ({principal.role.value})"

@@ -1,0 +1,140 @@
+"""Territories, rebalance proposals and the change record, as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.common import ListParams, RowId
+
+
+class LatLon(BaseModel):
+    lat: float
+    lon: float
+
+
+class Figures(BaseModel):
+    """One rep's territory in numbers (per week where it says so)."""
+
+    accounts: int
+    value: float
+    workload_hours: float = Field(description="visits x (time on site + driving per visit)")
+    target_hours: float = Field(description="the rep's share of the team's workload")
+    deviation: float = Field(description="(workload - target) / target")
+    drive_km_week: float = Field(description="estimated driving to serve the territory")
+    drive_hours_week: float
+    mean_km_from_home: float = Field(description="workload-weighted")
+
+
+class RepTerritory(Figures):
+    rep_id: int
+    rep: str
+    territory_id: int | None
+    territory: str | None
+    home: LatLon | None
+    color: str
+
+
+class MapAccount(BaseModel):
+    id: int
+    name: str
+    lat: float
+    lon: float
+    value: float
+    territory_id: int | None
+    rep_id: int | None
+    locked: bool
+
+
+class TerritoryOverview(BaseModel):
+    team_id: int
+    team: str
+    reps: list[RepTerritory]
+    unassigned_accounts: int = Field(description="placed, active accounts no rep covers")
+    accounts: list[MapAccount] = Field(description="placed, active accounts of the team")
+
+
+class ProposalCreate(BaseModel):
+    """What to balance and how hard to hold on to today's territories."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    team_id: RowId | None = Field(
+        default=None, description="required unless the caller manages exactly one team"
+    )
+    workload_tolerance: float = Field(default=0.05, gt=0, le=1)
+    value_tolerance: float | None = Field(default=None, gt=0, le=1)
+    move_weight: float = Field(
+        default=1.0, ge=0, le=1000, description="how much keeping accounts where they are matters"
+    )
+    remove_rep_ids: list[RowId] = Field(
+        default_factory=list, max_length=100, description="reps whose accounts are shared out"
+    )
+    time_limit_s: float = Field(default=10.0, gt=0, le=60)
+
+
+class Balance(BaseModel):
+    requested_tolerance: float
+    achieved_tolerance: float
+    met: bool
+    max_deviation_before: float
+
+
+class RepChange(BaseModel):
+    rep_id: int
+    rep: str
+    color: str
+    before: Figures | None = Field(description="null for a rep removed from the proposal")
+    after: Figures | None
+
+
+class Move(BaseModel):
+    account_id: int
+    account: str
+    lat: float
+    lon: float
+    from_rep_id: int | None
+    to_rep_id: int
+    value: float
+    workload_hours: float
+
+
+class SolverInfo(BaseModel):
+    status: str
+    seconds: float
+
+
+class ProposalSummary(BaseModel):
+    id: int
+    team_id: int
+    status: Literal["proposed", "applied", "discarded"]
+    created_at: datetime
+    created_by: str | None
+    moved_accounts: int
+    total_accounts: int
+    balance: Balance
+
+
+class ProposalRead(ProposalSummary):
+    params: ProposalCreate
+    reps: list[RepChange]
+    moves: list[Move]
+    solver: SolverInfo
+
+
+class ChangeListParams(ListParams):
+    team_id: RowId | None = None
+
+
+class TerritoryChangeRead(BaseModel):
+    id: int
+    at: datetime
+    user: str | None
+    account_id: int
+    account: str
+    from_rep_id: int | None
+    to_rep_id: int | None
+    source: Literal["proposal", "manual", "import"]
+    proposal_id: int | None

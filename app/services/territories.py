@@ -1,0 +1,170 @@
+"""Territory design for a team: today's figures for the manager, and the conversion of the
+team (`territory_state`) to `routing.territory`'s plain data, shared with the proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from app.access import require_role
+from app.config import Role, Settings
+from app.errors import InvalidRequest, NotFound
+from app.models import Account, Rep, Team
+from app.schemas.territories import (
+    Figures,
+    LatLon,
+    MapAccount,
+    ProposalCreate,
+    RepTerritory,
+    TerritoryOverview,
+)
+from app.security import Principal
+from app.services import teams
+from app.services.territory_state import TeamState, capacity_hours, load, workload_hours
+from routing import Point
+from routing.territory_figures import territory_figures
+from routing.territory_model import Account as TAccount
+from routing.territory_model import Rep as TRep
+from routing.territory_model import RepFigures, TerritoryOptions
+
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+)  # fmt: skip
+KM_PER_MOVE_WEIGHT = 10.0
+"""`move_weight` 1 = an account changes rep only when that brings it 10 km closer."""
+
+
+def color_of(rep_id: int) -> str:
+    return PALETTE[rep_id % len(PALETTE)]
+
+
+def team_for(session: Session, principal: Principal, team_id: int | None) -> Team:
+    """The team a manager or admin works on (404 outside their scope)."""
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    chosen = team_id if team_id is not None else teams.default_team(principal)
+    if chosen is None:
+        raise InvalidRequest("team_id: name the team", field="team_id")
+    team = session.get(Team, chosen)
+    if team is None or (principal.role is Role.MANAGER and chosen not in principal.team_ids):
+        raise NotFound(f"team_id: no team {chosen}", field="team_id")
+    return team
+
+
+def overview(
+    session: Session, settings: Settings, principal: Principal, team_id: int | None
+) -> TerritoryOverview:
+    """Each rep's territory in figures, and the accounts for the map."""
+    team = team_for(session, principal, team_id)
+    state = load(session, team.id)
+    reps, accounts = plain(state)
+    current = current_assignment(state)
+    rep_figures = territory_figures(reps, accounts, current, options_for(settings)) if reps else ()
+    return TerritoryOverview(
+        team_id=team.id,
+        team=team.name,
+        reps=[
+            _rep_territory(state, rep, f) for rep, f in zip(state.reps, rep_figures, strict=True)
+        ],
+        unassigned_accounts=sum(1 for a in state.accounts if a.id not in _ids(current)),
+        accounts=[_map_account(state, a) for a in state.accounts],
+    )
+
+
+def plain(state: TeamState) -> tuple[list[TRep], list[TAccount]]:
+    reps = [
+        TRep(
+            id=str(rep.id),
+            home=Point(rep.home_latitude or 0.0, rep.home_longitude or 0.0),
+            capacity_h=max(capacity_hours(rep), 1.0),
+        )
+        for rep in state.reps
+    ]
+    accounts = [
+        TAccount(
+            id=str(a.id),
+            point=Point(a.latitude or 0.0, a.longitude or 0.0),
+            workload_h=workload_hours(a),
+            value=a.value,
+            current_rep=str(state.rep_of_account[a.id]) if state.rep_of_account[a.id] else None,
+            locked=a.locked and state.rep_of_account[a.id] is not None,
+            visits_per_week=7.0 / (a.cadence_days or 28),
+        )
+        for a in state.accounts
+    ]
+    return reps, accounts
+
+
+def current_assignment(state: TeamState) -> dict[str, str]:
+    active = {rep.id for rep in state.reps}
+    return {
+        str(account_id): str(rep_id)
+        for account_id, rep_id in state.rep_of_account.items()
+        if rep_id is not None and rep_id in active
+    }
+
+
+def _ids(assignment: Mapping[str, str]) -> set[int]:
+    return {int(account_id) for account_id in assignment}
+
+
+def options_for(settings: Settings, body: ProposalCreate | None = None) -> TerritoryOptions:
+    common = {
+        "speed_kmh": settings.default_speed_kmh,
+        "circuity": settings.default_circuity,
+        "workers": settings.solver_workers,
+    }
+    if body is None:
+        return TerritoryOptions(**common)  # type: ignore[arg-type]
+    return TerritoryOptions(
+        workload_tolerance=body.workload_tolerance,
+        value_tolerance=body.value_tolerance,
+        move_km=body.move_weight * KM_PER_MOVE_WEIGHT,
+        time_limit_s=body.time_limit_s,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _map_account(state: TeamState, account: Account) -> MapAccount:
+    return MapAccount(
+        id=account.id,
+        name=account.name,
+        lat=account.latitude or 0.0,
+        lon=account.longitude or 0.0,
+        value=account.value,
+        territory_id=account.territory_id,
+        rep_id=state.rep_of_account[account.id],
+        locked=account.locked,
+    )
+
+
+def figures(f: RepFigures) -> Figures:
+    return Figures(
+        accounts=f.accounts,
+        value=round(f.value, 2),
+        workload_hours=round(f.workload_h, 2),
+        target_hours=round(f.target_h, 2),
+        deviation=round(f.deviation, 4),
+        drive_km_week=round(f.drive_km, 1),
+        drive_hours_week=round(f.drive_h, 2),
+        mean_km_from_home=round(f.mean_km_from_home, 1),
+    )
+
+
+def _rep_territory(state: TeamState, rep: Rep, f: RepFigures) -> RepTerritory:
+    territory = state.territory_of_rep.get(rep.id)
+    home = (
+        LatLon(lat=rep.home_latitude, lon=rep.home_longitude)
+        if rep.home_latitude is not None and rep.home_longitude is not None
+        else None
+    )
+    return RepTerritory(
+        **figures(f).model_dump(),
+        rep_id=rep.id,
+        rep=rep.name,
+        territory_id=territory.id if territory else None,
+        territory=territory.name if territory else None,
+        home=home,
+        color=color_of(rep.id),
+    )

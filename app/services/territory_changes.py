@@ -1,0 +1,66 @@
+"""Reading the record of territory changes, within the caller's teams."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.models import Account, Territory, TerritoryChange, User
+from app.schemas.common import ListParams, Page
+from app.schemas.territories import TerritoryChangeRead
+from app.security import Principal
+from app.services.listing import Sorting, fetch_page
+from app.services.territories import team_for
+
+SORTING = Sorting(fields={"at": TerritoryChange.at}, default="-at", tiebreak=TerritoryChange.id)
+
+
+def list_changes(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    team_id: int | None,
+    params: ListParams,
+) -> Page[TerritoryChangeRead]:
+    team = team_for(session, principal, team_id)
+    rows, total = fetch_page(
+        session,
+        TerritoryChange,
+        [TerritoryChange.team_id == team.id],
+        params,
+        sorting=SORTING,
+        max_page_size=settings.max_page_size,
+    )
+    territory_ids = {r.from_territory_id for r in rows} | {r.to_territory_id for r in rows}
+    # dict(list(...)): a Result has .keys(), so dict() would take it for a mapping.
+    rep_of = dict(
+        session.execute(
+            select(Territory.id, Territory.rep_id).where(Territory.id.in_(territory_ids - {None}))
+        ).all()
+    )
+    names = dict(
+        session.execute(
+            select(Account.id, Account.name).where(Account.id.in_({r.account_id for r in rows}))
+        ).all()
+    )
+    users = dict(
+        session.execute(
+            select(User.id, User.name).where(User.id.in_({r.user_id for r in rows} - {None}))
+        ).all()
+    )
+    items = [
+        TerritoryChangeRead(
+            id=r.id,
+            at=r.at,
+            user=users.get(r.user_id) if r.user_id else None,
+            account_id=r.account_id,
+            account=names.get(r.account_id, ""),
+            from_rep_id=rep_of.get(r.from_territory_id) if r.from_territory_id else None,
+            to_rep_id=rep_of.get(r.to_territory_id) if r.to_territory_id else None,
+            source=r.source,  # type: ignore[arg-type]
+            proposal_id=r.proposal_id,
+        )
+        for r in rows
+    ]
+    return Page(items=items, total=total, limit=params.limit, offset=params.offset)

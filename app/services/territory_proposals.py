@@ -1,0 +1,225 @@
+"""Rebalance proposals for a team: computed by `routing.territory`, stored with the fingerprint
+of the territories they were computed from, applied only while that still holds (409
+otherwise), every move recorded."""
+
+from __future__ import annotations
+
+from routing.territory import design_territories
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.access import require_role
+from app.config import Role, Settings
+from app.errors import Conflict, InvalidRequest, NotFound
+from app.models import Account, Rep, Territory, TerritoryProposal, User, utcnow
+from app.schemas.territories import (
+    Balance,
+    Move,
+    ProposalCreate,
+    ProposalRead,
+    ProposalSummary,
+    RepChange,
+    SolverInfo,
+)
+from app.security import Principal
+from app.services.territories import (
+    color_of,
+    current_assignment,
+    figures,
+    options_for,
+    plain,
+    team_for,
+)
+from app.services.territory_log import record_move
+from app.services.territory_state import TeamState, load, workload_hours
+from routing.territory_figures import territory_figures
+from routing.territory_model import LockedAccountError, RepFigures, TerritoryError
+
+
+def create_proposal(
+    session: Session, settings: Settings, principal: Principal, body: ProposalCreate
+) -> ProposalRead:
+    """Compute a rebalance and store it as a proposal (nothing moves until it is applied)."""
+    team = team_for(session, principal, body.team_id)
+    state = load(session, team.id)
+    removed = set(body.remove_rep_ids)
+    unknown = removed - {rep.id for rep in state.reps}
+    if unknown:
+        raise InvalidRequest(
+            f"remove_rep_ids: {sorted(unknown)} are not active reps of team {team.name}",
+            field="remove_rep_ids",
+        )
+    kept = [rep for rep in state.reps if rep.id not in removed]
+    if not kept:
+        raise InvalidRequest("remove_rep_ids: at least one rep must remain", field="remove_rep_ids")
+    reps, accounts = plain(state)
+    kept_reps = [r for r in reps if int(r.id) not in removed]
+    options = options_for(settings, body)
+    try:
+        result = design_territories(kept_reps, accounts, options)
+    except LockedAccountError as exc:
+        raise InvalidRequest(
+            f"remove_rep_ids: {len(exc.account_ids)} locked accounts belong to a removed rep; "
+            f"unlock them first (accounts {', '.join(exc.account_ids[:10])})",
+            field="remove_rep_ids",
+        ) from exc
+    except TerritoryError as exc:
+        raise InvalidRequest(str(exc)) from exc
+    before = territory_figures(reps, accounts, current_assignment(state), options)
+    after = {f.rep_id: f for f in result.reps}
+    by_id = {a.id: a for a in state.accounts}
+    moves = [_move(by_id[int(m.account_id)], m.from_rep, m.to_rep) for m in result.moves]
+    proposal = TerritoryProposal(
+        team_id=team.id,
+        created_by_id=principal.user_id or None,
+        base_fingerprint=state.fingerprint,
+        params=body.model_dump(mode="json") | {"team_id": team.id},
+        assignment=dict(result.assignment),
+        result={
+            "balance": Balance(
+                requested_tolerance=body.workload_tolerance,
+                achieved_tolerance=result.balance.max_workload_deviation,
+                met=result.balance.met,
+                max_deviation_before=max((abs(f.deviation) for f in before), default=0.0),
+            ).model_dump(),
+            "reps": [
+                _rep_change(rep, b, after.get(b.rep_id)).model_dump()
+                for rep, b in zip(state.reps, before, strict=True)
+            ],
+            "moves": [m.model_dump() for m in moves],
+            "total_accounts": len(state.accounts),
+            "solver": SolverInfo(
+                status=result.status.value.upper(), seconds=round(result.solve_time_s, 2)
+            ).model_dump(),
+        },
+    )
+    session.add(proposal)
+    session.flush()
+    return _read(session, proposal)
+
+
+def list_proposals(
+    session: Session, principal: Principal, team_id: int | None
+) -> list[ProposalSummary]:
+    team = team_for(session, principal, team_id)
+    rows = session.scalars(
+        select(TerritoryProposal)
+        .where(TerritoryProposal.team_id == team.id)
+        .order_by(TerritoryProposal.id.desc())
+        .limit(50)
+    )
+    return [ProposalSummary(**_read(session, p).model_dump()) for p in rows]
+
+
+def get_proposal(session: Session, principal: Principal, proposal_id: int) -> ProposalRead:
+    return _read(session, _proposal(session, principal, proposal_id))
+
+
+def apply_proposal(session: Session, principal: Principal, proposal_id: int) -> ProposalRead:
+    """Move the accounts as proposed, if the territories are as they were when it was made."""
+    proposal = _proposal(session, principal, proposal_id)
+    _check_open(proposal)
+    state = load(session, proposal.team_id)
+    if state.fingerprint != proposal.base_fingerprint:
+        raise Conflict(
+            "the team's territories changed since this proposal was made (accounts moved, "
+            "locked or added, or reps changed); ask for a new proposal"
+        )
+    territory_of_rep = dict(state.territory_of_rep)
+    by_id = {a.id: a for a in state.accounts}
+    for account_id, rep_id in proposal.assignment.items():
+        account = by_id[int(account_id)]
+        rep = int(rep_id)
+        if state.rep_of_account[account.id] == rep:
+            continue
+        territory = territory_of_rep.get(rep) or _new_territory(session, state, rep)
+        territory_of_rep[rep] = territory
+        before = account.territory_id
+        account.territory_id = territory.id
+        record_move(session, principal, account, before, source="proposal", proposal_id=proposal.id)
+    proposal.status, proposal.decided_at = "applied", utcnow()
+    proposal.decided_by_id = principal.user_id or None
+    session.flush()
+    return _read(session, proposal)
+
+
+def discard_proposal(session: Session, principal: Principal, proposal_id: int) -> ProposalRead:
+    proposal = _proposal(session, principal, proposal_id)
+    _check_open(proposal)
+    proposal.status, proposal.decided_at = "discarded", utcnow()
+    proposal.decided_by_id = principal.user_id or None
+    session.flush()
+    return _read(session, proposal)
+
+
+def _new_territory(session: Session, state: TeamState, rep_id: int) -> Territory:
+    rep = next(r for r in state.reps if r.id == rep_id)
+    territory = Territory(name=_free_name(session, rep.name), team_id=state.team_id, rep_id=rep.id)
+    session.add(territory)
+    session.flush()
+    return territory
+
+
+def _free_name(session: Session, name: str) -> str:
+    taken = set(session.scalars(select(Territory.name).where(Territory.name.like(f"{name}%"))))
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
+
+
+def _proposal(session: Session, principal: Principal, proposal_id: int) -> TerritoryProposal:
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    proposal = session.get(TerritoryProposal, proposal_id)
+    if proposal is None or (
+        principal.role is Role.MANAGER and proposal.team_id not in principal.team_ids
+    ):
+        raise NotFound(f"no proposal {proposal_id}")
+    return proposal
+
+
+def _check_open(proposal: TerritoryProposal) -> None:
+    if proposal.status != "proposed":
+        raise Conflict(f"proposal {proposal.id} is already {proposal.status}")
+
+
+def _read(session: Session, proposal: TerritoryProposal) -> ProposalRead:
+    creator = session.get(User, proposal.created_by_id) if proposal.created_by_id else None
+    result = proposal.result
+    return ProposalRead(
+        id=proposal.id,
+        team_id=proposal.team_id,
+        status=proposal.status,  # type: ignore[arg-type]
+        created_at=proposal.created_at,
+        created_by=creator.name if creator else None,
+        moved_accounts=len(result["moves"]),
+        total_accounts=result["total_accounts"],
+        balance=Balance(**result["balance"]),
+        params=ProposalCreate(**proposal.params),
+        reps=[RepChange(**r) for r in result["reps"]],
+        moves=[Move(**m) for m in result["moves"]],
+        solver=SolverInfo(**result["solver"]),
+    )
+
+
+def _move(account: Account, from_rep: str | None, to_rep: str) -> Move:
+    return Move(
+        account_id=account.id,
+        account=account.name,
+        lat=account.latitude or 0.0,
+        lon=account.longitude or 0.0,
+        from_rep_id=int(from_rep) if from_rep else None,
+        to_rep_id=int(to_rep),
+        value=account.value,
+        workload_hours=workload_hours(account),
+    )
+
+
+def _rep_change(rep: Rep, before: RepFigures, after: RepFigures | None) -> RepChange:
+    return RepChange(
+        rep_id=rep.id,
+        rep=rep.name,
+        color=color_of(rep.id),
+        before=figures(before),
+        after=figures(after) if after is not None else None,
+    )

@@ -1,0 +1,84 @@
+"""A team's territories as they stand: reps, accounts, who covers what, each account's weekly
+workload, each rep's weekly capacity, and a fingerprint that changes when any of it does."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Account, Rep, Territory
+
+DEFAULT_CADENCE_DAYS = 28
+TRAVEL_MINUTES_PER_VISIT = 20.0
+"""Expected driving per visit inside a territory, added to the service time in workloads."""
+
+
+@dataclass(frozen=True)
+class TeamState:
+    team_id: int
+    reps: list[Rep]
+    territory_of_rep: dict[int, Territory]
+    accounts: list[Account]
+    rep_of_account: dict[int, int | None]
+    fingerprint: str
+
+
+def load(session: Session, team_id: int) -> TeamState:
+    """The team's active reps and its active, placed accounts, with who covers each."""
+    reps = list(
+        session.scalars(
+            select(Rep).where(Rep.team_id == team_id, Rep.active.is_(True)).order_by(Rep.id)
+        )
+    )
+    territories = list(session.scalars(select(Territory).where(Territory.team_id == team_id)))
+    territory_of_rep = {t.rep_id: t for t in sorted(territories, key=lambda t: t.id) if t.rep_id}
+    rep_of_territory = {t.id: t.rep_id for t in territories}
+    accounts = list(
+        session.scalars(
+            select(Account)
+            .where(
+                Account.team_id == team_id,
+                Account.active.is_(True),
+                Account.latitude.is_not(None),
+                Account.longitude.is_not(None),
+            )
+            .order_by(Account.id)
+        )
+    )
+    rep_of_account = {
+        a.id: rep_of_territory.get(a.territory_id) if a.territory_id else None for a in accounts
+    }
+    return TeamState(
+        team_id, reps, territory_of_rep, accounts, rep_of_account, _fingerprint(reps, accounts)
+    )
+
+
+def _fingerprint(reps: list[Rep], accounts: list[Account]) -> str:
+    """Changes whenever an account moves, is locked or unlocked, comes or goes, or a rep does."""
+    digest = hashlib.sha256()
+    for rep in reps:
+        digest.update(f"r{rep.id};".encode())
+    for account in accounts:
+        digest.update(f"a{account.id}:{account.territory_id}:{int(account.locked)};".encode())
+    return digest.hexdigest()
+
+
+def workload_hours(account: Account) -> float:
+    """Hours a week the account takes: visits a week x (time on site + driving per visit)."""
+    cadence = account.cadence_days or DEFAULT_CADENCE_DAYS
+    return 7.0 / cadence * (account.service_minutes + TRAVEL_MINUTES_PER_VISIT) / 60.0
+
+
+def capacity_hours(rep: Rep) -> float:
+    """Hours a week the rep can work: working days x (shift - lunch)."""
+    shift = _hours_between(rep.shift_start, rep.shift_end) - rep.lunch_minutes / 60.0
+    return max(0.0, shift) * len(rep.working_days or [])
+
+
+def _hours_between(start: time, end: time) -> float:
+    day = datetime(2000, 1, 1)
+    return (datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() / 3600

@@ -1,0 +1,145 @@
+"""Browser tests: the real app served by uvicorn on a free localhost port over a seeded SQLite
+file, driven by Playwright in Debian's Chromium (never a browser Playwright downloads).
+
+Without /usr/bin/chromium or playwright these tests are skipped, except in CI (`CI` set), where
+they fail: CI installs both (`.ci/run`, the dev extras).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from app.config import Environment, Settings
+from app.db import make_session_factory
+from app.main import create_app
+from app.models import Account
+from tests.pages.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TILE_HOST,
+    LiveApp,
+    Served,
+    Traffic,
+    missing,
+)
+from tests.seed import World, seed_world
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Playwright
+
+EXTRA_NORTH_ACCOUNTS = 14
+"""Placed accounts added to North Rep 1's territory, so North is unbalanced and a rebalance
+has to move some of them."""
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    reason = missing()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run in CI: {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+def page_settings(data_dir: Path, template: Path) -> Settings:
+    """Settings over a copy of the migrated template database in `data_dir`."""
+    database = data_dir / "fieldroute.db"
+    shutil.copy(template, database)
+    return Settings(
+        environment=Environment.DEVELOPMENT,
+        database_url=f"sqlite:///{database}",
+        data_dir=data_dir,
+        max_time_limit_s=5.0,
+        solver_workers=1,
+        max_concurrent_solves=1,
+    )
+
+
+@pytest.fixture(scope="module")
+def live_app(
+    playwright_instance: Playwright,
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveApp]:
+    """One served app per test module, seeded with the test world plus placed accounts."""
+    settings = page_settings(tmp_path_factory.mktemp("pages"), sqlite_template)
+    app = create_app(settings)
+    with Served(app) as served:
+        factory = make_session_factory(app.state.engine)
+        with factory() as session:
+            world = seed_world(session)
+            add_north_accounts(session, world)
+            session.commit()
+        yield LiveApp(served.url, world, settings, factory)
+
+
+def add_north_accounts(session: Session, world: World) -> None:
+    team_id = world.team_ids["North"]
+    territory_id = world.territory_ids["rep_north_1"]
+    for number in range(EXTRA_NORTH_ACCOUNTS):
+        external_id = f"north-extra-{number}"
+        account = Account(
+            external_id=external_id,
+            name=f"North Extra {number} <b>&amp;",
+            latitude=41.95 + 0.01 * (number % 5),
+            longitude=-87.95 + 0.02 * (number // 5),
+            geocode_precision="rooftop",
+            value=500.0 + 900.0 * number,
+            cadence_days=14,
+            service_minutes=45,
+            team_id=team_id,
+            territory_id=territory_id,
+        )
+        session.add(account)
+        session.flush()
+        world.account_ids[external_id] = account.id
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def context(browser: Browser, traffic: Traffic) -> Iterator[BrowserContext]:
+    """A fresh browser profile (no cookies) at desktop size. Tiles are answered here with an
+    empty 204; any other request for somewhere but 127.0.0.1 is aborted (and recorded, so the
+    test can fail on it)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.on("request", lambda request: traffic.urls.append(request.url))
+
+    def elsewhere(route: Any) -> None:
+        if route.request.url.startswith("http://127.0.0.1:"):
+            route.fallback()
+        else:
+            route.abort()
+
+    def tile(route: Any) -> None:
+        traffic.tiles.append(route.request.url)
+        route.fulfill(status=204, body=b"")
+
+    # Playwright tries routes newest first: tiles, then everything else.
+    context.route("**/*", elsewhere)
+    context.route(f"*://{TILE_HOST}/**", tile)
+    yield context
+    context.close()
