@@ -33,6 +33,7 @@ import numpy as np
 
 from bench.territory_baseline import kmeans_greedy
 from bench.territory_data import Company, make_company, perturb
+from bench.territory_drive import calibrate
 from routing import (
     Account,
     TerritoryOptions,
@@ -145,10 +146,13 @@ def rebalance(company: Company, result: TerritoryResult) -> None:
     again, scores = run_ours(later, REBALANCE)
     existing = sum(a.current_rep is not None for a in later.accounts)
     print(_row("fieldroute", scores))
+    bound = again.objective.lower_bound
+    gap = f"{again.objective.total / bound - 1:.2%}" if bound else "n/a"
     print(
         f"moved {again.objective.reassigned} of {existing} existing accounts "
         f"({again.objective.reassigned / existing:.2%}, target < 10%); balance met "
-        f"{again.balance.met}, max dev {again.balance.max_workload_deviation:.2%}"
+        f"{again.balance.met}, max dev {again.balance.max_workload_deviation:.2%}, "
+        f"lower bound gap {gap}"
     )
 
 
@@ -156,8 +160,6 @@ def calibrate_drive(
     seeds: Sequence[int] = (3, 4, 5), weeks: int = 2, time_limit_s: float = 2.0
 ) -> None:
     """Fit the drive-burden constants against `routing.solve` week plans; print the error."""
-    from bench.territory_drive import calibrate
-
     calibrate(seeds=seeds, weeks=weeks, time_limit_s=time_limit_s)
 
 

@@ -7,6 +7,7 @@
    rep to one with room (or the reverse), until every rep is within its bounds or stuck.
 3. `core_order`: accounts ranked by how close they are to switching rep at these prices; CP-SAT
    decides those and keeps the rest where the warm start put them.
+4. `tighten`: when the bounds cannot be met, the least widening `repair` reaches.
 (`routing.territory_polish` straightens the borders of the final answer.)
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.territory_instance import BoolArray, FloatArray, Instance, IntArray
+from routing.territory_instance import RELAX_STEP, BoolArray, FloatArray, Instance, IntArray
 
 _STEP_DECAY = 50.0
 _EPS_PER_HOP = 1e-6  # prefers short chains among equally cheap ones
@@ -31,10 +32,11 @@ class Prices:
     assignment: IntArray  # the most balanced priced assignment seen (cheapest among ties)
 
 
-def violation(inst: Instance, rep_of: IntArray) -> float:
+def violation(inst: Instance, rep_of: IntArray, relax: int = 0) -> float:
     """Sum over measures and reps of the relative distance outside the bounds (0 = within),
-    judged by the integer model so that 0 here means CP-SAT accepts the assignment."""
-    return float(inst.outside(rep_of).sum())
+    judged by the integer model so that 0 here means CP-SAT accepts the assignment (with
+    tolerances widened by `relax` steps)."""
+    return float(inst.outside(rep_of, relax).sum())
 
 
 def lagrangian(inst: Instance, *, iterations: int, deadline: float) -> Prices:
@@ -100,20 +102,20 @@ def core_order(inst: Instance, prices: FloatArray, rep_of: IntArray) -> IntArray
     return np.asarray(order[movable[order]], dtype=np.int64)
 
 
-def repair(inst: Instance, rep_of: IntArray, *, deadline: float) -> IntArray:
+def repair(inst: Instance, rep_of: IntArray, *, deadline: float, relax: int = 0) -> IntArray:
     """Push workload along chains of neighbouring reps while that lowers `violation`.
 
     The rep furthest outside its bounds sends (or receives) enough to reach the middle of its
     band, through the cheapest chain of reps to one with room (or to spare), cheapest accounts
-    per unit first; failing that, one account per link. Stops when all are within bounds, no
-    chain helps, or at `deadline` (monotonic clock).
+    per unit first; failing that, one account per link. Stops when all are within bounds
+    (tolerances widened by `relax` steps), no chain helps, or at `deadline` (monotonic clock).
     """
     rep_of = rep_of.copy()
     stuck: set[tuple[int, int]] = set()
-    current_v = violation(inst, rep_of)
+    current_v = violation(inst, rep_of, relax)
     while current_v > 0 and time.monotonic() < deadline:
         loads = inst.loads(rep_of)
-        outside = inst.outside(rep_of)
+        outside = inst.outside(rep_of, relax)
         todo = [
             (int(m), int(r))
             for m, r in zip(*np.nonzero(outside > 0), strict=True)
@@ -122,7 +124,7 @@ def repair(inst: Instance, rep_of: IntArray, *, deadline: float) -> IntArray:
         if not todo:
             break
         m, s = max(todo, key=lambda mr: outside[mr])
-        better = _push(inst, rep_of, m, s, loads, current_v)
+        better = _push(inst, rep_of, m, s, loads, current_v, relax)
         if better is None:
             stuck.add((m, s))
             continue
@@ -132,7 +134,13 @@ def repair(inst: Instance, rep_of: IntArray, *, deadline: float) -> IntArray:
 
 
 def _push(
-    inst: Instance, rep_of: IntArray, m: int, s: int, loads: FloatArray, current_v: float
+    inst: Instance,
+    rep_of: IntArray,
+    m: int,
+    s: int,
+    loads: FloatArray,
+    current_v: float,
+    relax: int,
 ) -> tuple[IntArray, float] | None:
     """Try the three cheapest chains for rep `s` in measure `m`; the first that helps wins."""
     n_reps = inst.n_reps
@@ -151,25 +159,28 @@ def _push(
         ends = np.flatnonzero(np.isfinite(dist) & (loads[m] < inst.target[m]))
     else:
         ends = np.flatnonzero(np.isfinite(dist) & (loads[m] > inst.target[m]))
-    lower, upper = inst.bounds()
-    middle_high = (inst.target[m] + upper[m]) / 2
-    middle_low = (inst.target[m] + lower[m]) / 2
+    lower, upper = inst.bounds(relax * RELAX_STEP)
+    target = inst.target[m]
     for end in ends[np.argsort(dist[ends], kind="stable")][:3].tolist():
         chain = [end]
         while chain[-1] != s:
             chain.append(int(pred[chain[-1]]))
         chain = chain[::-1] if overloaded else chain  # flow runs s -> end, or end -> s
-        if overloaded:
-            amount = min(loads[m, s] - middle_high[s], middle_high[end] - loads[m, end])
+        if overloaded:  # to the middle of the band, or just inside it
+            amounts = [
+                min(loads[m, s] - (target[s] + upper[m, s]) / 2, upper[m, end] - loads[m, end]),
+                loads[m, s] - upper[m, s],
+            ]
         else:
-            amount = min(middle_low[s] - loads[m, s], loads[m, end] - middle_low[end])
-        for target_amount in (amount, 0.0):  # bring s to mid-band; else one account a link
-            trial = _flow(
-                inst, rep_of, chain, per_unit, m, target_amount, upper[m] - inst.target[m]
-            )
+            amounts = [
+                min((target[s] + lower[m, s]) / 2 - loads[m, s], loads[m, end] - lower[m, end]),
+                lower[m, s] - loads[m, s],
+            ]
+        for amount in amounts:
+            trial = _flow(inst, rep_of, chain, per_unit, m, amount, (upper - lower)[m] / 4)
             if trial is None:
                 break
-            trial_v = violation(inst, trial)
+            trial_v = violation(inst, trial, relax)
             if trial_v < current_v - 1e-12:
                 return trial, trial_v
     return None
@@ -182,11 +193,12 @@ def _flow(
     per_unit: FloatArray,
     m: int,
     amount: float,
-    band: FloatArray,
+    slack: FloatArray,
 ) -> IntArray | None:
-    """Move about `amount` of measure `m` along each link of `chain`, cheapest per unit first
-    (at least one account a link; none that overshoots by more than half the receiver's band).
-    None when a link has no account to move."""
+    """Move about `amount` of measure `m` over the first link of `chain`, and on along each
+    next link about what the last one brought, cheapest per unit first, overshooting by at
+    most the receiver's `slack` (the smallest account when none fits). None when a link has
+    no account to move."""
     trial = rep_of.copy()
     moved: BoolArray = np.zeros(inst.n, dtype=bool)
     for p, q in itertools.pairwise(chain):
@@ -195,16 +207,25 @@ def _flow(
         options = np.flatnonzero(np.isfinite(price))
         if options.size == 0:
             return None
+        sizes = inst.q[m, options]
+        fits = sizes <= amount + slack[q]
+        options = options[fits] if fits.any() else options[[int(sizes.argmin())]]
         got = 0.0
         for account in options[np.argsort(price[options], kind="stable")].tolist():
-            if got > 0 and got >= amount:
-                break
             size = float(inst.q[m, account])
-            if got > 0 and got + size > amount + band[q] / 2:
+            if got + size > amount + slack[q]:
                 continue
             trial[account] = q
             moved[account] = True
             got += size
+            if got >= amount:
+                break
+        if got == 0.0:  # only an account that overshoots: move the smallest
+            account = int(options[0])
+            trial[account] = q
+            moved[account] = True
+            got = float(inst.q[m, account])
+        amount = got
     return trial
 
 
@@ -225,3 +246,18 @@ def _dijkstra(weights: FloatArray, source: int) -> tuple[FloatArray, IntArray]:
         dist[better] = alt[better]
         pred[better] = u
     return dist, pred
+
+
+def tighten(inst: Instance, rep_of: IntArray, *, deadline: float) -> IntArray:
+    """When `rep_of` needs its tolerances widened, bisect for the smallest widening that
+    `repair` reaches from it (by `deadline`); gives the CP-SAT search a tight start."""
+    best = rep_of
+    low, high = 0, inst.needed_relax(rep_of)
+    while low < high and time.monotonic() < deadline:
+        middle = (low + high) // 2
+        trial = repair(inst, best, deadline=deadline, relax=middle)
+        if violation(inst, trial, middle) > 0:
+            low = middle + 1
+        else:
+            best, high = trial, inst.needed_relax(trial)
+    return best

@@ -181,9 +181,10 @@ class Balance:
     """Requested tolerances against the largest |deviation| achieved, per measure.
 
     `met` is True when every requested tolerance holds. When no assignment meets them (locks,
-    big accounts), the solver answers with the tightest tolerance it can reach instead and
-    `met` is False; `tightest_proven` says whether the search proved that nothing tighter
-    exists (among each account's candidate reps).
+    big accounts), the solver widens every tolerance by the least it can (in steps of 1e-4)
+    and answers with that instead: `met` is False and the `max_*` fields say what was reached.
+    `tightest_proven` says whether the search proved that nothing tighter exists (among each
+    account's candidate reps, to within one step); it is True whenever `met` is.
     """
 
     workload_tolerance: float

@@ -198,6 +198,18 @@ def test_same_seed_same_answer_with_one_worker() -> None:
     assert first.moves == second.moves
 
 
+def test_the_time_limit_holds_when_the_search_could_go_on() -> None:
+    reps = [rep(f"R{k}", 5.0 + 0.05 * k, capacity_h=32.0 + 8 * (k % 2)) for k in range(12)]
+    accounts = [
+        account(f"p{k}", 5.0 + (k * 37 % 601) / 1000, 0.2 + (k % 7) * 0.15, lat=52 + (k % 13) / 200)
+        for k in range(800)
+    ]
+    options = TerritoryOptions(time_limit_s=1.0, gap=0.0, workers=2)
+    result = design_territories(reps, accounts, options)
+    assert result.solve_time_s <= 1.5  # the limit, plus slack for a busy machine
+    assert result.balance.met
+
+
 def test_figures_of_the_result_match_figures_of_its_assignment() -> None:
     accounts = balanced_current(swap_border=True)
     result = design_territories(TWO_REPS, accounts, replace(FAST, move_km=0.0))
