@@ -60,6 +60,7 @@ bench: $(VENV)/.installed-bench ## Solver vs PyVRP and VROOM; import, geocoding 
 	$(BIN)/python -m bench.geocode
 	$(BIN)/python -m bench.import_accounts
 	$(BIN)/python -m bench.list_accounts
+	$(BIN)/python -m bench.territory
 
 clean: ## Remove caches and build output (keeps the virtualenv; `rm -rf .venv` for that)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist *.egg-info
