@@ -4,7 +4,6 @@ otherwise), every move recorded."""
 
 from __future__ import annotations
 
-from routing.territory import design_territories
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,6 +31,7 @@ from app.services.territories import (
 )
 from app.services.territory_log import record_move
 from app.services.territory_state import TeamState, load, workload_hours
+from routing.territory import design_territories
 from routing.territory_figures import territory_figures
 from routing.territory_model import LockedAccountError, RepFigures, TerritoryError
 
