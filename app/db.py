@@ -60,4 +60,7 @@ def get_session(request: Request) -> Iterator[Session]:
             raise
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent. FastAPI's default ("request") commits
+# after it, so a client could be told 201 and then not find the row, or never hear of a failed
+# commit (seen: a browser following /login's redirect before its session token was committed).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -62,8 +62,8 @@ def import_accounts(
         session, principal, parsed, filename=_filename(file.filename), dry_run=dry_run,
         team_id=team_id,
     )  # fmt: skip
-    # The job runs after this response is sent, on its own sessions: commit its row first.
-    session.commit()
+    # The job runs after this response is sent, on its own sessions; the request's session has
+    # committed the job's row by then (SessionDep commits before the response goes out).
     factory = request.app.state.session_factory
     background.add_task(partial(run_job, factory, settings, job.id, parsed, principal))
     response.headers["Location"] = f"/api/v1/imports/{job.id}"

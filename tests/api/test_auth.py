@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -94,3 +95,20 @@ def test_reads_go_on_while_another_transaction_writes(
         assert response.status_code == 200, response.text
     finally:
         session.rollback()
+
+
+def test_the_answer_is_sent_after_the_commit(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # If the commit fails, the caller must hear of it rather than get a 201 for nothing.
+    def failing_commit(self: Session) -> None:
+        raise RuntimeError("commit failed")
+
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    failing = TestClient(client.app, raise_server_exceptions=False)
+    response = failing.post(
+        "/api/v1/accounts",
+        json={"name": "Never stored", "latitude": 41.9, "longitude": -87.6},
+        headers=world.headers("admin"),
+    )
+    assert response.status_code == 500
