@@ -38,6 +38,7 @@ from routing.territory_model import (
     TerritoryResult,
     TerritoryStatus,
 )
+from routing.value import ValueWeights, urgency, visit_prize
 
 __all__ = [
     "Account",
@@ -69,10 +70,13 @@ __all__ = [
     "TimeWindow",
     "TravelMatrix",
     "Unassigned",
+    "ValueWeights",
     "Vehicle",
     "design_territories",
     "explicit_matrix",
     "haversine_matrix",
     "solve",
     "territory_figures",
+    "urgency",
+    "visit_prize",
 ]
