@@ -42,15 +42,20 @@ class TerritoryChange(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    # History outlives the account: the row keeps its name, and the id goes null on delete.
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True
     )
+    account_name: Mapped[str | None] = mapped_column(String(200))
     from_territory_id: Mapped[int | None] = mapped_column(
         ForeignKey("territory.id", ondelete="SET NULL")
     )
     to_territory_id: Mapped[int | None] = mapped_column(
         ForeignKey("territory.id", ondelete="SET NULL")
     )
+    # Who covered the territories at the time (a territory may change hands later).
+    from_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id", ondelete="SET NULL"))
+    to_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(16))
     proposal_id: Mapped[int | None] = mapped_column(
         ForeignKey("territory_proposal.id", ondelete="SET NULL")

@@ -132,7 +132,7 @@ class TerritoryChangeRead(BaseModel):
     id: int
     at: datetime
     user: str | None
-    account_id: int
+    account_id: int | None = Field(description="null once the account is deleted")
     account: str
     from_rep_id: int | None
     to_rep_id: int | None

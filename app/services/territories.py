@@ -73,12 +73,12 @@ def overview(
 
 
 def plain(state: TeamState) -> tuple[list[TRep], list[TAccount]]:
+    """The team as `routing.territory` data. A rep without a home point is measured from the
+    middle of their accounts (of the team's, if they have none): the overview shows figures for
+    them; proposals refuse such reps (`check_ready`). Capacity is at least an hour, so a rep with
+    no working hours still has a (tiny) target; proposals refuse those reps too."""
     reps = [
-        TRep(
-            id=str(rep.id),
-            home=Point(rep.home_latitude or 0.0, rep.home_longitude or 0.0),
-            capacity_h=max(capacity_hours(rep), 1.0),
-        )
+        TRep(id=str(rep.id), home=home_point(state, rep), capacity_h=max(capacity_hours(rep), 1.0))
         for rep in state.reps
     ]
     accounts = [
@@ -94,6 +94,40 @@ def plain(state: TeamState) -> tuple[list[TRep], list[TAccount]]:
         for a in state.accounts
     ]
     return reps, accounts
+
+
+def home_point(state: TeamState, rep: Rep) -> Point:
+    if rep.home_latitude is not None and rep.home_longitude is not None:
+        return Point(rep.home_latitude, rep.home_longitude)
+    mine = [a for a in state.accounts if state.rep_of_account[a.id] == rep.id] or state.accounts
+    if not mine:
+        return Point(0.0, 0.0)
+    return Point(
+        sum(a.latitude or 0.0 for a in mine) / len(mine),
+        sum(a.longitude or 0.0 for a in mine) / len(mine),
+    )
+
+
+def check_ready(state: TeamState) -> None:
+    """422 naming what keeps a proposal from being honest: reps without a home or hours."""
+    homeless = [r.name for r in state.reps if r.home_latitude is None or r.home_longitude is None]
+    if homeless:
+        raise InvalidRequest(
+            f"reps without a home point: {', '.join(homeless)}; set their home address or pin "
+            "first (territories are measured from home)"
+        )
+    stuck = [a.name for a in state.accounts if a.id in state.orphaned and a.locked]
+    if stuck:
+        raise InvalidRequest(
+            f"{len(stuck)} locked accounts belong to inactive reps ({', '.join(stuck[:5])}); "
+            "unlock them or reactivate their rep"
+        )
+    idle = [r.name for r in state.reps if capacity_hours(r) <= 0]
+    if idle:
+        raise InvalidRequest(
+            f"reps with no working hours: {', '.join(idle)}; give them working days and a "
+            "shift, or take them out with remove_rep_ids"
+        )
 
 
 def current_assignment(state: TeamState) -> dict[str, str]:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.models import Account, Territory, TerritoryChange, User
+from app.models import TerritoryChange, User
 from app.schemas.common import ListParams, Page
 from app.schemas.territories import TerritoryChangeRead
 from app.security import Principal
@@ -32,18 +32,6 @@ def list_changes(
         sorting=SORTING,
         max_page_size=settings.max_page_size,
     )
-    territory_ids = {r.from_territory_id for r in rows} | {r.to_territory_id for r in rows}
-    # dict(list(...)): a Result has .keys(), so dict() would take it for a mapping.
-    rep_of = dict(
-        session.execute(
-            select(Territory.id, Territory.rep_id).where(Territory.id.in_(territory_ids - {None}))
-        ).all()
-    )
-    names = dict(
-        session.execute(
-            select(Account.id, Account.name).where(Account.id.in_({r.account_id for r in rows}))
-        ).all()
-    )
     users = dict(
         session.execute(
             select(User.id, User.name).where(User.id.in_({r.user_id for r in rows} - {None}))
@@ -55,9 +43,9 @@ def list_changes(
             at=r.at,
             user=users.get(r.user_id) if r.user_id else None,
             account_id=r.account_id,
-            account=names.get(r.account_id, ""),
-            from_rep_id=rep_of.get(r.from_territory_id) if r.from_territory_id else None,
-            to_rep_id=rep_of.get(r.to_territory_id) if r.to_territory_id else None,
+            account=r.account_name or "",
+            from_rep_id=r.from_rep_id,
+            to_rep_id=r.to_rep_id,
             source=r.source,  # type: ignore[arg-type]
             proposal_id=r.proposal_id,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.models import Account, TerritoryChange
+from app.models import Account, Territory, TerritoryChange
 from app.security import Principal
 
 
@@ -26,9 +26,17 @@ def record_move(
             user_id=principal.user_id or None,
             team_id=account.team_id,
             account_id=account.id,
+            account_name=account.name,
             from_territory_id=from_territory_id,
             to_territory_id=account.territory_id,
+            from_rep_id=_rep_of(session, from_territory_id),
+            to_rep_id=_rep_of(session, account.territory_id),
             source=source,
             proposal_id=proposal_id,
         )
     )
+
+
+def _rep_of(session: Session, territory_id: int | None) -> int | None:
+    territory = session.get(Territory, territory_id) if territory_id is not None else None
+    return territory.rep_id if territory is not None else None

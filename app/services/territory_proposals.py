@@ -4,13 +4,13 @@ otherwise), every move recorded."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.access import require_role
 from app.config import Role, Settings
 from app.errors import Conflict, InvalidRequest, NotFound
-from app.models import Account, Rep, Territory, TerritoryProposal, User, utcnow
+from app.models import Account, Rep, Team, Territory, TerritoryProposal, User, utcnow
 from app.schemas.territories import (
     Balance,
     Move,
@@ -22,6 +22,7 @@ from app.schemas.territories import (
 )
 from app.security import Principal
 from app.services.territories import (
+    check_ready,
     color_of,
     current_assignment,
     figures,
@@ -42,6 +43,7 @@ def create_proposal(
     """Compute a rebalance and store it as a proposal (nothing moves until it is applied)."""
     team = team_for(session, principal, body.team_id)
     state = load(session, team.id)
+    check_ready(state)
     removed = set(body.remove_rep_ids)
     unknown = removed - {rep.id for rep in state.reps}
     if unknown:
@@ -118,7 +120,10 @@ def get_proposal(session: Session, principal: Principal, proposal_id: int) -> Pr
 def apply_proposal(session: Session, principal: Principal, proposal_id: int) -> ProposalRead:
     """Move the accounts as proposed, if the territories are as they were when it was made."""
     proposal = _proposal(session, principal, proposal_id)
-    _check_open(proposal)
+    _decide(session, principal, proposal, "applied")
+    # One apply per team at a time: the second waits here, then sees the first one's moves
+    # (and a changed fingerprint). SQLite has one writer anyway.
+    session.execute(select(Team.id).where(Team.id == proposal.team_id).with_for_update())
     state = load(session, proposal.team_id)
     if state.fingerprint != proposal.base_fingerprint:
         raise Conflict(
@@ -137,18 +142,13 @@ def apply_proposal(session: Session, principal: Principal, proposal_id: int) -> 
         before = account.territory_id
         account.territory_id = territory.id
         record_move(session, principal, account, before, source="proposal", proposal_id=proposal.id)
-    proposal.status, proposal.decided_at = "applied", utcnow()
-    proposal.decided_by_id = principal.user_id or None
     session.flush()
     return _read(session, proposal)
 
 
 def discard_proposal(session: Session, principal: Principal, proposal_id: int) -> ProposalRead:
     proposal = _proposal(session, principal, proposal_id)
-    _check_open(proposal)
-    proposal.status, proposal.decided_at = "discarded", utcnow()
-    proposal.decided_by_id = principal.user_id or None
-    session.flush()
+    _decide(session, principal, proposal, "discarded")
     return _read(session, proposal)
 
 
@@ -160,7 +160,12 @@ def _new_territory(session: Session, state: TeamState, rep_id: int) -> Territory
     return territory
 
 
+TERRITORY_NAME_MAX = 100  # the column's length
+
+
 def _free_name(session: Session, name: str) -> str:
+    # Room for a " (99)" suffix within the column.
+    name = name[: TERRITORY_NAME_MAX - 5]
     taken = set(session.scalars(select(Territory.name).where(Territory.name.like(f"{name}%"))))
     candidate, n = name, 2
     while candidate in taken:
@@ -178,9 +183,21 @@ def _proposal(session: Session, principal: Principal, proposal_id: int) -> Terri
     return proposal
 
 
-def _check_open(proposal: TerritoryProposal) -> None:
-    if proposal.status != "proposed":
+def _decide(
+    session: Session, principal: Principal, proposal: TerritoryProposal, status: str
+) -> None:
+    """Mark an open proposal decided; 409 if it is not open (any more). A conditional update,
+    so of two requests deciding the same proposal at once only one gets through."""
+    decided = session.execute(
+        update(TerritoryProposal)
+        .where(TerritoryProposal.id == proposal.id, TerritoryProposal.status == "proposed")
+        .values(status=status, decided_at=utcnow(), decided_by_id=principal.user_id or None)
+        .execution_options(synchronize_session=False)
+    )
+    if decided.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(proposal)
         raise Conflict(f"proposal {proposal.id} is already {proposal.status}")
+    session.refresh(proposal)
 
 
 def _read(session: Session, proposal: TerritoryProposal) -> ProposalRead:

@@ -23,7 +23,10 @@ class TeamState:
     reps: list[Rep]
     territory_of_rep: dict[int, Territory]
     accounts: list[Account]
+    # The active rep covering each account (None: nobody, or a rep who is no longer active).
     rep_of_account: dict[int, int | None]
+    # Accounts whose territory belongs to an inactive rep: they must move.
+    orphaned: frozenset[int]
     fingerprint: str
 
 
@@ -49,21 +52,33 @@ def load(session: Session, team_id: int) -> TeamState:
             .order_by(Account.id)
         )
     )
-    rep_of_account = {
+    active = {rep.id for rep in reps}
+    owner = {
         a.id: rep_of_territory.get(a.territory_id) if a.territory_id else None for a in accounts
     }
+    rep_of_account = {a: r if r in active else None for a, r in owner.items()}
+    orphaned = frozenset(a for a, r in owner.items() if r is not None and r not in active)
+    fingerprint = _fingerprint(reps, territories, accounts)
     return TeamState(
-        team_id, reps, territory_of_rep, accounts, rep_of_account, _fingerprint(reps, accounts)
+        team_id, reps, territory_of_rep, accounts, rep_of_account, orphaned, fingerprint
     )
 
 
-def _fingerprint(reps: list[Rep], accounts: list[Account]) -> str:
-    """Changes whenever an account moves, is locked or unlocked, comes or goes, or a rep does."""
+def _fingerprint(reps: list[Rep], territories: list[Territory], accounts: list[Account]) -> str:
+    """Changes whenever anything a proposal was computed from does: who covers which territory,
+    an account's territory, lock, place, cadence or visit length, a rep's home or hours."""
     digest = hashlib.sha256()
     for rep in reps:
-        digest.update(f"r{rep.id};".encode())
-    for account in accounts:
-        digest.update(f"a{account.id}:{account.territory_id}:{int(account.locked)};".encode())
+        digest.update(
+            f"r{rep.id}:{rep.home_latitude}:{rep.home_longitude}:{capacity_hours(rep)};".encode()
+        )
+    for territory in sorted(territories, key=lambda t: t.id):
+        digest.update(f"t{territory.id}:{territory.rep_id};".encode())
+    for a in accounts:
+        digest.update(
+            f"a{a.id}:{a.territory_id}:{int(a.locked)}:{a.latitude}:{a.longitude}:"
+            f"{a.cadence_days}:{a.service_minutes};".encode()
+        )
     return digest.hexdigest()
 
 

@@ -80,7 +80,13 @@ def fresh_account(ctx: Context, target: str) -> str:
 
 def fresh_rep(ctx: Context, target: str) -> Rep:
     n = ctx.unique()
-    return Rep(name=f"Fresh {n}", email=f"fresh{n}@example.com", team_id=ctx.team(target))
+    return Rep(
+        name=f"Fresh {n}",
+        email=f"fresh{n}@example.com",
+        team_id=ctx.team(target),
+        home_latitude=41.9,
+        home_longitude=-87.7,
+    )
 
 
 def fresh_rep_user(ctx: Context, target: str) -> str:

@@ -3,13 +3,14 @@ and adding reps, locks, and the record of changes."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Account, Rep, TerritoryChange
+from app.models import Account, Rep, Territory, TerritoryChange
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
 
@@ -215,3 +216,58 @@ def test_bad_parameters_are_422(client: TestClient, world: World) -> None:
     everyone = [world.rep_ids["rep_north_1"], world.rep_ids["rep_north_2"]]
     assert propose(client, world, remove_rep_ids=everyone).status_code == 422
     assert propose(client, world, colour="red").status_code == 422
+
+
+def test_the_record_keeps_its_history(client: TestClient, world: World, session: Session) -> None:
+    account_id = world.account_ids["rep_north_1-acc-1"]
+    manager = world.headers("manager_north")
+    client.patch(
+        f"/api/v1/accounts/{account_id}",
+        json={"territory_id": world.territory_ids["rep_north_2"]},
+        headers=manager,
+    )
+    # The territory changes hands and the account is deleted later: the entry still says what happened.
+    territory = session.get_one(Territory, world.territory_ids["rep_north_2"])
+    territory.rep_id = None
+    session.commit()
+    assert client.delete(f"/api/v1/accounts/{account_id}", headers=manager).status_code == 204
+    [entry] = client.get(f"{URL}/changes", headers=manager).json()["items"]
+    assert (entry["from_rep_id"], entry["to_rep_id"]) == (
+        world.rep_ids["rep_north_1"],
+        world.rep_ids["rep_north_2"],
+    )
+    assert (entry["account_id"], entry["account"]) == (None, "North Rep 1 Account 1")
+
+
+def test_a_proposal_is_applied_once_even_when_asked_twice_at_once(
+    client: TestClient, world: World, session: Session
+) -> None:
+    pile_onto_first_rep(session, world)
+    proposal = propose(client, world, workload_tolerance=0.2).json()
+    url = f"{URL}/proposals/{proposal['id']}/apply"
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        codes = list(
+            pool.map(
+                lambda _: client.post(url, headers=world.headers("manager_north")).status_code,
+                range(4),
+            )
+        )
+    assert codes.count(200) == 1, codes
+    assert set(codes) <= {200, 409, 503}
+    assert (
+        session.scalar(select(func.count()).select_from(TerritoryChange))
+        == proposal["moved_accounts"]
+    )
+
+
+def test_reps_without_a_home_are_named(client: TestClient, world: World, session: Session) -> None:
+    rep = session.get_one(Rep, world.rep_ids["rep_north_2"])
+    rep.home_latitude = rep.home_longitude = None
+    session.commit()
+    response = propose(client, world)
+    assert response.status_code == 422
+    assert "North Rep 2" in response.json()["detail"]
+    overview = client.get(URL, headers=world.headers("manager_north")).json()
+    homeless = next(r for r in overview["reps"] if r["rep_id"] == rep.id)
+    assert homeless["home"] is None
+    assert homeless["mean_km_from_home"] < 50
