@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.config import Role, Settings
 from app.db import SQLITE_BUSY_TIMEOUT_MS, SessionDep
 from app.deps import SettingsDep
-from app.errors import Unauthorized
+from app.errors import Forbidden, Unauthorized
 from app.models import ApiToken, User, utcnow
 
 logger = logging.getLogger(__name__)
@@ -140,6 +141,20 @@ def _note_use(session: Session, token_id: int) -> None:
         logger.info("token %s: last use not recorded (database busy)", token_id)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def check_same_site(request: Request) -> None:
+    """403 for a request another site's page made with our cookie (CSRF). Browsers send Origin
+    with every such request; hosts are compared, not schemes, since a TLS proxy may sit in
+    front. Requests without Origin (curl, old browsers) pass: SameSite=Lax covers those."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    if urlsplit(origin).netloc != request.headers.get("host"):
+        raise Forbidden(f"this request only works from this site's pages, not from {origin}")
+
+
 def signed_in(request: Request, session: Session, settings: Settings) -> Principal | None:
     """The caller of a browser page, from the session cookie (or a bearer token), or None."""
     scheme, credentials = get_authorization_scheme_param(request.headers.get("authorization"))
@@ -163,6 +178,9 @@ def authenticate(
 ) -> Principal:
     """The caller, from `Authorization: Bearer <token>` or the session cookie; 401 otherwise."""
     token = credentials.credentials if credentials is not None else cookie
+    if credentials is None and cookie and request.method not in SAFE_METHODS:
+        # A cookie rides along on requests other sites' pages make; a bearer header cannot.
+        check_same_site(request)
     if not token:
         raise Unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
     principal = verify_token(session, settings, token)

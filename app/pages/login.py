@@ -18,11 +18,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep
 from app.deps import SettingsDep
-from app.errors import Forbidden
 from app.models import User, utcnow
 from app.security import (
     BROWSER_SESSION,
     SESSION_COOKIE,
+    check_same_site,
     issue_token,
     revoke_browser_session,
     signed_in,
@@ -94,7 +94,7 @@ def login(
     next: Annotated[str, Form()] = "/login",
 ) -> Response:
     """Check the token and start a browser session (a cookie with a token of its own)."""
-    _same_site_only(request)
+    check_same_site(request)
     principal = verify_token(session, settings, token.strip())
     if principal is None:
         error = '<p class="error" role="alert">Unknown, revoked or expired token.</p>'
@@ -119,20 +119,10 @@ def login(
 @router.post("/logout")
 def logout(request: Request, session: SessionDep) -> RedirectResponse:
     """End the browser session: its token is revoked and the cookie cleared."""
-    _same_site_only(request)
+    check_same_site(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         revoke_browser_session(session, cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-def _same_site_only(request: Request) -> None:
-    """403 for a form posted from another site's page (login CSRF)."""
-    origin = request.headers.get("origin")
-    if origin is None or (origin == "null" and not request.headers.get("referer")):
-        return
-    expected = f"{request.url.scheme}://{request.url.netloc}"
-    if origin != expected:
-        raise Forbidden(f"this form only works from this site ({expected}), not {origin}")

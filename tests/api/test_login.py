@@ -77,3 +77,15 @@ def test_cookie_is_secure_outside_development(client: TestClient, world: World) 
     )
     response = client.post("/login", data={"token": world.tokens["admin"]}, follow_redirects=False)
     assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_cookie_requests_from_other_sites_cannot_change_anything(
+    client: TestClient, world: World
+) -> None:
+    client.post("/login", data={"token": world.tokens["admin"]})
+    evil = {"Origin": "https://evil.example"}
+    body = {"name": "Forged", "latitude": 41.9, "longitude": -87.6}
+    assert client.post("/api/v1/accounts", json=body, headers=evil).status_code == 403
+    assert client.get(ME, headers=evil).status_code == 200
+    same = {"Origin": "http://testserver"}
+    assert client.post("/api/v1/accounts", json=body, headers=same).status_code == 201
