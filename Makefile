@@ -35,7 +35,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed ## Migrate, load the demo company if the database is empty, serve the app
 	@$(BIN)/python -m app.cli demo
-	@echo "Fieldroute at http://$(HOST):$(PORT)  (API docs: /docs, sign in: /login)"
+	@echo "Fieldroute at http://$(HOST):$(PORT)  (sign in: /login, manager page: /manager, API docs: /docs)"
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
