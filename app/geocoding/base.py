@@ -46,24 +46,13 @@ class NoNetworkAdapter(BaseSyncAdapter):  # type: ignore[misc]
         raise GeocoderServiceError(f"offline geocoder must not fetch {url}")
 
 
-class OfflineGeocoder(Geocoder):  # type: ignore[misc]
-    """A geopy Geocoder answering from local data; subclasses implement `lookup`."""
-
-    #: Name recorded as the result's `source` and in the chain's explanations.
-    source: str = "offline"
-    #: The most precise answer this geocoder can give; the chain skips it when it cannot
-    #: improve on what it already has.
-    best_precision: Precision = Precision.ADDRESS
-
-    def __init__(self) -> None:
-        super().__init__(user_agent="fieldroute-offline", adapter_factory=NoNetworkAdapter)
+class ResultGeocoder(Geocoder):  # type: ignore[misc]
+    """geopy's `geocode` on top of `lookup`, which answers with a `GeocodeResult`: the one
+    place that turns results into Locations (raw carrying precision, score and source)."""
 
     @abstractmethod
     def lookup(self, query: AddressQuery) -> GeocodeResult | None:
-        """Place one query from local data, or None when this geocoder cannot."""
-
-    def prepare(self) -> None:
-        """Build lazily loaded tables now (at startup) rather than on the first query."""
+        """Place one query, or None when this geocoder cannot."""
 
     @overload
     def geocode(
@@ -79,12 +68,28 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         self, query: QueryLike, *, exactly_one: bool = True, timeout: object = DEFAULT_SENTINEL
     ) -> Location | list[Location] | None:
         """geopy's `geocode`: a Location whose raw has precision, score and source, or None.
-        `timeout` is accepted for interface compatibility and ignored (nothing waits)."""
+        `timeout` is accepted for interface compatibility; local lookups do not wait."""
         result = self.lookup(as_query(query))
         if result is None:
             return None
         location = result.to_location()
         return location if exactly_one else [location]
+
+
+class OfflineGeocoder(ResultGeocoder):
+    """A geopy Geocoder answering from local data; subclasses implement `lookup`."""
+
+    #: Name recorded as the result's `source` and in the chain's explanations.
+    source: str = "offline"
+    #: The most precise answer this geocoder can give; the chain skips it when it cannot
+    #: improve on what it already has.
+    best_precision: Precision = Precision.ADDRESS
+
+    def __init__(self) -> None:
+        super().__init__(user_agent="fieldroute-offline", adapter_factory=NoNetworkAdapter)
+
+    def prepare(self) -> None:
+        """Build lazily loaded tables now (at startup) rather than on the first query."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

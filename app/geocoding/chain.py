@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, overload
+from typing import Literal
 
 from geopy.exc import GeocoderServiceError
-from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
-from geopy.location import Location
+from geopy.geocoders.base import Geocoder
 
-from app.geocoding.base import NoNetworkAdapter, QueryLike
+from app.geocoding.base import NoNetworkAdapter, QueryLike, ResultGeocoder
 from app.geocoding.coordinates import valid_coordinates
 from app.geocoding.street_parse import split_street_line
 from app.geocoding.types import AddressQuery, GeocodeResult, Precision, as_query
@@ -51,7 +50,7 @@ def geocoder_name(geocoder: Geocoder) -> str:
     return str(getattr(geocoder, "source", None) or type(geocoder).__name__)
 
 
-class GeocoderChain(Geocoder):  # type: ignore[misc]
+class GeocoderChain(ResultGeocoder):
     """Tries geocoders in order. The first answer as precise as the query allows wins at
     once; otherwise the chain goes on, keeping the most precise answer so far (earlier wins
     ties), so an online service still gets to turn a ZIP centroid into a rooftop. A service
@@ -106,25 +105,10 @@ class GeocoderChain(Geocoder):  # type: ignore[misc]
                 best = result
         return best, attempts
 
-    @overload
-    def geocode(
-        self, query: QueryLike, *, exactly_one: Literal[True] = ..., timeout: object = ...
-    ) -> Location | None: ...
-
-    @overload
-    def geocode(
-        self, query: QueryLike, *, exactly_one: Literal[False], timeout: object = ...
-    ) -> list[Location] | None: ...
-
-    def geocode(
-        self, query: QueryLike, *, exactly_one: bool = True, timeout: object = DEFAULT_SENTINEL
-    ) -> Location | list[Location] | None:
-        """geopy's `geocode` over the chain; `timeout` is left to each member's own."""
+    def lookup(self, query: AddressQuery) -> GeocodeResult | None:
+        """The chain's answer (see `explain` for what each member did)."""
         result, _ = self.explain(query)
-        if result is None:
-            return None
-        location = result.to_location()
-        return location if exactly_one else [location]
+        return result
 
     def __repr__(self) -> str:
         return f"GeocoderChain({self.names})"
