@@ -6,11 +6,13 @@ import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from routing.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
+from routing.value import ValueWeights
 
 
 class Environment(StrEnum):
@@ -23,6 +25,8 @@ class Role(StrEnum):
     MANAGER = "manager"
     REP = "rep"
 
+
+_VALUE_DEFAULTS = ValueWeights()
 
 OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
@@ -91,6 +95,45 @@ class Settings(BaseSettings):
     default_speed_kmh: float = Field(default=DEFAULT_SPEED_KMH, gt=0)
     default_circuity: float = Field(default=DEFAULT_CIRCUITY, ge=1.0)
 
+    default_time_zone: str = Field(
+        default="UTC",
+        description="IANA time zone of reps without one of their own: their today, shift, appointments",
+    )
+    plan_day_time_limit_s: float = Field(default=2.0, gt=0, description="search time of a day plan")
+    plan_week_time_limit_s: float = Field(
+        default=10.0, gt=0, description="search time of a week plan (one solve, all days)"
+    )
+    plan_batch_processes: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="reps planned at once by a batch (one process each)",
+    )
+
+    # The value model (routing/value.py; the README explains the formula).
+    value_share: float = Field(
+        default=_VALUE_DEFAULTS.value_share,
+        ge=0,
+        description="the part of one visit interval's account value a visit earns",
+    )
+    value_too_recent: float = Field(
+        default=_VALUE_DEFAULTS.too_recent,
+        ge=0,
+        description="share of the cadence before which a visit is worth nothing",
+    )
+    value_exponent: float = Field(default=_VALUE_DEFAULTS.exponent, ge=0)
+    value_cap: float = Field(default=_VALUE_DEFAULTS.cap, ge=1)
+    value_default_cadence_days: int = Field(default=_VALUE_DEFAULTS.default_cadence_days, ge=1)
+
+    @property
+    def value_weights(self) -> ValueWeights:
+        return ValueWeights(
+            value_share=self.value_share,
+            too_recent=self.value_too_recent,
+            exponent=self.value_exponent,
+            cap=self.value_cap,
+            default_cadence_days=self.value_default_cadence_days,
+        )
+
     @property
     def sqlalchemy_url(self) -> str:
         """The database URL, with the psycopg 3 driver named for PostgreSQL."""
@@ -109,6 +152,15 @@ class Settings(BaseSettings):
         if self.session_cookie_secure is not None:
             return self.session_cookie_secure
         return not self.is_development
+
+    @field_validator("default_time_zone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {name!r}") from exc
+        return name
 
     @model_validator(mode="after")
     def _check_online_geocoder(self) -> Self:

@@ -10,9 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Timestamps, utcnow
 
+VISIT_STATUSES = ("booked", "arrived", "done", "skipped", "cancelled")
+"""`booked`: an appointment (a required stop at `planned_start_at`); `arrived`: on site now;
+`done`: visited (`started_at`..`ended_at` is the measured length); `skipped`: planned but not
+visited today (`reason`); `cancelled`: an appointment called off."""
+
 
 class Visit(Timestamps, Base):
-    """A visit of a rep to an account on a day: planned, done, skipped or cancelled."""
+    """A visit of a rep to an account on a day: booked, arrived, done, skipped or cancelled."""
 
     __tablename__ = "visit"
     __table_args__ = (
@@ -30,18 +35,29 @@ class Visit(Timestamps, Base):
     ended_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Why a visit was skipped or an appointment cancelled.
+    reason: Mapped[str | None] = mapped_column(String(200))
+    # An appointment's booked length; visits take the account's service time.
+    duration_minutes: Mapped[int | None]
 
 
 class RoutePlan(Base):
     """One version of a rep's plan for a day: the stops, what was left out and why, the totals."""
 
     __tablename__ = "route_plan"
-    __table_args__ = (UniqueConstraint("rep_id", "plan_date", "version"),)
+    __table_args__ = (
+        UniqueConstraint("rep_id", "plan_date", "version"),
+        Index("ix_route_plan_plan_date", "plan_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id", ondelete="CASCADE"))
     plan_date: Mapped[date]
     version: Mapped[int] = mapped_column(default=1)
+    # "day", "week" (one solve for several days) or "replan" (mid-day, from where the rep is).
+    kind: Mapped[str] = mapped_column(String(16), default="day", server_default="day")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     stops: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     left_out: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -56,6 +56,9 @@ class Rep(Timestamps, Base):
     cost_per_km: Mapped[float] = mapped_column(default=0.5)
     cost_per_hour: Mapped[float] = mapped_column(default=40.0)
     max_visits_per_day: Mapped[int | None]
+    # IANA name ("America/Chicago"); None uses the server's `default_time_zone`. A rep's "today",
+    # shift and appointments are on this clock.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
 
     team: Mapped[Team | None] = relationship(lazy="joined")

@@ -1,0 +1,110 @@
+"""Reps' day and week plans: plan, re-plan, read, the manager's week grid, and batch planning."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.concurrency import run_cpu_bound
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.errors import error_responses
+from app.schemas.common import RowId
+from app.schemas.plans import (
+    BatchPlanRequest,
+    BatchRun,
+    PlanRead,
+    PlanRequest,
+    PlanRun,
+    PlanSummary,
+    ReplanRequest,
+)
+from app.security import CurrentPrincipal
+from app.services import plans
+
+router = APIRouter(tags=["plans"])
+
+
+@router.post("/reps/{rep_id}/plans", status_code=201, responses=error_responses(401, 404, 409, 422))
+async def plan_rep(
+    rep_id: RowId,
+    body: PlanRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> PlanRun:
+    """Plan a rep's day, or their week in one solve (each working day a route).
+
+    Candidates are the rep's territory accounts that are worth a visit (value x urgency),
+    open during the shift; booked appointments are kept at their time. A week plan spreads
+    overdue accounts over the days and leaves a day that has started as it is (`kept`).
+    Each planned day gets a new plan version.
+    """
+    work = partial(plans.plan_rep, session, principal, rep_id, body, settings)
+    return await run_cpu_bound(request.app, work)
+
+
+@router.get("/reps/{rep_id}/plans/{day}", responses=error_responses(401, 404, 422))
+def read_plan(
+    rep_id: RowId,
+    day: date,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> PlanRead:
+    """A rep's plan for a day (the latest version unless `version`), with each stop's state."""
+    return plans.current_plan(session, principal, rep_id, day, version)
+
+
+@router.post(
+    "/reps/{rep_id}/plans/{day}/replan",
+    status_code=201,
+    responses=error_responses(401, 404, 409, 422),
+)
+async def replan(
+    rep_id: RowId,
+    day: date,
+    body: ReplanRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> PlanRead:
+    """Re-plan the rest of today from the rep's position (or their last stop, or home) and the
+    current time, keeping done, skipped and under-way stops; a new version of today's plan."""
+    work = partial(plans.replan, session, principal, rep_id, day, body, settings)
+    plan = await run_cpu_bound(request.app, work)
+    response.headers["Location"] = f"/api/v1/reps/{rep_id}/plans/{day}?version={plan.version}"
+    return plan
+
+
+@router.get("/plans", responses=error_responses(401, 422))
+def week(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    start: date,
+    days: Annotated[int, Query(ge=1, le=31)] = 7,
+    team_id: Annotated[RowId | None, Query()] = None,
+    rep_id: Annotated[RowId | None, Query()] = None,
+) -> list[PlanSummary]:
+    """Every rep's latest plan per day from `start`: the manager's week at a glance."""
+    return plans.week_summaries(session, principal, start, days, team_id, rep_id)
+
+
+@router.post("/plans/batch", status_code=201, responses=error_responses(401, 403, 404, 422))
+async def batch(
+    body: BatchPlanRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> BatchRun:
+    """Plan every active rep of the caller's teams (or one team) for a day or a week, reps in
+    parallel across the cores. Reps that cannot be planned are listed in `failed`."""
+    work = partial(plans.batch_plan, session, principal, body, settings)
+    return await run_cpu_bound(request.app, work)

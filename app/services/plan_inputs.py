@@ -1,0 +1,212 @@
+"""From the database to the planner's plain inputs: a rep's workdays, candidate accounts and
+appointments on the rep's own clock (`routing.rep_days`).
+
+Everything here reads; nothing writes. The result (`PlanJob`) is plain, picklable data, so a
+batch can solve many reps' jobs in other processes (`app.services.plan_solve`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.errors import InvalidRequest
+from app.models import Account, Rep, Territory, Visit
+from app.opening_hours import DAYS, intervals_s
+from app.services.plan_solve import PlanJob
+from app.services.rep_clock import rep_clock, seconds_into, seconds_of
+from app.services.visits import service_minutes_estimates
+from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
+from routing.rep_days import Appointment, Candidate, Workday
+
+
+def home_point(rep: Rep) -> Point:
+    if rep.home_latitude is None or rep.home_longitude is None:
+        raise InvalidRequest(
+            f"rep {rep.id} ({rep.name}) has no home location to start from; set their home "
+            "address or coordinates first",
+            field="rep_id",
+        )
+    return Point(rep.home_latitude, rep.home_longitude)
+
+
+def workday(
+    rep: Rep, day: date, start: Point | None = None, from_s: float | None = None
+) -> Workday:
+    """`day` of `rep`: from home (or `start`) back home, their shift (from `from_s` on, for a
+    re-plan) and lunch break (kept while it still fits)."""
+    home = home_point(rep)
+    shift_start, shift_end = seconds_of(rep.shift_start), seconds_of(rep.shift_end)
+    begin = shift_start if from_s is None else max(shift_start, from_s)
+    if begin >= shift_end:
+        raise InvalidRequest(
+            f"the shift of rep {rep.id} on {day} ends at {rep.shift_end:%H:%M}: nothing is left "
+            "to plan",
+            field="at",
+        )
+    lunch: Break | None = None
+    if rep.lunch_start is not None and rep.lunch_end is not None and rep.lunch_minutes > 0:
+        window_start = max(seconds_of(rep.lunch_start), begin)
+        window_end = seconds_of(rep.lunch_end)
+        if window_end - window_start >= rep.lunch_minutes * 60:
+            lunch = Break(TimeWindow(window_start, window_end), rep.lunch_minutes * 60)
+    return Workday(
+        day=day,
+        start=start or home,
+        end=home,
+        shift=TimeWindow(begin, shift_end),
+        lunch=lunch,
+        max_stops=rep.max_visits_per_day,
+    )
+
+
+def working_days(rep: Rep, first: date, count: int) -> list[date]:
+    """The rep's working days among the `count` days from `first` on."""
+    days = [first + timedelta(days=i) for i in range(count)]
+    return [day for day in days if DAYS[day.weekday()] in rep.working_days]
+
+
+def territory_accounts(session: Session, rep_id: int) -> list[Account]:
+    """The active accounts of the territories `rep_id` covers."""
+    own = select(Territory.id).where(Territory.rep_id == rep_id).scalar_subquery()
+    query = (
+        select(Account)
+        .where(Account.territory_id.in_(own), Account.active.is_(True))
+        .order_by(Account.id)
+    )
+    return list(session.scalars(query).unique())
+
+
+def booked(session: Session, rep_id: int, days: Collection[date]) -> list[Visit]:
+    """The rep's appointments (booked, not cancelled) on `days`."""
+    if not days:
+        return []
+    query = (
+        select(Visit)
+        .where(Visit.rep_id == rep_id, Visit.status == "booked", Visit.visit_date.in_(days))
+        .order_by(Visit.planned_start_at)
+    )
+    return list(session.scalars(query))
+
+
+def candidate(account: Account, days: Sequence[date], service_minutes: int) -> Candidate:
+    assert account.latitude is not None
+    assert account.longitude is not None
+    hours = None
+    if account.opening_hours is not None:
+        hours = {
+            day: tuple(
+                TimeWindow(a, b) for a, b in intervals_s(account.opening_hours, day.weekday())
+            )
+            for day in days
+        }
+    return Candidate(
+        id=str(account.id),
+        point=Point(account.latitude, account.longitude),
+        service_s=service_minutes * 60,
+        annual_value=account.value,
+        cadence_days=account.cadence_days,
+        last_visit=account.last_visit_date,
+        hours=hours,
+    )
+
+
+def appointment(visit: Visit, account: Account, zone: ZoneInfo) -> Appointment:
+    where = f"appointment {visit.id} at {account.name!r}"
+    if account.latitude is None or account.longitude is None:
+        raise InvalidRequest(
+            f"{where} cannot be routed: the account is not on the map; place it first",
+            field="appointments",
+        )
+    if visit.planned_start_at is None:
+        raise InvalidRequest(f"{where} has no booked time", field="appointments")
+    return Appointment(
+        id=f"appointment-{visit.id}",
+        account=str(account.id),
+        point=Point(account.latitude, account.longitude),
+        day=visit.visit_date,
+        start_s=seconds_into(visit.visit_date, visit.planned_start_at, zone),
+        duration_s=(visit.duration_minutes or account.service_minutes) * 60,
+    )
+
+
+def build_job(
+    session: Session,
+    rep: Rep,
+    workdays: list[Workday],
+    *,
+    kind: str,
+    settings: Settings,
+    time_limit_s: float,
+    exclude: Collection[int] = (),
+    appointments_from_s: float | None = None,
+) -> tuple[PlanJob, dict[int, Account]]:
+    """The planning problem of `rep` over `workdays`, and the accounts it names by id.
+
+    `exclude`: accounts not to plan (visited or planned already). `appointments_from_s`: on a
+    re-plan, appointments that began before this time of the first day are left out.
+    """
+    zone = rep_clock(rep, settings)
+    days = [w.day for w in workdays]
+    weights = settings.value_weights
+    accounts = {a.id: a for a in territory_accounts(session, rep.id) if a.id not in exclude}
+    appointment_visits = booked(session, rep.id, days)
+    by_id = dict(accounts)
+    for visit in appointment_visits:
+        if visit.account_id not in by_id:
+            found = session.get(Account, visit.account_id)
+            if found is not None:
+                by_id[found.id] = found
+    estimates = service_minutes_estimates(session, list(accounts))
+    candidates: list[Candidate] = []
+    unplaced: dict[int, float] = {}
+    for account in accounts.values():
+        if account.latitude is None or account.longitude is None:
+            prize = _prize(account, days[0], weights)
+            if prize > 0:
+                unplaced[account.id] = prize
+            continue
+        candidates.append(
+            candidate(account, days, estimates.get(account.id, account.service_minutes))
+        )
+    appointments = []
+    for visit in appointment_visits:
+        booked_for = by_id.get(visit.account_id)
+        if booked_for is None:
+            continue
+        booked_at = appointment(visit, booked_for, zone)
+        if (
+            appointments_from_s is not None
+            and booked_at.day == days[0]
+            and booked_at.start_s < appointments_from_s
+        ):
+            continue
+        appointments.append(booked_at)
+    job = PlanJob(
+        rep_id=rep.id,
+        time_zone=zone.key,
+        kind=kind,
+        workdays=workdays,
+        candidates=candidates,
+        appointments=appointments,
+        costs=Costs(per_hour=rep.cost_per_hour, per_km=rep.cost_per_km),
+        weights=weights,
+        time_limit_s=time_limit_s,
+        unplaced=unplaced,
+    )
+    return job, by_id
+
+
+def _prize(account: Account, day: date, weights: ValueWeights) -> float:
+    since = (
+        None if account.last_visit_date is None else max(0, (day - account.last_visit_date).days)
+    )
+    try:
+        return visit_prize(account.value, account.cadence_days, since, weights)
+    except (ValueError, ProblemError):
+        return 0.0

@@ -1,0 +1,66 @@
+"""Solving planning jobs: one in this process, or many at once in worker processes (a batch).
+
+Only `routing` is imported here, so worker processes start without the web and database stack.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from routing import Costs, ProblemError, RequiredStopError, SolveOptions, ValueWeights
+from routing.rep_days import Appointment, Candidate, DaysPlan, Workday, plan_rep_days
+
+
+@dataclass(slots=True)
+class PlanJob:
+    """One rep's planning problem, ready to solve, and what storing its answer needs."""
+
+    rep_id: int
+    time_zone: str
+    kind: str
+    workdays: list[Workday]
+    candidates: list[Candidate]
+    appointments: list[Appointment]
+    costs: Costs
+    weights: ValueWeights
+    time_limit_s: float
+    # Accounts worth a visit that cannot be driven to (no coordinates): id -> first-day prize.
+    unplaced: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Unsolvable:
+    """Why a job has no plan: the message names the appointment or field at fault."""
+
+    message: str
+    field: str
+
+
+def solve_job(job: PlanJob, workers: int = 1) -> DaysPlan | Unsolvable:
+    options = SolveOptions(time_limit_s=job.time_limit_s, seed=0, workers=workers)
+    try:
+        return plan_rep_days(
+            job.workdays,
+            job.candidates,
+            job.appointments,
+            costs=job.costs,
+            weights=job.weights,
+            options=options,
+        )
+    except RequiredStopError as exc:
+        return Unsolvable(f"an appointment cannot be kept: {exc}", "appointments")
+    except ProblemError as exc:
+        return Unsolvable(str(exc), "date")
+
+
+def solve_jobs(jobs: Sequence[PlanJob], processes: int) -> list[DaysPlan | Unsolvable]:
+    """Solve `jobs`, `processes` at a time, each on one core; results in job order."""
+    if processes <= 1 or len(jobs) <= 1:
+        return [solve_job(job) for job in jobs]
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["app.services.plan_solve"])
+    with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context) as pool:
+        return list(pool.map(solve_job, jobs))

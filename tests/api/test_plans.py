@@ -1,0 +1,354 @@
+"""Day, week and re-plans through the real app: what is planned, stored, kept and refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Account, Rep, RoutePlan, Visit
+from tests.seed import World
+
+CHICAGO = ZoneInfo("America/Chicago")
+FAST = 0.3
+"""Seconds of search per plan: the test instances have three to six accounts."""
+
+
+def next_monday() -> date:
+    today = datetime.now(CHICAGO).date()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def on_chicago_clock(session: Session, world: World, *reps: str) -> None:
+    for key in reps:
+        rep = session.get(Rep, world.rep_ids[key])
+        assert rep is not None
+        rep.time_zone = "America/Chicago"
+    session.commit()
+
+
+def plan(
+    client: TestClient, world: World, who: str, rep: str, **body: object
+) -> tuple[int, dict]:  # type: ignore[type-arg]
+    body.setdefault("time_limit", FAST)
+    response = client.post(
+        f"/api/v1/reps/{world.rep_ids[rep]}/plans", json=body, headers=world.headers(who)
+    )
+    return response.status_code, response.json()
+
+
+def test_a_day_plan_visits_the_due_accounts_within_the_shift(
+    client: TestClient, world: World, session: Session
+) -> None:
+    on_chicago_clock(session, world, "rep_north_1")
+    day = next_monday()
+    status, run = plan(client, world, "rep_north_1", "rep_north_1", date=day.isoformat())
+    assert status == 201, run
+    assert run["kept"] == []
+    (day_plan,) = run["plans"]
+    assert day_plan["date"] == day.isoformat()
+    assert day_plan["version"] == 1
+    assert day_plan["kind"] == "day"
+    assert day_plan["time_zone"] == "America/Chicago"
+    names = {stop["name"] for stop in day_plan["stops"]}
+    assert names == {f"North Rep 1 Account {n}" for n in (1, 2, 3)}
+    assert [stop["seq"] for stop in day_plan["stops"]] == [1, 2, 3]
+    shift_start = datetime.combine(day, time(8), tzinfo=CHICAGO)
+    shift_end = datetime.combine(day, time(17), tzinfo=CHICAGO)
+    previous = datetime.fromisoformat(day_plan["start"]["at"])
+    assert previous >= shift_start
+    for stop in day_plan["stops"]:
+        arrival, start, departure = (
+            datetime.fromisoformat(stop[key]) for key in ("arrival", "start", "departure")
+        )
+        assert previous <= arrival <= start < departure <= shift_end
+        assert departure - start == timedelta(minutes=30)
+        assert stop["state"] == "planned"
+        assert stop["opening_hours"] == "hours not known"
+        previous = departure
+    assert datetime.fromisoformat(day_plan["end"]["at"]) <= shift_end
+    assert day_plan["totals"]["stops"] == 3
+    assert day_plan["totals"]["distance_km"] > 0
+    assert day_plan["totals"]["net"] == pytest.approx(
+        day_plan["totals"]["prize"] - day_plan["totals"]["cost"], abs=0.02
+    )
+    assert day_plan["call_instead"] == []
+
+
+def test_each_plan_is_a_new_version_and_old_versions_stay_readable(
+    client: TestClient, world: World
+) -> None:
+    day = next_monday().isoformat()
+    rep_id = world.rep_ids["rep_north_1"]
+    assert plan(client, world, "manager_north", "rep_north_1", date=day)[0] == 201
+    assert plan(client, world, "manager_north", "rep_north_1", date=day)[0] == 201
+    headers = world.headers("rep_north_1")
+    latest = client.get(f"/api/v1/reps/{rep_id}/plans/{day}", headers=headers)
+    first = client.get(f"/api/v1/reps/{rep_id}/plans/{day}?version=1", headers=headers)
+    missing = client.get(f"/api/v1/reps/{rep_id}/plans/{day}?version=9", headers=headers)
+    assert latest.status_code == first.status_code == 200
+    assert (latest.json()["version"], first.json()["version"]) == (2, 1)
+    assert missing.status_code == 404
+    assert "version 9" in missing.json()["detail"]
+
+
+def test_a_week_plan_is_one_route_per_working_day_and_visits_each_account_once(
+    client: TestClient, world: World, session: Session
+) -> None:
+    account_ids = [world.account_ids[f"rep_north_1-acc-{n}"] for n in (1, 2, 3)]
+    wednesday_only = session.get(Account, account_ids[0])
+    assert wednesday_only is not None
+    wednesday_only.opening_hours = {"we": ["09:00-12:00"]}
+    session.commit()
+    monday = next_monday()
+    status, run = plan(
+        client, world, "rep_north_1", "rep_north_1", date=monday.isoformat(), days=7, time_limit=1
+    )
+    assert status == 201, run
+    days = [p["date"] for p in run["plans"]]
+    assert days == [(monday + timedelta(days=i)).isoformat() for i in range(5)]
+    assert {p["kind"] for p in run["plans"]} == {"week"}
+    visited = [(p["date"], s["account_id"]) for p in run["plans"] for s in p["stops"]]
+    assert sorted(a for _, a in visited) == sorted(account_ids)
+    wednesday = (monday + timedelta(days=2)).isoformat()
+    assert (wednesday, account_ids[0]) in visited
+    (stop,) = [s for p in run["plans"] for s in p["stops"] if s["account_id"] == account_ids[0]]
+    assert stop["opening_hours"] == "09:00-12:00"
+    assert time(9) <= datetime.fromisoformat(stop["start"]).time() <= time(12)
+
+
+def test_accounts_not_worth_a_drive_are_on_the_call_instead_list_with_a_reason(
+    client: TestClient, world: World, session: Session
+) -> None:
+    day = next_monday()
+    rep_id = world.rep_ids["rep_north_1"]
+    territory_id = session.get(Account, world.account_ids["rep_north_1-acc-1"]).territory_id  # type: ignore[union-attr]
+    closed = session.get(Account, world.account_ids["rep_north_1-acc-2"])
+    recent = session.get(Account, world.account_ids["rep_north_1-acc-3"])
+    assert closed is not None
+    assert recent is not None
+    closed.opening_hours = {"sa": ["09:00-12:00"]}
+    recent.last_visit_date = day - timedelta(days=2)
+    session.add(
+        Account(
+            name="Unplaced Corp",
+            value=90_000.0,
+            cadence_days=28,
+            team_id=closed.team_id,
+            territory_id=territory_id,
+            phone="+1 312 555 0100",
+        )
+    )
+    session.commit()
+    status, run = plan(client, world, "rep_north_1", "rep_north_1", date=day.isoformat())
+    assert status == 201, run
+    (day_plan,) = run["plans"]
+    assert [s["account_id"] for s in day_plan["stops"]] == [world.account_ids["rep_north_1-acc-1"]]
+    reasons = {item["name"]: item["reason"] for item in day_plan["call_instead"]}
+    # Recently visited: nothing to do, so neither visited nor listed.
+    assert reasons == {"Unplaced Corp": "not_on_map", closed.name: "closed"}
+    assert [item["name"] for item in day_plan["call_instead"]][0] == "Unplaced Corp"
+    stored = session.scalars(select(RoutePlan).where(RoutePlan.rep_id == rep_id)).one()
+    assert len(stored.left_out) == 2
+
+
+def test_an_appointment_is_a_stop_at_its_booked_time(
+    client: TestClient, world: World, session: Session
+) -> None:
+    on_chicago_clock(session, world, "rep_north_1")
+    day = next_monday()
+    account_id = world.account_ids["rep_north_1-acc-2"]
+    booked_at = datetime.combine(day, time(13, 15), tzinfo=CHICAGO)
+    session.add(
+        Visit(
+            rep_id=world.rep_ids["rep_north_1"],
+            account_id=account_id,
+            visit_date=day,
+            status="booked",
+            planned_start_at=booked_at.astimezone(UTC),
+            duration_minutes=60,
+        )
+    )
+    session.commit()
+    status, run = plan(client, world, "rep_north_1", "rep_north_1", date=day.isoformat())
+    assert status == 201, run
+    stops = run["plans"][0]["stops"]
+    (meeting,) = [s for s in stops if s["account_id"] == account_id]
+    assert meeting["kind"] == "appointment"
+    assert meeting["state"] == "booked"
+    assert datetime.fromisoformat(meeting["start"]) == booked_at
+    assert datetime.fromisoformat(meeting["departure"]) == booked_at + timedelta(hours=1)
+    assert len(stops) == 3
+
+
+def test_an_appointment_outside_the_shift_is_refused_by_name(
+    client: TestClient, world: World, session: Session
+) -> None:
+    day = next_monday()
+    session.add(
+        Visit(
+            rep_id=world.rep_ids["rep_north_1"],
+            account_id=world.account_ids["rep_north_1-acc-2"],
+            visit_date=day,
+            status="booked",
+            planned_start_at=datetime.combine(day, time(21), tzinfo=UTC),
+            duration_minutes=30,
+        )
+    )
+    session.commit()
+    status, body = plan(client, world, "rep_north_1", "rep_north_1", date=day.isoformat())
+    assert status == 422
+    assert "appointment" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("who", "rep", "code"),
+    [
+        ("rep_north_1", "rep_north_2", 404),
+        ("manager_south", "rep_north_1", 404),
+        ("manager_north", "rep_north_2", 201),
+        ("admin", "rep_south_1", 201),
+    ],
+)
+def test_who_may_plan_whom(
+    client: TestClient, world: World, who: str, rep: str, code: int
+) -> None:
+    assert plan(client, world, who, rep, date=next_monday().isoformat())[0] == code
+
+
+def test_refusals_say_what_is_wrong(client: TestClient, world: World, session: Session) -> None:
+    yesterday = datetime.now(UTC).date() - timedelta(days=2)
+    status, body = plan(client, world, "admin", "rep_north_1", date=yesterday.isoformat())
+    assert status == 422
+    assert "in the past" in body["detail"]
+    rep = session.get(Rep, world.rep_ids["rep_north_2"])
+    assert rep is not None
+    rep.home_latitude = None
+    session.commit()
+    status, body = plan(client, world, "admin", "rep_north_2", date=next_monday().isoformat())
+    assert status == 422
+    assert "no home location" in body["detail"]
+    saturday = next_monday() + timedelta(days=5)
+    status, body = plan(client, world, "admin", "rep_north_1", date=saturday.isoformat())
+    assert status == 422
+    assert "working day" in body["detail"]
+
+
+def _all_week_rep(session: Session, world: World, key: str) -> Rep:
+    rep = session.get(Rep, world.rep_ids[key])
+    assert rep is not None
+    rep.time_zone = "America/Chicago"
+    rep.working_days = ["mo", "tu", "we", "th", "fr", "sa", "su"]
+    rep.shift_start, rep.shift_end = time(0, 30), time(23, 30)
+    rep.lunch_start = None
+    session.commit()
+    return rep
+
+
+def test_replan_keeps_what_is_done_and_plans_the_rest_from_where_the_rep_is(
+    client: TestClient, world: World, session: Session
+) -> None:
+    _all_week_rep(session, world, "rep_north_1")
+    rep_id = world.rep_ids["rep_north_1"]
+    today = datetime.now(CHICAGO).date()
+    headers = world.headers("rep_north_1")
+    # Planned before the day starts, so the API accepts a first plan for today at any hour.
+    status, run = plan(client, world, "rep_north_1", "rep_north_1", date=today.isoformat())
+    assert status == 201, run
+    first = run["plans"][0]["stops"][0]
+    done = client.post(
+        "/api/v1/visits",
+        json={"account_id": first["account_id"], "status": "done", "outcome": "order"},
+        headers=headers,
+    )
+    assert done.status_code == 201, done.text
+    again = plan(client, world, "rep_north_1", "rep_north_1", date=today.isoformat())
+    assert again[0] == 409
+    assert "replan" in again[1]["detail"]
+    at = datetime.now(CHICAGO).replace(tzinfo=None, microsecond=0)
+    response = client.post(
+        f"/api/v1/reps/{rep_id}/plans/{today}/replan",
+        json={"latitude": 42.05, "longitude": -87.8, "at": at.isoformat(), "time_limit": FAST},
+        headers=headers,
+    )
+    if at.time() >= time(23, 15):
+        assert response.status_code == 422  # too late in the day for anything else
+        return
+    assert response.status_code == 201, response.text
+    replanned = response.json()
+    assert replanned["kind"] == "replan"
+    assert replanned["version"] == 2
+    assert replanned["stops"][0]["account_id"] == first["account_id"]
+    assert replanned["stops"][0]["state"] == "done"
+    assert replanned["stops"][0]["outcome"] == "order"
+    rest = replanned["stops"][1:]
+    assert first["account_id"] not in {s["account_id"] for s in rest}
+    assert replanned["start"] == {
+        "latitude": 42.05,
+        "longitude": -87.8,
+        "at": replanned["start"]["at"],
+    }
+    for stop in rest:
+        assert datetime.fromisoformat(stop["arrival"]).replace(tzinfo=None) >= at
+
+
+def test_replan_is_for_today_only(client: TestClient, world: World) -> None:
+    rep_id = world.rep_ids["rep_north_1"]
+    response = client.post(
+        f"/api/v1/reps/{rep_id}/plans/{next_monday() + timedelta(days=7)}/replan",
+        json={},
+        headers=world.headers("rep_north_1"),
+    )
+    assert response.status_code == 422
+    assert "only today" in response.json()["detail"]
+
+
+def test_the_week_grid_shows_the_latest_plan_per_rep_and_day_in_scope(
+    client: TestClient, world: World
+) -> None:
+    day = next_monday().isoformat()
+    for rep in ("rep_north_1", "rep_north_2", "rep_south_1"):
+        plan(client, world, "admin", rep, date=day)
+    plan(client, world, "admin", "rep_north_1", date=day)
+    response = client.get(
+        f"/api/v1/plans?start={day}&days=7", headers=world.headers("manager_north")
+    )
+    assert response.status_code == 200
+    rows = response.json()
+    assert {(r["rep_name"], r["version"]) for r in rows} == {
+        ("North Rep 1", 2),
+        ("North Rep 2", 1),
+    }
+    assert all(r["totals"]["stops"] == 3 for r in rows)
+    mine = client.get(f"/api/v1/plans?start={day}", headers=world.headers("rep_north_2")).json()
+    assert [r["rep_name"] for r in mine] == ["North Rep 2"]
+
+
+def test_a_batch_plans_every_rep_in_scope_and_names_the_ones_it_cannot(
+    client: TestClient, world: World, session: Session
+) -> None:
+    rep = session.get(Rep, world.rep_ids["rep_north_2"])
+    assert rep is not None
+    rep.home_latitude = None
+    session.commit()
+    response = client.post(
+        "/api/v1/plans/batch",
+        json={"date": next_monday().isoformat(), "time_limit": FAST},
+        headers=world.headers("manager_north"),
+    )
+    assert response.status_code == 201, response.text
+    batch = response.json()
+    assert [run["rep_id"] for run in batch["runs"]] == [world.rep_ids["rep_north_1"]]
+    assert len(batch["runs"][0]["plans"]) == 1
+    (failure,) = batch["failed"]
+    assert failure["rep_id"] == world.rep_ids["rep_north_2"]
+    assert failure["status"] == 422
+    assert "no home location" in failure["detail"]
+    forbidden = client.post(
+        "/api/v1/plans/batch", json={}, headers=world.headers("rep_north_1")
+    )
+    assert forbidden.status_code == 403
