@@ -1,0 +1,363 @@
+"""A rep's day plan as files: iCalendar, GPX, CSV and GeoJSON, and the call-instead list as CSV.
+
+Pure functions of a `PlanRead`: no database, no HTTP. Times in a plan are on the rep's clock;
+ICS and GPX carry them in UTC (as their specs prefer), CSV and GeoJSON keep the local time
+with its offset.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from app.schemas.plans import PlanPlace, PlanRead, PlanStop
+
+ICS_MAX_OCTETS = 75
+GPX_NS = "http://www.topografix.com/GPX/1/1"
+COORDINATE_DECIMALS = 7
+"""About a centimetre: finer than any geocoder, coarse enough to keep GPX readable."""
+
+STOP_CSV_COLUMNS: tuple[str, ...] = (
+    "seq",
+    "account_id",
+    "name",
+    "street",
+    "postcode",
+    "city",
+    "phone",
+    "latitude",
+    "longitude",
+    "arrival",
+    "start",
+    "departure",
+    "service_minutes",
+    "opening_hours",
+    "state",
+    "outcome",
+    "prize",
+)
+CALL_INSTEAD_CSV_COLUMNS: tuple[str, ...] = (
+    "rank",
+    "account_id",
+    "name",
+    "phone",
+    "city",
+    "value",
+    "prize",
+    "reason",
+    "detail",
+    "last_visit_date",
+    "overdue_days",
+)
+# Numbers are written by us, never by a user: a negative longitude must stay a number.
+_NUMERIC_COLUMNS = frozenset(
+    {"seq", "rank", "account_id", "latitude", "longitude", "service_minutes"}
+    | {"prize", "value", "overdue_days"}
+)
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Neither RFC 5545 TEXT nor XML 1.0 allows control characters but TAB, CR and LF.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+CellValue = str | int | float | None
+
+
+def plan_ics(plan: PlanRead, *, host: str = "fieldroute") -> str:
+    """The plan as an iCalendar (RFC 5545) calendar: one event per stop, lunch left out."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//Fieldroute//Rep day plan//EN",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(_title(plan))}",
+        f"X-WR-TIMEZONE:{_ics_text(plan.time_zone)}",
+    ]
+    stamp = _ics_time(_aware(plan.created_at, plan.time_zone))
+    for stop in plan.stops:
+        label = "Appointment" if stop.kind == "appointment" else "Visit"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:plan-{plan.id}-v{plan.version}-acc-{stop.account_id}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_ics_time(_aware(stop.start, plan.time_zone))}",
+            f"DTEND:{_ics_time(_aware(stop.departure, plan.time_zone))}",
+            f"SUMMARY:{_ics_text(f'{label}: {stop.name}')}",
+            f"LOCATION:{_ics_text(address(stop))}",
+            f"GEO:{_decimal(stop.latitude)};{_decimal(stop.longitude)}",
+            f"DESCRIPTION:{_ics_text(_stop_description(stop))}",
+            # A skipped or cancelled stop stays in the calendar, struck through by clients.
+            f"STATUS:{'CANCELLED' if stop.state in ('skipped', 'cancelled') else 'CONFIRMED'}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def plan_gpx(plan: PlanRead) -> str:
+    """The plan as GPX 1.1: a waypoint per stop plus start and end, and one route through them."""
+    # Plain tags under a literal xmlns: ElementTree's default_namespace refuses plain attributes.
+    root = ET.Element("gpx", {"xmlns": GPX_NS, "version": "1.1", "creator": "Fieldroute"})
+    metadata = ET.SubElement(root, "metadata")
+    _text(metadata, "name", _title(plan))
+    _text(metadata, "time", _gpx_time(plan.created_at, plan.time_zone))
+    points = _route_points(plan)
+    ET.SubElement(
+        metadata,
+        "bounds",
+        {
+            "minlat": _decimal(min(point.latitude for point in points)),
+            "minlon": _decimal(min(point.longitude for point in points)),
+            "maxlat": _decimal(max(point.latitude for point in points)),
+            "maxlon": _decimal(max(point.longitude for point in points)),
+        },
+    )
+    for point in points:
+        wpt = ET.SubElement(root, "wpt", _gpx_position(point))
+        _text(wpt, "time", _gpx_time(point.at, plan.time_zone))
+        _text(wpt, "name", point.name)
+        if point.stop is not None:
+            _text(wpt, "desc", _stop_description(point.stop, with_address=True))
+        _text(wpt, "type", point.kind)
+    route = ET.SubElement(root, "rte")
+    _text(route, "name", _title(plan))
+    for point in points:
+        rtept = ET.SubElement(route, "rtept", _gpx_position(point))
+        _text(rtept, "time", _gpx_time(point.at, plan.time_zone))
+        _text(rtept, "name", point.name)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    # Written by hand: ElementTree declares the locale's encoding for a str, not UTF-8.
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+
+def plan_csv(plan: PlanRead) -> str:
+    """The plan's stops as CSV, one row per stop in route order, times local with offset."""
+    zone = plan.time_zone
+    rows = (
+        {
+            "seq": stop.seq,
+            "account_id": stop.account_id,
+            "name": stop.name,
+            "street": stop.street,
+            "postcode": stop.postcode,
+            "city": stop.city,
+            "phone": stop.phone,
+            "latitude": stop.latitude,
+            "longitude": stop.longitude,
+            "arrival": _local_iso(stop.arrival, zone),
+            "start": _local_iso(stop.start, zone),
+            "departure": _local_iso(stop.departure, zone),
+            "service_minutes": stop.service_minutes,
+            "opening_hours": stop.opening_hours,
+            "state": stop.state,
+            "outcome": stop.outcome,
+            "prize": round(stop.prize, 2),
+        }
+        for stop in plan.stops
+    )
+    return _csv(STOP_CSV_COLUMNS, rows)
+
+
+def call_instead_csv(plan: PlanRead) -> str:
+    """The call-instead list as CSV, in the plan's order (most valuable first), ranked from 1."""
+    rows = (
+        {
+            "rank": rank,
+            "account_id": row.account_id,
+            "name": row.name,
+            "phone": row.phone,
+            "city": row.city,
+            "value": round(row.value, 2),
+            "prize": round(row.prize, 2),
+            "reason": row.reason,
+            "detail": row.detail,
+            "last_visit_date": row.last_visit_date.isoformat() if row.last_visit_date else None,
+            "overdue_days": row.overdue_days,
+        }
+        for rank, row in enumerate(plan.call_instead, start=1)
+    )
+    return _csv(CALL_INSTEAD_CSV_COLUMNS, rows)
+
+
+def plan_geojson(plan: PlanRead) -> dict[str, Any]:
+    """The plan as an RFC 7946 FeatureCollection: the route line, a point per stop, start, end."""
+    zone = plan.time_zone
+    line = [[point.longitude, point.latitude] for point in _route_points(plan)]
+    features: list[dict[str, Any]] = [
+        _feature(
+            {"type": "LineString", "coordinates": line},
+            {
+                "kind": "route",
+                "rep_id": plan.rep_id,
+                "rep_name": plan.rep_name,
+                "date": plan.date.isoformat(),
+                "version": plan.version,
+                "totals": plan.totals.model_dump(mode="json"),
+            },
+        ),
+        # A re-plan starts where the rep stood, not at home.
+        _place_feature(plan.start, "start" if plan.kind == "replan" else "home", zone),
+    ]
+    features += [
+        _feature(
+            {"type": "Point", "coordinates": [stop.longitude, stop.latitude]},
+            {
+                "kind": stop.kind,
+                "seq": stop.seq,
+                "account_id": stop.account_id,
+                "name": stop.name,
+                "arrival": _local_iso(stop.arrival, zone),
+                "start": _local_iso(stop.start, zone),
+                "departure": _local_iso(stop.departure, zone),
+                "state": stop.state,
+            },
+        )
+        for stop in plan.stops
+    ]
+    if plan.end is not None:
+        features.append(_place_feature(plan.end, "end", zone))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def address(stop: PlanStop) -> str:
+    """`street, postcode city`, leaving out what is unknown."""
+    town = " ".join(part for part in (stop.postcode, stop.city) if part)
+    return ", ".join(part for part in (stop.street, town) if part)
+
+
+def csv_cell(value: CellValue, *, numeric: bool = False) -> str:
+    """One CSV cell, defused against spreadsheet formula injection (OWASP): text that starts
+    with = + - @ TAB or CR gets a leading apostrophe; numeric cells are left as numbers."""
+    if value is None:
+        return ""
+    text = str(value)
+    if not numeric and text.startswith(_FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _csv(columns: Sequence[str], rows: Iterable[dict[str, CellValue]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(csv_cell(row[name], numeric=name in _NUMERIC_COLUMNS) for name in columns)
+    return out.getvalue()
+
+
+def _title(plan: PlanRead) -> str:
+    return f"Fieldroute: {plan.rep_name}, {plan.date.isoformat()} (v{plan.version})"
+
+
+def _stop_description(stop: PlanStop, *, with_address: bool = False) -> str:
+    lines = [address(stop)] if with_address and address(stop) else []
+    if stop.phone:
+        lines.append(f"Phone: {stop.phone}")
+    if stop.opening_hours:
+        lines.append(f"Open: {stop.opening_hours}")
+    lines.append(f"Prize: {stop.prize:.2f}")
+    if stop.outcome:
+        lines.append(f"Outcome: {stop.outcome}")
+    if stop.notes:
+        lines.append(f"Notes: {stop.notes}")
+    return "\n".join(lines)
+
+
+class _Point(NamedTuple):
+    latitude: float
+    longitude: float
+    name: str
+    at: datetime
+    kind: str
+    stop: PlanStop | None
+
+
+def _route_points(plan: PlanRead) -> list[_Point]:
+    """Start, the stops in route order (at their arrival), then the end if the day has one."""
+    start = plan.start
+    points = [_Point(start.latitude, start.longitude, "Start", start.at, "start", None)]
+    points += [
+        _Point(
+            stop.latitude, stop.longitude, f"{stop.seq}. {stop.name}", stop.arrival, stop.kind, stop
+        )
+        for stop in plan.stops
+    ]
+    if plan.end is not None:
+        end = plan.end
+        points.append(_Point(end.latitude, end.longitude, "End", end.at, "end", None))
+    return points
+
+
+def _feature(geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def _place_feature(place: PlanPlace, kind: str, zone: str) -> dict[str, Any]:
+    return _feature(
+        {"type": "Point", "coordinates": [place.longitude, place.latitude]},
+        {"kind": kind, "at": _local_iso(place.at, zone)},
+    )
+
+
+def _aware(moment: datetime, zone: str) -> datetime:
+    # Plans hold aware times; a naive one can only mean the rep's clock.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
+
+
+def _local_iso(moment: datetime, zone: str) -> str:
+    return _aware(moment, zone).astimezone(ZoneInfo(zone)).isoformat()
+
+
+def _ics_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _gpx_time(moment: datetime, zone: str) -> str:
+    return _aware(moment, zone).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ics_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value)
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 3.1), between characters, never inside one."""
+    chunks: list[str] = []
+    chunk: list[str] = []
+    room = ICS_MAX_OCTETS
+    for char in line:
+        size = len(char.encode("utf-8"))
+        if size > room:
+            chunks.append("".join(chunk))
+            chunk = []
+            room = ICS_MAX_OCTETS - 1  # the continuation's leading space is an octet too
+        chunk.append(char)
+        room -= size
+    chunks.append("".join(chunk))
+    return "\r\n ".join(chunks)
+
+
+def _decimal(value: float) -> str:
+    # Fixed notation: GPX's xsd:decimal and ICS's FLOAT have no exponent (repr gives 1e-05).
+    text = f"{value:.{COORDINATE_DECIMALS}f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def _gpx_position(point: _Point) -> dict[str, str]:
+    return {"lat": _decimal(point.latitude), "lon": _decimal(point.longitude)}
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = _CONTROL.sub("", text)
+    return element
