@@ -1,0 +1,133 @@
+"""Visits and appointments over HTTP: what a rep records on the road (`VisitCreate`), corrections
+(`VisitUpdate`), booking and cancelling appointments, and `VisitRead`.
+
+Times sent without an offset are on the rep's clock; stored and returned times are aware UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from app.schemas.common import ListParams, OptionalText, RowId, refuse_null
+
+VisitStatus = Literal["booked", "arrived", "done", "skipped", "cancelled"]
+RecordedStatus = Literal["arrived", "done", "skipped"]
+CorrectedStatus = Literal["done", "skipped"]
+APPOINTMENT_MINUTES = (5, 480)
+"""Shortest and longest appointment, in minutes."""
+
+Outcome = Annotated[str | None, OptionalText(100)]
+Notes = Annotated[str | None, OptionalText(4000)]
+Reason = Annotated[str | None, OptionalText(200)]
+AppointmentMinutes = Annotated[
+    int, Field(ge=APPOINTMENT_MINUTES[0], le=APPOINTMENT_MINUTES[1], description="minutes")
+]
+
+
+class VisitCreate(BaseModel):
+    """What happened at an account: arrived, done (outcome, notes) or skipped (reason)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: RowId
+    status: RecordedStatus
+    date: dt.date | None = Field(
+        default=None, description="the visit's day; default: the day of `at` on the rep's clock"
+    )
+    at: dt.datetime | None = Field(
+        default=None, description="when; default now. Without an offset: the rep's local time"
+    )
+    outcome: Outcome = None
+    notes: Notes = None
+    reason: Reason = Field(default=None, validate_default=True, description="why it was skipped")
+    rep_id: RowId | None = Field(
+        default=None, description="default: the caller's rep; managers and admins must say"
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_fits_status(cls, value: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        if status == "skipped" and value is None:
+            raise ValueError("say why the visit was skipped")
+        if status not in (None, "skipped") and value is not None:
+            raise ValueError("only a skipped visit has a reason")
+        return value
+
+    @field_validator("outcome")
+    @classmethod
+    def _outcome_fits_status(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("status") == "skipped" and value is not None:
+            raise ValueError("a skipped visit has no outcome; say why in `reason`")
+        return value
+
+
+class VisitUpdate(BaseModel):
+    """A correction: only the fields sent change. Moving to done drops the skip reason; moving
+    to skipped needs a reason and drops the outcome."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Outcome = None
+    notes: Notes = None
+    reason: Reason = None
+    status: CorrectedStatus | None = None
+
+    _not_null = field_validator("status")(refuse_null)
+
+
+class AppointmentCreate(BaseModel):
+    """An appointment: a required stop at a booked time on the rep's day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: RowId
+    starts_at: dt.datetime = Field(description="aware, or without an offset on the rep's clock")
+    duration_minutes: AppointmentMinutes | None = Field(
+        default=None, description="default: the account's service minutes"
+    )
+    notes: Notes = None
+    rep_id: RowId | None = Field(
+        default=None, description="default: the caller's rep; managers and admins must say"
+    )
+
+
+class AppointmentCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason = None
+
+
+class VisitRead(BaseModel):
+    """A visit or appointment as stored; times in UTC."""
+
+    id: int
+    rep_id: int
+    account_id: int
+    account_name: str
+    visit_date: dt.date
+    status: str
+    planned_start_at: dt.datetime | None = Field(description="an appointment's booked time")
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    duration_minutes: int | None = Field(
+        description="measured (started to ended) when both are known, else the booked length"
+    )
+    outcome: str | None
+    notes: str | None
+    reason: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class VisitListParams(ListParams):
+    """Filters of `GET /visits`; all optional, combined with AND."""
+
+    rep_id: RowId | None = None
+    account_id: RowId | None = None
+    date_from: dt.date | None = Field(default=None, description="visit_date on or after")
+    date_to: dt.date | None = Field(default=None, description="visit_date on or before")
+    status: list[VisitStatus] | None = Field(default=None, description="repeatable")
