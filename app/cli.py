@@ -6,6 +6,9 @@ create-token EMAIL [--name N]    a new token for an existing user; prints it
 import-accounts FILE [--dry-run] [--mapping JSON] [--team NAME]
                                  import a CRM export, with a progress bar and the report
 demo                             load the demo company if the database is empty; print logins
+plan [--date D] [--days N] [--team NAME] [--rep EMAIL] [--time-limit S]
+                                 plan reps' days (all active reps, or a team or one rep), reps in
+                                 parallel across the cores; prints a line per rep and day
 """
 
 from __future__ import annotations
@@ -14,19 +17,24 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from tqdm import tqdm
 
 from app.config import Role, Settings
 from app.db import SessionFactory, make_engine, make_session_factory
 from app.demo import demo_logins, is_empty, load_demo
+from app.errors import AppError
 from app.imports import CsvFormatError, read_accounts_csv
 from app.migrate import upgrade
-from app.models import ImportJob, Team, User
+from app.models import ImportJob, Rep, Team, User
 from app.schemas.imports import ImportJobRead
+from app.schemas.plans import BatchPlanRequest, BatchRun
 from app.security import issue_token, principal_for
+from app.services import plans
 from app.services.imports import run_job, start_job
 
 
@@ -47,6 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     imports.add_argument("--team", help="team for rows without a Team column")
     imports.add_argument("--as", dest="as_email", help="run as this user (default: first admin)")
     commands.add_parser("demo", help="load the demo company into an empty database")
+    plan = commands.add_parser("plan", help="plan reps' days or weeks")
+    plan.add_argument("--date", type=date.fromisoformat, help="first day (default: today)")
+    plan.add_argument("--days", type=int, default=1, help="1 (a day) .. 7 (a week)")
+    plan.add_argument("--team", help="only this team's reps")
+    plan.add_argument("--rep", dest="rep_email", help="only this rep (e-mail)")
+    plan.add_argument("--time-limit", type=float, help="seconds of search per rep")
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -63,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _create_token(factory, args.email, args.name)
         if args.command == "import-accounts":
             return _import(factory, settings, args)
+        if args.command == "plan":
+            return _plan(factory, settings, args)
         return _demo(factory, settings)
     finally:
         engine.dispose()
@@ -145,6 +161,56 @@ def _import(factory: SessionFactory, settings: Settings, args: argparse.Namespac
         report = ImportJobRead.of(session.get_one(ImportJob, job_id))
     _print_report(report)
     return 0 if report.status == "succeeded" else 1
+
+
+def _plan(factory: SessionFactory, settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        request = BatchPlanRequest(date=args.date, days=args.days, time_limit=args.time_limit)
+    except ValidationError as exc:
+        print(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    with factory() as session:
+        admin = session.scalars(
+            select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+        ).first()
+        if admin is None:
+            print("error: no admin to plan as (create one first: create-admin)", file=sys.stderr)
+            return 2
+        principal = principal_for(admin)
+        try:
+            if args.team:
+                team_id = session.scalar(select(Team.id).where(Team.name == args.team))
+                if team_id is None:
+                    print(f"error: no team named {args.team!r}", file=sys.stderr)
+                    return 2
+                request.team_id = team_id
+            if args.rep_email:
+                rep_id = session.scalar(select(Rep.id).where(Rep.email == args.rep_email))
+                if rep_id is None:
+                    print(f"error: no rep with e-mail {args.rep_email!r}", file=sys.stderr)
+                    return 2
+                runs = [plans.plan_rep(session, principal, rep_id, request, settings)]
+                batch = BatchRun(runs=runs, failed=[], wall_time_s=0.0)
+            else:
+                batch = plans.batch_plan(session, principal, request, settings)
+        except AppError as exc:
+            print(f"error: {exc.detail}", file=sys.stderr)
+            return 2
+        session.commit()
+    for run in batch.runs:
+        for day_plan in run.plans:
+            totals = day_plan.totals
+            print(
+                f"{day_plan.rep_name:<24} {day_plan.date} v{day_plan.version}: "
+                f"{totals.stops:>2} stops, {totals.distance_km:6.1f} km, net {totals.net:9.2f}, "
+                f"{len(day_plan.call_instead)} to call"
+            )
+        for day in run.kept:
+            print(f"rep {run.rep_id} {day}: under way, kept as it is")
+    for failure in batch.failed:
+        print(f"{failure.rep_name}: not planned: {failure.detail}", file=sys.stderr)
+    print(f"planned {sum(len(r.plans) for r in batch.runs)} rep-days in {batch.wall_time_s:.1f} s")
+    return 1 if batch.failed else 0
 
 
 def _print_report(report: ImportJobRead) -> None:

@@ -96,6 +96,10 @@ def _clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
+DEMO_TIME_ZONE = "America/Chicago"
+"""Lakeshore Supply's reps all work around Lake Michigan's south-west shore."""
+
+
 def _rep(session: Session, settings: Settings, row: dict[str, str], teams: dict[str, Team]) -> Rep:
     rep = Rep(
         name=row["name"],
@@ -115,6 +119,7 @@ def _rep(session: Session, settings: Settings, row: dict[str, str], teams: dict[
         cost_per_km=float(row["cost_per_km"]),
         cost_per_hour=float(row["cost_per_hour"]),
         max_visits_per_day=int(row["max_visits_per_day"]),
+        time_zone=DEMO_TIME_ZONE,
     )
     session.add(rep)
     if place_rep_home(session, settings, rep) is None:

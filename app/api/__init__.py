@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api import accounts, imports, optimize, reps, teams, territories, users
+from app.api import (
+    accounts,
+    imports,
+    optimize,
+    plan_exports,
+    plans,
+    reps,
+    teams,
+    territories,
+    users,
+    visits,
+)
 from app.security import authenticate
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)])
@@ -13,5 +24,8 @@ api_router.include_router(teams.router)
 api_router.include_router(users.router)
 api_router.include_router(imports.router)
 api_router.include_router(territories.router)
+api_router.include_router(visits.router)
+api_router.include_router(plans.router)
+api_router.include_router(plan_exports.router)
 
 __all__ = ["api_router"]

@@ -75,8 +75,11 @@ async def replan(
     settings: SettingsDep,
     principal: CurrentPrincipal,
 ) -> PlanRead:
-    """Re-plan the rest of today from the rep's position (or their last stop, or home) and the
-    current time, keeping done, skipped and under-way stops; a new version of today's plan."""
+    """Re-plan the rest of today from where the rep is, keeping what is done.
+
+    Starts from `latitude`/`longitude` (or the last stop reached, or home) at `at` (default:
+    now), keeps done, skipped and under-way stops, and stores a new version of today's plan.
+    """
     work = partial(plans.replan, session, principal, rep_id, day, body, settings)
     plan = await run_cpu_bound(request.app, work)
     response.headers["Location"] = f"/api/v1/reps/{rep_id}/plans/{day}?version={plan.version}"
@@ -104,7 +107,10 @@ async def batch(
     settings: SettingsDep,
     principal: CurrentPrincipal,
 ) -> BatchRun:
-    """Plan every active rep of the caller's teams (or one team) for a day or a week, reps in
-    parallel across the cores. Reps that cannot be planned are listed in `failed`."""
+    """Plan every active rep of the caller's teams (or one team) for a day or a week.
+
+    Reps are solved in parallel, one core each. Reps that cannot be planned are listed in
+    `failed` with the reason; the others' plans are stored.
+    """
     work = partial(plans.batch_plan, session, principal, body, settings)
     return await run_cpu_bound(request.app, work)

@@ -8,11 +8,14 @@ be reloaded alone (with a proposal's moves drawn on it) and tests can open it di
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Role, Settings
@@ -20,11 +23,13 @@ from app.db import SessionDep
 from app.deps import SettingsDep
 from app.errors import AppError
 from app.maps import territory_map
+from app.models import Rep
 from app.pages import manager_html as html
+from app.pages import plans_html
 from app.schemas.common import RowId
 from app.schemas.teams import TeamListParams, TeamRead
 from app.security import Principal, signed_in
-from app.services import territories, territory_proposals
+from app.services import plans, territories, territory_proposals
 from app.services.teams import list_teams
 
 router = APIRouter(include_in_schema=False)
@@ -70,6 +75,49 @@ def manager_page(
     )
     content = html.page(
         f"Territories · {team.name}", _who(principal), body, html.team_picker(teams, team.id)
+    )
+    return HTMLResponse(content, headers=NO_STORE)
+
+
+@router.get("/manager/plans", response_model=None)
+def week_of_plans(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    team_id: Annotated[RowId | None, Query()] = None,
+    start: Annotated[date | None, Query()] = None,
+) -> Response:
+    """Every rep's plan for a week (Monday of this week unless `start`), rep x day."""
+    principal = signed_in(request, session, settings)
+    if principal is None:
+        return _to_login(request)
+    try:
+        _require_manager(principal)
+        teams = _teams(session, settings, principal)
+        team = _pick_team(teams, team_id)
+        today = datetime.now(ZoneInfo(settings.default_time_zone)).date()
+        first = start or today - timedelta(days=today.weekday())
+        reps = session.execute(
+            select(Rep.id, Rep.name)
+            .where(Rep.team_id == team.id, Rep.active.is_(True))
+            .order_by(Rep.name)
+        ).all()
+        summaries = plans.week_summaries(session, principal, first, 7, team_id=team.id)
+    except (_PageError, AppError) as exc:
+        return _error_page(principal, exc)
+    body = plans_html.week_body(
+        team_id=team.id,
+        team=team.name,
+        start=first,
+        days=7,
+        reps=[(rep_id, name) for rep_id, name in reps],
+        plans=summaries,
+    )
+    content = html.page(
+        f"Plans · {team.name}",
+        _who(principal),
+        body,
+        html.team_picker(teams, team.id, action="/manager/plans"),
     )
     return HTMLResponse(content, headers=NO_STORE)
 

@@ -32,6 +32,7 @@ MANAGER_BODY = """<main class="manager">
 </section>
 <section class="side">
 <h2>Reps of {team}</h2>
+<p><a href="/manager/plans?team_id={team_id}">This week's plans</a></p>
 {rep_table}
 <p class="note">{unassigned}</p>
 <h2>Rebalance</h2>
@@ -54,7 +55,7 @@ via the zipcodes package; map tiles as credited on the map.</footer>
 </main>
 <script src="/static/js/manager.js" defer></script>"""
 
-TEAM_PICKER = """<form class="team-picker" method="get" action="/manager">
+TEAM_PICKER = """<form class="team-picker" method="get" action="{action}">
 <label>Team <select name="team_id">{options}</select></label>
 <noscript><button type="submit">Show</button></noscript></form>"""
 
@@ -101,7 +102,7 @@ def message(heading: str, text: str) -> str:
     return MESSAGE_BODY.format(heading=escape(heading), text=escape(text))
 
 
-def team_picker(teams: Sequence[TeamChoice], current: int) -> str:
+def team_picker(teams: Sequence[TeamChoice], current: int, action: str = "/manager") -> str:
     """A team selector, or nothing when there is only one team to choose."""
     if len(teams) < 2:
         return ""
@@ -109,7 +110,7 @@ def team_picker(teams: Sequence[TeamChoice], current: int) -> str:
         f'<option value="{t.id}"{" selected" if t.id == current else ""}>{escape(t.name)}</option>'
         for t in teams
     )
-    return TEAM_PICKER.format(options=options)
+    return TEAM_PICKER.format(options=options, action=escape(action))
 
 
 def map_url(team_id: int, proposal_id: int | None = None) -> str:

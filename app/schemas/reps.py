@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -63,6 +64,24 @@ LunchMinutes = Annotated[int, Field(ge=0, le=MINUTES_PER_DAY)]
 MaxVisits = Annotated[int, Field(ge=1, le=1000)]
 
 
+def _time_zone(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name.strip()).key
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {name!r}; use an IANA name such as America/Chicago"
+        ) from exc
+
+
+TimeZone = Annotated[
+    str | None,
+    Field(max_length=64, description="IANA time zone; null: the server's default"),
+    AfterValidator(_time_zone),
+]
+
+
 class _RepFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -74,6 +93,7 @@ class _RepFields(BaseModel):
     home_latitude: Latitude | None = None
     home_longitude: Longitude | None = None
     max_visits_per_day: MaxVisits | None = None
+    time_zone: TimeZone = None
 
 
 class RepCreate(_RepFields):
@@ -163,6 +183,7 @@ class RepRead(BaseModel):
     cost_per_km: float
     cost_per_hour: float
     max_visits_per_day: int | None
+    time_zone: str | None
     active: bool
     created_at: datetime
     updated_at: datetime

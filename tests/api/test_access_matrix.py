@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Role
-from app.models import Account, ApiToken, ImportJob, Rep, TerritoryProposal, User
+from app.models import Account, ApiToken, ImportJob, Rep, RoutePlan, TerritoryProposal, User, Visit
 from app.security import hash_token, issue_token
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
@@ -164,6 +165,69 @@ def new_proposal(ctx: Context, target: str) -> Probe:
     return Probe("/territories/proposals", {"team_id": ctx.team(target), "time_limit_s": 1})
 
 
+def visit_for(ctx: Context, target: str) -> dict[str, int]:
+    """The rep of `target` and an account of their territory, as a request body's ids."""
+    return {
+        "rep_id": ctx.world.rep_ids[f"rep_{target}_1"],
+        "account_id": ctx.world.account_ids[f"rep_{target}_1-acc-1"],
+    }
+
+
+def visit(ctx: Context, target: str) -> str:
+    made = Visit(**visit_for(ctx, target), visit_date=date.today(), status="done")
+    return f"/visits/{ctx.add(made)}"
+
+
+def appointment(ctx: Context, target: str) -> str:
+    starts_at = datetime(2100, 1, 1, tzinfo=UTC) + timedelta(hours=ctx.unique())
+    made = Visit(
+        **visit_for(ctx, target),
+        visit_date=starts_at.date(),
+        status="booked",
+        planned_start_at=starts_at,
+        duration_minutes=30,
+    )
+    return f"/appointments/{ctx.add(made)}"
+
+
+def new_appointment(ctx: Context, target: str) -> Probe:
+    # A later hour each time: the same hour twice would be a 409 for the overlap.
+    starts_at = datetime(2100, 1, 1, tzinfo=UTC) + timedelta(hours=ctx.unique())
+    return Probe("/appointments", {**visit_for(ctx, target), "starts_at": starts_at.isoformat()})
+
+
+PLAN_DAY = date(2030, 1, 7)
+"""A Monday far ahead: plannable whenever the tests run."""
+STORED_DAY = date(2030, 1, 8)
+"""The day of the plans written directly (no probe plans it, so versions cannot collide)."""
+
+
+def stored_plan(ctx: Context, target: str) -> str:
+    """A plan of rep_{target}_1 for PLAN_DAY, written directly: reads need no solve."""
+    rep_id = ctx.world.rep_ids[f"rep_{target}_1"]
+    version = ctx.unique() + 1
+    at = {"latitude": 42.0, "longitude": -87.8, "at": "2030-01-08T08:00:00+00:00"}
+    totals = {"stops": 0, "distance_km": 0, "travel_minutes": 0, "prize": 0, "cost": 0,
+              "net": 0, "solve_time_s": 0, "start": at, "end": None, "breaks": []}  # fmt: skip
+    ctx.add(
+        RoutePlan(rep_id=rep_id, plan_date=STORED_DAY, version=version, stops=[], left_out=[],
+                  totals=totals)
+    )  # fmt: skip
+    return f"/reps/{rep_id}/plans/{STORED_DAY}?version={version}"
+
+
+def plan_export(name: str) -> Maker:
+    def make(ctx: Context, target: str) -> Probe:
+        path, query = stored_plan(ctx, target).split("?")
+        return Probe(f"{path}/{name}?{query}")
+
+    return make
+
+
+def new_plan(ctx: Context, target: str) -> Probe:
+    return Probe(f"{rep(ctx, target)}/plans", {"date": str(PLAN_DAY), "time_limit": 0.2})
+
+
 OPTIMIZE = {
     "vehicles": [{"id": "v", "start": {"lat": 0.1, "lon": 0.1}, "shift": [0, 3600]}],
     "stops": [],
@@ -184,6 +248,27 @@ CREATE_IN_TEAM = codes("201/201", "201/403", "403/201", "403/403")
 DELETE_IN_TEAM = codes("204/204", "204/404", "404/204", "403/403")
 
 EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
+    ("POST", "/reps/{rep_id}/plans"): (new_plan, codes("201/201", "201/404", "404/201", "201/404")),
+    ("GET", "/reps/{rep_id}/plans/{day}"): (lambda ctx, t: Probe(stored_plan(ctx, t)), SCOPED),
+    # Only today can be re-planned: for a day ahead, whoever may see the rep gets a 422.
+    ("POST", "/reps/{rep_id}/plans/{day}/replan"): (
+        lambda ctx, t: Probe(f"{rep(ctx, t)}/plans/{PLAN_DAY}/replan", {}),
+        codes("422/422", "422/404", "404/422", "422/404"),
+    ),
+    ("GET", "/plans"): (
+        lambda ctx, t: Probe(f"/plans?start={PLAN_DAY}&team_id={ctx.team(t)}"),
+        ANYONE,
+    ),
+    ("POST", "/plans/batch"): (
+        lambda ctx, t: Probe(
+            "/plans/batch", {"date": str(PLAN_DAY), "team_id": ctx.team(t), "time_limit": 0.2}
+        ),
+        codes("201/201", "201/404", "404/201", "403/403"),
+    ),
+    **{
+        ("GET", f"/reps/{{rep_id}}/plans/{{day}}/{name}"): (plan_export(name), SCOPED)
+        for name in ("export.ics", "export.gpx", "export.csv", "export.geojson", "call-instead.csv")
+    },
     ("POST", "/optimize"): (lambda ctx, t: Probe("/optimize", OPTIMIZE), ANYONE),
     ("GET", "/accounts"): (lambda ctx, t: Probe(f"/accounts?team_id={ctx.team(t)}"), ANYONE),
     ("POST", "/accounts"): (new_account, CREATE_IN_TEAM),
@@ -273,6 +358,26 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ("GET", "/imports/{job_id}"): (
         lambda ctx, t: Probe(import_job(ctx, t)),
         codes("200/200", "200/404", "404/200", "403/403"),
+    ),
+    ("GET", "/visits"): (
+        lambda ctx, t: Probe(f"/visits?rep_id={ctx.world.rep_ids[f'rep_{t}_1']}"),
+        ANYONE,
+    ),
+    ("POST", "/visits"): (
+        lambda ctx, t: Probe("/visits", {**visit_for(ctx, t), "status": "arrived"}),
+        codes("201/201", "201/404", "404/201", "201/404"),
+    ),
+    ("PATCH", "/visits/{visit_id}"): (
+        lambda ctx, t: Probe(visit(ctx, t), {"notes": "seen"}),
+        SCOPED,
+    ),
+    ("POST", "/appointments"): (
+        new_appointment,
+        codes("201/201", "201/404", "404/201", "201/404"),
+    ),
+    ("POST", "/appointments/{visit_id}/cancel"): (
+        lambda ctx, t: Probe(f"{appointment(ctx, t)}/cancel", {"reason": "called off"}),
+        SCOPED,
     ),
 }
 

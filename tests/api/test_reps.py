@@ -164,3 +164,20 @@ def test_delete_keeps_their_user_and_territory(client: TestClient, world: World)
         headers=world.headers("admin"),
     ).json()
     assert accounts["total"] == 3
+
+
+def test_a_rep_has_a_time_zone_for_their_day(client: TestClient, world: World) -> None:
+    rep_id = world.rep_ids["rep_north_1"]
+    headers = world.headers("admin")
+    assert client.get(f"/api/v1/reps/{rep_id}", headers=headers).json()["time_zone"] is None
+    changed = client.patch(
+        f"/api/v1/reps/{rep_id}", json={"time_zone": "America/Chicago"}, headers=headers
+    )
+    assert changed.status_code == 200
+    assert changed.json()["time_zone"] == "America/Chicago"
+    wrong = client.patch(
+        f"/api/v1/reps/{rep_id}", json={"time_zone": "Lake/Michigan"}, headers=headers
+    )
+    assert wrong.status_code == 422
+    assert "Lake/Michigan" in wrong.text
+    assert "time_zone" in wrong.text
