@@ -21,6 +21,15 @@ from routing.model import (
     Unassigned,
     Vehicle,
 )
+from routing.rep_days import (
+    Appointment,
+    Candidate,
+    DayRoute,
+    DaysPlan,
+    LeftOut,
+    Workday,
+    plan_rep_days,
+)
 from routing.solver import solve
 from routing.territory import design_territories
 from routing.territory_figures import territory_figures
@@ -42,9 +51,14 @@ from routing.value import ValueWeights, urgency, visit_prize
 
 __all__ = [
     "Account",
+    "Appointment",
     "Balance",
     "Break",
+    "Candidate",
     "Costs",
+    "DayRoute",
+    "DaysPlan",
+    "LeftOut",
     "LockedAccountError",
     "Move",
     "MoveKind",
@@ -72,9 +86,11 @@ __all__ = [
     "Unassigned",
     "ValueWeights",
     "Vehicle",
+    "Workday",
     "design_territories",
     "explicit_matrix",
     "haversine_matrix",
+    "plan_rep_days",
     "solve",
     "territory_figures",
     "urgency",
