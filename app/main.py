@@ -15,7 +15,7 @@ from app.db import make_engine, make_session_factory
 from app.errors import install_error_handlers
 from app.middleware import BodySizeLimitMiddleware
 from app.migrate import upgrade as upgrade_database
-from app.pages import login, manager
+from app.pages import login, manager, rep
 from app.pages.assets import install_static
 from app.pages.docs import install_docs
 from app.services import import_jobs
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     install_static(app)
     app.include_router(manager.router)
+    app.include_router(rep.router)
     app.include_router(api_router)
     return app
 

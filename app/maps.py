@@ -8,7 +8,8 @@ accounts, homes, moves and territories, which are all drawn by the page itself.
 
 Thousands of accounts are drawn by one cached script (`static/js/territory-map.js`) from one
 compact JSON array, instead of a folium element (~500 bytes of script) per account: a
-2,000-account map is about 120 kB of HTML.
+2,000-account map is about 120 kB of HTML. A rep's day (`route_map`) has a dozen stops, so its
+few lines of script ride along in the page.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import folium
 from branca.element import MacroElement
@@ -312,4 +315,146 @@ fieldrouteTerritories({{ this._parent.get_name() }}, {{ this.data|tojson }});
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TerritoryLayer"
+        self.data = data
+
+
+class PlaceOnMap(Protocol):
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+
+
+class StopOnMap(PlaceOnMap, Protocol):
+    """One stop of a route, as `route_map` reads it (a `PlanStop` is one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def arrival(self) -> datetime: ...
+
+
+class RouteLike(Protocol):
+    """What `route_map` reads of a rep's day plan (a `PlanRead` is one)."""
+
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def start(self) -> PlaceOnMap: ...
+    @property
+    def end(self) -> PlaceOnMap | None: ...
+    @property
+    def stops(self) -> Sequence[StopOnMap]: ...
+
+
+ROUTE_STATES = frozenset({"planned", "booked", "arrived", "done", "skipped", "cancelled"})
+SAME_PLACE_DEGREES = 1e-4
+"""About 10 m: a route that starts this close to home starts at home (no separate marker)."""
+
+
+def route_map(
+    route: RouteLike,
+    home: tuple[float, float] | None = None,
+    *,
+    tiles_url: str = OSM_TILES_URL,
+    tiles_attribution: str = OSM_ATTRIBUTION,
+) -> folium.Map:
+    """A rep's day: the stops as numbered markers (1..n in route order; done, skipped and
+    cancelled ones greyed), the route line start -> stops -> end (straight legs), the rep's
+    `home` (lat, lon) as a house marker, a start marker when the route starts elsewhere (a
+    re-plan from the road), all fitted in view.
+    """
+    clock = ZoneInfo(route.time_zone)
+    stops: list[list[Any]] = [
+        [
+            round(stop.latitude, COORD_DECIMALS),
+            round(stop.longitude, COORD_DECIMALS),
+            number,
+            stop.state if stop.state in ROUTE_STATES else "planned",
+            stop.name,
+            stop.arrival.astimezone(clock).strftime("%H:%M"),
+        ]
+        for number, stop in enumerate(route.stops, start=1)
+    ]
+    start = _place(route.start)
+    end = _place(route.end) if route.end is not None else None
+    line: list[list[float]] = [start, *([s[0], s[1]] for s in stops)]
+    if end is not None:
+        line.append(end)
+    home_point = [round(home[0], COORD_DECIMALS), round(home[1], COORD_DECIMALS)] if home else None
+    data = {
+        "stops": stops,
+        "line": line,
+        "home": home_point,
+        "start": None if _same_place(start, home_point) else start,
+    }
+    m = offline_map(tiles_url=tiles_url, tiles_attribution=tiles_attribution)
+    _RouteLayer(data).add_to(m)
+    bounds = _bounds(line + ([home_point] if home_point is not None else []))
+    if bounds is not None:
+        m.fit_bounds(bounds, padding=(24, 24), max_zoom=15)
+    return m
+
+
+def _place(place: PlaceOnMap) -> list[float]:
+    return [round(place.latitude, COORD_DECIMALS), round(place.longitude, COORD_DECIMALS)]
+
+
+def _same_place(a: Sequence[float], b: Sequence[float] | None) -> bool:
+    return (
+        b is not None
+        and abs(a[0] - b[0]) < SAME_PLACE_DEGREES
+        and abs(a[1] - b[1]) < SAME_PLACE_DEGREES
+    )
+
+
+class _RouteLayer(MacroElement):
+    """Draws a route map's data (see `route_map`): a dozen markers need no cached script, so
+    the few lines live here. Names reach the page only as text nodes and `title`s."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+.fr-stop { border-radius: 50%; background: #1f6feb; color: #fff; border: 2px solid #fff;
+  font: 700 13px/24px system-ui, sans-serif; text-align: center; box-shadow: 0 1px 3px #0008; }
+.fr-stop.fr-arrived { background: #9a6700; }
+.fr-stop.fr-done { background: #1a7f37; }
+.fr-stop.fr-skipped, .fr-stop.fr-cancelled { background: #8c959f; text-decoration: line-through; }
+.fr-home, .fr-start { border-radius: 4px; background: #24292f; color: #fff; border: 2px solid #fff;
+  font: 700 12px/22px system-ui, sans-serif; text-align: center; box-shadow: 0 1px 3px #0008; }
+.fr-start { border-radius: 50%; background: #cf222e; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function (map, d) {
+  L.polyline(d.line, {color: "#1f6feb", weight: 4, opacity: 0.7, interactive: false,
+    className: "fr-route"}).addTo(map);
+  var pin = function (at, cls, text, title, size, z) {
+    var icon = L.divIcon({className: cls, iconSize: [size, size], html: "<span></span>"});
+    var marker = L.marker(at, {icon: icon, title: title, zIndexOffset: z}).addTo(map);
+    marker.getElement().firstChild.textContent = text;
+    return marker;
+  };
+  if (d.home) { pin(d.home, "fr-home", "H", "Home", 26, 0); }
+  if (d.start) { pin(d.start, "fr-start", "S", "Start", 26, 0); }
+  d.stops.forEach(function (s) {
+    var marker = pin([s[0], s[1]], "fr-stop fr-" + s[3], String(s[2]),
+      s[2] + ". " + s[4] + " \u00b7 " + s[5], 28, 1000 - s[2]);
+    marker.on("click", function () {
+      if (window.parent !== window) {
+        window.parent.postMessage({fieldrouteStop: s[2]}, window.location.origin);
+      }
+    });
+  });
+})({{ this._parent.get_name() }}, {{ this.data|tojson }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "RouteLayer"
         self.data = data

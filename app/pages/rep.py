@@ -1,0 +1,226 @@
+"""`/rep`: a rep's day on a phone: the route on a map, the stop cards, the call-instead list.
+
+The page reads the stored plan (`plans.current_plan`); a day of today or later that has no plan
+yet is planned on the spot, so the first look at 7:30 needs no earlier step. Visits and re-plans
+are sent by `static/js/rep.js` to the API (cookie auth). The map is its own same-origin page
+(`/rep/map`) in an iframe, as on the manager page: the page stays small and the map can be
+reloaded alone after a visit changes a marker.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Annotated
+from urllib.parse import quote
+
+import anyio.from_thread
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from app.concurrency import run_cpu_bound
+from app.config import Role, Settings
+from app.db import SessionDep
+from app.deps import SettingsDep
+from app.errors import AppError, NotFound
+from app.maps import route_map
+from app.models import Rep
+from app.opening_hours import DAYS
+from app.pages import rep_html as html
+from app.schemas.common import RowId
+from app.schemas.plans import PlanRead, PlanRequest
+from app.schemas.reps import RepListParams
+from app.security import Principal, signed_in
+from app.services import plans
+from app.services.reps import get_rep, list_reps
+
+router = APIRouter(include_in_schema=False)
+
+NO_STORE = {"Cache-Control": "no-store"}
+"""Visits and re-plans change the day under the page: never show a cached one."""
+
+
+class _PageError(Exception):
+    """Ends a page request with an HTML message instead of the page."""
+
+    def __init__(self, status_code: int, heading: str, text: str, extra: str = "") -> None:
+        super().__init__(text)
+        self.status_code = status_code
+        self.heading = heading
+        self.text = text
+        self.extra = extra
+
+
+@router.get("/rep", response_model=None)
+def rep_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    date: Annotated[str | None, Query(description="YYYY-MM-DD; the rep's today")] = None,
+    rep_id: Annotated[RowId | None, Query()] = None,
+) -> Response:
+    """A rep's day (their own for a rep; any rep in scope for managers and admins)."""
+    principal = signed_in(request, session, settings)
+    if principal is None:
+        return _to_login(request)
+    try:
+        day = _parse_day(date)
+        rep = _the_rep(session, settings, principal, rep_id, day)
+        today = plans.rep_today(rep, settings)
+    except (_PageError, AppError) as exc:
+        return _error_page(principal, exc)
+    day = day or today
+    # Read before planning: a failed plan rolls the session back and expires the rep.
+    rep_key, rep_name = rep.id, rep.name
+    content = _day_content(request.app, session, settings, principal, rep, day, today)
+    body = html.day_body(
+        rep_id=rep_key,
+        rep_name=rep_name,
+        day=day,
+        today=today,
+        link_rep_id=None if principal.rep_id == rep_key else rep_key,
+        content=content,
+    )
+    content_html = html.page(f"{rep_name} · {html.short_date(day)}", _who(principal), body)
+    return HTMLResponse(content_html, headers=NO_STORE)
+
+
+@router.get("/rep/map", response_model=None)
+def rep_map(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    rep_id: Annotated[RowId, Query()],
+    date: Annotated[str, Query(description="YYYY-MM-DD")],
+    version: Annotated[RowId | None, Query(description="latest by default")] = None,
+) -> Response:
+    """The route map of a rep's day (a whole HTML page, for the page's iframe)."""
+    principal = signed_in(request, session, settings)
+    if principal is None:
+        return _to_login(request)
+    try:
+        day = _parse_day(date)
+        if day is None:
+            raise _PageError(400, "Not a date", "The map needs a date: YYYY-MM-DD.")
+        rep = get_rep(session, principal, rep_id)
+        plan = plans.current_plan(session, principal, rep_id, day, version)
+    except (_PageError, AppError) as exc:
+        return _error_page(principal, exc)
+    home = (
+        (rep.home_latitude, rep.home_longitude)
+        if rep.home_latitude is not None and rep.home_longitude is not None
+        else None
+    )
+    m = route_map(
+        plan,
+        home,
+        tiles_url=settings.map_tiles_url,
+        tiles_attribution=settings.map_tiles_attribution,
+    )
+    return HTMLResponse(m.get_root().render(), headers=NO_STORE)
+
+
+def _the_rep(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    rep_id: int | None,
+    day: date | None,
+) -> Rep:
+    """The rep whose day to show: a rep's own (another rep's id is not found), or the one a
+    manager or admin names; without one, a page to choose."""
+    if rep_id is not None:
+        return get_rep(session, principal, rep_id)
+    if principal.rep_id is not None:
+        return get_rep(session, principal, principal.rep_id)
+    if principal.role is Role.REP:
+        raise _PageError(
+            404,
+            "No rep record",
+            "Your sign-in is not linked to a rep, so there is no route to show. "
+            "An admin can link your user to your rep record.",
+        )
+    params = RepListParams(limit=settings.max_page_size, sort="name", active=True)
+    reps = list_reps(session, settings, principal, params).items
+    raise _PageError(
+        200,
+        "Whose day?",
+        "You are not a rep yourself: choose the rep whose day to see."
+        if reps
+        else "There are no active reps in your teams.",
+        html.rep_picker(reps, day),
+    )
+
+
+def _day_content(
+    app: FastAPI,
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    rep: Rep,
+    day: date,
+    today: date,
+) -> str:
+    """The plan of the day as HTML, planning it first when it has none and has not passed."""
+    plan = _stored_plan(session, principal, rep.id, day)
+    if plan is None:
+        if day < today:
+            return html.notice(f"No route was planned for {html.long_date(day)}.")
+        if DAYS[day.weekday()] not in (rep.working_days or []):
+            return html.notice(f"{html.long_date(day)} is not one of {rep.name}'s working days.")
+        rep_id = rep.id
+        work = partial(plans.plan_rep, session, principal, rep_id, PlanRequest(date=day), settings)
+        try:
+            # Through the app's solve limiter, like the plan API: solves beyond the limit wait
+            # for a core instead of competing for it.
+            run = anyio.from_thread.run(run_cpu_bound, app, work)
+        except AppError as exc:
+            # Nothing half-planned may be committed with the page.
+            session.rollback()
+            return html.notice(
+                f"This day could not be planned: {exc.detail}", html.plan_button(rep_id, day)
+            )
+        plan = next((p for p in run.plans if p.date == day), None)
+        if plan is None:
+            plan = _stored_plan(session, principal, rep_id, day)
+        if plan is None:
+            return html.notice("There is nothing to plan on this day.")
+    return html.plan_content(plan, today=today)
+
+
+def _stored_plan(session: Session, principal: Principal, rep_id: int, day: date) -> PlanRead | None:
+    try:
+        return plans.current_plan(session, principal, rep_id, day)
+    except NotFound:
+        return None
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _PageError(
+            400, "Not a date", f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2030-06-04."
+        ) from None
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+
+
+def _error_page(principal: Principal, exc: _PageError | AppError) -> HTMLResponse:
+    extra = ""
+    if isinstance(exc, _PageError):
+        status, heading, text, extra = exc.status_code, exc.heading, exc.text, exc.extra
+    else:
+        status, heading, text = exc.status_code, "Cannot show this page", exc.detail
+    content = html.page(heading, _who(principal), html.message(heading, text, extra))
+    return HTMLResponse(content, status_code=status, headers=NO_STORE)
+
+
+def _who(principal: Principal) -> str:
+    return f"{principal.name} ({principal.role.value})"
