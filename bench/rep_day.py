@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from html import unescape
 from pathlib import Path
 
 if __package__ in (None, ""):  # `python bench/rep_day.py`
@@ -45,6 +46,8 @@ from app.models import Account, Rep, RoutePlan, Territory, User
 from app.schemas.plans import BatchPlanRequest, PlanRequest
 from app.security import Principal, issue_token, principal_for
 from app.services import plans
+from routing import visit_prize
+from routing.parallel import warm_up
 
 TERRITORY_SIZE = 300
 TOP_OVERDUE = 30
@@ -89,6 +92,17 @@ def overdue_ranking(session: Session, rep_id: int, day: date) -> list[int]:
     return [a.id for a in ranked[:TOP_OVERDUE]]
 
 
+RESOURCE = re.compile(
+    r'<(?:script[^>]*\ssrc|iframe[^>]*\ssrc|img[^>]*\ssrc|link[^>]*rel="stylesheet"[^>]*\shref)'
+    r'="(/[^"]+)"'
+)
+"""What a browser loads with a page: scripts, stylesheets, frames, images (not links)."""
+
+
+def resources(html: str) -> list[str]:
+    return sorted({unescape(url) for url in RESOURCE.findall(html)})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-serial", action="store_true", help="no one-process batch")
@@ -111,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         size = grow_territory(session, rep, TERRITORY_SIZE)
         session.commit()
         rep_id, rep_name = rep.id, rep.name
+    # The server starts its solver processes at start-up (app.main); so does this benchmark.
+    warm_up(settings.solver_workers, settings.max_concurrent_solves)
     print(f"demo company, {len(reps)} reps; {rep_name} given {size} territory accounts")
     print(f"planning {monday} (a Monday), 2 cores, SQLite at {workdir}\n")
 
@@ -145,11 +161,25 @@ def main(argv: list[str] | None = None) -> int:
     # --- week ------------------------------------------------------------------------
     with factory() as session:
         top = overdue_ranking(session, rep_id, monday)
+        facts = {
+            a.id: (a.value, a.cadence_days, a.last_visit_date)
+            for a in session.scalars(select(Account))
+        }
+
+        def earned(day: date, account_id: int) -> float:
+            """What the visit is worth on the day it is made (one yardstick for both)."""
+            value, cadence, last = facts[account_id]
+            since = None if last is None else max(0, (day - last).days)
+            return visit_prize(value, cadence, since, settings.value_weights)
+
         started = time.perf_counter()
         week = plans.plan_rep(session, admin, rep_id, PlanRequest(date=monday, days=7), settings)
         week_wall = time.perf_counter() - started
         session.rollback()
-        week_net = sum(p.totals.net for p in week.plans)
+        week_net = sum(earned(p.date, s.account_id) for p in week.plans for s in p.stops) - sum(
+            p.totals.cost for p in week.plans
+        )
+        week_per_day = [p.totals.stops for p in week.plans]
         week_stops = sum(p.totals.stops for p in week.plans)
         week_monday = {s.account_id for s in week.plans[0].stops}
         # The naive peer: each day planned alone, best first, visits taken out of later days.
@@ -157,12 +187,14 @@ def main(argv: list[str] | None = None) -> int:
         naive_net = 0.0
         naive_stops = 0
         naive_monday: set[int] = set()
+        naive_per_day = []
         for i in range(5):
             day = monday + timedelta(days=i)
             run = plans.plan_rep(session, admin, rep_id, PlanRequest(date=day), settings)
             stops = run.plans[0].stops
-            naive_net += run.plans[0].totals.net
+            naive_net += sum(earned(day, s.account_id) for s in stops) - run.plans[0].totals.cost
             naive_stops += len(stops)
+            naive_per_day.append(len(stops))
             if i == 0:
                 naive_monday = {s.account_id for s in stops}
             for stop in stops:
@@ -174,13 +206,16 @@ def main(argv: list[str] | None = None) -> int:
         session.rollback()
     print("week (5 working days, one 10 s solve) vs five day plans in a row (2 s each):")
     print(
-        f"  one solve:  wall {week_wall:5.2f} s, {week_stops} stops, net {week_net:,.0f}, "
-        f"top-{TOP_OVERDUE} overdue on Monday {len(week_monday & set(top))}"
+        f"  one solve:  wall {week_wall:5.2f} s, {week_stops} stops {week_per_day}, "
+        f"net {week_net:,.0f}, top-{TOP_OVERDUE} overdue on Monday "
+        f"{len(week_monday & set(top))}"
     )
     print(
-        f"  day by day: wall {naive_wall:5.2f} s, {naive_stops} stops, net {naive_net:,.0f}, "
-        f"top-{TOP_OVERDUE} overdue on Monday {len(naive_monday & set(top))}"
+        f"  day by day: wall {naive_wall:5.2f} s, {naive_stops} stops {naive_per_day}, "
+        f"net {naive_net:,.0f}, top-{TOP_OVERDUE} overdue on Monday "
+        f"{len(naive_monday & set(top))}"
     )
+    print("  (net = each visit valued on the day it is made, minus the driving cost)")
     print(f"  net ratio week/day-by-day = {week_net / naive_net:.3f}\n")
 
     # --- batch -----------------------------------------------------------------------
@@ -225,14 +260,11 @@ def main(argv: list[str] | None = None) -> int:
             client.get("/health")
             health_times.append(time.perf_counter() - started)
         size = len(first.content)
-        assets = set(re.findall(r'(?:src|href)="(/[^"]+)"', first.text))
-        for url in sorted(assets):
+        for url in resources(first.text):
             response = client.get(url, headers=headers)
-            if response.status_code == 200:
-                size += len(response.content)
-                if "/rep/map" in url:
-                    for inner in set(re.findall(r'(?:src|href)="(/static[^"]+)"', response.text)):
-                        size += len(client.get(inner).content)
+            size += len(response.content)
+            if url.startswith("/rep/map"):
+                size += sum(len(client.get(inner).content) for inner in resources(response.text))
     page_ms = statistics.median(page_times) * 1000
     health_ms = statistics.median(health_times) * 1000
     print(f"page: GET /rep (status {first.status_code}) median {page_ms:.1f} ms over 30; ")

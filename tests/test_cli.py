@@ -66,3 +66,43 @@ def test_import_of_a_missing_file_is_an_error(
 ) -> None:
     assert main(["import-accounts", str(tmp_path / "nope.csv")]) == 2
     assert "nope.csv" in capsys.readouterr().err
+
+
+def test_plan_plans_every_rep_and_names_the_ones_it_cannot(
+    env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date, timedelta
+
+    from app.models import Rep, RoutePlan, Team, Territory
+
+    main(["create-admin", "ops@acme.example", "Ops"])
+    engine = make_engine(env.sqlalchemy_url)
+    with make_session_factory(engine)() as session:
+        team = Team(name="Lake")
+        homed = Rep(name="Ann Home", email="ann@x.example", team=team,
+                    home_latitude=41.9, home_longitude=-87.7)  # fmt: skip
+        homeless = Rep(name="Bo Nohome", email="bo@x.example", team=team)
+        session.add_all([homed, homeless])
+        session.flush()
+        territory = Territory(name="T Ann", team_id=team.id, rep_id=homed.id)
+        session.add(territory)
+        session.flush()
+        for n in range(3):
+            session.add(
+                Account(name=f"Acc {n}", latitude=41.9 + 0.01 * n, longitude=-87.7,
+                        value=50_000.0, cadence_days=14, team_id=team.id,
+                        territory_id=territory.id)
+            )  # fmt: skip
+        session.commit()
+    today = date.today()
+    monday = today + timedelta(days=7 - today.weekday())
+    code = main(["plan", "--date", monday.isoformat(), "--time-limit", "0.3"])
+    captured = capsys.readouterr()
+    assert code == 1  # one rep could not be planned
+    assert f"Ann Home                 {monday} v1:  3 stops" in captured.out
+    assert "Bo Nohome: not planned" in captured.err
+    assert "no home location" in captured.err
+    assert count(env, RoutePlan) == 1
+    assert main(["plan", "--date", monday.isoformat(), "--team", "Nowhere"]) == 2
+    assert main(["plan", "--days", "9"]) == 2
+    engine.dispose()

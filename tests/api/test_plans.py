@@ -31,9 +31,7 @@ def on_chicago_clock(session: Session, world: World, *reps: str) -> None:
     session.commit()
 
 
-def plan(
-    client: TestClient, world: World, who: str, rep: str, **body: object
-) -> tuple[int, dict]:  # type: ignore[type-arg]
+def plan(client: TestClient, world: World, who: str, rep: str, **body: object) -> tuple[int, dict]:  # type: ignore[type-arg]
     body.setdefault("time_limit", FAST)
     response = client.post(
         f"/api/v1/reps/{world.rep_ids[rep]}/plans", json=body, headers=world.headers(who)
@@ -151,7 +149,7 @@ def test_accounts_not_worth_a_drive_are_on_the_call_instead_list_with_a_reason(
     reasons = {item["name"]: item["reason"] for item in day_plan["call_instead"]}
     # Recently visited: nothing to do, so neither visited nor listed.
     assert reasons == {"Unplaced Corp": "not_on_map", closed.name: "closed"}
-    assert [item["name"] for item in day_plan["call_instead"]][0] == "Unplaced Corp"
+    assert next(item["name"] for item in day_plan["call_instead"]) == "Unplaced Corp"
     stored = session.scalars(select(RoutePlan).where(RoutePlan.rep_id == rep_id)).one()
     assert len(stored.left_out) == 2
 
@@ -214,9 +212,7 @@ def test_an_appointment_outside_the_shift_is_refused_by_name(
         ("admin", "rep_south_1", 201),
     ],
 )
-def test_who_may_plan_whom(
-    client: TestClient, world: World, who: str, rep: str, code: int
-) -> None:
+def test_who_may_plan_whom(client: TestClient, world: World, who: str, rep: str, code: int) -> None:
     assert plan(client, world, who, rep, date=next_monday().isoformat())[0] == code
 
 
@@ -348,7 +344,5 @@ def test_a_batch_plans_every_rep_in_scope_and_names_the_ones_it_cannot(
     assert failure["rep_id"] == world.rep_ids["rep_north_2"]
     assert failure["status"] == 422
     assert "no home location" in failure["detail"]
-    forbidden = client.post(
-        "/api/v1/plans/batch", json={}, headers=world.headers("rep_north_1")
-    )
+    forbidden = client.post("/api/v1/plans/batch", json={}, headers=world.headers("rep_north_1"))
     assert forbidden.status_code == 403

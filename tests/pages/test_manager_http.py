@@ -127,3 +127,30 @@ def test_tiles_come_from_the_setting(settings: Settings, world: World) -> None:
         if expected:
             assert expected in html
         assert "openstreetmap.org/{z}" not in html
+
+
+def test_the_week_of_plans_shows_each_reps_latest_plan(client: TestClient, world: World) -> None:
+    from datetime import date, timedelta
+
+    today = date.today()
+    monday = today + timedelta(days=7 - today.weekday())
+    planned = client.post(
+        f"/api/v1/reps/{world.rep_ids['rep_north_1']}/plans",
+        json={"date": monday.isoformat(), "time_limit": 0.3},
+        headers=world.headers("manager_north"),
+    )
+    assert planned.status_code == 201
+    page = client.get(
+        f"/manager/plans?start={monday.isoformat()}", headers=world.headers("manager_north")
+    )
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert "North Rep 1" in page.text
+    assert "North Rep 2" in page.text
+    assert "South Rep 1" not in page.text
+    link = f'href="/rep?rep_id={world.rep_ids["rep_north_1"]}&amp;date={monday.isoformat()}"'
+    assert link in page.text
+    assert ">3 stops</a>" in page.text
+    assert page.text.count('class="empty"') == 2 * 7 - 1
+    rep = client.get("/manager/plans", headers=world.headers("rep_north_1"))
+    assert rep.status_code == 403
