@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from app.maps import territory_map
 from app.models import Rep
 from app.pages import manager_html as html
 from app.pages import plans_html
+from app.pages.page_kit import NO_STORE, PageError, to_login, who
 from app.schemas.common import RowId
 from app.schemas.teams import TeamListParams, TeamRead
 from app.security import Principal, signed_in
@@ -33,19 +33,6 @@ from app.services import plans, territories, territory_proposals
 from app.services.teams import list_teams
 
 router = APIRouter(include_in_schema=False)
-
-NO_STORE = {"Cache-Control": "no-store"}
-"""Territories change under the page (rebalances, imports): never show a cached one."""
-
-
-class _PageError(Exception):
-    """Ends a page request with an HTML message instead of the page."""
-
-    def __init__(self, status_code: int, heading: str, text: str) -> None:
-        super().__init__(text)
-        self.status_code = status_code
-        self.heading = heading
-        self.text = text
 
 
 @router.get("/manager", response_model=None)
@@ -58,13 +45,13 @@ def manager_page(
     """The manager page for one team (the first one, by name, unless `team_id` says)."""
     principal = signed_in(request, session, settings)
     if principal is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         _require_manager(principal)
         teams = _teams(session, settings, principal)
         team = _pick_team(teams, team_id)
         overview = territories.overview(session, settings, principal, team.id)
-    except (_PageError, AppError) as exc:
+    except (PageError, AppError) as exc:
         return _error_page(principal, exc)
     body = html.manager_body(
         team_id=team.id,
@@ -74,7 +61,7 @@ def manager_page(
         max_time_limit_s=settings.max_time_limit_s,
     )
     content = html.page(
-        f"Territories · {team.name}", _who(principal), body, html.team_picker(teams, team.id)
+        f"Territories · {team.name}", who(principal), body, html.team_picker(teams, team.id)
     )
     return HTMLResponse(content, headers=NO_STORE)
 
@@ -90,7 +77,7 @@ def week_of_plans(
     """Every rep's plan for a week (Monday of this week unless `start`), rep x day."""
     principal = signed_in(request, session, settings)
     if principal is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         _require_manager(principal)
         teams = _teams(session, settings, principal)
@@ -103,7 +90,7 @@ def week_of_plans(
             .order_by(Rep.name)
         ).all()
         summaries = plans.week_summaries(session, principal, first, 7, team_id=team.id)
-    except (_PageError, AppError) as exc:
+    except (PageError, AppError) as exc:
         return _error_page(principal, exc)
     body = plans_html.week_body(
         team_id=team.id,
@@ -115,7 +102,7 @@ def week_of_plans(
     )
     content = html.page(
         f"Plans · {team.name}",
-        _who(principal),
+        who(principal),
         body,
         html.team_picker(teams, team.id, action="/manager/plans"),
     )
@@ -133,7 +120,7 @@ def manager_map(
     """The team's territory map (a whole HTML page), with a proposal's moves when given."""
     principal = signed_in(request, session, settings)
     if principal is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         _require_manager(principal)
         overview = territories.overview(session, settings, principal, team_id)
@@ -141,8 +128,8 @@ def manager_map(
         if proposal_id is not None:
             proposal = territory_proposals.get_proposal(session, principal, proposal_id)
             if proposal.team_id != team_id:
-                raise _PageError(404, "Not found", f"proposal {proposal_id} is not for this team")
-    except (_PageError, AppError) as exc:
+                raise PageError(404, "Not found", f"proposal {proposal_id} is not for this team")
+    except (PageError, AppError) as exc:
         return _error_page(principal, exc)
     m = territory_map(
         overview,
@@ -153,14 +140,9 @@ def manager_map(
     return HTMLResponse(m.get_root().render(), headers=NO_STORE)
 
 
-def _to_login(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
-
-
 def _require_manager(principal: Principal) -> None:
     if principal.role not in (Role.MANAGER, Role.ADMIN):
-        raise _PageError(
+        raise PageError(
             403,
             "Managers only",
             f"The manager page is for managers and admins; you are signed in as a "
@@ -175,23 +157,19 @@ def _teams(session: Session, settings: Settings, principal: Principal) -> list[T
 
 def _pick_team(teams: list[TeamRead], team_id: int | None) -> TeamRead:
     if not teams:
-        raise _PageError(404, "No teams", "You manage no team yet; an admin can add you to one.")
+        raise PageError(404, "No teams", "You manage no team yet; an admin can add you to one.")
     if team_id is None:
         return teams[0]
     for team in teams:
         if team.id == team_id:
             return team
-    raise _PageError(404, "Not found", f"No team {team_id} among the teams you can see.")
+    raise PageError(404, "Not found", f"No team {team_id} among the teams you can see.")
 
 
-def _error_page(principal: Principal, exc: _PageError | AppError) -> HTMLResponse:
-    if isinstance(exc, _PageError):
+def _error_page(principal: Principal, exc: PageError | AppError) -> HTMLResponse:
+    if isinstance(exc, PageError):
         status, heading, text = exc.status_code, exc.heading, exc.text
     else:
         status, heading, text = exc.status_code, "Cannot show this page", exc.detail
-    content = html.page(heading, _who(principal), html.message(heading, text))
+    content = html.page(heading, who(principal), html.message(heading, text))
     return HTMLResponse(content, status_code=status, headers=NO_STORE)
-
-
-def _who(principal: Principal) -> str:
-    return f"{principal.name} ({principal.role.value})"

@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 from typing import Annotated
-from urllib.parse import quote
 
 import anyio.from_thread
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app.concurrency import run_cpu_bound
@@ -28,6 +27,7 @@ from app.maps import route_map
 from app.models import Rep
 from app.opening_hours import DAYS
 from app.pages import rep_html as html
+from app.pages.page_kit import NO_STORE, PageError, to_login, who
 from app.schemas.common import RowId
 from app.schemas.plans import PlanRead, PlanRequest
 from app.schemas.reps import RepListParams
@@ -36,20 +36,6 @@ from app.services import plans
 from app.services.reps import get_rep, list_reps
 
 router = APIRouter(include_in_schema=False)
-
-NO_STORE = {"Cache-Control": "no-store"}
-"""Visits and re-plans change the day under the page: never show a cached one."""
-
-
-class _PageError(Exception):
-    """Ends a page request with an HTML message instead of the page."""
-
-    def __init__(self, status_code: int, heading: str, text: str, extra: str = "") -> None:
-        super().__init__(text)
-        self.status_code = status_code
-        self.heading = heading
-        self.text = text
-        self.extra = extra
 
 
 @router.get("/rep", response_model=None)
@@ -63,12 +49,12 @@ def rep_page(
     """A rep's day (their own for a rep; any rep in scope for managers and admins)."""
     principal = signed_in(request, session, settings)
     if principal is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         day = _parse_day(date)
         rep = _the_rep(session, settings, principal, rep_id, day)
         today = plans.rep_today(rep, settings)
-    except (_PageError, AppError) as exc:
+    except (PageError, AppError) as exc:
         return _error_page(principal, exc)
     day = day or today
     # Read before planning: a failed plan rolls the session back and expires the rep.
@@ -82,7 +68,7 @@ def rep_page(
         link_rep_id=None if principal.rep_id == rep_key else rep_key,
         content=content,
     )
-    content_html = html.page(f"{rep_name} · {html.short_date(day)}", _who(principal), body)
+    content_html = html.page(f"{rep_name} · {html.short_date(day)}", who(principal), body)
     return HTMLResponse(content_html, headers=NO_STORE)
 
 
@@ -98,14 +84,14 @@ def rep_map(
     """The route map of a rep's day (a whole HTML page, for the page's iframe)."""
     principal = signed_in(request, session, settings)
     if principal is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         day = _parse_day(date)
         if day is None:
-            raise _PageError(400, "Not a date", "The map needs a date: YYYY-MM-DD.")
+            raise PageError(400, "Not a date", "The map needs a date: YYYY-MM-DD.")
         rep = get_rep(session, principal, rep_id)
         plan = plans.current_plan(session, principal, rep_id, day, version)
-    except (_PageError, AppError) as exc:
+    except (PageError, AppError) as exc:
         return _error_page(principal, exc)
     home = (
         (rep.home_latitude, rep.home_longitude)
@@ -135,7 +121,7 @@ def _the_rep(
     if principal.rep_id is not None:
         return get_rep(session, principal, principal.rep_id)
     if principal.role is Role.REP:
-        raise _PageError(
+        raise PageError(
             404,
             "No rep record",
             "Your sign-in is not linked to a rep, so there is no route to show. "
@@ -143,7 +129,7 @@ def _the_rep(
         )
     params = RepListParams(limit=settings.max_page_size, sort="name", active=True)
     reps = list_reps(session, settings, principal, params).items
-    raise _PageError(
+    raise PageError(
         200,
         "Whose day?",
         "You are not a rep yourself: choose the rep whose day to see."
@@ -202,25 +188,16 @@ def _parse_day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _PageError(
+        raise PageError(
             400, "Not a date", f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2030-06-04."
         ) from None
 
 
-def _to_login(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
-
-
-def _error_page(principal: Principal, exc: _PageError | AppError) -> HTMLResponse:
+def _error_page(principal: Principal, exc: PageError | AppError) -> HTMLResponse:
     extra = ""
-    if isinstance(exc, _PageError):
+    if isinstance(exc, PageError):
         status, heading, text, extra = exc.status_code, exc.heading, exc.text, exc.extra
     else:
         status, heading, text = exc.status_code, "Cannot show this page", exc.detail
-    content = html.page(heading, _who(principal), html.message(heading, text, extra))
+    content = html.page(heading, who(principal), html.message(heading, text, extra))
     return HTMLResponse(content, status_code=status, headers=NO_STORE)
-
-
-def _who(principal: Principal) -> str:
-    return f"{principal.name} ({principal.role.value})"
