@@ -213,8 +213,12 @@ def explain(
             reason, detail = verdict
             answers.append(Unassigned(id=stop.id, reason=reason, detail=detail))
             continue
-        insertion = best_insertion(discrete, money, routes, node)
+        # The cheap test first: a stop not worth even its own trip needs no insertion search
+        # (on a 300-account week, most left-out stops end here).
         cheapest_alone = _cheapest_alone(discrete, money, node)
+        insertion = (
+            None if stop.prize < cheapest_alone else best_insertion(discrete, money, routes, node)
+        )
         if stop.prize < cheapest_alone:
             answers.append(
                 Unassigned(
