@@ -4,6 +4,8 @@ call-instead list as CSV, as file downloads."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -45,81 +47,56 @@ def _download(plan: PlanRead, body: str, media_type: str, suffix: str) -> Respon
     )
 
 
-@router.get(
-    "/reps/{rep_id}/plans/{day}/export.ics", response_class=Response, responses=_responses(ICS)
-)
-def export_ics(
-    rep_id: RepId,
-    day: date,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    version: Version = None,
-) -> Response:
-    """The day plan as an iCalendar file: one event per stop, times in UTC."""
-    plan = plans.current_plan(session, principal, rep_id, day, version)
-    return _download(plan, plan_exports.plan_ics(plan), ICS, ".ics")
+@dataclass(frozen=True, slots=True)
+class _Export:
+    name: str
+    media_type: str
+    suffix: str
+    render: Callable[[PlanRead], str]
+    summary: str
 
 
-@router.get(
-    "/reps/{rep_id}/plans/{day}/export.gpx", response_class=Response, responses=_responses(GPX)
-)
-def export_gpx(
-    rep_id: RepId,
-    day: date,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    version: Version = None,
-) -> Response:
-    """The day plan as GPX 1.1: waypoints for start, stops and end, and the route through them."""
-    plan = plans.current_plan(session, principal, rep_id, day, version)
-    return _download(plan, plan_exports.plan_gpx(plan), GPX, ".gpx")
+def _geojson(plan: PlanRead) -> str:
+    return json.dumps(plan_exports.plan_geojson(plan), ensure_ascii=False)
 
 
-@router.get(
-    "/reps/{rep_id}/plans/{day}/export.csv", response_class=Response, responses=_responses(CSV)
-)
-def export_csv(
-    rep_id: RepId,
-    day: date,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    version: Version = None,
-) -> Response:
-    """The day plan's stops as CSV, in route order, times on the rep's clock."""
-    plan = plans.current_plan(session, principal, rep_id, day, version)
-    return _download(plan, plan_exports.plan_csv(plan), CSV, ".csv")
+EXPORTS = (
+    _Export("export.ics", ICS, ".ics", plan_exports.plan_ics,
+            "The day plan as an iCalendar file: one event per stop, times in UTC."),
+    _Export("export.gpx", GPX, ".gpx", plan_exports.plan_gpx,
+            "The day plan as GPX 1.1: waypoints for start, stops and end, and the route "
+            "through them."),
+    _Export("export.csv", CSV, ".csv", plan_exports.plan_csv,
+            "The day plan's stops as CSV, in route order, times on the rep's clock."),
+    _Export("export.geojson", GEOJSON, ".geojson", _geojson,
+            "The day plan as a GeoJSON FeatureCollection: the route line and a point per stop."),
+    _Export("call-instead.csv", CSV, "-call-instead.csv", plan_exports.call_instead_csv,
+            "The accounts to call or e-mail instead of visiting that day, as CSV, most "
+            "valuable first."),
+)  # fmt: skip
 
 
-@router.get(
-    "/reps/{rep_id}/plans/{day}/export.geojson",
-    response_class=Response,
-    responses=_responses(GEOJSON),
-)
-def export_geojson(
-    rep_id: RepId,
-    day: date,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    version: Version = None,
-) -> Response:
-    """The day plan as a GeoJSON FeatureCollection: the route line and a point per stop."""
-    plan = plans.current_plan(session, principal, rep_id, day, version)
-    body = json.dumps(plan_exports.plan_geojson(plan), ensure_ascii=False)
-    return _download(plan, body, GEOJSON, ".geojson")
+def _add_route(export: _Export) -> None:
+    def download(
+        rep_id: RepId,
+        day: date,
+        session: SessionDep,
+        principal: CurrentPrincipal,
+        version: Version = None,
+    ) -> Response:
+        plan = plans.current_plan(session, principal, rep_id, day, version)
+        return _download(plan, export.render(plan), export.media_type, export.suffix)
+
+    router.add_api_route(
+        f"/reps/{{rep_id}}/plans/{{day}}/{export.name}",
+        download,
+        methods=["GET"],
+        name=f"plan_{export.name.replace('.', '_').replace('-', '_')}",
+        description=export.summary,
+        response_class=Response,
+        responses=_responses(export.media_type),
+    )
 
 
-@router.get(
-    "/reps/{rep_id}/plans/{day}/call-instead.csv",
-    response_class=Response,
-    responses=_responses(CSV),
-)
-def export_call_instead(
-    rep_id: RepId,
-    day: date,
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    version: Version = None,
-) -> Response:
-    """The accounts to call or e-mail instead of visiting that day, as CSV, most valuable first."""
-    plan = plans.current_plan(session, principal, rep_id, day, version)
-    return _download(plan, plan_exports.call_instead_csv(plan), CSV, "-call-instead.csv")
+for _export in EXPORTS:
+    _add_route(_export)
