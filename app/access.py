@@ -4,6 +4,7 @@ write of a resource applies the same rule:
 - admin: everything;
 - manager: the reps, accounts and territories of their teams;
 - rep: their own rep record, the accounts of their territories, their own visits and plans.
+  (Managers see their teams' reps' visits and plans.)
 
 Something outside the caller's scope is answered as if it did not exist (404), so ids do not leak.
 """
@@ -14,7 +15,7 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from app.config import Role
 from app.errors import Forbidden
-from app.models import Account, Rep, Team, Territory, User
+from app.models import Account, Rep, Team, Territory, User, Visit
 from app.security import Principal
 
 
@@ -73,6 +74,18 @@ def user_scope(principal: Principal) -> ColumnElement[bool]:
         team_reps = select(Rep.id).where(Rep.team_id.in_(principal.team_ids))
         return (User.id == principal.user_id) | User.rep_id.in_(team_reps.scalar_subquery())
     return User.id == principal.user_id
+
+
+def visit_scope(principal: Principal) -> ColumnElement[bool]:
+    """Admins see every visit; managers their teams' reps' visits; reps their own."""
+    if principal.role is Role.ADMIN:
+        return true()
+    if principal.role is Role.MANAGER:
+        if not principal.team_ids:
+            return false()
+        team_reps = select(Rep.id).where(Rep.team_id.in_(principal.team_ids))
+        return Visit.rep_id.in_(team_reps.scalar_subquery())
+    return Visit.rep_id == principal.rep_id if principal.rep_id is not None else false()
 
 
 def check_team(principal: Principal, team_id: int | None, *, field: str = "team_id") -> None:

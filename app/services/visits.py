@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, false, func, select, true
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, raiseload
 
-from app.access import account_scope, rep_scope
-from app.config import Role, Settings
+from app.access import account_scope, rep_scope, visit_scope
+from app.config import Settings
 from app.errors import Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, Territory, Visit, utcnow
 from app.schemas.common import Page
@@ -65,23 +65,6 @@ SORTING = Sorting(
     default="-visit_date,started_at",
     tiebreak=Visit.id,
 )
-
-
-def rep_zone(rep: Rep, settings: Settings) -> ZoneInfo:
-    """The rep's time zone (the shared `rep_clock`; kept under the name the planner asked for)."""
-    return rep_clock(rep, settings)
-
-
-def visit_scope(principal: Principal) -> ColumnElement[bool]:
-    """Admins see every visit; managers their teams' reps' visits; reps their own."""
-    if principal.role is Role.ADMIN:
-        return true()
-    if principal.role is Role.MANAGER:
-        if not principal.team_ids:
-            return false()
-        team_reps = select(Rep.id).where(Rep.team_id.in_(principal.team_ids))
-        return Visit.rep_id.in_(team_reps.scalar_subquery())
-    return Visit.rep_id == principal.rep_id if principal.rep_id is not None else false()
 
 
 def to_read(visit: Visit, account_name: str) -> VisitRead:
@@ -136,7 +119,7 @@ def record_visit(
     """Arrived, done or skipped: closes the open visit of (rep, account, day) or starts one."""
     rep = _acting_rep(session, principal, body.rep_id)
     account = _rep_account(session, principal, body.account_id, rep)
-    zone = rep_zone(rep, settings)
+    zone = rep_clock(rep, settings)
     now = utcnow()
     at = _aware(body.at, zone, "at") if body.at is not None else now
     if at > now + CLOCK_SKEW:
@@ -219,7 +202,7 @@ def book_appointment(
     """Book a time at an account: a booked visit the planner keeps as a required stop."""
     rep = _acting_rep(session, principal, body.rep_id)
     account = _rep_account(session, principal, body.account_id, rep)
-    zone = rep_zone(rep, settings)
+    zone = rep_clock(rep, settings)
     starts_at = _aware(body.starts_at, zone, "starts_at")
     local_day = starts_at.astimezone(zone).date()
     today = rep_today(rep, settings)
