@@ -106,7 +106,11 @@ def resources(html: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-serial", action="store_true", help="no one-process batch")
+    parser.add_argument(
+        "--parts", default="day,week,batch,page", help="comma-separated: day,week,batch,page"
+    )
     args = parser.parse_args(argv)
+    parts = set(args.parts.split(","))
     workdir = Path(tempfile.mkdtemp(prefix="fieldroute-bench-"))
     settings = Settings(data_dir=workdir, map_tiles_url="")
     engine = make_engine(settings.sqlalchemy_url)
@@ -131,145 +135,159 @@ def main(argv: list[str] | None = None) -> int:
     print(f"planning {monday} (a Monday), 2 cores, SQLite at {workdir}\n")
 
     # --- day -------------------------------------------------------------------------
-    with factory() as session:
-        walls, nets = [], []
-        for _ in range(3):
+    if "day" in parts:
+        with factory() as session:
+            walls, nets = [], []
+            for _ in range(3):
+                started = time.perf_counter()
+                run = plans.plan_rep(session, admin, rep_id, PlanRequest(date=monday), settings)
+                walls.append(time.perf_counter() - started)
+                nets.append(run.plans[0].totals.net)
+                session.commit()
+            day_plan = run.plans[0]
             started = time.perf_counter()
-            run = plans.plan_rep(session, admin, rep_id, PlanRequest(date=monday), settings)
-            walls.append(time.perf_counter() - started)
-            nets.append(run.plans[0].totals.net)
+            long = plans.plan_rep(
+                session, admin, rep_id, PlanRequest(date=monday, time_limit=10), settings
+            )
+            long_wall = time.perf_counter() - started
             session.commit()
-        day_plan = run.plans[0]
-        started = time.perf_counter()
-        long = plans.plan_rep(
-            session, admin, rep_id, PlanRequest(date=monday, time_limit=10), settings
+        long_net = long.plans[0].totals.net
+        print("day (300 accounts, default 2 s search), 3 runs:")
+        print(
+            f"  wall {statistics.median(walls):.2f} s median (max {max(walls):.2f}); "
+            f"{day_plan.totals.stops} stops, {day_plan.totals.distance_km:.0f} km, "
+            f"net {statistics.median(nets):,.0f}; call instead {len(day_plan.call_instead)}"
         )
-        long_wall = time.perf_counter() - started
-        session.commit()
-    long_net = long.plans[0].totals.net
-    print("day (300 accounts, default 2 s search), 3 runs:")
-    print(
-        f"  wall {statistics.median(walls):.2f} s median (max {max(walls):.2f}); "
-        f"{day_plan.totals.stops} stops, {day_plan.totals.distance_km:.0f} km, "
-        f"net {statistics.median(nets):,.0f}; call instead {len(day_plan.call_instead)}"
-    )
-    print(
-        f"  peer, 10 s search: wall {long_wall:.2f} s, net {long_net:,.0f}; "
-        f"net ratio default/10 s = {statistics.median(nets) / long_net:.3f}\n"
-    )
+        print(
+            f"  peer, 10 s search: wall {long_wall:.2f} s, net {long_net:,.0f}; "
+            f"net ratio default/10 s = {statistics.median(nets) / long_net:.3f}\n"
+        )
 
     # --- week ------------------------------------------------------------------------
-    with factory() as session:
-        top = overdue_ranking(session, rep_id, monday)
-        facts = {
-            a.id: (a.value, a.cadence_days, a.last_visit_date)
-            for a in session.scalars(select(Account))
-        }
+    if "week" in parts:
+        with factory() as session:
+            top = overdue_ranking(session, rep_id, monday)
+            facts = {
+                a.id: (a.value, a.cadence_days, a.last_visit_date)
+                for a in session.scalars(select(Account))
+            }
 
-        def earned(day: date, account_id: int) -> float:
-            """What the visit is worth on the day it is made (one yardstick for both)."""
-            value, cadence, last = facts[account_id]
-            since = None if last is None else max(0, (day - last).days)
-            return visit_prize(value, cadence, since, settings.value_weights)
+            def earned(day: date, account_id: int) -> float:
+                """What the visit is worth on the day it is made (one yardstick for both)."""
+                value, cadence, last = facts[account_id]
+                since = None if last is None else max(0, (day - last).days)
+                return visit_prize(value, cadence, since, settings.value_weights)
 
-        started = time.perf_counter()
-        week = plans.plan_rep(session, admin, rep_id, PlanRequest(date=monday, days=7), settings)
-        week_wall = time.perf_counter() - started
-        session.rollback()
-        week_net = sum(earned(p.date, s.account_id) for p in week.plans for s in p.stops) - sum(
-            p.totals.cost for p in week.plans
+            started = time.perf_counter()
+            week = plans.plan_rep(
+                session, admin, rep_id, PlanRequest(date=monday, days=7), settings
+            )
+            week_wall = time.perf_counter() - started
+            session.rollback()
+            week_net = sum(earned(p.date, s.account_id) for p in week.plans for s in p.stops) - sum(
+                p.totals.cost for p in week.plans
+            )
+            week_per_day = [p.totals.stops for p in week.plans]
+            week_stops = sum(p.totals.stops for p in week.plans)
+            week_monday = {s.account_id for s in week.plans[0].stops}
+            # The naive peer: each day planned alone, best first, visits taken out of later days.
+            started = time.perf_counter()
+            naive_net = 0.0
+            naive_stops = 0
+            naive_monday: set[int] = set()
+            naive_per_day = []
+            for i in range(5):
+                day = monday + timedelta(days=i)
+                run = plans.plan_rep(session, admin, rep_id, PlanRequest(date=day), settings)
+                stops = run.plans[0].stops
+                naive_net += (
+                    sum(earned(day, s.account_id) for s in stops) - run.plans[0].totals.cost
+                )
+                naive_stops += len(stops)
+                naive_per_day.append(len(stops))
+                if i == 0:
+                    naive_monday = {s.account_id for s in stops}
+                for stop in stops:
+                    account = session.get(Account, stop.account_id)
+                    assert account is not None
+                    account.last_visit_date = day  # as if visited: not worth it again this week
+                session.flush()
+            naive_wall = time.perf_counter() - started
+            session.rollback()
+        print("week (5 working days, one 10 s solve) vs five day plans in a row (2 s each):")
+        print(
+            f"  one solve:  wall {week_wall:5.2f} s, {week_stops} stops {week_per_day}, "
+            f"net {week_net:,.0f}, top-{TOP_OVERDUE} overdue on Monday "
+            f"{len(week_monday & set(top))}"
         )
-        week_per_day = [p.totals.stops for p in week.plans]
-        week_stops = sum(p.totals.stops for p in week.plans)
-        week_monday = {s.account_id for s in week.plans[0].stops}
-        # The naive peer: each day planned alone, best first, visits taken out of later days.
-        started = time.perf_counter()
-        naive_net = 0.0
-        naive_stops = 0
-        naive_monday: set[int] = set()
-        naive_per_day = []
-        for i in range(5):
-            day = monday + timedelta(days=i)
-            run = plans.plan_rep(session, admin, rep_id, PlanRequest(date=day), settings)
-            stops = run.plans[0].stops
-            naive_net += sum(earned(day, s.account_id) for s in stops) - run.plans[0].totals.cost
-            naive_stops += len(stops)
-            naive_per_day.append(len(stops))
-            if i == 0:
-                naive_monday = {s.account_id for s in stops}
-            for stop in stops:
-                account = session.get(Account, stop.account_id)
-                assert account is not None
-                account.last_visit_date = day  # as if visited: not worth it again this week
-            session.flush()
-        naive_wall = time.perf_counter() - started
-        session.rollback()
-    print("week (5 working days, one 10 s solve) vs five day plans in a row (2 s each):")
-    print(
-        f"  one solve:  wall {week_wall:5.2f} s, {week_stops} stops {week_per_day}, "
-        f"net {week_net:,.0f}, top-{TOP_OVERDUE} overdue on Monday "
-        f"{len(week_monday & set(top))}"
-    )
-    print(
-        f"  day by day: wall {naive_wall:5.2f} s, {naive_stops} stops {naive_per_day}, "
-        f"net {naive_net:,.0f}, top-{TOP_OVERDUE} overdue on Monday "
-        f"{len(naive_monday & set(top))}"
-    )
-    print("  (net = each visit valued on the day it is made, minus the driving cost)")
-    print(f"  net ratio week/day-by-day = {week_net / naive_net:.3f}\n")
+        print(
+            f"  day by day: wall {naive_wall:5.2f} s, {naive_stops} stops {naive_per_day}, "
+            f"net {naive_net:,.0f}, top-{TOP_OVERDUE} overdue on Monday "
+            f"{len(naive_monday & set(top))}"
+        )
+        print("  (net = each visit valued on the day it is made, minus the driving cost)")
+        print(f"  net ratio week/day-by-day = {week_net / naive_net:.3f}\n")
 
     # --- batch -----------------------------------------------------------------------
-    def batch(processes: int) -> tuple[float, int, int]:
-        tuned = settings.model_copy(update={"plan_batch_processes": processes})
-        with factory() as session:
-            started = time.perf_counter()
-            result = plans.batch_plan(session, admin, BatchPlanRequest(date=monday, days=7), tuned)
-            wall = time.perf_counter() - started
-            session.rollback()
-        return wall, sum(len(r.plans) for r in result.runs), len(result.failed)
+    if "batch" in parts:
 
-    parallel = batch(2)
-    print("batch: all 10 reps' weeks (10 s search each):")
-    print(f"  2 processes: {parallel[0]:6.1f} s, {parallel[1]} rep-days, {parallel[2]} failed")
-    if not args.skip_serial:
-        serial = batch(1)
-        print(f"  1 process:   {serial[0]:6.1f} s, {serial[1]} rep-days, {serial[2]} failed")
-        print(f"  speed-up 2 processes / 1 = {serial[0] / parallel[0]:.2f}x")
-    print()
+        def batch(processes: int) -> tuple[float, int, int]:
+            tuned = settings.model_copy(update={"plan_batch_processes": processes})
+            with factory() as session:
+                started = time.perf_counter()
+                result = plans.batch_plan(
+                    session, admin, BatchPlanRequest(date=monday, days=7), tuned
+                )
+                wall = time.perf_counter() - started
+                session.rollback()
+            return wall, sum(len(r.plans) for r in result.runs), len(result.failed)
+
+        parallel = batch(2)
+        print("batch: all 10 reps' weeks (10 s search each):")
+        print(f"  2 processes: {parallel[0]:6.1f} s, {parallel[1]} rep-days, {parallel[2]} failed")
+        if not args.skip_serial:
+            serial = batch(1)
+            print(f"  1 process:   {serial[0]:6.1f} s, {serial[1]} rep-days, {serial[2]} failed")
+            print(f"  speed-up 2 processes / 1 = {serial[0] / parallel[0]:.2f}x")
+        print()
 
     # --- page ------------------------------------------------------------------------
-    app = create_app(settings)
-    with factory() as session:
-        rep_user = session.scalars(select(User).where(User.rep_id == rep_id)).first()
-        assert rep_user is not None
-        token = issue_token(session, rep_user, name="bench")
-        session.commit()
-        planned_day = session.scalar(
-            select(RoutePlan.plan_date).where(RoutePlan.rep_id == rep_id).limit(1)
-        )
-    headers = {"Authorization": f"Bearer {token}"}
-    with TestClient(app) as client:
-        page_url = f"/rep?date={planned_day}"
-        first = client.get(page_url, headers=headers)
-        page_times, health_times = [], []
-        for _ in range(30):
-            started = time.perf_counter()
-            client.get(page_url, headers=headers)
-            page_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            client.get("/health")
-            health_times.append(time.perf_counter() - started)
-        size = len(first.content)
-        for url in resources(first.text):
-            response = client.get(url, headers=headers)
-            size += len(response.content)
-            if url.startswith("/rep/map"):
-                size += sum(len(client.get(inner).content) for inner in resources(response.text))
-    page_ms = statistics.median(page_times) * 1000
-    health_ms = statistics.median(health_times) * 1000
-    print(f"page: GET /rep (status {first.status_code}) median {page_ms:.1f} ms over 30; ")
-    print(f"  peer GET /health median {health_ms:.1f} ms; ratio {page_ms / health_ms:.1f}x")
-    print(f"  page + map + scripts + styles: {size / 1024:.0f} KB (before tiles)")
+    if "page" in parts:
+        app = create_app(settings)
+        with factory() as session:
+            rep_user = session.scalars(select(User).where(User.rep_id == rep_id)).first()
+            assert rep_user is not None
+            token = issue_token(session, rep_user, name="bench")
+            session.commit()
+            planned_day = session.scalar(
+                select(RoutePlan.plan_date).where(RoutePlan.rep_id == rep_id).limit(1)
+            )
+        headers = {"Authorization": f"Bearer {token}"}
+        with TestClient(app) as client:
+            # Without the day part, the first (untimed) request plans the day on the spot.
+            page_url = f"/rep?date={planned_day or monday}"
+            first = client.get(page_url, headers=headers)
+            page_times, health_times = [], []
+            for _ in range(30):
+                started = time.perf_counter()
+                client.get(page_url, headers=headers)
+                page_times.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                client.get("/health")
+                health_times.append(time.perf_counter() - started)
+            size = len(first.content)
+            for url in resources(first.text):
+                response = client.get(url, headers=headers)
+                size += len(response.content)
+                if url.startswith("/rep/map"):
+                    size += sum(
+                        len(client.get(inner).content) for inner in resources(response.text)
+                    )
+        page_ms = statistics.median(page_times) * 1000
+        health_ms = statistics.median(health_times) * 1000
+        print(f"page: GET /rep (status {first.status_code}) median {page_ms:.1f} ms over 30; ")
+        print(f"  peer GET /health median {health_ms:.1f} ms; ratio {page_ms / health_ms:.1f}x")
+        print(f"  page + map + scripts + styles: {size / 1024:.0f} KB (before tiles)")
     engine.dispose()
     return 0
 
