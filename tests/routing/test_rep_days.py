@@ -193,8 +193,9 @@ def test_an_appointment_outside_the_shift_cannot_be_kept() -> None:
         plan_rep_days([workday(MON)], [account("a", near(1, 0))], [late], costs=COSTS, options=FAST)
 
 
-def test_the_prize_is_the_one_of_the_first_day_the_account_is_worth_a_visit_and_open() -> None:
-    # Too recent on Monday; open only Wednesday and Thursday: Wednesday's prize is the stop's.
+def test_the_prize_is_the_mean_over_the_days_the_account_is_worth_a_visit_and_open() -> None:
+    # Too recent on Monday; open only Wednesday and Thursday: the stop's prize is the mean of
+    # Wednesday's and Thursday's, Monday's zero and closed Tuesday taking no part.
     weights = ValueWeights()
     last = MON - timedelta(days=12)
     candidates = [
@@ -207,7 +208,10 @@ def test_the_prize_is_the_one_of_the_first_day_the_account_is_worth_a_visit_and_
     ]
     days = [workday(d) for d in (MON, TUE, WED, THU)]
     plan = plan_rep_days(days, candidates, costs=COSTS, weights=weights, options=FAST)
-    assert plan.prizes["later"] == pytest.approx(visit_prize(60_000, 28, 14, weights))
+    wednesday = visit_prize(60_000, 28, 14, weights)
+    thursday = visit_prize(60_000, 28, 15, weights)
+    assert wednesday < thursday
+    assert plan.prizes["later"] == pytest.approx((wednesday + thursday) / 2)
     assert visits(plan) == {"later": [WED]}
 
 
