@@ -12,7 +12,7 @@ FIELDROUTE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/de
 export FIELDROUTE_TEST_POSTGRES_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt typecheck bench clean
+.PHONY: help run test test-hours lint fmt typecheck bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,19 @@ test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test su
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app routing
 	$(BIN)/pytest -q
+
+# The tests about "today" and "now", run again with the machine's clock moved (libfaketime):
+# the app reads time only from its clock and the tests fix it, so none may depend on the hour.
+HOUR_OFFSETS ?= +8h +16h
+HOUR_TESTS := tests/test_one_clock.py tests/api/test_plans.py tests/api/test_visits.py \
+	tests/api/test_accounts.py tests/api/test_auth.py tests/api/test_users.py tests/test_cli.py \
+	tests/test_demo_load.py tests/pages/test_rep_page.py tests/pages/test_manager_http.py
+
+test-hours: $(VENV)/.installed-dev ## The date and time tests again at other hours (needs faketime)
+	@for offset in $(HOUR_OFFSETS); do \
+		echo "== the clock moved $$offset: $$(faketime -f $$offset date -u)"; \
+		faketime -f $$offset $(BIN)/pytest -q -p no:cacheprovider $(HOUR_TESTS) || exit 1; \
+	done
 
 lint: $(VENV)/.installed-dev ## Lint and check formatting
 	$(BIN)/ruff check .

@@ -144,6 +144,11 @@ class Settings(BaseSettings):
         return url
 
     @property
+    def company_zone(self) -> ZoneInfo:
+        """The company's time zone: its "today" for accounts, and reps without a zone."""
+        return ZoneInfo(self.default_time_zone)
+
+    @property
     def is_development(self) -> bool:
         return self.environment is Environment.DEVELOPMENT
 

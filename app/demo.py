@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import Role, Settings
+from app.core import clock
 from app.imports import read_accounts_csv
 from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit
 from app.opening_hours import DAYS, parse_opening_hours
@@ -52,7 +53,7 @@ def is_empty(session: Session) -> bool:
 
 def load_demo(session: Session, settings: Settings, *, today: date | None = None) -> None:
     """Load the demo company into `session` (the caller commits)."""
-    today = today or date.today()
+    today = today or clock.today(settings.company_zone)
     teams = {row["name"]: Team(name=row["name"]) for row in _rows("teams.csv")}
     session.add_all(teams.values())
     session.flush()
@@ -171,7 +172,7 @@ def _history(
     session: Session, reps: list[Rep], territories: dict[int, Territory], today: date
 ) -> None:
     """Visits over the last eight weeks, roughly at each account's cadence, on working days."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 (a repeatable demo, not a secret)
     rep_of_territory = {t.id: rep for rep in reps for t in [territories[rep.id]]}
     start = today - timedelta(weeks=HISTORY_WEEKS)
     accounts = session.scalars(

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app import __version__
 from app.api import api_router, health
 from app.config import Settings
+from app.core.clock import Clock, ClockMiddleware, current, using
 from app.db import make_engine, make_session_factory
 from app.errors import install_error_handlers
 from app.middleware import BodySizeLimitMiddleware
@@ -37,7 +38,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     upgrade_database(engine)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    with app.state.session_factory.begin() as session:
+    with using(app.state.clock), app.state.session_factory.begin() as session:
         import_jobs.fail_interrupted(session)
     # The offline geocoder's tables take a second or two to build: pay that now, not in the
     # first import or account edit.
@@ -57,8 +58,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine.dispose()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new app; `settings` default to the environment (`FIELDROUTE_*`)."""
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    """A new app; `settings` default to the environment (`FIELDROUTE_*`). `clock` is the time
+    the app lives by, by default the clock in force where the app is made (the system clock
+    unless a caller chose another with `app.core.clock.using`, as the tests do)."""
     settings = settings if settings is not None else Settings()
     app = FastAPI(
         title="Fieldroute",
@@ -71,7 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
     )
     app.state.settings = settings
+    app.state.clock = clock if clock is not None else current()
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ClockMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(login.router)

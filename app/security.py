@@ -22,17 +22,18 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.config import Role, Settings
+from app.core import clock
 from app.db import SQLITE_BUSY_TIMEOUT_MS, SessionDep
 from app.deps import SettingsDep
 from app.errors import Forbidden, Unauthorized
-from app.models import ApiToken, User, utcnow
+from app.models import ApiToken, User
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "fieldroute_session"
 BROWSER_SESSION = "browser session"
 """The name of the tokens `/login` issues for browsers."""
-TOKEN_PREFIX = "fr_"
+TOKEN_PREFIX = "fr_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
 # Writing last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 NOTE_USE_WAIT_MS = 100
@@ -92,7 +93,7 @@ def revoke_browser_session(session: Session, token: str) -> None:
     `/login` always issues a separate one)."""
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
     if row is not None and row.revoked_at is None and row.name == BROWSER_SESSION:
-        row.revoked_at = utcnow()
+        row.revoked_at = clock.now()
 
 
 def principal_for(user: User) -> Principal:
@@ -110,7 +111,7 @@ def verify_token(session: Session, settings: Settings, token: str) -> Principal 
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    now = utcnow()
+    now = clock.now()
     if row.expires_at is not None and row.expires_at <= now:
         return None
     if row.development_only and not settings.is_development:
@@ -131,7 +132,7 @@ def _note_use(session: Session, token_id: int) -> None:
                 connection.exec_driver_sql(f"PRAGMA busy_timeout={NOTE_USE_WAIT_MS}")
             try:
                 connection.execute(
-                    update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+                    update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=clock.now())
                 )
                 connection.commit()
             finally:

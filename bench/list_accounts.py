@@ -22,7 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 if __package__ in (None, ""):  # `python bench/list_accounts.py`
@@ -33,6 +33,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.config import Role, Settings
+from app.core import clock
 from app.db import make_session_factory
 from app.main import create_app
 from app.models import Account, Base, Rep, Team, Territory, User
@@ -88,7 +89,7 @@ def seed(session: Session, accounts: int, rng: random.Random) -> None:
     territories = [Territory(name=f"T{i}", team=team, rep=rep) for i, rep in enumerate(reps)]
     session.add_all(territories)
     session.flush()
-    today = date.today()
+    today = clock.today(UTC)
     rows = []
     for i in range(accounts):
         city, zip3, region, lat, lon = rng.choice(CITIES)

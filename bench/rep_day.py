@@ -25,7 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from html import unescape
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.core import clock
 from app.db import make_engine, make_session_factory
 from app.demo import load_demo
 from app.main import create_app
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(settings.sqlalchemy_url)
     upgrade(engine)
     factory = make_session_factory(engine)
-    today = date.today()
+    today = clock.today(UTC)
     monday = next_monday(today)
     with factory() as session:
         load_demo(session, settings, today=today)

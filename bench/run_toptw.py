@@ -21,7 +21,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 if __package__ in (None, ""):  # `python bench/run_toptw.py`: make `bench` and `routing` importable
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     bks_table = load_bks()
     fns = make_solvers(solvers, args.seed, args.workers, args.vroom_threads)
     csv_path = args.csv or Path(__file__).resolve().parent / "results" / (
-        f"toptw-{datetime.now():%Y%m%d-%H%M%S}.csv"
+        f"toptw-{datetime.now(UTC):%Y%m%d-%H%M%S}.csv"
     )
     csv_path.parent.mkdir(parents=True, exist_ok=True)
 

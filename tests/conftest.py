@@ -17,11 +17,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.config import Environment, Settings
+from app.core.clock import FixedClock, using
 from app.db import make_engine, make_session_factory
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Base
 from tests.backends import POSTGRES_URL
+from tests.moments import NOW
 from tests.seed import TEST_TOKEN, World, seed_world
 
 # CI explores the same examples every run, so a red build is reproducible; locally each run
@@ -29,6 +31,15 @@ from tests.seed import TEST_TOKEN, World, seed_world
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[FixedClock]:
+    """Every test lives at `tests.moments.NOW`: the test's own code and the app it makes read
+    this clock (move it with `clock.set` or `clock.advance`)."""
+    fixed = FixedClock(NOW)
+    with using(fixed):
+        yield fixed
 
 
 @pytest.fixture(scope="session")
@@ -87,8 +98,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
+def app(settings: Settings, clock: FixedClock) -> FastAPI:
+    return create_app(settings, clock)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.db import make_engine, make_session_factory
 from app.models import Account, ApiToken, User
 from app.security import hash_token
+from tests.moments import TODAY_UTC
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_import_of_a_missing_file_is_an_error(
 def test_plan_plans_every_rep_and_names_the_ones_it_cannot(
     env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from app.models import Rep, RoutePlan, Team, Territory
 
@@ -94,7 +95,7 @@ def test_plan_plans_every_rep_and_names_the_ones_it_cannot(
                         territory_id=territory.id)
             )  # fmt: skip
         session.commit()
-    today = date.today()
+    today = TODAY_UTC
     monday = today + timedelta(days=7 - today.weekday())
     code = main(["plan", "--date", monday.isoformat(), "--time-limit", "0.3"])
     captured = capsys.readouterr()

@@ -53,11 +53,12 @@ def create_account(
 def read_account(
     account_id: AccountId,
     session: SessionDep,
+    settings: SettingsDep,
     principal: CurrentPrincipal,
     as_of: Annotated[date | None, Query(description="the day for overdue; default today")] = None,
 ) -> AccountRead:
     """Read one account."""
-    return service.read_account(session, principal, account_id, as_of)
+    return service.read_account(session, settings, principal, account_id, as_of)
 
 
 @router.patch("/{account_id}", responses=error_responses(401, 403, 404, 409, 422))

@@ -2,7 +2,7 @@
 
 from app.models.accounts import Account, Territory
 from app.models.activity import RoutePlan, Visit
-from app.models.base import Base, utcnow
+from app.models.base import Base
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, Team, User, manager_team
 from app.models.territory_plans import TerritoryChange, TerritoryProposal
@@ -22,5 +22,4 @@ __all__ = [
     "User",
     "Visit",
     "manager_team",
-    "utcnow",
 ]

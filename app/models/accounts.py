@@ -8,7 +8,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.account_limits import TEXT_MAX
-from app.models.base import Base, Timestamps, utcnow
+from app.core import clock
+from app.models.base import Base, Timestamps
 from app.models.people import Rep, Team
 
 
@@ -21,7 +22,7 @@ class Territory(Base):
     rep_id: Mapped[int | None] = mapped_column(
         ForeignKey("rep.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     team: Mapped[Team | None] = relationship(lazy="joined")
     rep: Mapped[Rep | None] = relationship(lazy="joined")

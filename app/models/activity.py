@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, Timestamps, utcnow
+from app.core import clock
+from app.models.base import Base, Timestamps
 
 VISIT_STATUSES = ("booked", "arrived", "done", "skipped", "cancelled")
 """`booked`: an appointment (a required stop at `planned_start_at`); `arrived`: on site now;
@@ -61,4 +62,4 @@ class RoutePlan(Base):
     stops: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     left_out: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -8,7 +8,8 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.account_limits import TEXT_MAX
-from app.models.base import Base, Timestamps, utcnow
+from app.core import clock
+from app.models.base import Base, Timestamps
 
 manager_team = Table(
     "manager_team",
@@ -23,7 +24,7 @@ class Team(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Rep(Timestamps, Base):
@@ -77,7 +78,7 @@ class User(Base):
         ForeignKey("rep.id", ondelete="SET NULL"), unique=True
     )
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     teams: Mapped[list[Team]] = relationship(secondary=manager_team, lazy="selectin")
     rep: Mapped[Rep | None] = relationship(lazy="joined")
@@ -96,7 +97,7 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(12))
     # Tokens derived from a public recipe (the demo's) work in development only.
     development_only: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_used_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

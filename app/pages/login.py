@@ -16,9 +16,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.core import clock
 from app.db import SessionDep
 from app.deps import SettingsDep
-from app.models import User, utcnow
+from app.models import User
 from app.security import (
     BROWSER_SESSION,
     SESSION_COOKIE,
@@ -102,7 +103,7 @@ def login(
         return HTMLResponse(PAGE.format(body=body), status_code=401)
     user = session.get_one(User, principal.user_id)
     browser_token = issue_token(
-        session, user, name=BROWSER_SESSION, expires_at=utcnow() + SESSION_LENGTH
+        session, user, name=BROWSER_SESSION, expires_at=clock.now() + SESSION_LENGTH
     )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(

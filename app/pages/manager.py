@@ -8,9 +8,8 @@ be reloaded alone (with a proposal's moves drawn on it) and tests can open it di
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Role, Settings
+from app.core import clock
 from app.db import SessionDep
 from app.deps import SettingsDep
 from app.errors import AppError
@@ -82,7 +82,7 @@ def week_of_plans(
         _require_manager(principal)
         teams = _teams(session, settings, principal)
         team = _pick_team(teams, team_id)
-        today = datetime.now(ZoneInfo(settings.default_time_zone)).date()
+        today = clock.today(settings.company_zone)
         first = start or today - timedelta(days=today.weekday())
         reps = session.execute(
             select(Rep.id, Rep.name)

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from app.account_limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
+from app.core import clock
 from app.geocoding import Precision
 from app.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
 from app.schemas.common import (
@@ -61,8 +62,9 @@ ServiceMinutes = Annotated[
 
 
 def _not_in_future(value: date) -> date:
-    # A future last visit would make the account neither overdue nor due.
-    if value > date.today():
+    # A future last visit would make the account neither overdue nor due. The latest date
+    # anywhere: a rep east of the server may already be on the next day.
+    if value > clock.latest_today():
         raise ValueError("a last visit cannot be in the future")
     return value
 

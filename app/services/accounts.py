@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, raiseload
 
 from app.access import account_scope, require_role, territory_scope
 from app.config import Role, Settings
+from app.core import clock
 from app.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from app.models import Account, Territory
 from app.schemas.accounts import AccountCreate, AccountListParams, AccountRead, AccountUpdate
@@ -95,7 +96,7 @@ def list_accounts(
     session: Session, settings: Settings, principal: Principal, params: AccountListParams
 ) -> Page[AccountRead]:
     """The page of the caller's accounts that `params` asks for."""
-    as_of = params.as_of or date.today()
+    as_of = params.as_of or clock.today(settings.company_zone)
     where = [account_scope(principal), *_filters(session, params, as_of)]
     rows, total = fetch_rows(
         session,
@@ -143,9 +144,14 @@ def get_account(session: Session, principal: Principal, account_id: int) -> Acco
 
 
 def read_account(
-    session: Session, principal: Principal, account_id: int, as_of: date | None = None
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    account_id: int,
+    as_of: date | None = None,
 ) -> AccountRead:
-    return to_read(get_account(session, principal, account_id), as_of or date.today())
+    account = get_account(session, principal, account_id)
+    return to_read(account, as_of or clock.today(settings.company_zone))
 
 
 def create_account(
@@ -167,7 +173,7 @@ def create_account(
         placement.place_accounts(session, settings, [account])
     session.flush()
     record_move(session, principal, account, None, source="manual")
-    return to_read(account, date.today())
+    return to_read(account, clock.today(settings.company_zone))
 
 
 def update_account(
@@ -207,7 +213,7 @@ def update_account(
         account.pin_manual = False
         placement.place_accounts(session, settings, [account])
     session.flush()
-    return to_read(account, date.today())
+    return to_read(account, clock.today(settings.company_zone))
 
 
 def geocode_account(
@@ -218,7 +224,7 @@ def geocode_account(
     account.pin_manual = False
     placement.place_accounts(session, settings, [account], retry_misses=True)
     session.flush()
-    return to_read(account, date.today())
+    return to_read(account, clock.today(settings.company_zone))
 
 
 def delete_account(session: Session, principal: Principal, account_id: int) -> None:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.geocoding import GeocodeResult, Precision
-from app.models import GeocodeCacheEntry, utcnow
+from app.models import GeocodeCacheEntry
 
 # Keys per IN (...) query: well under SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 500
@@ -47,7 +48,7 @@ class DbGeocodeCache:
     def put_many(self, items: Mapping[str, GeocodeResult | None]) -> None:
         if not items:
             return
-        now = utcnow()
+        now = clock.now()
         values = [
             {
                 "key": stored_key(key),

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.access import check_team
 from app.config import Role
+from app.core import clock
 from app.errors import NotFound
-from app.models import ImportJob, Team, utcnow
+from app.models import ImportJob, Team
 from app.security import Principal
 
 LATEST = 50
@@ -56,7 +57,7 @@ def fail_interrupted(session: Session) -> int:
         runner_host, _, pid = (job.runner or "").rpartition(":")
         if runner_host != host or not pid.isdigit() or _alive(int(pid)):
             continue
-        job.status, job.finished_at = "failed", utcnow()
+        job.status, job.finished_at = "failed", clock.now()
         job.error = "interrupted: the server stopped during the import; nothing was written"
         count += 1
     return count

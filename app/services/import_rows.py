@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.access import team_scope, territory_scope
 from app.config import Role
+from app.core import clock
 from app.imports import AccountRow, RowError
-from app.models import Account, Team, Territory, utcnow
+from app.models import Account, Team, Territory
 from app.security import Principal
 from app.services.placement import ADDRESS_FIELDS
 
@@ -136,7 +137,7 @@ def apply_point(account: Account, row: AccountRow, changes: list[str], *, is_new
             account.pin_manual = False
             account.geocode_precision = coordinate_precision(row.latitude, row.longitude)
             account.geocode_source, account.geocode_score = "crm", 1.0
-            account.geocoded_at, account.geocode_note = utcnow(), None
+            account.geocoded_at, account.geocode_note = clock.now(), None
         return False
     if not address_changed:
         return account.latitude is None and account.geocoded_at is None

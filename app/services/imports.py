@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from app.access import account_scope
 from app.config import Settings
+from app.core import clock
 from app.db import SessionFactory
 from app.imports import AccountRow, ParsedFile, RowError
-from app.models import Account, ImportJob, utcnow
+from app.models import Account, ImportJob
 from app.security import Principal
 from app.services.import_jobs import this_runner
 from app.services.import_rows import Refs, apply_point, apply_row, resolve
@@ -105,7 +106,7 @@ def run_job(
     """Run a queued job to the end; its row says how it went (never raises for bad data)."""
     with factory() as status_session:
         job = status_session.get_one(ImportJob, job_id)
-        job.status, job.started_at = "running", utcnow()
+        job.status, job.started_at = "running", clock.now()
         status_session.commit()
 
         def advance(done: int) -> None:
@@ -126,7 +127,7 @@ def run_job(
         except Exception as exc:
             _forget(job_id)
             status_session.rollback()
-            job.status, job.finished_at = "failed", utcnow()
+            job.status, job.finished_at = "failed", clock.now()
             job.error = f"the import stopped and nothing was written: {type(exc).__name__}"
             status_session.commit()
             raise
@@ -147,7 +148,7 @@ def run_job(
             "warnings": [_error_dict(w) for w in outcome.warnings][:MAX_REPORTED_ERRORS],
             "preview": outcome.preview,
         }
-        job.status, job.finished_at = "succeeded", utcnow()
+        job.status, job.finished_at = "succeeded", clock.now()
         status_session.commit()
         _forget(job_id)
 

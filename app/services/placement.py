@@ -13,8 +13,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.core import clock
 from app.geocoding import AddressQuery, CachingGeocoder, GeocoderChain, GeocodeResult, build_chain
-from app.models import Account, Rep, utcnow
+from app.models import Account, Rep
 from app.services.geocode_cache import DbGeocodeCache
 
 ADDRESS_FIELDS = frozenset({"street", "city", "postcode", "region", "country"})
@@ -97,7 +98,7 @@ def place_accounts(
 
 
 def apply_result(account: Account, result: GeocodeResult | None) -> None:
-    account.geocoded_at = utcnow()
+    account.geocoded_at = clock.now()
     if result is None:
         account.latitude = account.longitude = None
         account.geocode_precision = account.geocode_source = None
@@ -121,7 +122,7 @@ def pin_account(account: Account, latitude: float, longitude: float, *, source: 
     account.geocode_precision = "manual"
     account.geocode_source = source
     account.geocode_score = 1.0
-    account.geocoded_at = utcnow()
+    account.geocoded_at = clock.now()
     account.geocode_note = None
     account.pin_manual = True
 

@@ -19,7 +19,7 @@ from app.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
 from app.opening_hours import DAYS, intervals_s
 from app.services.plan_solve import PlanJob
-from app.services.rep_clock import rep_clock, seconds_into, seconds_of
+from app.services.rep_clock import rep_zone, seconds_into, seconds_of
 from app.services.visits import service_minutes_estimates
 from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
 from routing.rep_days import Appointment, Candidate, Workday
@@ -151,7 +151,7 @@ def build_job(
     `exclude`: accounts not to plan (visited or planned already). `appointments_from_s`: on a
     re-plan, appointments that began before this time of the first day are left out.
     """
-    zone = rep_clock(rep, settings)
+    zone = rep_zone(rep, settings)
     days = [w.day for w in workdays]
     weights = settings.value_weights
     accounts = {a.id: a for a in territory_accounts(session, rep.id) if a.id not in exclude}

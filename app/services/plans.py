@@ -7,10 +7,10 @@ plan when it is read, so a stop checked off shows as such in every version.
 
 from __future__ import annotations
 
-import time as clock
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.access import rep_scope, require_role
 from app.config import Role, Settings
+from app.core import clock
 from app.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, RoutePlan, Visit
 from app.opening_hours import DAYS, intervals_s
@@ -41,7 +42,7 @@ from app.schemas.plans import (
 from app.security import Principal
 from app.services.plan_inputs import build_job, home_point, workday, working_days
 from app.services.plan_solve import PlanJob, Unsolvable, solve_job, solve_jobs
-from app.services.rep_clock import local_moment, rep_clock, rep_today, seconds_into, seconds_of
+from app.services.rep_clock import local_moment, rep_today, rep_zone, seconds_into, seconds_of
 from app.services.reps import get_rep
 from routing import Point
 from routing.rep_days import DayRoute, DaysPlan, Workday
@@ -72,11 +73,10 @@ def plan_rep(
     rep_id: int,
     request: PlanRequest,
     settings: Settings,
-    now: datetime | None = None,
 ) -> PlanRun:
     """Plan `request.days` days of the rep from `request.date` (default: their today)."""
     rep = get_rep(session, principal, rep_id)
-    prepared = _prepare(session, rep, request, settings, now)
+    prepared = _prepare(session, rep, request, settings)
     if isinstance(prepared, PlanRun):
         return prepared
     result = solve_job(prepared.job, workers=settings.solver_workers)
@@ -88,11 +88,10 @@ def batch_plan(
     principal: Principal,
     request: BatchPlanRequest,
     settings: Settings,
-    now: datetime | None = None,
 ) -> BatchRun:
     """Plan every active rep in the caller's scope (or `request.team_id`), one core per rep."""
     require_role(principal, Role.ADMIN, Role.MANAGER)
-    started = clock.monotonic()
+    started = time.monotonic()
     query = select(Rep).where(rep_scope(principal), Rep.active.is_(True)).order_by(Rep.name)
     if request.team_id is not None:
         if not principal.is_admin and request.team_id not in principal.team_ids:
@@ -103,7 +102,7 @@ def batch_plan(
     pending: list[_Prepared] = []
     for rep in session.scalars(query).unique():
         try:
-            prepared = _prepare(session, rep, request, settings, now)
+            prepared = _prepare(session, rep, request, settings)
         except AppError as exc:
             failed.append(_failure(rep, exc))
             continue
@@ -117,7 +116,7 @@ def batch_plan(
             runs.append(_store_run(session, principal, prepared, result))
         except AppError as exc:
             failed.append(_failure(prepared.rep, exc))
-    return BatchRun(runs=runs, failed=failed, wall_time_s=round(clock.monotonic() - started, 3))
+    return BatchRun(runs=runs, failed=failed, wall_time_s=round(time.monotonic() - started, 3))
 
 
 def replan(
@@ -127,12 +126,11 @@ def replan(
     day: date,
     request: ReplanRequest,
     settings: Settings,
-    now: datetime | None = None,
 ) -> PlanRead:
     """The rest of today from where the rep is, keeping what is done, skipped or under way."""
     rep = get_rep(session, principal, rep_id)
-    zone = rep_clock(rep, settings)
-    now = now or datetime.now(UTC)
+    zone = rep_zone(rep, settings)
+    now = clock.now()
     today = rep_today(rep, settings, now)
     if day != today:
         raise InvalidRequest(
@@ -186,10 +184,9 @@ def _prepare(
     rep: Rep,
     request: PlanRequest,
     settings: Settings,
-    now: datetime | None,
 ) -> _Prepared | PlanRun:
-    zone = rep_clock(rep, settings)
-    now = now or datetime.now(UTC)
+    zone = rep_zone(rep, settings)
+    now = clock.now()
     today = rep_today(rep, settings, now)
     first = request.date or today
     if first < today:
@@ -484,7 +481,7 @@ def read_plan(session: Session, row: RoutePlan, rep: Rep) -> PlanRead:
             stop.state = "booked"
         stops.append(stop)
     totals = row.totals
-    now = datetime.now(UTC)
+    now = clock.now()
     today = now.astimezone(zone).date()
     frozen = row.plan_date < today or (
         row.plan_date == today and _started(session, rep, today, seconds_into(today, now, zone))

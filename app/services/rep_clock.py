@@ -5,21 +5,22 @@ Plans, shifts and appointments are on the rep's wall clock; the database stores 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.config import Settings
+from app.core import clock
 from app.models import Rep
 
 
-def rep_clock(rep: Rep, settings: Settings) -> ZoneInfo:
-    """The rep's time zone (their own, else the server's default)."""
+def rep_zone(rep: Rep, settings: Settings) -> ZoneInfo:
+    """The rep's time zone (their own, else the company's default)."""
     return ZoneInfo(rep.time_zone or settings.default_time_zone)
 
 
 def rep_today(rep: Rep, settings: Settings, now: datetime | None = None) -> date:
-    """Today on the rep's clock."""
-    return (now or datetime.now(UTC)).astimezone(rep_clock(rep, settings)).date()
+    """Today on the rep's clock (`now`: a moment already read from the app's clock)."""
+    return (now or clock.now()).astimezone(rep_zone(rep, settings)).date()
 
 
 def local_moment(day: date, seconds: float, zone: ZoneInfo) -> datetime:

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.access import require_role
 from app.config import Role, Settings
+from app.core import clock
 from app.errors import Conflict, InvalidRequest, NotFound
-from app.models import Account, Rep, Team, Territory, TerritoryProposal, User, utcnow
+from app.models import Account, Rep, Team, Territory, TerritoryProposal, User
 from app.schemas.territories import (
     Balance,
     Move,
@@ -191,7 +192,7 @@ def _decide(
     decided = session.execute(
         update(TerritoryProposal)
         .where(TerritoryProposal.id == proposal.id, TerritoryProposal.status == "proposed")
-        .values(status=status, decided_at=utcnow(), decided_by_id=principal.user_id or None)
+        .values(status=status, decided_at=clock.now(), decided_by_id=principal.user_id or None)
         .execution_options(synchronize_session=False)
     )
     if decided.rowcount != 1:  # type: ignore[attr-defined]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Account, Rep, Territory
+from app.services.rep_clock import seconds_of
 
 DEFAULT_CADENCE_DAYS = 28
 TRAVEL_MINUTES_PER_VISIT = 20.0
@@ -95,5 +96,4 @@ def capacity_hours(rep: Rep) -> float:
 
 
 def _hours_between(start: time, end: time) -> float:
-    day = datetime(2000, 1, 1)
-    return (datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() / 3600
+    return (seconds_of(end) - seconds_of(start)) / 3600

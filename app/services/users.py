@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session, raiseload, selectinload
 
 from app.access import require_role, user_scope
 from app.config import Role, Settings
+from app.core import clock
 from app.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from app.models import ApiToken, Rep, Team, User, utcnow
+from app.models import ApiToken, Rep, Team, User
 from app.schemas.common import Page
 from app.schemas.users import (
     TokenCreate,
@@ -224,7 +225,7 @@ def create_token(
         select(ApiToken).where(ApiToken.token_hash == hash_token(value)).options(raiseload("*"))
     ).one()
     if body.expires_in_days is not None:
-        token.expires_at = utcnow() + timedelta(days=body.expires_in_days)
+        token.expires_at = clock.now() + timedelta(days=body.expires_in_days)
     session.flush()
     return TokenCreated(**TokenRead.model_validate(token).model_dump(), token=value)
 
@@ -262,5 +263,5 @@ def revoke_token(session: Session, principal: Principal, user_id: int, token_id:
     if token is None:
         raise NotFound(f"no token {token_id} for user {user_id}")
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
     session.flush()

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, raiseload
 
 from app.access import account_scope, rep_scope, visit_scope
 from app.config import Settings
+from app.core import clock
 from app.errors import Conflict, InvalidRequest, NotFound
-from app.models import Account, Rep, Territory, Visit, utcnow
+from app.models import Account, Rep, Territory, Visit
 from app.schemas.common import Page
 from app.schemas.visits import (
     APPOINTMENT_MINUTES,
@@ -34,7 +35,7 @@ from app.schemas.visits import (
 )
 from app.security import Principal
 from app.services.listing import Sorting, fetch_rows
-from app.services.rep_clock import rep_clock, rep_today
+from app.services.rep_clock import rep_today, rep_zone
 
 OPEN = ("booked", "arrived")
 """A visit still going on (or to come): the next arrived, done or skip of that day closes it."""
@@ -119,8 +120,8 @@ def record_visit(
     """Arrived, done or skipped: closes the open visit of (rep, account, day) or starts one."""
     rep = _acting_rep(session, principal, body.rep_id)
     account = _rep_account(session, principal, body.account_id, rep)
-    zone = rep_clock(rep, settings)
-    now = utcnow()
+    zone = rep_zone(rep, settings)
+    now = clock.now()
     at = _aware(body.at, zone, "at") if body.at is not None else now
     if at > now + CLOCK_SKEW:
         raise InvalidRequest(f"at: {_local(at, zone)} is in the future", field="at")
@@ -202,7 +203,7 @@ def book_appointment(
     """Book a time at an account: a booked visit the planner keeps as a required stop."""
     rep = _acting_rep(session, principal, body.rep_id)
     account = _rep_account(session, principal, body.account_id, rep)
-    zone = rep_clock(rep, settings)
+    zone = rep_zone(rep, settings)
     starts_at = _aware(body.starts_at, zone, "starts_at")
     local_day = starts_at.astimezone(zone).date()
     today = rep_today(rep, settings)

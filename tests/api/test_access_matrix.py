@@ -23,6 +23,7 @@ from app.config import Role
 from app.models import Account, ApiToken, ImportJob, Rep, RoutePlan, TerritoryProposal, User, Visit
 from app.security import hash_token, issue_token
 from tests.backends import ON_BOTH_BACKENDS
+from tests.moments import TODAY_UTC
 from tests.seed import World
 
 ROLES = ("admin", "manager_north", "manager_south", "rep_north_1", "none")
@@ -174,7 +175,7 @@ def visit_for(ctx: Context, target: str) -> dict[str, int]:
 
 
 def visit(ctx: Context, target: str) -> str:
-    made = Visit(**visit_for(ctx, target), visit_date=date.today(), status="done")
+    made = Visit(**visit_for(ctx, target), visit_date=TODAY_UTC, status="done")
     return f"/visits/{ctx.add(made)}"
 
 

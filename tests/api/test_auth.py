@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ApiToken, User, utcnow
+from app.core import clock
+from app.models import ApiToken, User
 from app.security import hash_token
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import TEST_TOKEN, World
@@ -36,7 +37,7 @@ def test_revoked_token_is_401(client: TestClient, world: World, session: Session
     token = session.scalars(
         select(ApiToken).where(ApiToken.token_hash == hash_token(TEST_TOKEN))
     ).one()
-    token.revoked_at = utcnow()
+    token.revoked_at = clock.now()
     session.commit()
     assert client.post(URL, json=BODY, headers=world.headers("admin")).status_code == 401
 
@@ -45,7 +46,7 @@ def test_expired_token_is_401(client: TestClient, world: World, session: Session
     token = session.scalars(
         select(ApiToken).where(ApiToken.token_hash == hash_token(TEST_TOKEN))
     ).one()
-    token.expires_at = utcnow() - timedelta(seconds=1)
+    token.expires_at = clock.now() - timedelta(seconds=1)
     session.commit()
     assert client.post(URL, json=BODY, headers=world.headers("admin")).status_code == 401
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,13 +15,13 @@ from sqlalchemy.orm import Session
 from app.models import Account, Rep, Visit
 from app.services.visits import service_minutes_estimates
 from tests.backends import ON_BOTH_BACKENDS
+from tests.moments import CHICAGO, TODAY_CHICAGO, TODAY_UTC
 from tests.seed import World
 
 pytestmark = ON_BOTH_BACKENDS
 VISITS = "/api/v1/visits"
 APPOINTMENTS = "/api/v1/appointments"
-CHICAGO = ZoneInfo("America/Chicago")
-TODAY = datetime.now(UTC).date()
+TODAY = TODAY_UTC
 YESTERDAY = TODAY - timedelta(days=1)
 
 
@@ -343,7 +342,7 @@ def set_zone(session: Session, world: World, zone: str, who: str = "rep_north_1"
 
 def test_appointment_on_the_reps_clock(client: TestClient, world: World, session: Session) -> None:
     set_zone(session, world, "America/Chicago")
-    day = datetime.now(CHICAGO).date() + timedelta(days=1)
+    day = TODAY_CHICAGO + timedelta(days=1)
     naive = datetime.combine(day, time(10, 0))
     response = book(client, world, starts_at=naive.isoformat(), notes="bring samples")
     assert response.status_code == 201, response.text

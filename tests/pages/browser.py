@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.core.clock import FixedClock
 from tests.seed import World
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ class LiveApp:
     world: World
     settings: Settings
     session_factory: sessionmaker[Session]
+    clock: FixedClock
+    """The served app's clock, at `tests.moments.NOW` unless a test moves it."""
 
 
 @dataclass

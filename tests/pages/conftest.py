@@ -17,9 +17,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.config import Environment, Settings
+from app.core.clock import FixedClock, using
 from app.db import make_session_factory
 from app.main import create_app
 from app.models import Account
+from tests.moments import NOW
 from tests.pages.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -83,14 +85,15 @@ def live_app(
 ) -> Iterator[LiveApp]:
     """One served app per test module, seeded with the test world plus placed accounts."""
     settings = page_settings(tmp_path_factory.mktemp("pages"), sqlite_template)
-    app = create_app(settings)
-    with Served(app) as served:
+    clock = FixedClock(NOW)
+    app = create_app(settings, clock)
+    with Served(app) as served, using(clock):
         factory = make_session_factory(app.state.engine)
         with factory() as session:
             world = seed_world(session)
             add_north_accounts(session, world)
             session.commit()
-        yield LiveApp(served.url, world, settings, factory)
+        yield LiveApp(served.url, world, settings, factory, clock)
 
 
 def add_north_accounts(session: Session, world: World) -> None:
@@ -113,6 +116,15 @@ def add_north_accounts(session: Session, world: World) -> None:
         session.add(account)
         session.flush()
         world.account_ids[external_id] = account.id
+
+
+@pytest.fixture(autouse=True)
+def _served_clock_back_to_now(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that moves the served app's clock leaves it at `NOW` for the next test."""
+    yield
+    if "live_app" in request.fixturenames:
+        live: LiveApp = request.getfixturevalue("live_app")
+        live.clock.set(NOW)
 
 
 @pytest.fixture

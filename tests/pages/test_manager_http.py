@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from tests.moments import TODAY_UTC
 from tests.seed import World
 
 
@@ -130,9 +131,9 @@ def test_tiles_come_from_the_setting(settings: Settings, world: World) -> None:
 
 
 def test_the_week_of_plans_shows_each_reps_latest_plan(client: TestClient, world: World) -> None:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    today = date.today()
+    today = TODAY_UTC
     monday = today + timedelta(days=7 - today.weekday())
     planned = client.post(
         f"/api/v1/reps/{world.rep_ids['rep_north_1']}/plans",

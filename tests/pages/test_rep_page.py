@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from app.core.clock import FixedClock, using
 from app.models import Account, Rep, User
 from app.schemas.plans import PlanRequest
 from app.security import principal_for
 from app.services import plans
+from tests.moments import TODAY_CHICAGO
 from tests.pages.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
 
 if TYPE_CHECKING:
@@ -81,9 +83,10 @@ def rep_day(live_app: LiveApp) -> RepDay:
         user = session.get(User, world.user_ids["rep_north_1"])
         assert user is not None
         morning = datetime.combine(DAY, time(6, 0), ZoneInfo(ZONE))
-        request = PlanRequest(date=DAY)
-        plans.plan_rep(session, principal_for(user), rep_id, request, live_app.settings, morning)
-        session.commit()
+        with using(FixedClock(morning)):
+            request = PlanRequest(date=DAY)
+            plans.plan_rep(session, principal_for(user), rep_id, request, live_app.settings)
+            session.commit()
     return RepDay(live_app, rep_id, world.rep_ids["rep_north_2"], world.rep_ids["rep_south_1"])
 
 
@@ -323,10 +326,11 @@ def test_today_is_planned_on_the_spot_and_replanned_from_here(
     with live.session_factory() as session:
         rep = session.get(Rep, rep_day.rep_id)
         assert rep is not None
-        # A shift round the clock, so the day has not ended whenever the test runs.
+        # A shift round the clock: the page is opened at 10:00 and re-planned at 15:30.
         rep.shift_start, rep.shift_end = time(0, 0), time(23, 59)
         today = plans.rep_today(rep, live.settings)
         session.commit()
+    assert today == TODAY_CHICAGO
     page = _open_day(phone, rep_day, "/rep")
     assert page.locator("h1 .date").inner_text().startswith("Today, ")
     plan = _plan(phone, rep_day, today)
@@ -335,6 +339,7 @@ def test_today_is_planned_on_the_spot_and_replanned_from_here(
     assert page.frame_locator("#map").locator(".fr-stop").count() == len(plan["stops"])
     assert page.locator("#plan-again").count() == 0
 
+    live.clock.advance(timedelta(hours=5, minutes=30))
     with page.expect_navigation():
         page.get_by_role("button", name="Re-plan from here").tap()
     page.locator("#stops").wait_for()
