@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
-from app.config import Role
-from app.errors import Forbidden
+from app.core.config import Role
+from app.core.errors import Forbidden
 from app.models import Account, Rep, Team, Territory, User, Visit
 from app.security import Principal
 

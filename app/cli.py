@@ -24,12 +24,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from tqdm import tqdm
 
-from app.config import Role, Settings
-from app.db import SessionFactory, make_engine, make_session_factory
+from app.core.config import Role, Settings
+from app.core.db import SessionFactory, make_engine, make_session_factory
+from app.core.errors import AppError
+from app.core.migrate import upgrade
 from app.demo import demo_logins, is_empty, load_demo
-from app.errors import AppError
 from app.imports import CsvFormatError, read_accounts_csv
-from app.migrate import upgrade
 from app.models import ImportJob, Rep, Team, User
 from app.schemas.imports import ImportJobRead
 from app.schemas.plans import BatchPlanRequest, BatchRun

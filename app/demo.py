@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.config import Role, Settings
 from app.core import clock
+from app.core.config import Role, Settings
 from app.imports import read_accounts_csv
 from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit
 from app.opening_hours import DAYS, parse_opening_hours

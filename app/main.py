@@ -9,13 +9,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__
-from app.api import api_router, health
-from app.config import Settings
+from app.api import api_router
+from app.core import health
+from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.clock import Clock, ClockMiddleware, current, using
-from app.db import make_engine, make_session_factory
-from app.errors import install_error_handlers
-from app.middleware import BodySizeLimitMiddleware
-from app.migrate import upgrade as upgrade_database
+from app.core.config import Settings
+from app.core.db import make_engine, make_session_factory
+from app.core.errors import install_error_handlers
+from app.core.migrate import upgrade as upgrade_database
 from app.pages import login, manager, rep
 from app.pages.assets import install_static
 from app.pages.docs import install_docs

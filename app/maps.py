@@ -25,7 +25,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from app.config import OSM_ATTRIBUTION, OSM_TILES_URL
+from app.core.config import OSM_ATTRIBUTION, OSM_TILES_URL
 
 LEAFLET_URL = "/static/leaflet"
 JQUERY_URL = "/static/jquery"

@@ -21,11 +21,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.config import Role, Settings
 from app.core import clock
-from app.db import SQLITE_BUSY_TIMEOUT_MS, SessionDep
-from app.deps import SettingsDep
-from app.errors import Forbidden, Unauthorized
+from app.core.config import Role, Settings
+from app.core.db import SQLITE_BUSY_TIMEOUT_MS, SessionDep
+from app.core.deps import SettingsDep
+from app.core.errors import Forbidden, Unauthorized
 from app.models import ApiToken, User
 
 logger = logging.getLogger(__name__)

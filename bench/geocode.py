@@ -27,7 +27,8 @@ from typing import TypeVar
 if __package__ in (None, ""):  # `python bench/geocode.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.db import make_engine, make_session_factory
+from app.core.db import make_engine, make_session_factory
+from app.core.migrate import upgrade
 from app.geocoding import (
     AddressQuery,
     CachingGeocoder,
@@ -37,7 +38,6 @@ from app.geocoding import (
 )
 from app.geocoding.us_zip import ZipEntry, zip_table
 from app.geocoding.world_places import place_table
-from app.migrate import upgrade
 from app.services.geocode_cache import DbGeocodeCache
 
 T = TypeVar("T")

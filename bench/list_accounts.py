@@ -32,9 +32,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.config import Role, Settings
 from app.core import clock
-from app.db import make_session_factory
+from app.core.config import Role, Settings
+from app.core.db import make_session_factory
 from app.main import create_app
 from app.models import Account, Base, Rep, Team, Territory, User
 from app.security import issue_token

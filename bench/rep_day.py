@@ -37,12 +37,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.config import Settings
 from app.core import clock
-from app.db import make_engine, make_session_factory
+from app.core.config import Settings
+from app.core.db import make_engine, make_session_factory
+from app.core.migrate import upgrade
 from app.demo import load_demo
 from app.main import create_app
-from app.migrate import upgrade
 from app.models import Account, Rep, RoutePlan, Territory, User
 from app.schemas.plans import BatchPlanRequest, PlanRequest
 from app.security import Principal, issue_token, principal_for

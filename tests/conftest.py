@@ -16,11 +16,11 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.config import Environment, Settings
 from app.core.clock import FixedClock, using
-from app.db import make_engine, make_session_factory
+from app.core.config import Environment, Settings
+from app.core.db import make_engine, make_session_factory
+from app.core.migrate import upgrade
 from app.main import create_app
-from app.migrate import upgrade
 from app.models import Base
 from tests.backends import POSTGRES_URL
 from tests.moments import NOW

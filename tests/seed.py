@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from app.config import Role
+from app.core.config import Role
 from app.models import Account, Rep, Team, Territory, User
 from app.security import issue_token
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cli import main
-from app.config import Settings
-from app.db import make_engine, make_session_factory
+from app.core.config import Settings
+from app.core.db import make_engine, make_session_factory
 from app.models import Account, ApiToken, User
 from app.security import hash_token
 from tests.moments import TODAY_UTC

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from app.db import make_engine
-from app.migrate import downgrade, upgrade
+from app.core.db import make_engine
+from app.core.migrate import downgrade, upgrade
 from app.models import Base
 from tests.backends import ON_BOTH_BACKENDS
 

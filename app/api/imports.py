@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Request, Response, UploadFile
 
 from app.access import require_role
-from app.config import Role
-from app.db import SessionDep
-from app.deps import SettingsDep
-from app.errors import InvalidRequest, PayloadTooLarge, error_responses
+from app.core.config import Role
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
+from app.core.errors import InvalidRequest, PayloadTooLarge, error_responses
+from app.core.schemas import RowId
 from app.imports import CsvFormatError, read_accounts_csv
-from app.schemas.common import RowId
 from app.schemas.imports import ImportJobRead, ImportJobSummary
 from app.security import CurrentPrincipal
 from app.services import import_jobs

@@ -6,9 +6,9 @@ from functools import partial
 
 from fastapi import APIRouter, Request
 
-from app.concurrency import run_cpu_bound
-from app.deps import SettingsDep
-from app.errors import error_responses
+from app.core.concurrency import run_cpu_bound
+from app.core.deps import SettingsDep
+from app.core.errors import error_responses
 from app.schemas.optimize import OptimizeRequest, OptimizeResponse
 from app.services import optimize as service
 

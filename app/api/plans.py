@@ -8,11 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.concurrency import run_cpu_bound
-from app.db import SessionDep
-from app.deps import SettingsDep
-from app.errors import error_responses
-from app.schemas.common import RowId
+from app.core.concurrency import run_cpu_bound
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
+from app.core.errors import error_responses
+from app.core.schemas import RowId
 from app.schemas.plans import (
     BatchPlanRequest,
     BatchRun,

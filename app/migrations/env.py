@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection `app.migrate` hands over, or on the URL
+"""Alembic environment: migrations run on the connection `app.core.migrate` hands over, or on the URL
 from settings when Alembic's own CLI runs them (`alembic upgrade head`)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from app.config import Settings
-from app.db import make_engine
+from app.core.config import Settings
+from app.core.db import make_engine
 from app.models import Base
 
 config = context.config

@@ -12,8 +12,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from app.db import SessionDep
-from app.deps import SettingsDep
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
 from app.security import CurrentPrincipal, signed_in
 
 ASSETS_URL = "/static/docs"

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.core import clock
-from app.db import SessionDep
-from app.deps import SettingsDep
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
 from app.models import User
 from app.security import (
     BROWSER_SESSION,

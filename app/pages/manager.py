@@ -16,17 +16,17 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.config import Role, Settings
 from app.core import clock
-from app.db import SessionDep
-from app.deps import SettingsDep
-from app.errors import AppError
+from app.core.config import Role, Settings
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
+from app.core.errors import AppError
+from app.core.schemas import RowId
 from app.maps import territory_map
 from app.models import Rep
 from app.pages import manager_html as html
 from app.pages import plans_html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
-from app.schemas.common import RowId
 from app.schemas.teams import TeamListParams, TeamRead
 from app.security import Principal, signed_in
 from app.services import plans, territories, territory_proposals

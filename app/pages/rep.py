@@ -18,17 +18,17 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from app.concurrency import run_cpu_bound
-from app.config import Role, Settings
-from app.db import SessionDep
-from app.deps import SettingsDep
-from app.errors import AppError, NotFound
+from app.core.concurrency import run_cpu_bound
+from app.core.config import Role, Settings
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
+from app.core.errors import AppError, NotFound
+from app.core.schemas import RowId
 from app.maps import route_map
 from app.models import Rep
 from app.opening_hours import DAYS
 from app.pages import rep_html as html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
-from app.schemas.common import RowId
 from app.schemas.plans import PlanRead, PlanRequest
 from app.schemas.reps import RepListParams
 from app.security import Principal, signed_in

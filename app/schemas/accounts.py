@@ -19,9 +19,7 @@ from pydantic import (
 
 from app.account_limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
 from app.core import clock
-from app.geocoding import Precision
-from app.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
-from app.schemas.common import (
+from app.core.schemas import (
     Latitude,
     ListParams,
     Longitude,
@@ -33,6 +31,8 @@ from app.schemas.common import (
     check_pair,
     refuse_null,
 )
+from app.geocoding import Precision
+from app.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
 
 
 def _opening_hours(value: Any) -> Any:

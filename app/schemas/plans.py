@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import Latitude, Longitude, RowId
+from app.core.schemas import Latitude, Longitude, RowId
 
 PlanKind = Literal["day", "week", "replan"]
 VisitState = Literal["planned", "booked", "arrived", "done", "skipped", "cancelled"]

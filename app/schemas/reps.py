@@ -20,8 +20,7 @@ from pydantic import (
 )
 
 from app.account_limits import TEXT_MAX
-from app.opening_hours import DAYS
-from app.schemas.common import (
+from app.core.schemas import (
     MINUTES_PER_DAY,
     Email,
     Latitude,
@@ -34,6 +33,7 @@ from app.schemas.common import (
     check_pair,
     refuse_null,
 )
+from app.opening_hours import DAYS
 
 MAX_COST = 1e6
 DEFAULT_WORKING_DAYS = ("mo", "tu", "we", "th", "fr")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from app.schemas.common import ListParams
+from app.core.schemas import ListParams
 
 
 class TeamRead(BaseModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import ListParams, RowId
+from app.core.schemas import ListParams, RowId
 
 
 class LatLon(BaseModel):

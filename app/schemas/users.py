@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.config import Role
-from app.schemas.common import Email, ListParams, Name, RowId, SearchText, Text, refuse_null
+from app.core.config import Role
+from app.core.schemas import Email, ListParams, Name, RowId, SearchText, Text, refuse_null
 
 MAX_TOKEN_DAYS = 3650
 TeamIds = Annotated[list[RowId], Field(max_length=100)]

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from app.schemas.common import ListParams, OptionalText, RowId, refuse_null
+from app.core.schemas import ListParams, OptionalText, RowId, refuse_null
 
 VisitStatus = Literal["booked", "arrived", "done", "skipped", "cancelled"]
 RecordedStatus = Literal["arrived", "done", "skipped"]

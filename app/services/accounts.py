@@ -13,15 +13,15 @@ from sqlalchemy import ColumnElement, and_, not_, or_, select
 from sqlalchemy.orm import Session, raiseload
 
 from app.access import account_scope, require_role, territory_scope
-from app.config import Role, Settings
 from app.core import clock
-from app.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from app.core.config import Role, Settings
+from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from app.core.listing import Sorting, date_plus_days, fetch_rows, text_matches
+from app.core.schemas import Page
 from app.models import Account, Territory
 from app.schemas.accounts import AccountCreate, AccountListParams, AccountRead, AccountUpdate
-from app.schemas.common import Page
 from app.security import Principal
 from app.services import placement, teams
-from app.services.listing import Sorting, date_plus_days, fetch_rows, text_matches
 from app.services.territory_log import record_move
 
 REP_EDITABLE = frozenset({"latitude", "longitude", "notes", "phone"})

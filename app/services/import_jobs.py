@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import check_team
-from app.config import Role
 from app.core import clock
-from app.errors import NotFound
+from app.core.config import Role
+from app.core.errors import NotFound
 from app.models import ImportJob, Team
 from app.security import Principal
 

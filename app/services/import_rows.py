@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import team_scope, territory_scope
-from app.config import Role
 from app.core import clock
+from app.core.config import Role
 from app.imports import AccountRow, RowError
 from app.models import Account, Team, Territory
 from app.security import Principal

@@ -18,9 +18,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.access import account_scope
-from app.config import Settings
 from app.core import clock
-from app.db import SessionFactory
+from app.core.config import Settings
+from app.core.db import SessionFactory
 from app.imports import AccountRow, ParsedFile, RowError
 from app.models import Account, ImportJob
 from app.security import Principal

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from app.config import Settings
-from app.errors import InvalidRequest, PayloadTooLarge
+from app.core.config import Settings
+from app.core.errors import InvalidRequest, PayloadTooLarge
 from app.schemas.optimize import (
     BreakOut,
     CostsIn,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.config import Settings
 from app.core import clock
+from app.core.config import Settings
 from app.geocoding import AddressQuery, CachingGeocoder, GeocoderChain, GeocodeResult, build_chain
 from app.models import Account, Rep
 from app.services.geocode_cache import DbGeocodeCache

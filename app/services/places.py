@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.config import Settings
-from app.errors import InvalidRequest, PayloadTooLarge
+from app.core.config import Settings
+from app.core.errors import InvalidRequest, PayloadTooLarge
 from app.schemas.optimize import Location, MatrixIn, OptimizeRequest
 from routing import Point, ProblemError, TravelMatrix, explicit_matrix, haversine_matrix
 

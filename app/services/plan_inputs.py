@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.config import Settings
-from app.errors import InvalidRequest
+from app.core.config import Settings
+from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
 from app.opening_hours import DAYS, intervals_s
 from app.services.plan_solve import PlanJob

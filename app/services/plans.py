@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.access import rep_scope, require_role
-from app.config import Role, Settings
 from app.core import clock
-from app.errors import AppError, Conflict, InvalidRequest, NotFound
+from app.core.config import Role, Settings
+from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, RoutePlan, Visit
 from app.opening_hours import DAYS, intervals_s
 from app.schemas.plans import (

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.config import Settings
 from app.core import clock
+from app.core.config import Settings
 from app.models import Rep
 
 

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload
 
 from app.access import rep_scope, require_role
-from app.config import Role, Settings
-from app.errors import Conflict, InvalidRequest, NotFound
+from app.core.config import Role, Settings
+from app.core.errors import Conflict, InvalidRequest, NotFound
+from app.core.listing import Sorting, fetch_page, text_matches
+from app.core.schemas import Page
 from app.models import Rep, Team
-from app.schemas.common import Page
 from app.schemas.reps import RepCreate, RepListParams, RepRead, RepUpdate
 from app.security import Principal
 from app.services import placement, teams
-from app.services.listing import Sorting, fetch_page, text_matches
 
 HOME_ADDRESS_FIELDS = tuple(f"home_{field}" for field in placement.ADDRESS_FIELDS)
 SCHEDULE_FIELDS = ("shift_start", "shift_end", "lunch_start", "lunch_end", "lunch_minutes")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.access import check_team, team_scope
-from app.config import Role, Settings
-from app.errors import InvalidRequest
+from app.core.config import Role, Settings
+from app.core.errors import InvalidRequest
+from app.core.listing import Sorting, fetch_page
+from app.core.schemas import Page
 from app.models import Team
-from app.schemas.common import Page
 from app.schemas.teams import TeamListParams, TeamRead
 from app.security import Principal
-from app.services.listing import Sorting, fetch_page
 
 SORTING = Sorting(
     fields={"name": Team.name, "created_at": Team.created_at, "id": Team.id},

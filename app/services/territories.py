@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 
 from app.access import require_role
-from app.config import Role, Settings
-from app.errors import InvalidRequest, NotFound
+from app.core.config import Role, Settings
+from app.core.errors import InvalidRequest, NotFound
 from app.models import Account, Rep, Team
 from app.schemas.territories import (
     Figures,

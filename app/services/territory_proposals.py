@@ -8,9 +8,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.access import require_role
-from app.config import Role, Settings
 from app.core import clock
-from app.errors import Conflict, InvalidRequest, NotFound
+from app.core.config import Role, Settings
+from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, Team, Territory, TerritoryProposal, User
 from app.schemas.territories import (
     Balance,

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload, selectinload
 
 from app.access import require_role, user_scope
-from app.config import Role, Settings
 from app.core import clock
-from app.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from app.core.config import Role, Settings
+from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from app.core.listing import Sorting, fetch_page, text_matches
+from app.core.schemas import Page
 from app.models import ApiToken, Rep, Team, User
-from app.schemas.common import Page
 from app.schemas.users import (
     TokenCreate,
     TokenCreated,
@@ -29,7 +30,6 @@ from app.schemas.users import (
     UserUpdate,
 )
 from app.security import Principal, hash_token, issue_token
-from app.services.listing import Sorting, fetch_page, text_matches
 
 SELF_EDITABLE = frozenset({"name"})
 USER_SORTING = Sorting(

@@ -19,11 +19,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, raiseload
 
 from app.access import account_scope, rep_scope, visit_scope
-from app.config import Settings
 from app.core import clock
-from app.errors import Conflict, InvalidRequest, NotFound
+from app.core.config import Settings
+from app.core.errors import Conflict, InvalidRequest, NotFound
+from app.core.listing import Sorting, fetch_rows
+from app.core.schemas import Page
 from app.models import Account, Rep, Territory, Visit
-from app.schemas.common import Page
 from app.schemas.visits import (
     APPOINTMENT_MINUTES,
     AppointmentCancel,
@@ -34,7 +35,6 @@ from app.schemas.visits import (
     VisitUpdate,
 )
 from app.security import Principal
-from app.services.listing import Sorting, fetch_rows
 from app.services.rep_clock import rep_today, rep_zone
 
 OPEN = ("booked", "arrived")

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app.config import Settings
-from app.db import make_engine
+from app.core.config import Settings
+from app.core.db import make_engine
 from app.geocoding import AddressQuery, GeocodeResult, Precision
 from app.geocoding.online import OnlineGeocoder
 from app.models import GeocodeCacheEntry

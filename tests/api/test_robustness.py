@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.config import Settings as AppSettings
-from app.db import make_session_factory
+from app.core.config import Settings as AppSettings
+from app.core.db import make_session_factory
 from app.main import create_app
 from tests.seed import TEST_TOKEN, seed_world
 

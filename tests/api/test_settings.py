@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from app.config import Settings
+from app.core.config import Settings
 
 
 def test_sqlite_file_under_the_data_dir_by_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,8 +15,8 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings
 from app.core.clock import FixedClock
+from app.core.config import Settings
 from tests.seed import World
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy.orm import Session
 
-from app.config import Environment, Settings
 from app.core.clock import FixedClock, using
-from app.db import make_session_factory
+from app.core.config import Environment, Settings
+from app.core.db import make_session_factory
 from app.main import create_app
 from app.models import Account
 from tests.moments import NOW

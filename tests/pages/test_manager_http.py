@@ -8,7 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
 from tests.moments import TODAY_UTC
 from tests.seed import World

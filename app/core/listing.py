@@ -26,8 +26,8 @@ from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.errors import InvalidRequest
-from app.schemas.common import ListParams
+from app.core.errors import InvalidRequest
+from app.core.schemas import ListParams
 
 M = TypeVar("M")
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.config import Settings
+from app.core.config import Settings
 
 
 def get_settings(request: Request) -> Settings:

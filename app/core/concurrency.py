@@ -9,7 +9,7 @@ import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 
-from app.config import Settings
+from app.core.config import Settings
 
 T = TypeVar("T")
 
