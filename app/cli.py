@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from tqdm import tqdm
 
+from app.auth.security import issue_token, principal_for
 from app.core.config import Role, Settings
 from app.core.db import SessionFactory, make_engine, make_session_factory
 from app.core.errors import AppError
@@ -33,7 +34,6 @@ from app.imports import CsvFormatError, read_accounts_csv
 from app.models import ImportJob, Rep, Team, User
 from app.schemas.imports import ImportJobRead
 from app.schemas.plans import BatchPlanRequest, BatchRun
-from app.security import issue_token, principal_for
 from app.services import plans
 from app.services.imports import run_job, start_job
 

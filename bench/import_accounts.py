@@ -27,13 +27,13 @@ if __package__ in (None, ""):
 
 from sqlalchemy import Engine, insert, text
 
+from app.auth.security import Principal
 from app.core.config import Role, Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.migrate import upgrade
 from app.geocoding.us_zip import zip_table
 from app.imports import read_accounts_csv
 from app.models import Account, GeocodeCacheEntry
-from app.security import Principal
 from app.services.imports import import_rows
 
 HEADER = [

@@ -32,12 +32,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from app.auth.security import issue_token
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.db import make_session_factory
 from app.main import create_app
 from app.models import Account, Base, Rep, Team, Territory, User
-from app.security import issue_token
 
 TARGET_MS = 100.0
 TOKEN = "bench-admin-token-0123456789"

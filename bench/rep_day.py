@@ -37,6 +37,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.security import Principal, issue_token, principal_for
 from app.core import clock
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
@@ -45,7 +46,6 @@ from app.demo import load_demo
 from app.main import create_app
 from app.models import Account, Rep, RoutePlan, Territory, User
 from app.schemas.plans import BatchPlanRequest, PlanRequest
-from app.security import Principal, issue_token, principal_for
 from app.services import plans
 from routing import visit_prize
 from routing.parallel import warm_up

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from app.auth.security import issue_token
 from app.core.config import Role
 from app.models import Account, Rep, Team, Territory, User
-from app.security import issue_token
 
 TEST_TOKEN = "test-admin-token-0123456789"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app.auth.security import verify_token
 from app.core.config import Environment, Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.migrate import upgrade
 from app.demo import demo_logins, is_empty, load_demo
 from app.models import Account, ApiToken, Rep, Visit
-from app.security import verify_token
 
 TODAY = date(2026, 11, 27)
 

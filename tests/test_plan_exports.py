@@ -472,9 +472,9 @@ def test_export_endpoints_answer_files(monkeypatch: pytest.MonkeyPatch) -> None:
     from fastapi.testclient import TestClient
 
     from app.api import plan_exports as api
+    from app.auth.security import Principal, authenticate
     from app.core.config import Role
     from app.core.db import get_session
-    from app.security import Principal, authenticate
 
     plan = make_plan()
     calls: list[tuple[int, date, int | None]] = []

@@ -11,10 +11,10 @@ from app.api import (
     reps,
     teams,
     territories,
-    users,
     visits,
 )
-from app.security import authenticate
+from app.auth.security import authenticate
+from app.users import router as users
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)])
 api_router.include_router(optimize.router)

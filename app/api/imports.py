@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request, Response, UploadFile
 
-from app.access import require_role
+from app.auth.access import require_role
+from app.auth.security import CurrentPrincipal
 from app.core.config import Role
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
@@ -16,7 +17,6 @@ from app.core.errors import InvalidRequest, PayloadTooLarge, error_responses
 from app.core.schemas import RowId
 from app.imports import CsvFormatError, read_accounts_csv
 from app.schemas.imports import ImportJobRead, ImportJobSummary
-from app.security import CurrentPrincipal
 from app.services import import_jobs
 from app.services.imports import progress_of, run_job, start_job
 

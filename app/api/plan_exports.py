@@ -12,11 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from app import plan_exports
+from app.auth.security import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.errors import error_responses
 from app.core.schemas import MAX_ROW_ID
 from app.schemas.plans import PlanRead
-from app.security import CurrentPrincipal
 from app.services import plans
 
 router = APIRouter(tags=["plans"])

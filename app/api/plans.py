@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.auth.security import CurrentPrincipal
 from app.core.concurrency import run_cpu_bound
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
@@ -22,7 +23,6 @@ from app.schemas.plans import (
     PlanSummary,
     ReplanRequest,
 )
-from app.security import CurrentPrincipal
 from app.services import plans
 
 router = APIRouter(tags=["plans"])

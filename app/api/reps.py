@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
+from app.auth.security import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
 from app.schemas.reps import RepCreate, RepListParams, RepRead, RepUpdate
-from app.security import CurrentPrincipal
 from app.services import reps as service
 
 router = APIRouter(prefix="/reps", tags=["reps"])

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.auth.security import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import Page
 from app.schemas.teams import TeamListParams, TeamRead
-from app.security import CurrentPrincipal
 from app.services import teams as service
 
 router = APIRouter(prefix="/teams", tags=["teams"])

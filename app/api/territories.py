@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.auth.security import CurrentPrincipal
 from app.core.concurrency import run_cpu_bound
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
@@ -21,7 +22,6 @@ from app.schemas.territories import (
     TerritoryChangeRead,
     TerritoryOverview,
 )
-from app.security import CurrentPrincipal
 from app.services import territories, territory_changes, territory_proposals
 
 router = APIRouter(prefix="/territories", tags=["territories"])

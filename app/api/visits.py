@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, status
 
+from app.auth.security import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
@@ -19,7 +20,6 @@ from app.schemas.visits import (
     VisitRead,
     VisitUpdate,
 )
-from app.security import CurrentPrincipal
 from app.services import visits as service
 
 router = APIRouter(tags=["visits"])

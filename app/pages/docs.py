@@ -12,9 +12,9 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from app.auth.security import CurrentPrincipal, signed_in
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
-from app.security import CurrentPrincipal, signed_in
 
 ASSETS_URL = "/static/docs"
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"

@@ -16,11 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.core import clock
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
-from app.models import User
-from app.security import (
+from app.auth.security import (
     BROWSER_SESSION,
     SESSION_COOKIE,
     check_same_site,
@@ -29,6 +25,10 @@ from app.security import (
     signed_in,
     verify_token,
 )
+from app.core import clock
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
+from app.models import User
 
 router = APIRouter(tags=["session"], include_in_schema=True)
 

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.security import Principal, signed_in
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.db import SessionDep
@@ -28,7 +29,6 @@ from app.pages import manager_html as html
 from app.pages import plans_html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
 from app.schemas.teams import TeamListParams, TeamRead
-from app.security import Principal, signed_in
 from app.services import plans, territories, territory_proposals
 from app.services.teams import list_teams
 

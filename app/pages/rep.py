@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.auth.security import Principal, signed_in
 from app.core.concurrency import run_cpu_bound
 from app.core.config import Role, Settings
 from app.core.db import SessionDep
@@ -31,7 +32,6 @@ from app.pages import rep_html as html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
 from app.schemas.plans import PlanRead, PlanRequest
 from app.schemas.reps import RepListParams
-from app.security import Principal, signed_in
 from app.services import plans
 from app.services.reps import get_rep, list_reps
 

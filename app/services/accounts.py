@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, not_, or_, select
 from sqlalchemy.orm import Session, raiseload
 
-from app.access import account_scope, require_role, territory_scope
+from app.auth.access import account_scope, require_role, territory_scope
+from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
@@ -20,7 +21,6 @@ from app.core.listing import Sorting, date_plus_days, fetch_rows, text_matches
 from app.core.schemas import Page
 from app.models import Account, Territory
 from app.schemas.accounts import AccountCreate, AccountListParams, AccountRead, AccountUpdate
-from app.security import Principal
 from app.services import placement, teams
 from app.services.territory_log import record_move
 

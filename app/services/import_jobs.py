@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.access import check_team
+from app.auth.access import check_team
+from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role
 from app.core.errors import NotFound
 from app.models import ImportJob, Team
-from app.security import Principal
 
 LATEST = 50
 

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.access import team_scope, territory_scope
+from app.auth.access import team_scope, territory_scope
+from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role
 from app.imports import AccountRow, RowError
 from app.models import Account, Team, Territory
-from app.security import Principal
 from app.services.placement import ADDRESS_FIELDS
 
 # Account columns an import can set.

@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from app.access import account_scope
+from app.auth.access import account_scope
+from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Settings
 from app.core.db import SessionFactory
 from app.imports import AccountRow, ParsedFile, RowError
 from app.models import Account, ImportJob
-from app.security import Principal
 from app.services.import_jobs import this_runner
 from app.services.import_rows import Refs, apply_point, apply_row, resolve
 from app.services.placement import place_accounts

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.access import rep_scope, require_role
+from app.auth.access import rep_scope, require_role
+from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
@@ -39,7 +40,6 @@ from app.schemas.plans import (
     ReplanRequest,
     StopKind,
 )
-from app.security import Principal
 from app.services.plan_inputs import build_job, home_point, workday, working_days
 from app.services.plan_solve import PlanJob, Unsolvable, solve_job, solve_jobs
 from app.services.rep_clock import local_moment, rep_today, rep_zone, seconds_into, seconds_of

@@ -9,14 +9,14 @@ from typing import Any, NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload
 
-from app.access import rep_scope, require_role
+from app.auth.access import rep_scope, require_role
+from app.auth.security import Principal
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
 from app.models import Rep, Team
 from app.schemas.reps import RepCreate, RepListParams, RepRead, RepUpdate
-from app.security import Principal
 from app.services import placement, teams
 
 HOME_ADDRESS_FIELDS = tuple(f"home_{field}" for field in placement.ADDRESS_FIELDS)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.access import check_team, team_scope
+from app.auth.access import check_team, team_scope
+from app.auth.security import Principal
 from app.core.config import Role, Settings
 from app.core.errors import InvalidRequest
 from app.core.listing import Sorting, fetch_page
 from app.core.schemas import Page
 from app.models import Team
 from app.schemas.teams import TeamListParams, TeamRead
-from app.security import Principal
 
 SORTING = Sorting(
     fields={"name": Team.name, "created_at": Team.created_at, "id": Team.id},

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from app.access import require_role
+from app.auth.access import require_role
+from app.auth.security import Principal
 from app.core.config import Role, Settings
 from app.core.errors import InvalidRequest, NotFound
 from app.models import Account, Rep, Team
@@ -19,7 +20,6 @@ from app.schemas.territories import (
     RepTerritory,
     TerritoryOverview,
 )
-from app.security import Principal
 from app.services import teams
 from app.services.territory_state import TeamState, capacity_hours, load, workload_hours
 from routing import Point

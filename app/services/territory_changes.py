@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.security import Principal
 from app.core.config import Settings
 from app.core.listing import Sorting, fetch_page
 from app.core.schemas import ListParams, Page
 from app.models import TerritoryChange, User
 from app.schemas.territories import TerritoryChangeRead
-from app.security import Principal
 from app.services.territories import team_for
 
 SORTING = Sorting(fields={"at": TerritoryChange.at}, default="-at", tiebreak=TerritoryChange.id)

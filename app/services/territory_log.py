@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.auth.security import Principal
 from app.models import Account, Territory, TerritoryChange
-from app.security import Principal
 
 
 def record_move(

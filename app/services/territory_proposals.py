@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.access import require_role
+from app.auth.access import require_role
+from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
@@ -21,7 +22,6 @@ from app.schemas.territories import (
     RepChange,
     SolverInfo,
 )
-from app.security import Principal
 from app.services.territories import (
     check_ready,
     color_of,

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, raiseload
 
-from app.access import account_scope, rep_scope, visit_scope
+from app.auth.access import account_scope, rep_scope, visit_scope
+from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
@@ -34,7 +35,6 @@ from app.schemas.visits import (
     VisitRead,
     VisitUpdate,
 )
-from app.security import Principal
 from app.services.rep_clock import rep_today, rep_zone
 
 OPEN = ("booked", "arrived")

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.security import hash_token
 from app.core import clock
 from app.models import ApiToken, User
-from app.security import hash_token
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import TEST_TOKEN, World
 

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from app.auth.security import principal_for
 from app.core.clock import FixedClock, using
 from app.models import Account, Rep, User
 from app.schemas.plans import PlanRequest
-from app.security import principal_for
 from app.services import plans
 from tests.moments import TODAY_CHICAGO
 from tests.pages.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
+from app.auth.security import Principal
 from app.core.config import Role
 from app.core.errors import Forbidden
 from app.models import Account, Rep, Team, Territory, User, Visit
-from app.security import Principal
 
 
 def require_role(principal: Principal, *roles: Role) -> None:

@@ -7,11 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
+from app.auth.security import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
-from app.schemas.users import (
+from app.users import service
+from app.users.schemas import (
     TokenCreate,
     TokenCreated,
     TokenListParams,
@@ -21,8 +23,6 @@ from app.schemas.users import (
     UserRead,
     UserUpdate,
 )
-from app.security import CurrentPrincipal
-from app.services import users as service
 
 router = APIRouter(prefix="/users", tags=["users"])
 UserId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]

@@ -12,14 +12,15 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload, selectinload
 
-from app.access import require_role, user_scope
+from app.auth.access import require_role, user_scope
+from app.auth.security import Principal, hash_token, issue_token
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
 from app.models import ApiToken, Rep, Team, User
-from app.schemas.users import (
+from app.users.schemas import (
     TokenCreate,
     TokenCreated,
     TokenListParams,
@@ -29,7 +30,6 @@ from app.schemas.users import (
     UserRead,
     UserUpdate,
 )
-from app.security import Principal, hash_token, issue_token
 
 SELF_EDITABLE = frozenset({"name"})
 USER_SORTING = Sorting(

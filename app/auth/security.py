@@ -1,7 +1,7 @@
 """Authentication: bearer tokens (stored hashed) or the session cookie the login form sets.
 
 Routers see only `CurrentPrincipal`: who is calling, their role, and the rep or teams that bound
-what they may see (`app.access`).
+what they may see (`app.auth.access`).
 """
 
 from __future__ import annotations
