@@ -2,18 +2,10 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api import (
-    accounts,
-    imports,
-    optimize,
-    plan_exports,
-    plans,
-    reps,
-    teams,
-    territories,
-    visits,
-)
+from app.api import accounts, imports, optimize, plan_exports, plans, territories, visits
 from app.auth.security import authenticate
+from app.reps import router as reps
+from app.teams import router as teams
 from app.users import router as users
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)])

@@ -28,9 +28,9 @@ from app.models import Rep
 from app.pages import manager_html as html
 from app.pages import plans_html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
-from app.schemas.teams import TeamListParams, TeamRead
 from app.services import plans, territories, territory_proposals
-from app.services.teams import list_teams
+from app.teams.schemas import TeamListParams, TeamRead
+from app.teams.service import list_teams
 
 router = APIRouter(include_in_schema=False)
 

@@ -30,10 +30,10 @@ from app.models import Rep
 from app.opening_hours import DAYS
 from app.pages import rep_html as html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
+from app.reps.schemas import RepListParams
+from app.reps.service import get_rep, list_reps
 from app.schemas.plans import PlanRead, PlanRequest
-from app.schemas.reps import RepListParams
 from app.services import plans
-from app.services.reps import get_rep, list_reps
 
 router = APIRouter(include_in_schema=False)
 

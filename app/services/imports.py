@@ -27,8 +27,8 @@ from app.models import Account, ImportJob
 from app.services.import_jobs import this_runner
 from app.services.import_rows import Refs, apply_point, apply_row, resolve
 from app.services.placement import place_accounts
-from app.services.teams import default_team
 from app.services.territory_log import record_move
+from app.teams.service import default_team
 
 CHUNK_ROWS = 500
 MAX_REPORTED_ERRORS = 1000

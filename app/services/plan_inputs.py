@@ -18,8 +18,8 @@ from app.core.config import Settings
 from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
 from app.opening_hours import DAYS, intervals_s
+from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.services.plan_solve import PlanJob
-from app.services.rep_clock import rep_zone, seconds_into, seconds_of
 from app.services.visits import service_minutes_estimates
 from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
 from routing.rep_days import Appointment, Candidate, Workday

@@ -20,8 +20,8 @@ from app.schemas.territories import (
     RepTerritory,
     TerritoryOverview,
 )
-from app.services import teams
 from app.services.territory_state import TeamState, capacity_hours, load, workload_hours
+from app.teams import service as teams
 from routing import Point
 from routing.territory_figures import territory_figures
 from routing.territory_model import Account as TAccount

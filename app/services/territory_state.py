@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Account, Rep, Territory
-from app.services.rep_clock import seconds_of
+from app.reps.clock import seconds_of
 
 DEFAULT_CADENCE_DAYS = 28
 TRAVEL_MINUTES_PER_VISIT = 20.0

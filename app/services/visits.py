@@ -26,6 +26,7 @@ from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_rows
 from app.core.schemas import Page
 from app.models import Account, Rep, Territory, Visit
+from app.reps.clock import rep_today, rep_zone
 from app.schemas.visits import (
     APPOINTMENT_MINUTES,
     AppointmentCancel,
@@ -35,7 +36,6 @@ from app.schemas.visits import (
     VisitRead,
     VisitUpdate,
 )
-from app.services.rep_clock import rep_today, rep_zone
 
 OPEN = ("booked", "arrived")
 """A visit still going on (or to come): the next arrived, done or skip of that day closes it."""

@@ -11,8 +11,8 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
-from app.schemas.reps import RepCreate, RepListParams, RepRead, RepUpdate
-from app.services import reps as service
+from app.reps import service
+from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate
 
 router = APIRouter(prefix="/reps", tags=["reps"])
 RepId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]

@@ -11,7 +11,7 @@ from app.core.errors import InvalidRequest
 from app.core.listing import Sorting, fetch_page
 from app.core.schemas import Page
 from app.models import Team
-from app.schemas.teams import TeamListParams, TeamRead
+from app.teams.schemas import TeamListParams, TeamRead
 
 SORTING = Sorting(
     fields={"name": Team.name, "created_at": Team.created_at, "id": Team.id},

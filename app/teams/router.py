@@ -11,8 +11,8 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import Page
-from app.schemas.teams import TeamListParams, TeamRead
-from app.services import teams as service
+from app.teams import service
+from app.teams.schemas import TeamListParams, TeamRead
 
 router = APIRouter(prefix="/teams", tags=["teams"])
 

@@ -16,8 +16,9 @@ from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
 from app.models import Rep, Team
-from app.schemas.reps import RepCreate, RepListParams, RepRead, RepUpdate
-from app.services import placement, teams
+from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate
+from app.services import placement
+from app.teams import service as teams
 
 HOME_ADDRESS_FIELDS = tuple(f"home_{field}" for field in placement.ADDRESS_FIELDS)
 SCHEDULE_FIELDS = ("shift_start", "shift_end", "lunch_start", "lunch_end", "lunch_minutes")
