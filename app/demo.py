@@ -18,14 +18,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.accounts.opening_hours import DAYS, parse_opening_hours
 from app.auth.security import Principal, hash_token, issue_token
 from app.core import clock
 from app.core.config import Role, Settings
 from app.imports import read_accounts_csv
 from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit
-from app.opening_hours import DAYS, parse_opening_hours
+from app.placement.service import place_rep_home
 from app.services.imports import import_rows
-from app.services.placement import place_rep_home
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 HISTORY_WEEKS = 8

@@ -20,8 +20,8 @@ from app.core.migrate import upgrade as upgrade_database
 from app.pages import login, manager, rep
 from app.pages.assets import install_static
 from app.pages.docs import install_docs
+from app.placement.service import geocoder_chain
 from app.services import import_jobs
-from app.services.placement import geocoder_chain
 from routing.parallel import shutdown as shutdown_solver_pool
 from routing.parallel import warm_up as warm_up_solver_pool
 

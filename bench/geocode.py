@@ -38,7 +38,7 @@ from app.geocoding import (
 )
 from app.geocoding.us_zip import ZipEntry, zip_table
 from app.geocoding.world_places import place_table
-from app.services.geocode_cache import DbGeocodeCache
+from app.placement.cache import DbGeocodeCache
 
 T = TypeVar("T")
 

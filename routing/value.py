@@ -12,7 +12,7 @@
   `cap`.
 
 Appointments are not prizes: they are required stops at their booked time. Closed days and
-hours are time windows (`app.opening_hours.intervals_s`), not part of the value.
+hours are time windows (`app.accounts.opening_hours.intervals_s`), not part of the value.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api import accounts, imports, optimize, plan_exports, plans, territories, visits
+from app.accounts import router as accounts
+from app.api import imports, optimize, plan_exports, plans, territories, visits
 from app.auth.security import authenticate
 from app.reps import router as reps
 from app.teams import router as teams

@@ -7,7 +7,7 @@ from datetime import datetime, time
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.account_limits import TEXT_MAX
+from app.accounts.limits import TEXT_MAX
 from app.core import clock
 from app.models.base import Base, Timestamps
 

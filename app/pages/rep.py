@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app.accounts.opening_hours import DAYS
 from app.auth.security import Principal, signed_in
 from app.core.concurrency import run_cpu_bound
 from app.core.config import Role, Settings
@@ -27,7 +28,6 @@ from app.core.errors import AppError, NotFound
 from app.core.schemas import RowId
 from app.maps import route_map
 from app.models import Rep
-from app.opening_hours import DAYS
 from app.pages import rep_html as html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
 from app.reps.schemas import RepListParams

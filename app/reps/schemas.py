@@ -19,7 +19,8 @@ from pydantic import (
     model_validator,
 )
 
-from app.account_limits import TEXT_MAX
+from app.accounts.limits import TEXT_MAX
+from app.accounts.opening_hours import DAYS
 from app.core.schemas import (
     MINUTES_PER_DAY,
     Email,
@@ -33,7 +34,6 @@ from app.core.schemas import (
     check_pair,
     refuse_null,
 )
-from app.opening_hours import DAYS
 
 MAX_COST = 1e6
 DEFAULT_WORKING_DAYS = ("mo", "tu", "we", "th", "fr")

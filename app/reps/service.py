@@ -16,8 +16,8 @@ from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
 from app.models import Rep, Team
+from app.placement import service as placement
 from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate
-from app.services import placement
 from app.teams import service as teams
 
 HOME_ADDRESS_FIELDS = tuple(f"home_{field}" for field in placement.ADDRESS_FIELDS)

@@ -16,7 +16,7 @@ from app.core import clock
 from app.core.config import Role
 from app.imports import AccountRow, RowError
 from app.models import Account, Team, Territory
-from app.services.placement import ADDRESS_FIELDS
+from app.placement.service import ADDRESS_FIELDS
 
 # Account columns an import can set.
 IMPORTED_FIELDS = (

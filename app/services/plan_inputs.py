@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.opening_hours import DAYS, intervals_s
 from app.core.config import Settings
 from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
-from app.opening_hours import DAYS, intervals_s
 from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.services.plan_solve import PlanJob
 from app.services.visits import service_minutes_estimates

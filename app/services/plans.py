@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.accounts.opening_hours import DAYS, intervals_s
 from app.auth.access import rep_scope, require_role
 from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, RoutePlan, Visit
-from app.opening_hours import DAYS, intervals_s
 from app.reps.clock import local_moment, rep_today, rep_zone, seconds_into, seconds_of
 from app.reps.service import get_rep
 from app.schemas.plans import (

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.geocoding import AddressQuery
 from app.models import Account
-from app.services.geocode_cache import DbGeocodeCache
+from app.placement.cache import DbGeocodeCache
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
 

@@ -13,8 +13,8 @@ from app.core.db import make_engine
 from app.geocoding import AddressQuery, GeocodeResult, Precision
 from app.geocoding.online import OnlineGeocoder
 from app.models import GeocodeCacheEntry
-from app.services.geocode_cache import DbGeocodeCache
-from app.services.placement import geocoder, geocoder_chain
+from app.placement.cache import DbGeocodeCache
+from app.placement.service import geocoder, geocoder_chain
 from tests.backends import ON_BOTH_BACKENDS
 
 CHICAGO = AddressQuery(street="1 Main St", city="Chicago", postcode="60601", country="US")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.opening_hours import (
+from app.accounts.opening_hours import (
     DAYS,
     OpeningHoursError,
     format_opening_hours,

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, not_, or_, select
 from sqlalchemy.orm import Session, raiseload
 
+from app.accounts.schemas import AccountCreate, AccountListParams, AccountRead, AccountUpdate
 from app.auth.access import account_scope, require_role, territory_scope
 from app.auth.security import Principal
 from app.core import clock
@@ -20,8 +21,7 @@ from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from app.core.listing import Sorting, date_plus_days, fetch_rows, text_matches
 from app.core.schemas import Page
 from app.models import Account, Territory
-from app.schemas.accounts import AccountCreate, AccountListParams, AccountRead, AccountUpdate
-from app.services import placement
+from app.placement import service as placement
 from app.services.territory_log import record_move
 from app.teams import service as teams
 

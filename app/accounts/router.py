@@ -7,13 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
+from app.accounts import service
+from app.accounts.schemas import AccountCreate, AccountListParams, AccountRead, AccountUpdate
 from app.auth.security import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
-from app.schemas.accounts import AccountCreate, AccountListParams, AccountRead, AccountUpdate
-from app.services import accounts as service
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 AccountId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]

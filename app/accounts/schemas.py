@@ -17,7 +17,8 @@ from pydantic import (
     model_validator,
 )
 
-from app.account_limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
+from app.accounts.limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
+from app.accounts.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
 from app.core import clock
 from app.core.schemas import (
     Latitude,
@@ -32,7 +33,6 @@ from app.core.schemas import (
     refuse_null,
 )
 from app.geocoding import Precision
-from app.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
 
 
 def _opening_hours(value: Any) -> Any:

@@ -16,7 +16,7 @@ from app.core import clock
 from app.core.config import Settings
 from app.geocoding import AddressQuery, CachingGeocoder, GeocoderChain, GeocodeResult, build_chain
 from app.models import Account, Rep
-from app.services.geocode_cache import DbGeocodeCache
+from app.placement.cache import DbGeocodeCache
 
 ADDRESS_FIELDS = frozenset({"street", "city", "postcode", "region", "country"})
 
