@@ -30,12 +30,12 @@ from app.core.db import SessionFactory, make_engine, make_session_factory
 from app.core.errors import AppError
 from app.core.migrate import upgrade
 from app.demo import demo_logins, is_empty, load_demo
-from app.imports import CsvFormatError, read_accounts_csv
+from app.imports.parsing import CsvFormatError, read_accounts_csv
+from app.imports.schemas import ImportJobRead
+from app.imports.service import run_job, start_job
 from app.models import ImportJob, Rep, Team, User
-from app.schemas.imports import ImportJobRead
 from app.schemas.plans import BatchPlanRequest, BatchRun
 from app.services import plans
-from app.services.imports import run_job, start_job
 
 
 def main(argv: Sequence[str] | None = None) -> int:

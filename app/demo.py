@@ -22,10 +22,10 @@ from app.accounts.opening_hours import DAYS, parse_opening_hours
 from app.auth.security import Principal, hash_token, issue_token
 from app.core import clock
 from app.core.config import Role, Settings
-from app.imports import read_accounts_csv
+from app.imports.parsing import read_accounts_csv
+from app.imports.service import import_rows
 from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit
 from app.placement.service import place_rep_home
-from app.services.imports import import_rows
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 HISTORY_WEEKS = 8

@@ -17,11 +17,11 @@ from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.errors import install_error_handlers
 from app.core.migrate import upgrade as upgrade_database
+from app.imports import jobs as import_jobs
 from app.pages import login, manager, rep
 from app.pages.assets import install_static
 from app.pages.docs import install_docs
 from app.placement.service import geocoder_chain
-from app.services import import_jobs
 from routing.parallel import shutdown as shutdown_solver_pool
 from routing.parallel import warm_up as warm_up_solver_pool
 

@@ -32,9 +32,9 @@ from app.core.config import Role, Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.migrate import upgrade
 from app.geocoding.us_zip import zip_table
-from app.imports import read_accounts_csv
+from app.imports.parsing import read_accounts_csv
+from app.imports.service import import_rows
 from app.models import Account, GeocodeCacheEntry
-from app.services.imports import import_rows
 
 HEADER = [
     "Account ID", "Account Name", "Billing Street", "Billing City", "Billing State/Province",

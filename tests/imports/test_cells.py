@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.imports import cells
-from app.imports.cells import CellError
+from app.imports.parsing import cells
+from app.imports.parsing.cells import CellError
 
 
 @pytest.mark.parametrize(

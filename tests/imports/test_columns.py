@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.imports import CsvFormatError, map_columns, normalise_header
+from app.imports.parsing import CsvFormatError, map_columns, normalise_header
 
 SALESFORCE = [
     "Account ID", "Account Name", "Account Number", "Type", "Billing Street", "Billing City",

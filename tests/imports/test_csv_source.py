@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from app.imports import CsvFormatError, decode, sniff_delimiter, split_sep_line
+from app.imports.parsing import CsvFormatError, decode, sniff_delimiter, split_sep_line
 
 TEXT = "id,name\n1,Müller GmbH\n"
 

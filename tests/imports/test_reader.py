@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from app.imports import AccountRow, CsvFormatError, RowError, read_accounts_csv
+from app.imports.parsing import AccountRow, CsvFormatError, RowError, read_accounts_csv
 
 # Salesforce report export: UTF-8 with BOM, CRLF, every cell quoted, multi-line Billing Street,
 # and both Billing and Shipping addresses.

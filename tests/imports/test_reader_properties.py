@@ -8,7 +8,7 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.imports import CsvFormatError, ParsedFile, read_accounts_csv
+from app.imports.parsing import CsvFormatError, ParsedFile, read_accounts_csv
 
 HEADERS = [
     "id", "name", "street", "city", "postcode", "region", "country", "phone", "lat", "lng",

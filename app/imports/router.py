@@ -15,10 +15,10 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import InvalidRequest, PayloadTooLarge, error_responses
 from app.core.schemas import RowId
-from app.imports import CsvFormatError, read_accounts_csv
-from app.schemas.imports import ImportJobRead, ImportJobSummary
-from app.services import import_jobs
-from app.services.imports import progress_of, run_job, start_job
+from app.imports import jobs as import_jobs
+from app.imports.parsing import CsvFormatError, read_accounts_csv
+from app.imports.schemas import ImportJobRead, ImportJobSummary
+from app.imports.service import progress_of, run_job, start_job
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 

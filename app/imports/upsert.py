@@ -1,6 +1,6 @@
 """How one imported row changes one account: its fields, its team and territory (kept in step,
 within the importer's scope), and its point (CRM coordinates, or a geocode when the address
-moved). `app.services.imports` runs the file through this, chunk by chunk."""
+moved). `app.imports.service` runs the file through this, chunk by chunk."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from app.auth.access import team_scope, territory_scope
 from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role
-from app.imports import AccountRow, RowError
+from app.imports.parsing import AccountRow, RowError
 from app.models import Account, Team, Territory
 from app.placement.service import ADDRESS_FIELDS
 

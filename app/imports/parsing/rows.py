@@ -9,9 +9,9 @@ from typing import Any
 
 from app.accounts.limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
 from app.accounts.opening_hours import OpeningHoursError, parse_opening_hours
-from app.imports import cells
-from app.imports.cells import CellError
-from app.imports.columns import REQUIRED, ColumnMap
+from app.imports.parsing import cells
+from app.imports.parsing.cells import CellError
+from app.imports.parsing.columns import REQUIRED, ColumnMap
 
 MAX_SHOWN_CHARS = 100
 # Longest accepted cell per text field, in characters; longer is a row error, never truncated.

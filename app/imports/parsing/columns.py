@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.imports.csv_source import CsvFormatError
+from app.imports.parsing.csv_source import CsvFormatError
 
 FIELDS: tuple[str, ...] = (
     "external_id",

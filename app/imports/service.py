@@ -22,11 +22,11 @@ from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Settings
 from app.core.db import SessionFactory
-from app.imports import AccountRow, ParsedFile, RowError
+from app.imports.jobs import this_runner
+from app.imports.parsing import AccountRow, ParsedFile, RowError
+from app.imports.upsert import Refs, apply_point, apply_row, resolve
 from app.models import Account, ImportJob
 from app.placement.service import place_accounts
-from app.services.import_jobs import this_runner
-from app.services.import_rows import Refs, apply_point, apply_row, resolve
 from app.services.territory_log import record_move
 from app.teams.service import default_team
 

@@ -8,10 +8,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 
-from app.imports.cells import prefers_decimal_comma
-from app.imports.columns import map_columns
-from app.imports.csv_source import CsvFormatError, decode, sniff_delimiter, split_sep_line
-from app.imports.rows import AccountRow, RowError, RowParser
+from app.imports.parsing.cells import prefers_decimal_comma
+from app.imports.parsing.columns import map_columns
+from app.imports.parsing.csv_source import CsvFormatError, decode, sniff_delimiter, split_sep_line
+from app.imports.parsing.rows import AccountRow, RowError, RowParser
 
 # Amount-like columns that show how the file writes decimals; a sample of their cells decides.
 _NUMERIC_FIELDS = ("value", "latitude", "longitude")
