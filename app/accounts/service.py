@@ -22,8 +22,8 @@ from app.core.listing import Sorting, date_plus_days, fetch_rows, text_matches
 from app.core.schemas import Page
 from app.models import Account, Territory
 from app.placement import service as placement
-from app.services.territory_log import record_move
 from app.teams import service as teams
+from app.territories.changes import record_move
 
 REP_EDITABLE = frozenset({"latitude", "longitude", "notes", "phone"})
 NEXT_DUE_DATE = date_plus_days(Account.last_visit_date, Account.cadence_days)

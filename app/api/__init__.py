@@ -3,11 +3,12 @@
 from fastapi import APIRouter, Depends
 
 from app.accounts import router as accounts
-from app.api import optimize, plan_exports, plans, territories, visits
+from app.api import optimize, plan_exports, plans, visits
 from app.auth.security import authenticate
 from app.imports import router as imports
 from app.reps import router as reps
 from app.teams import router as teams
+from app.territories import router as territories
 from app.users import router as users
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)])

@@ -27,8 +27,8 @@ from app.imports.parsing import AccountRow, ParsedFile, RowError
 from app.imports.upsert import Refs, apply_point, apply_row, resolve
 from app.models import Account, ImportJob
 from app.placement.service import place_accounts
-from app.services.territory_log import record_move
 from app.teams.service import default_team
+from app.territories.changes import record_move
 
 CHUNK_ROWS = 500
 MAX_REPORTED_ERRORS = 1000

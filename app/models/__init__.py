@@ -5,7 +5,7 @@ from app.models.activity import RoutePlan, Visit
 from app.models.base import Base
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, Team, User, manager_team
-from app.models.territory_plans import TerritoryChange, TerritoryProposal
+from app.models.territory_proposals import TerritoryChange, TerritoryProposal
 
 __all__ = [
     "Account",

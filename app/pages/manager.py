@@ -28,9 +28,11 @@ from app.models import Rep
 from app.pages import manager_html as html
 from app.pages import plans_html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
-from app.services import plans, territories, territory_proposals
+from app.services import plans
 from app.teams.schemas import TeamListParams, TeamRead
 from app.teams.service import list_teams
+from app.territories import proposals as territory_proposals
+from app.territories import service as territories
 
 router = APIRouter(include_in_schema=False)
 

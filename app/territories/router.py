@@ -14,7 +14,10 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import Page, RowId
-from app.schemas.territories import (
+from app.territories import change_record as territory_changes
+from app.territories import proposals as territory_proposals
+from app.territories import service as territories
+from app.territories.schemas import (
     ChangeListParams,
     ProposalCreate,
     ProposalRead,
@@ -22,7 +25,6 @@ from app.schemas.territories import (
     TerritoryChangeRead,
     TerritoryOverview,
 )
-from app.services import territories, territory_changes, territory_proposals
 
 router = APIRouter(prefix="/territories", tags=["territories"])
 

@@ -10,8 +10,8 @@ from app.core.config import Settings
 from app.core.listing import Sorting, fetch_page
 from app.core.schemas import ListParams, Page
 from app.models import TerritoryChange, User
-from app.schemas.territories import TerritoryChangeRead
-from app.services.territories import team_for
+from app.territories.schemas import TerritoryChangeRead
+from app.territories.service import team_for
 
 SORTING = Sorting(fields={"at": TerritoryChange.at}, default="-at", tiebreak=TerritoryChange.id)
 

@@ -12,7 +12,8 @@ from app.auth.security import Principal
 from app.core.config import Role, Settings
 from app.core.errors import InvalidRequest, NotFound
 from app.models import Account, Rep, Team
-from app.schemas.territories import (
+from app.teams import service as teams
+from app.territories.schemas import (
     Figures,
     LatLon,
     MapAccount,
@@ -20,8 +21,7 @@ from app.schemas.territories import (
     RepTerritory,
     TerritoryOverview,
 )
-from app.services.territory_state import TeamState, capacity_hours, load, workload_hours
-from app.teams import service as teams
+from app.territories.state import TeamState, capacity_hours, load, workload_hours
 from routing import Point
 from routing.territory_figures import territory_figures
 from routing.territory_model import Account as TAccount

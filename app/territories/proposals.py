@@ -13,7 +13,8 @@ from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, Team, Territory, TerritoryProposal, User
-from app.schemas.territories import (
+from app.territories.changes import record_move
+from app.territories.schemas import (
     Balance,
     Move,
     ProposalCreate,
@@ -22,7 +23,7 @@ from app.schemas.territories import (
     RepChange,
     SolverInfo,
 )
-from app.services.territories import (
+from app.territories.service import (
     check_ready,
     color_of,
     current_assignment,
@@ -31,8 +32,7 @@ from app.services.territories import (
     plain,
     team_for,
 )
-from app.services.territory_log import record_move
-from app.services.territory_state import TeamState, load, workload_hours
+from app.territories.state import TeamState, load, workload_hours
 from routing.territory import design_territories
 from routing.territory_figures import territory_figures
 from routing.territory_model import LockedAccountError, RepFigures, TerritoryError
