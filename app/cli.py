@@ -34,8 +34,8 @@ from app.imports.parsing import CsvFormatError, read_accounts_csv
 from app.imports.schemas import ImportJobRead
 from app.imports.service import run_job, start_job
 from app.models import ImportJob, Rep, Team, User
-from app.schemas.plans import BatchPlanRequest, BatchRun
-from app.services import plans
+from app.plans import service as plans
+from app.plans.schemas import BatchPlanRequest, BatchRun
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,8 +45,8 @@ from app.core.migrate import upgrade
 from app.demo import load_demo
 from app.main import create_app
 from app.models import Account, Rep, RoutePlan, Territory, User
-from app.schemas.plans import BatchPlanRequest, PlanRequest
-from app.services import plans
+from app.plans import service as plans
+from app.plans.schemas import BatchPlanRequest, PlanRequest
 from routing import visit_prize
 from routing.parallel import warm_up
 

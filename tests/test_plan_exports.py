@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.plan_exports import (
+from app.plans.exports import (
     CALL_INSTEAD_CSV_COLUMNS,
     STOP_CSV_COLUMNS,
     call_instead_csv,
@@ -26,7 +26,7 @@ from app.plan_exports import (
     plan_gpx,
     plan_ics,
 )
-from app.schemas.plans import (
+from app.plans.schemas import (
     CallInstead,
     PlanBreak,
     PlanPlace,
@@ -467,14 +467,14 @@ def test_geojson_replan_without_end() -> None:
 
 def test_export_endpoints_answer_files(monkeypatch: pytest.MonkeyPatch) -> None:
     # The router needs the lead's service; until it exists there is nothing to wire.
-    plans = pytest.importorskip("app.services.plans")
+    plans = pytest.importorskip("app.plans.service")
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from app.api import plan_exports as api
     from app.auth.security import Principal, authenticate
     from app.core.config import Role
     from app.core.db import get_session
+    from app.plans import exports_router as api
 
     plan = make_plan()
     calls: list[tuple[int, date, int | None]] = []

@@ -3,9 +3,11 @@
 from fastapi import APIRouter, Depends
 
 from app.accounts import router as accounts
-from app.api import optimize, plan_exports, plans, visits
+from app.api import optimize, visits
 from app.auth.security import authenticate
 from app.imports import router as imports
+from app.plans import exports_router as plan_exports
+from app.plans import router as plans
 from app.reps import router as reps
 from app.teams import router as teams
 from app.territories import router as territories

@@ -28,7 +28,7 @@ from app.models import Rep
 from app.pages import manager_html as html
 from app.pages import plans_html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
-from app.services import plans
+from app.plans import service as plans
 from app.teams.schemas import TeamListParams, TeamRead
 from app.teams.service import list_teams
 from app.territories import proposals as territory_proposals

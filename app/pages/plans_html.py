@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from html import escape
 from urllib.parse import urlencode
 
-from app.schemas.plans import PlanSummary
+from app.plans.schemas import PlanSummary
 
 WEEK_BODY = """<main class="plans">
 <nav class="week-nav" aria-label="Weeks">

@@ -30,10 +30,10 @@ from app.maps import route_map
 from app.models import Rep
 from app.pages import rep_html as html
 from app.pages.page_kit import NO_STORE, PageError, to_login, who
+from app.plans import service as plans
+from app.plans.schemas import PlanRead, PlanRequest
 from app.reps.schemas import RepListParams
 from app.reps.service import get_rep, list_reps
-from app.schemas.plans import PlanRead, PlanRequest
-from app.services import plans
 
 router = APIRouter(include_in_schema=False)
 

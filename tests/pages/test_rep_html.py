@@ -24,7 +24,7 @@ from app.pages.rep_html import (
     route_links,
     whole_route,
 )
-from app.schemas.plans import PlanRead
+from app.plans.schemas import PlanRead
 
 DAY = date(2030, 6, 4)
 CHICAGO = "America/Chicago"

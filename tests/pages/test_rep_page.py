@@ -17,8 +17,8 @@ from sqlalchemy import select
 from app.auth.security import principal_for
 from app.core.clock import FixedClock, using
 from app.models import Account, Rep, User
-from app.schemas.plans import PlanRequest
-from app.services import plans
+from app.plans import service as plans
+from app.plans.schemas import PlanRequest
 from tests.moments import TODAY_CHICAGO
 from tests.pages.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
 

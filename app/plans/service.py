@@ -24,9 +24,8 @@ from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, RoutePlan, Visit
-from app.reps.clock import local_moment, rep_today, rep_zone, seconds_into, seconds_of
-from app.reps.service import get_rep
-from app.schemas.plans import (
+from app.plans.inputs import build_job, home_point, workday, working_days
+from app.plans.schemas import (
     BatchFailure,
     BatchPlanRequest,
     BatchRun,
@@ -42,8 +41,9 @@ from app.schemas.plans import (
     ReplanRequest,
     StopKind,
 )
-from app.services.plan_inputs import build_job, home_point, workday, working_days
-from app.services.plan_solve import PlanJob, Unsolvable, solve_job, solve_jobs
+from app.plans.solve import PlanJob, Unsolvable, solve_job, solve_jobs
+from app.reps.clock import local_moment, rep_today, rep_zone, seconds_into, seconds_of
+from app.reps.service import get_rep
 from routing import Point
 from routing.rep_days import DayRoute, DaysPlan, Workday
 

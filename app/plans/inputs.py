@@ -2,7 +2,7 @@
 appointments on the rep's own clock (`routing.rep_days`).
 
 Everything here reads; nothing writes. The result (`PlanJob`) is plain, picklable data, so a
-batch can solve many reps' jobs in other processes (`app.services.plan_solve`).
+batch can solve many reps' jobs in other processes (`app.plans.solve`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from app.accounts.opening_hours import DAYS, intervals_s
 from app.core.config import Settings
 from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
+from app.plans.solve import PlanJob
 from app.reps.clock import rep_zone, seconds_into, seconds_of
-from app.services.plan_solve import PlanJob
 from app.services.visits import service_minutes_estimates
 from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
 from routing.rep_days import Appointment, Candidate, Workday

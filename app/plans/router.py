@@ -14,7 +14,8 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import RowId
-from app.schemas.plans import (
+from app.plans import service as plans
+from app.plans.schemas import (
     BatchPlanRequest,
     BatchRun,
     PlanRead,
@@ -23,7 +24,6 @@ from app.schemas.plans import (
     PlanSummary,
     ReplanRequest,
 )
-from app.services import plans
 
 router = APIRouter(tags=["plans"])
 

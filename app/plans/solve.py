@@ -61,6 +61,6 @@ def solve_jobs(jobs: Sequence[PlanJob], processes: int) -> list[DaysPlan | Unsol
     if processes <= 1 or len(jobs) <= 1:
         return [solve_job(job) for job in jobs]
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["app.services.plan_solve"])
+    context.set_forkserver_preload(["app.plans.solve"])
     with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context) as pool:
         return list(pool.map(solve_job, jobs))

@@ -11,13 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app import plan_exports
 from app.auth.security import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.errors import error_responses
 from app.core.schemas import MAX_ROW_ID
-from app.schemas.plans import PlanRead
-from app.services import plans
+from app.plans import exports as plan_exports
+from app.plans import service as plans
+from app.plans.schemas import PlanRead
 
 router = APIRouter(tags=["plans"])
 RepId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from app.schemas.plans import PlanPlace, PlanRead, PlanStop
+from app.plans.schemas import PlanPlace, PlanRead, PlanStop
 
 ICS_MAX_OCTETS = 75
 GPX_NS = "http://www.topografix.com/GPX/1/1"
