@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.accounts import router as accounts
-from app.api import optimize, visits
+from app.api import optimize
 from app.auth.security import authenticate
 from app.imports import router as imports
 from app.plans import exports_router as plan_exports
@@ -12,6 +12,7 @@ from app.reps import router as reps
 from app.teams import router as teams
 from app.territories import router as territories
 from app.users import router as users
+from app.visits import router as visits
 
 api_router = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)])
 api_router.include_router(optimize.router)

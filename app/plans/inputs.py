@@ -20,7 +20,7 @@ from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
 from app.plans.solve import PlanJob
 from app.reps.clock import rep_zone, seconds_into, seconds_of
-from app.services.visits import service_minutes_estimates
+from app.visits.service import service_minutes_estimates
 from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
 from routing.rep_days import Appointment, Candidate, Workday
 

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.models import Account, Rep, Visit
-from app.services.visits import service_minutes_estimates
+from app.visits.service import service_minutes_estimates
 from tests.backends import ON_BOTH_BACKENDS
 from tests.moments import CHICAGO, TODAY_CHICAGO, TODAY_UTC
 from tests.seed import World

@@ -27,7 +27,7 @@ from app.core.listing import Sorting, fetch_rows
 from app.core.schemas import Page
 from app.models import Account, Rep, Territory, Visit
 from app.reps.clock import rep_today, rep_zone
-from app.schemas.visits import (
+from app.visits.schemas import (
     APPOINTMENT_MINUTES,
     AppointmentCancel,
     AppointmentCreate,

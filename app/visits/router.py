@@ -12,7 +12,8 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
-from app.schemas.visits import (
+from app.visits import service
+from app.visits.schemas import (
     AppointmentCancel,
     AppointmentCreate,
     VisitCreate,
@@ -20,7 +21,6 @@ from app.schemas.visits import (
     VisitRead,
     VisitUpdate,
 )
-from app.services import visits as service
 
 router = APIRouter(tags=["visits"])
 VisitId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
