@@ -3,9 +3,9 @@
 from fastapi import APIRouter, Depends
 
 from app.accounts import router as accounts
-from app.api import optimize
 from app.auth.security import authenticate
 from app.imports import router as imports
+from app.optimize import router as optimize
 from app.plans import exports_router as plan_exports
 from app.plans import router as plans
 from app.reps import router as reps

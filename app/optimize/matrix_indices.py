@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from app.core.config import Settings
 from app.core.errors import InvalidRequest, PayloadTooLarge
-from app.schemas.optimize import Location, MatrixIn, OptimizeRequest
+from app.optimize.schemas import Location, MatrixIn, OptimizeRequest
 from routing import Point, ProblemError, TravelMatrix, explicit_matrix, haversine_matrix
 
 

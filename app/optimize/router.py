@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from app.core.concurrency import run_cpu_bound
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
-from app.schemas.optimize import OptimizeRequest, OptimizeResponse
-from app.services import optimize as service
+from app.optimize import service
+from app.optimize.schemas import OptimizeRequest, OptimizeResponse
 
 router = APIRouter(tags=["optimize"])
 

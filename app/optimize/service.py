@@ -7,7 +7,8 @@ from contextlib import contextmanager
 
 from app.core.config import Settings
 from app.core.errors import InvalidRequest, PayloadTooLarge
-from app.schemas.optimize import (
+from app.optimize.matrix_indices import Places, resolve_places
+from app.optimize.schemas import (
     BreakOut,
     CostsIn,
     OptimizeRequest,
@@ -19,7 +20,6 @@ from app.schemas.optimize import (
     UnassignedOut,
     VehicleIn,
 )
-from app.services.places import Places, resolve_places
 from routing import (
     Break,
     Costs,
