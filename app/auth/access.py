@@ -88,9 +88,17 @@ def visit_scope(principal: Principal) -> ColumnElement[bool]:
     return Visit.rep_id == principal.rep_id if principal.rep_id is not None else false()
 
 
+def sees_team(principal: Principal, team_id: int) -> bool:
+    """Whether a team as a whole (its territories, proposals, week of plans) is the caller's
+    to work on: any team for an admin, their own for a manager, none for a rep."""
+    if principal.role is Role.ADMIN:
+        return True
+    return principal.role is Role.MANAGER and team_id in principal.team_ids
+
+
 def check_team(principal: Principal, team_id: int | None, *, field: str = "team_id") -> None:
     """A manager may only put things into their own teams (403 otherwise)."""
     if principal.role is Role.ADMIN:
         return
-    if team_id is None or team_id not in principal.team_ids:
+    if team_id is None or not sees_team(principal, team_id):
         raise Forbidden(f"{field}: managers can only use their own teams", field=field)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.opening_hours import DAYS, intervals_s
-from app.auth.access import rep_scope, require_role
+from app.auth.access import rep_scope, require_role, sees_team
 from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role, Settings
@@ -94,7 +94,7 @@ def batch_plan(
     started = time.monotonic()
     query = select(Rep).where(rep_scope(principal), Rep.active.is_(True)).order_by(Rep.name)
     if request.team_id is not None:
-        if not principal.is_admin and request.team_id not in principal.team_ids:
+        if not sees_team(principal, request.team_id):
             raise NotFound(f"no team {request.team_id}")
         query = query.where(Rep.team_id == request.team_id)
     runs: list[PlanRun] = []

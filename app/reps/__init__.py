@@ -1,0 +1,1 @@
+"""Reps: the field salespeople, their working day and home, and their clock (time zone, today)."""

@@ -1,0 +1,1 @@
+"""Teams: who belongs where, and the rules for putting accounts and reps into a team."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.auth.access import require_role
+from app.auth.access import require_role, sees_team
 from app.auth.security import Principal
 from app.core import clock
 from app.core.config import Role, Settings
@@ -177,9 +177,7 @@ def _free_name(session: Session, name: str) -> str:
 def _proposal(session: Session, principal: Principal, proposal_id: int) -> TerritoryProposal:
     require_role(principal, Role.ADMIN, Role.MANAGER)
     proposal = session.get(TerritoryProposal, proposal_id)
-    if proposal is None or (
-        principal.role is Role.MANAGER and proposal.team_id not in principal.team_ids
-    ):
+    if proposal is None or not sees_team(principal, proposal.team_id):
         raise NotFound(f"no proposal {proposal_id}")
     return proposal
 

@@ -14,7 +14,7 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.errors import error_responses
 from app.core.schemas import Page, RowId
-from app.territories import change_record as territory_changes
+from app.territories import changes as territory_changes
 from app.territories import proposals as territory_proposals
 from app.territories import service as territories
 from app.territories.schemas import (

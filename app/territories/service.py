@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from app.auth.access import require_role
+from app.auth.access import require_role, sees_team
 from app.auth.security import Principal
 from app.core.config import Role, Settings
 from app.core.errors import InvalidRequest, NotFound
@@ -47,7 +47,7 @@ def team_for(session: Session, principal: Principal, team_id: int | None) -> Tea
     if chosen is None:
         raise InvalidRequest("team_id: name the team", field="team_id")
     team = session.get(Team, chosen)
-    if team is None or (principal.role is Role.MANAGER and chosen not in principal.team_ids):
+    if team is None or not sees_team(principal, chosen):
         raise NotFound(f"team_id: no team {chosen}", field="team_id")
     return team
 

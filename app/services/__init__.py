@@ -1,1 +1,0 @@
-"""Services: load state, convert to `routing` dataclasses, call the optimiser, convert back."""
