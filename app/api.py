@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.accounts import router as accounts
-from app.auth.security import authenticate
+from app.auth.dependencies import authenticate
 from app.imports import router as imports
 from app.optimize import router as optimize
 from app.plans import exports_router as plan_exports

@@ -24,7 +24,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from tqdm import tqdm
 
-from app.auth.security import issue_token, principal_for
+from app.auth.principal import principal_for
+from app.auth.tokens import issue_token
 from app.core.config import Role, Settings
 from app.core.db import SessionFactory, make_engine, make_session_factory
 from app.core.errors import AppError

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.opening_hours import DAYS, parse_opening_hours
-from app.auth.security import Principal, hash_token, issue_token
+from app.auth.principal import Principal
+from app.auth.tokens import hash_token, issue_token
 from app.core import clock
 from app.core.config import Role, Settings
 from app.imports.parsing import read_accounts_csv

@@ -15,7 +15,7 @@ from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.clock import Clock, ClockMiddleware, current, using
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
-from app.core.errors import install_error_handlers
+from app.core.http_errors import install_error_handlers
 from app.core.migrate import upgrade as upgrade_database
 from app.imports import jobs as import_jobs
 from app.pages import login, manager, rep

@@ -27,7 +27,7 @@ if __package__ in (None, ""):
 
 from sqlalchemy import Engine, insert, text
 
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core.config import Role, Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.migrate import upgrade

@@ -32,7 +32,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.auth.security import issue_token
+from app.auth.tokens import issue_token
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.db import make_session_factory

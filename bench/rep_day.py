@@ -37,7 +37,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.security import Principal, issue_token, principal_for
+from app.auth.principal import Principal, principal_for
+from app.auth.tokens import issue_token
 from app.core import clock
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from app.auth.security import issue_token
+from app.auth.tokens import issue_token
 from app.core.config import Role
 from app.models import Account, Rep, Team, Territory, User
 

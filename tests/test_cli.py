@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.security import hash_token
+from app.auth.tokens import hash_token
 from app.cli import main
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.auth.security import verify_token
+from app.auth.tokens import verify_token
 from app.core.config import Environment, Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.migrate import upgrade

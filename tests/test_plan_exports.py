@@ -471,7 +471,8 @@ def test_export_endpoints_answer_files(monkeypatch: pytest.MonkeyPatch) -> None:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from app.auth.security import Principal, authenticate
+    from app.auth.dependencies import authenticate
+    from app.auth.principal import Principal
     from app.core.config import Role
     from app.core.db import get_session
     from app.plans import exports_router as api

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.accounts import service
 from app.accounts.schemas import AccountCreate, AccountListParams, AccountRead, AccountUpdate
-from app.auth.security import CurrentPrincipal
+from app.auth.dependencies import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
-from app.core.errors import error_responses
+from app.core.http_errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])

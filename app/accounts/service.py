@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, raiseload
 
 from app.accounts.schemas import AccountCreate, AccountListParams, AccountRead, AccountUpdate
 from app.auth.access import account_scope, require_role, territory_scope
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound

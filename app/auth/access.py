@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core.config import Role
 from app.core.errors import Forbidden
 from app.models import Account, Rep, Team, Territory, User, Visit

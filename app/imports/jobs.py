@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.access import check_team
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role
 from app.core.errors import NotFound

@@ -9,11 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Request, Response, UploadFile
 
 from app.auth.access import require_role
-from app.auth.security import CurrentPrincipal
+from app.auth.dependencies import CurrentPrincipal
 from app.core.config import Role
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
-from app.core.errors import InvalidRequest, PayloadTooLarge, error_responses
+from app.core.errors import InvalidRequest, PayloadTooLarge
+from app.core.http_errors import error_responses
 from app.core.schemas import RowId
 from app.imports import jobs as import_jobs
 from app.imports.parsing import CsvFormatError, read_accounts_csv

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.access import team_scope, territory_scope
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role
 from app.imports.parsing import AccountRow, RowError

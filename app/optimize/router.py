@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from app.core.concurrency import run_cpu_bound
 from app.core.deps import SettingsDep
-from app.core.errors import error_responses
+from app.core.http_errors import error_responses
 from app.optimize import service
 from app.optimize.schemas import OptimizeRequest, OptimizeResponse
 

@@ -12,7 +12,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from app.auth.security import CurrentPrincipal, signed_in
+from app.auth.dependencies import CurrentPrincipal, signed_in
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 

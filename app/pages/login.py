@@ -16,15 +16,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.auth.security import (
-    BROWSER_SESSION,
-    SESSION_COOKIE,
-    check_same_site,
-    issue_token,
-    revoke_browser_session,
-    signed_in,
-    verify_token,
-)
+from app.auth.dependencies import SESSION_COOKIE, check_same_site, signed_in
+from app.auth.tokens import BROWSER_SESSION, issue_token, revoke_browser_session, verify_token
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep

@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.security import Principal, signed_in
+from app.auth.dependencies import signed_in
+from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.db import SessionDep

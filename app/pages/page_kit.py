@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
-from app.auth.security import Principal
+from app.auth.principal import Principal
 
 NO_STORE = {"Cache-Control": "no-store"}
 """Pages show state that changes under them (plans, visits, rebalances): never cache one."""

@@ -19,7 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app.accounts.opening_hours import DAYS
-from app.auth.security import Principal, signed_in
+from app.auth.dependencies import signed_in
+from app.auth.principal import Principal
 from app.core.concurrency import run_cpu_bound
 from app.core.config import Role, Settings
 from app.core.db import SessionDep

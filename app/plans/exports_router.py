@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.auth.security import CurrentPrincipal
+from app.auth.dependencies import CurrentPrincipal
 from app.core.db import SessionDep
-from app.core.errors import error_responses
+from app.core.http_errors import error_responses
 from app.core.schemas import MAX_ROW_ID
 from app.plans import exports as plan_exports
 from app.plans import service as plans

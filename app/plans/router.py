@@ -8,11 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.auth.security import CurrentPrincipal
+from app.auth.dependencies import CurrentPrincipal
 from app.core.concurrency import run_cpu_bound
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
-from app.core.errors import error_responses
+from app.core.http_errors import error_responses
 from app.core.schemas import RowId
 from app.plans import service as plans
 from app.plans.schemas import (

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.opening_hours import DAYS, intervals_s
 from app.auth.access import rep_scope, require_role, sees_team
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload
 
 from app.auth.access import rep_scope, require_role
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_page, text_matches

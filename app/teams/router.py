@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.auth.security import CurrentPrincipal
+from app.auth.dependencies import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
-from app.core.errors import error_responses
+from app.core.http_errors import error_responses
 from app.core.schemas import Page
 from app.teams import service
 from app.teams.schemas import TeamListParams, TeamRead

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.auth.access import check_team, team_scope
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core.config import Role, Settings
 from app.core.errors import InvalidRequest
 from app.core.listing import Sorting, fetch_page

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core.config import Settings
 from app.core.listing import Sorting, fetch_page
 from app.core.schemas import ListParams, Page

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.access import require_role, sees_team
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 
 from app.auth.access import require_role, sees_team
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core.config import Role, Settings
 from app.core.errors import InvalidRequest, NotFound
 from app.models import Account, Rep, Team

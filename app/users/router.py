@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from app.auth.security import CurrentPrincipal
+from app.auth.dependencies import CurrentPrincipal
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
-from app.core.errors import error_responses
+from app.core.http_errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
 from app.users import service
 from app.users.schemas import (

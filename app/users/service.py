@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload, selectinload
 
 from app.auth.access import require_role, user_scope
-from app.auth.security import Principal, hash_token, issue_token
+from app.auth.principal import Principal
+from app.auth.tokens import hash_token, issue_token
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound

@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, raiseload
 
 from app.auth.access import account_scope, rep_scope, visit_scope
-from app.auth.security import Principal
+from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.security import hash_token, issue_token
+from app.auth.tokens import hash_token, issue_token
 from app.core.config import Role
 from app.models import Account, ApiToken, ImportJob, Rep, RoutePlan, TerritoryProposal, User, Visit
 from tests.backends import ON_BOTH_BACKENDS

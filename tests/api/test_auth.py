@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.security import hash_token
+from app.auth.tokens import hash_token
 from app.core import clock
 from app.models import ApiToken, User
 from tests.backends import ON_BOTH_BACKENDS

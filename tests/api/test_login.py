@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from app.auth.security import SESSION_COOKIE
+from app.auth.dependencies import SESSION_COOKIE
 from tests.seed import World
 
 ME = "/api/v1/users/me"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from app.auth.security import principal_for
+from app.auth.principal import principal_for
 from app.core.clock import FixedClock, using
 from app.models import Account, Rep, User
 from app.plans import service as plans

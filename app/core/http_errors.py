@@ -1,0 +1,180 @@
+"""The handlers that render every error as JSON, and the error bodies OpenAPI documents.
+
+Every error body has a human `detail` string; some add machine-readable keys (`field`, `stop`,
+`reason`, `errors`). Input errors are 4xx and name what is wrong; anything else is a 500 that
+says nothing about internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.core.errors import AppError
+from routing import ProblemError, RequiredStopError
+
+logger = logging.getLogger(__name__)
+
+MAX_LISTED_ERRORS = 5
+MAX_RETURNED_ERRORS = 50
+
+
+class ErrorItem(BaseModel):
+    """One validation error: where (`loc`, and as a path `field`), whose (`subject`), what."""
+
+    loc: list[str | int]
+    field: str
+    subject: str | None = None
+    msg: str
+    type: str
+
+    def sentence(self) -> str:
+        where = f"{self.field} ({self.subject})" if self.subject else self.field
+        return f"{where}: {self.msg}" if where else self.msg
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    detail: str
+    field: str | None = None
+    stop: str | None = None
+    reason: str | None = None
+    errors: list[ErrorItem] | None = None
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entries for a route, so OpenAPI documents the errors it can answer."""
+    descriptions = {
+        400: "Malformed JSON",
+        401: "Missing or unknown bearer token",
+        403: "The token's role may not do this",
+        404: "Not found, or not yours to see",
+        409: "Conflicts with what is stored (e.g. a duplicate email or external id)",
+        413: "Request too large (body size, stops, vehicles, matrix or file)",
+        422: "Invalid or unsolvable request; `detail` names the field and stop or vehicle",
+    }
+    return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
+
+
+def _render(
+    status_code: int, body: ErrorBody, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        status_code=status_code,
+        content=body.model_dump(mode="json", exclude_none=True),
+        headers=headers,
+    )
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return _render(exc.status_code, ErrorBody(detail=exc.detail, field=exc.field), exc.headers)
+
+
+async def _problem_error(_: Request, exc: Exception) -> JSONResponse:
+    return _render(422, ErrorBody(detail=str(exc)))
+
+
+async def _required_stop_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequiredStopError)
+    return _render(422, ErrorBody(detail=str(exc), stop=exc.stop_id, reason=exc.reason))
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    items = [_describe(error, exc.body) for error in exc.errors()]
+    messages = [item.sentence() for item in items]
+    detail = "; ".join(messages[:MAX_LISTED_ERRORS])
+    if len(messages) > MAX_LISTED_ERRORS:
+        detail += f"; and {len(messages) - MAX_LISTED_ERRORS} more"
+    first = items[0].field if items else None
+    return _render(
+        422, ErrorBody(detail=detail, field=first or None, errors=items[:MAX_RETURNED_ERRORS])
+    )
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # Services check uniqueness first; this is the race where two requests pass the check.
+    logger.info("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    return _render(409, ErrorBody(detail="conflicts with a change made at the same time; retry"))
+
+
+async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
+    if "database is locked" in str(exc):
+        # SQLite has one writer: a long import holds the lock; the caller can simply retry.
+        return _render(
+            503,
+            ErrorBody(detail="the database is busy with another write (an import?); retry soon"),
+            {"Retry-After": "5"},
+        )
+    return await _unexpected_error(request, exc)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _render(500, ErrorBody(detail="internal error; the request was not processed"))
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """`("stops", 3, "windows", 0)` -> `"stops[3].windows[0]"`."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _describe(error: dict[str, Any], body: Any) -> ErrorItem:
+    loc: list[str | int] = list(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        # FastAPI puts the character offset where a field path would be.
+        position = loc[-1] if loc else "?"
+        reason = error.get("ctx", {}).get("error", "syntax error")
+        return ErrorItem(
+            loc=loc,
+            field="",
+            msg=f"invalid JSON at character {position}: {reason}",
+            type="json_invalid",
+        )
+    inside = loc[1:] if loc[:1] == ["body"] else loc
+    return ErrorItem(
+        loc=loc,
+        field=field_path(inside),
+        subject=_subject(inside, body),
+        msg=str(error.get("msg", "invalid value")).removeprefix("Value error, "),
+        type=str(error.get("type", "")),
+    )
+
+
+def _subject(loc: Sequence[str | int], body: Any) -> str | None:
+    """`stop 'acc-42'` when the error is inside stops[i] and that stop has an id."""
+    if len(loc) < 2 or loc[0] not in ("stops", "vehicles") or not isinstance(loc[1], int):
+        return None
+    try:
+        item_id = body[loc[0]][loc[1]]["id"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(item_id, str | int):
+        return None
+    kind = "stop" if loc[0] == "stops" else "vehicle"
+    return f"{kind} {str(item_id)!r}"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(RequiredStopError, _required_stop_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OperationalError, _operational_error)
+    app.add_exception_handler(Exception, _unexpected_error)
