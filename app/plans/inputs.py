@@ -20,19 +20,10 @@ from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
 from app.plans.solve import PlanJob
 from app.reps.clock import rep_zone, seconds_into, seconds_of
+from app.reps.home import required_home
 from app.visits.service import service_minutes_estimates
 from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
 from routing.rep_days import Appointment, Candidate, Workday
-
-
-def home_point(rep: Rep) -> Point:
-    if rep.home_latitude is None or rep.home_longitude is None:
-        raise InvalidRequest(
-            f"rep {rep.id} ({rep.name}) has no home location to start from; set their home "
-            "address or coordinates first",
-            field="rep_id",
-        )
-    return Point(rep.home_latitude, rep.home_longitude)
 
 
 def workday(
@@ -40,7 +31,7 @@ def workday(
 ) -> Workday:
     """`day` of `rep`: from home (or `start`) back home, their shift (from `from_s` on, for a
     re-plan) and lunch break (kept while it still fits)."""
-    home = home_point(rep)
+    home = required_home(rep)
     shift_start, shift_end = seconds_of(rep.shift_start), seconds_of(rep.shift_end)
     begin = shift_start if from_s is None else max(shift_start, from_s)
     if begin >= shift_end:

@@ -24,7 +24,7 @@ from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, RoutePlan, Visit
-from app.plans.inputs import build_job, home_point, workday, working_days
+from app.plans.inputs import build_job, workday, working_days
 from app.plans.schemas import (
     BatchFailure,
     BatchPlanRequest,
@@ -43,6 +43,7 @@ from app.plans.schemas import (
 )
 from app.plans.solve import PlanJob, Unsolvable, solve_job, solve_jobs
 from app.reps.clock import local_moment, rep_today, rep_zone, seconds_into, seconds_of
+from app.reps.home import required_home
 from app.reps.service import get_rep
 from routing import Point
 from routing.rep_days import DayRoute, DaysPlan, Workday
@@ -162,7 +163,7 @@ def replan(
         position = Point(request.latitude, request.longitude)
     if not _works_on(rep, day):
         raise InvalidRequest(f"rep {rep.id} does not work on {day:%A}", field="date")
-    days = [workday(rep, day, start=position or home_point(rep), from_s=from_s)]
+    days = [workday(rep, day, start=position or required_home(rep), from_s=from_s)]
     limit = min(request.time_limit or settings.plan_day_time_limit_s, settings.max_time_limit_s)
     job, accounts = build_job(
         session,

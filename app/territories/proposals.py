@@ -27,9 +27,9 @@ from app.territories.service import (
     check_ready,
     color_of,
     current_assignment,
-    figures,
+    designer_inputs,
     options_for,
-    plain,
+    rounded_figures,
     team_for,
 )
 from app.territories.state import TeamState, load, workload_hours
@@ -55,7 +55,7 @@ def create_proposal(
     kept = [rep for rep in state.reps if rep.id not in removed]
     if not kept:
         raise InvalidRequest("remove_rep_ids: at least one rep must remain", field="remove_rep_ids")
-    reps, accounts = plain(state)
+    reps, accounts = designer_inputs(state, settings.value_default_cadence_days)
     kept_reps = [r for r in reps if int(r.id) not in removed]
     options = options_for(settings, body)
     try:
@@ -71,7 +71,8 @@ def create_proposal(
     before = territory_figures(reps, accounts, current_assignment(state), options)
     after = {f.rep_id: f for f in result.reps}
     by_id = {a.id: a for a in state.accounts}
-    moves = [_move(by_id[int(m.account_id)], m.from_rep, m.to_rep) for m in result.moves]
+    cadence = settings.value_default_cadence_days
+    moves = [_move(by_id[int(m.account_id)], m.from_rep, m.to_rep, cadence) for m in result.moves]
     proposal = TerritoryProposal(
         team_id=team.id,
         created_by_id=principal.user_id or None,
@@ -218,7 +219,7 @@ def _read(session: Session, proposal: TerritoryProposal) -> ProposalRead:
     )
 
 
-def _move(account: Account, from_rep: str | None, to_rep: str) -> Move:
+def _move(account: Account, from_rep: str | None, to_rep: str, default_cadence_days: int) -> Move:
     return Move(
         account_id=account.id,
         account=account.name,
@@ -227,7 +228,7 @@ def _move(account: Account, from_rep: str | None, to_rep: str) -> Move:
         from_rep_id=int(from_rep) if from_rep else None,
         to_rep_id=int(to_rep),
         value=account.value,
-        workload_hours=workload_hours(account),
+        workload_hours=workload_hours(account, default_cadence_days),
     )
 
 
@@ -236,6 +237,6 @@ def _rep_change(rep: Rep, before: RepFigures, after: RepFigures | None) -> RepCh
         rep_id=rep.id,
         rep=rep.name,
         color=color_of(rep.id),
-        before=figures(before),
-        after=figures(after) if after is not None else None,
+        before=rounded_figures(before),
+        after=rounded_figures(after) if after is not None else None,
     )

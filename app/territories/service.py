@@ -12,6 +12,7 @@ from app.auth.principal import Principal
 from app.core.config import Role, Settings
 from app.core.errors import InvalidRequest, NotFound
 from app.models import Account, Rep, Team
+from app.reps.home import home_point
 from app.teams import service as teams
 from app.territories.schemas import (
     Figures,
@@ -21,7 +22,7 @@ from app.territories.schemas import (
     RepTerritory,
     TerritoryOverview,
 )
-from app.territories.state import TeamState, capacity_hours, load, workload_hours
+from app.territories.state import TeamState, capacity_hours, load, visits_per_week, workload_hours
 from routing import Point
 from routing.territory_figures import territory_figures
 from routing.territory_model import Account as TAccount
@@ -58,7 +59,7 @@ def overview(
     """Each rep's territory in figures, and the accounts for the map."""
     team = team_for(session, principal, team_id)
     state = load(session, team.id)
-    reps, accounts = plain(state)
+    reps, accounts = designer_inputs(state, settings.value_default_cadence_days)
     current = current_assignment(state)
     rep_figures = territory_figures(reps, accounts, current, options_for(settings)) if reps else ()
     return TerritoryOverview(
@@ -72,33 +73,40 @@ def overview(
     )
 
 
-def plain(state: TeamState) -> tuple[list[TRep], list[TAccount]]:
+def designer_inputs(
+    state: TeamState, default_cadence_days: int
+) -> tuple[list[TRep], list[TAccount]]:
     """The team as `routing.territory` data. A rep without a home point is measured from the
     middle of their accounts (of the team's, if they have none): the overview shows figures for
     them; proposals refuse such reps (`check_ready`). Capacity is at least an hour, so a rep with
     no working hours still has a (tiny) target; proposals refuse those reps too."""
     reps = [
-        TRep(id=str(rep.id), home=home_point(state, rep), capacity_h=max(capacity_hours(rep), 1.0))
+        TRep(
+            id=str(rep.id),
+            home=_measured_from(state, rep),
+            capacity_h=max(capacity_hours(rep), 1.0),
+        )
         for rep in state.reps
     ]
     accounts = [
         TAccount(
             id=str(a.id),
             point=Point(a.latitude or 0.0, a.longitude or 0.0),
-            workload_h=workload_hours(a),
+            workload_h=workload_hours(a, default_cadence_days),
             value=a.value,
             current_rep=str(state.rep_of_account[a.id]) if state.rep_of_account[a.id] else None,
             locked=a.locked and state.rep_of_account[a.id] is not None,
-            visits_per_week=7.0 / (a.cadence_days or 28),
+            visits_per_week=visits_per_week(a, default_cadence_days),
         )
         for a in state.accounts
     ]
     return reps, accounts
 
 
-def home_point(state: TeamState, rep: Rep) -> Point:
-    if rep.home_latitude is not None and rep.home_longitude is not None:
-        return Point(rep.home_latitude, rep.home_longitude)
+def _measured_from(state: TeamState, rep: Rep) -> Point:
+    home = home_point(rep)
+    if home is not None:
+        return home
     mine = [a for a in state.accounts if state.rep_of_account[a.id] == rep.id] or state.accounts
     if not mine:
         return Point(0.0, 0.0)
@@ -173,7 +181,8 @@ def _map_account(state: TeamState, account: Account) -> MapAccount:
     )
 
 
-def figures(f: RepFigures) -> Figures:
+def rounded_figures(f: RepFigures) -> Figures:
+    """A rep's figures as the API shows them, rounded to what is worth reading."""
     return Figures(
         accounts=f.accounts,
         value=round(f.value, 2),
@@ -194,7 +203,7 @@ def _rep_territory(state: TeamState, rep: Rep, f: RepFigures) -> RepTerritory:
         else None
     )
     return RepTerritory(
-        **figures(f).model_dump(),
+        **rounded_figures(f).model_dump(),
         rep_id=rep.id,
         rep=rep.name,
         territory_id=territory.id if territory else None,

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from app.models import Account, Rep, Territory
 from app.reps.clock import seconds_of
 
-DEFAULT_CADENCE_DAYS = 28
 TRAVEL_MINUTES_PER_VISIT = 20.0
 """Expected driving per visit inside a territory, added to the service time in workloads."""
 
@@ -83,10 +82,16 @@ def _fingerprint(reps: list[Rep], territories: list[Territory], accounts: list[A
     return digest.hexdigest()
 
 
-def workload_hours(account: Account) -> float:
+def visits_per_week(account: Account, default_cadence_days: int) -> float:
+    """How often the account is visited; `default_cadence_days` (the setting the planner
+    values visits with) for accounts without a cadence of their own."""
+    return 7.0 / (account.cadence_days or default_cadence_days)
+
+
+def workload_hours(account: Account, default_cadence_days: int) -> float:
     """Hours a week the account takes: visits a week x (time on site + driving per visit)."""
-    cadence = account.cadence_days or DEFAULT_CADENCE_DAYS
-    return 7.0 / cadence * (account.service_minutes + TRAVEL_MINUTES_PER_VISIT) / 60.0
+    minutes = account.service_minutes + TRAVEL_MINUTES_PER_VISIT
+    return visits_per_week(account, default_cadence_days) * minutes / 60.0
 
 
 def capacity_hours(rep: Rep) -> float:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.core.config import Settings
 from app.models import Account, Rep, Territory, TerritoryChange
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
@@ -271,3 +273,29 @@ def test_reps_without_a_home_are_named(client: TestClient, world: World, session
     homeless = next(r for r in overview["reps"] if r["rep_id"] == rep.id)
     assert homeless["home"] is None
     assert homeless["mean_km_from_home"] < 50
+
+
+def test_workload_follows_the_planners_default_cadence(
+    client: TestClient, world: World, session: Session, settings: Settings
+) -> None:
+    """Accounts without a cadence of their own count at the default cadence the planner values
+    visits with (issue 10: territories had their own 28 days, so changing the setting left
+    territory workloads behind)."""
+
+    def workloads() -> list[float]:
+        response = client.get(
+            URL, params={"team_id": world.team_ids["North"]}, headers=world.headers("manager_north")
+        )
+        assert response.status_code == 200, response.text
+        return [rep["workload_hours"] for rep in response.json()["reps"]]
+
+    session.execute(
+        update(Account).where(Account.team_id == world.team_ids["North"]).values(cadence_days=None)
+    )
+    session.commit()
+    settings.value_default_cadence_days = 28
+    monthly = workloads()
+    settings.value_default_cadence_days = 7
+    weekly = workloads()
+    assert all(w > 0 for w in monthly)
+    assert weekly == [pytest.approx(4 * w, rel=0.01) for w in monthly]
