@@ -3,10 +3,12 @@ may change about themselves, and tokens shown once, listed without secrets and r
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.core.clock import FixedClock
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
 
@@ -149,9 +151,12 @@ def test_deleting_a_user_ends_their_access(client: TestClient, world: World) -> 
     assert client.get(f"{URL}/me", headers=world.headers("manager_south")).status_code == 401
 
 
-def test_a_token_is_shown_once_works_and_can_be_revoked(client: TestClient, world: World) -> None:
+def test_a_token_is_shown_once_works_and_can_be_revoked(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
     user_id = world.user_ids["rep_north_1"]
     rep = world.headers("rep_north_1")
+    clock.advance(timedelta(minutes=1))  # after the seeded "tests" token
     created = client.post(
         f"{URL}/{user_id}/tokens", json={"name": "phone", "expires_in_days": 30}, headers=rep
     )
