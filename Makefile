@@ -47,9 +47,10 @@ test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test su
 # The tests about "today" and "now", run again with the machine's clock moved (libfaketime):
 # the app reads time only from its clock and the tests fix it, so none may depend on the hour.
 HOUR_OFFSETS ?= +8h +16h
-HOUR_TESTS := tests/test_one_clock.py tests/api/test_plans.py tests/api/test_visits.py \
-	tests/api/test_accounts.py tests/api/test_auth.py tests/api/test_users.py tests/test_cli.py \
-	tests/test_demo_load.py tests/pages/test_rep_page.py tests/pages/test_manager_http.py
+HOUR_TESTS := tests/core/test_one_clock.py tests/plans/test_plans.py tests/visits/test_visits.py \
+	tests/accounts/test_accounts.py tests/auth/test_auth.py tests/users/test_users.py \
+	tests/test_cli.py tests/test_demo_load.py tests/pages/test_rep_page.py \
+	tests/pages/test_manager_http.py
 
 test-hours: $(VENV)/.installed-dev ## The date and time tests again at other hours (needs faketime)
 	@for offset in $(HOUR_OFFSETS); do \

@@ -17,7 +17,6 @@ from pydantic import (
     model_validator,
 )
 
-from app.accounts.limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
 from app.accounts.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
 from app.core import clock
 from app.core.schemas import (
@@ -33,6 +32,7 @@ from app.core.schemas import (
     refuse_null,
 )
 from app.geocoding import Precision
+from app.models.limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
 
 
 def _opening_hours(value: Any) -> Any:

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.limits import TEXT_MAX
 from app.core import clock
 from app.models.base import Base, Timestamps
+from app.models.limits import TEXT_MAX
 from app.models.people import Rep, Team
 
 

@@ -7,9 +7,9 @@ from datetime import datetime, time
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.limits import TEXT_MAX
 from app.core import clock
 from app.models.base import Base, Timestamps
+from app.models.limits import TEXT_MAX
 
 manager_team = Table(
     "manager_team",

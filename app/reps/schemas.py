@@ -19,7 +19,6 @@ from pydantic import (
     model_validator,
 )
 
-from app.accounts.limits import TEXT_MAX
 from app.accounts.opening_hours import DAYS
 from app.core.schemas import (
     MINUTES_PER_DAY,
@@ -34,6 +33,7 @@ from app.core.schemas import (
     check_pair,
     refuse_null,
 )
+from app.models.limits import TEXT_MAX
 
 MAX_COST = 1e6
 DEFAULT_WORKING_DAYS = ("mo", "tu", "we", "th", "fr")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from app.accounts.limits import TEXT_MAX
+from app.models.limits import TEXT_MAX
 
 CADENCE_UNITS: dict[str, int] = {
     **dict.fromkeys(("", "d", "day", "days", "tag", "tage"), 1),

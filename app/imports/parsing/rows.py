@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from app.accounts.limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
 from app.accounts.opening_hours import OpeningHoursError, parse_opening_hours
 from app.imports.parsing import cells
 from app.imports.parsing.cells import CellError
 from app.imports.parsing.columns import REQUIRED, ColumnMap
+from app.models.limits import CADENCE_DAYS, MAX_VALUE, SERVICE_MINUTES, TEXT_MAX
 
 MAX_SHOWN_CHARS = 100
 # Longest accepted cell per text field, in characters; longer is a row error, never truncated.

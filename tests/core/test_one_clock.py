@@ -15,7 +15,7 @@ from app.core.clock import FixedClock
 from tests.moments import NOW
 from tests.seed import World
 
-APP = Path(__file__).resolve().parents[1] / "app"
+APP = Path(__file__).resolve().parents[2] / "app"
 CLOCK = APP / "core" / "clock.py"
 MACHINE_TIME = {
     ("datetime", "now"),
