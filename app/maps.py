@@ -26,6 +26,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from app.core.config import OSM_ATTRIBUTION, OSM_TILES_URL
+from app.core.time_text import wall_time
 
 LEAFLET_URL = "/static/leaflet"
 JQUERY_URL = "/static/jquery"
@@ -374,7 +375,7 @@ def route_map(
             number,
             stop.state if stop.state in ROUTE_STATES else "planned",
             stop.name,
-            stop.arrival.astimezone(clock).strftime("%H:%M"),
+            wall_time(stop.arrival, clock),
         ]
         for number, stop in enumerate(route.stops, start=1)
     ]

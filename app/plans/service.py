@@ -23,6 +23,7 @@ from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
+from app.core.time_text import time_of_day
 from app.models import Account, Rep, RoutePlan, Visit
 from app.plans.inputs import build_job, workday, working_days
 from app.plans.schemas import (
@@ -348,11 +349,7 @@ def hours_text(account: Account, day: date) -> str:
     spans = intervals_s(account.opening_hours, day.weekday())
     if not spans:
         return "closed"
-    return ", ".join(f"{_hm(a)}-{_hm(b)}" for a, b in spans)
-
-
-def _hm(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+    return ", ".join(f"{time_of_day(a)}-{time_of_day(b)}" for a, b in spans)
 
 
 def _call_instead(

@@ -15,6 +15,7 @@ from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
+from app.core.time_text import time_of_day
 from app.models import Rep, Team
 from app.placement import service as placement
 from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate
@@ -129,7 +130,7 @@ def check_schedule(day: Mapping[str, Any]) -> None:
     lunch_end: time | None = day["lunch_end"]
     lunch_minutes: int = day["lunch_minutes"]
     if start >= end:
-        _refuse("shift_end", f"the shift must end after it starts ({_hm(start)})")
+        _refuse("shift_end", f"the shift must end after it starts ({time_of_day(start)})")
     if lunch_minutes > _minutes(start, end):
         _refuse("lunch_minutes", f"{lunch_minutes} min of lunch do not fit in the shift")
     if (lunch_start is None) != (lunch_end is None):
@@ -139,23 +140,19 @@ def check_schedule(day: Mapping[str, Any]) -> None:
     if not start <= lunch_start < lunch_end <= end:
         _refuse(
             "lunch_start",
-            f"the lunch window {_hm(lunch_start)}-{_hm(lunch_end)} must lie inside the shift "
-            f"{_hm(start)}-{_hm(end)}",
+            f"the lunch window {time_of_day(lunch_start)}-{time_of_day(lunch_end)} must lie inside the shift "
+            f"{time_of_day(start)}-{time_of_day(end)}",
         )
     if lunch_minutes > _minutes(lunch_start, lunch_end):
         _refuse(
             "lunch_minutes",
             f"{lunch_minutes} min of lunch do not fit in the window "
-            f"{_hm(lunch_start)}-{_hm(lunch_end)}",
+            f"{time_of_day(lunch_start)}-{time_of_day(lunch_end)}",
         )
 
 
 def _refuse(field: str, message: str) -> NoReturn:
     raise InvalidRequest(f"{field}: {message}", field=field)
-
-
-def _hm(moment: time) -> str:
-    return moment.strftime("%H:%M")
 
 
 def _minutes(start: time, end: time) -> float:

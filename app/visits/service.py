@@ -25,6 +25,7 @@ from app.core.config import Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_rows
 from app.core.schemas import Page
+from app.core.time_text import wall_stamp
 from app.models import Account, Rep, Territory, Visit
 from app.reps.clock import rep_today, rep_zone
 from app.visits.schemas import (
@@ -124,7 +125,7 @@ def record_visit(
     now = clock.now()
     at = _aware(body.at, zone, "at") if body.at is not None else now
     if at > now + CLOCK_SKEW:
-        raise InvalidRequest(f"at: {_local(at, zone)} is in the future", field="at")
+        raise InvalidRequest(f"at: {wall_stamp(at, zone)} is in the future", field="at")
     day = body.date or at.astimezone(zone).date()
     today = rep_today(rep, settings, now)
     if day > today:
@@ -140,8 +141,8 @@ def record_visit(
     elif body.status == "done":
         if visit.started_at is not None and at < visit.started_at:
             raise InvalidRequest(
-                f"at: the visit cannot end ({_local(at, zone)}) before it started "
-                f"({_local(visit.started_at, zone)})",
+                f"at: the visit cannot end ({wall_stamp(at, zone)}) before it started "
+                f"({wall_stamp(visit.started_at, zone)})",
                 field="at",
             )
         visit.ended_at = at
@@ -209,7 +210,7 @@ def book_appointment(
     today = rep_today(rep, settings)
     if local_day < today:
         raise InvalidRequest(
-            f"starts_at: {_local(starts_at, zone)} is before today ({today}) on the rep's clock",
+            f"starts_at: {wall_stamp(starts_at, zone)} is before today ({today}) on the rep's clock",
             field="starts_at",
         )
     low, high = APPOINTMENT_MINUTES
@@ -381,7 +382,7 @@ def _check_free(
         if other_end > starts_at:
             raise Conflict(
                 f"starts_at: overlaps appointment {other.id} at {name!r}, "
-                f"{_local(other.planned_start_at, zone)} to {_local(other_end, zone)}",
+                f"{wall_stamp(other.planned_start_at, zone)} to {wall_stamp(other_end, zone)}",
                 field="starts_at",
             )
 
@@ -415,7 +416,3 @@ def _aware(moment: datetime, zone: ZoneInfo, field: str) -> datetime:
             field=field,
         )
     return aware
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
