@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy.orm import Session
 
 from app import plan_exports
 from app.db import SessionDep
@@ -52,8 +53,18 @@ class _Export:
     name: str
     media_type: str
     suffix: str
-    render: Callable[[PlanRead], str]
+    render: Callable[[PlanRead, Session], str]
     summary: str
+
+
+def _of_plan(render: Callable[[PlanRead], str]) -> Callable[[PlanRead, Session], str]:
+    """A format that needs nothing but the plan."""
+    return lambda plan, _session: render(plan)
+
+
+def _ics(plan: PlanRead, session: Session) -> str:
+    # Earlier versions' stops that this one dropped come as cancelled events.
+    return plan_exports.plan_ics(plan, earlier=plans.earlier_stops(session, plan))
 
 
 def _geojson(plan: PlanRead) -> str:
@@ -61,16 +72,19 @@ def _geojson(plan: PlanRead) -> str:
 
 
 EXPORTS = (
-    _Export("export.ics", ICS, ".ics", plan_exports.plan_ics,
-            "The day plan as an iCalendar file: one event per stop, times in UTC."),
-    _Export("export.gpx", GPX, ".gpx", plan_exports.plan_gpx,
+    _Export("export.ics", ICS, ".ics", _ics,
+            "The day plan as an iCalendar file: one event per stop, times in UTC. An event "
+            "keeps its UID from version to version of the day (with a higher SEQUENCE), and "
+            "stops an earlier version planned and this one does not come as cancelled events, "
+            "so importing a re-planned day updates a calendar instead of adding copies."),
+    _Export("export.gpx", GPX, ".gpx", _of_plan(plan_exports.plan_gpx),
             "The day plan as GPX 1.1: waypoints for start, stops and end, and the route "
             "through them."),
-    _Export("export.csv", CSV, ".csv", plan_exports.plan_csv,
+    _Export("export.csv", CSV, ".csv", _of_plan(plan_exports.plan_csv),
             "The day plan's stops as CSV, in route order, times on the rep's clock."),
-    _Export("export.geojson", GEOJSON, ".geojson", _geojson,
+    _Export("export.geojson", GEOJSON, ".geojson", _of_plan(_geojson),
             "The day plan as a GeoJSON FeatureCollection: the route line and a point per stop."),
-    _Export("call-instead.csv", CSV, "-call-instead.csv", plan_exports.call_instead_csv,
+    _Export("call-instead.csv", CSV, "-call-instead.csv", _of_plan(plan_exports.call_instead_csv),
             "The accounts to call or e-mail instead of visiting that day, as CSV, most "
             "valuable first."),
 )  # fmt: skip
@@ -85,7 +99,7 @@ def _add_route(export: _Export) -> None:
         version: Version = None,
     ) -> Response:
         plan = plans.current_plan(session, principal, rep_id, day, version)
-        return _download(plan, export.render(plan), export.media_type, export.suffix)
+        return _download(plan, export.render(plan, session), export.media_type, export.suffix)
 
     router.add_api_route(
         f"/reps/{{rep_id}}/plans/{{day}}/{export.name}",
