@@ -55,6 +55,7 @@ class _Export:
     suffix: str
     render: Callable[[PlanRead, Session], str]
     summary: str
+    description: str
 
 
 def _of_plan(render: Callable[[PlanRead], str]) -> Callable[[PlanRead, Session], str]:
@@ -72,19 +73,20 @@ def _geojson(plan: PlanRead) -> str:
 
 
 EXPORTS = (
-    _Export("export.ics", ICS, ".ics", _ics,
+    _Export("export.ics", ICS, ".ics", _ics, "Day plan as iCalendar (ICS)",
             "The day plan as an iCalendar file: one event per stop, times in UTC. An event "
             "keeps its UID from version to version of the day (with a higher SEQUENCE), and "
             "stops an earlier version planned and this one does not come as cancelled events, "
             "so importing a re-planned day updates a calendar instead of adding copies."),
-    _Export("export.gpx", GPX, ".gpx", _of_plan(plan_exports.plan_gpx),
+    _Export("export.gpx", GPX, ".gpx", _of_plan(plan_exports.plan_gpx), "Day plan as GPX",
             "The day plan as GPX 1.1: waypoints for start, stops and end, and the route "
             "through them."),
-    _Export("export.csv", CSV, ".csv", _of_plan(plan_exports.plan_csv),
+    _Export("export.csv", CSV, ".csv", _of_plan(plan_exports.plan_csv), "Day plan as CSV",
             "The day plan's stops as CSV, in route order, times on the rep's clock."),
-    _Export("export.geojson", GEOJSON, ".geojson", _of_plan(_geojson),
+    _Export("export.geojson", GEOJSON, ".geojson", _of_plan(_geojson), "Day plan as GeoJSON",
             "The day plan as a GeoJSON FeatureCollection: the route line and a point per stop."),
     _Export("call-instead.csv", CSV, "-call-instead.csv", _of_plan(plan_exports.call_instead_csv),
+            "Call-instead list as CSV",
             "The accounts to call or e-mail instead of visiting that day, as CSV, most "
             "valuable first."),
 )  # fmt: skip
@@ -106,7 +108,8 @@ def _add_route(export: _Export) -> None:
         download,
         methods=["GET"],
         name=f"plan_{export.name.replace('.', '_').replace('-', '_')}",
-        description=export.summary,
+        summary=export.summary,
+        description=export.description,
         response_class=Response,
         responses=_responses(export.media_type),
     )
