@@ -188,7 +188,8 @@ class SummaryOut(BaseModel):
 
 
 class OptimizeResponse(BaseModel):
-    """The answer to the first request example: both stops fit, no break was needed."""
+    """A route per vehicle, the stops left out and why, and the totals. The example answers
+    the first request example: both stops fit, and the day ends before the break is due."""
 
     model_config = ConfigDict(
         json_schema_extra={
