@@ -57,8 +57,7 @@ def read_account(
     principal: CurrentPrincipal,
     as_of: Annotated[date | None, Query(description="the day for overdue; default today")] = None,
 ) -> AccountRead:
-    """One account, with where it stands against its visit cadence on `as_of` (default today):
-    `next_due_date`, `overdue` and `overdue_days`."""
+    """One account, with `next_due_date`, `overdue` and `overdue_days` on `as_of` (default today)."""
     return service.read_account(session, principal, account_id, as_of)
 
 

@@ -130,6 +130,5 @@ def list_tokens(
 def revoke_token(
     user_id: UserId, token_id: TokenId, session: SessionDep, principal: CurrentPrincipal
 ) -> None:
-    """Revoke one of a user's tokens: it stops working at once and stays listed with its
-    `revoked_at`."""
+    """Revoke one of a user's tokens: it stops working at once and stays listed, revoked."""
     service.revoke_token(session, principal, user_id, token_id)

@@ -101,8 +101,9 @@ def _safe_next(target: str) -> str:
 def login_form(
     request: Request, session: SessionDep, settings: SettingsDep, next: str = "/login"
 ) -> HTMLResponse:
-    """The sign-in form for the browser pages (or, when signed in, who you are and a sign-out
-    button). `next`: the path the form sends the browser to after signing in."""
+    """The sign-in form for the browser pages (or who is signed in, with a sign-out button).
+
+    `next`: the path the form sends the browser to after signing in."""
     principal = signed_in(request, session, settings)
     if principal is not None:
         body = SIGNED_IN.format(name=escape(principal.name), role=principal.role.value)
@@ -137,10 +138,11 @@ def login(
     token: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/login",
 ) -> Response:
-    """The sign-in form's post (`application/x-www-form-urlencoded`, not JSON): checks the API
-    token and starts a browser session, a cookie holding a session token of its own (the API
-    token is not stored in the browser). Answers 303 to `next` with the cookie, or the form
-    again with 401."""
+    """Check the token and start a browser session (a cookie with a token of its own).
+
+    The sign-in form's post (`application/x-www-form-urlencoded`, not JSON). Answers 303 to
+    `next` with the session cookie, or the form again with 401; the API token itself is not
+    stored in the browser."""
     check_same_site(request)
     principal = verify_token(session, settings, token.strip())
     if principal is None:
@@ -173,8 +175,9 @@ def login(
     ),
 )
 def logout(request: Request, session: SessionDep) -> RedirectResponse:
-    """End the browser session: its session token is revoked and the cookie cleared; answers
-    303 to `/login`. API tokens are left as they are."""
+    """End the browser session: its token is revoked and the cookie cleared.
+
+    Answers 303 to `/login`. API tokens are left as they are."""
     check_same_site(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
