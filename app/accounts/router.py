@@ -19,7 +19,7 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
 AccountId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
-@router.get("", responses=error_responses(401, 422))
+@router.get("", summary="List accounts", responses=error_responses(401, 422))
 def list_accounts(
     params: Annotated[AccountListParams, Query()],
     session: SessionDep,
@@ -32,6 +32,7 @@ def list_accounts(
 
 @router.post(
     "",
+    summary="Create an account",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(401, 403, 409, 422),
 )
@@ -49,7 +50,7 @@ def create_account(
     return account
 
 
-@router.get("/{account_id}", responses=error_responses(401, 404, 422))
+@router.get("/{account_id}", summary="Read an account", responses=error_responses(401, 404, 422))
 def read_account(
     account_id: AccountId,
     session: SessionDep,
@@ -57,11 +58,13 @@ def read_account(
     principal: CurrentPrincipal,
     as_of: Annotated[date | None, Query(description="the day for overdue; default today")] = None,
 ) -> AccountRead:
-    """Read one account."""
+    """One account, with `next_due_date`, `overdue` and `overdue_days` on `as_of` (default today)."""
     return service.read_account(session, settings, principal, account_id, as_of)
 
 
-@router.patch("/{account_id}", responses=error_responses(401, 403, 404, 409, 422))
+@router.patch(
+    "/{account_id}", summary="Change an account", responses=error_responses(401, 403, 404, 409, 422)
+)
 def update_account(
     account_id: AccountId,
     body: AccountUpdate,
@@ -75,6 +78,7 @@ def update_account(
 
 @router.delete(
     "/{account_id}",
+    summary="Delete an account",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
@@ -83,7 +87,11 @@ def delete_account(account_id: AccountId, session: SessionDep, principal: Curren
     service.delete_account(session, principal, account_id)
 
 
-@router.post("/{account_id}/geocode", responses=error_responses(401, 404, 422))
+@router.post(
+    "/{account_id}/geocode",
+    summary="Geocode an account again",
+    responses=error_responses(401, 404, 422),
+)
 def geocode_account(
     account_id: AccountId,
     session: SessionDep,

@@ -92,6 +92,38 @@ class _AccountFields(BaseModel):
 class AccountCreate(_AccountFields):
     """A new account. Without latitude/longitude it is geocoded from its address at once."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Randolph Street Hardware",
+                    "external_id": "CRM-004211",
+                    "street": "123 W. Randolph St",
+                    "city": "Chicago",
+                    "postcode": "60601",
+                    "region": "IL",
+                    "country": "US",
+                    "phone": "+1 312-555-0100",
+                    "value": 52000,
+                    "tier": "A",
+                    "cadence_days": 28,
+                    "opening_hours": "Mo-Fr 08:00-12:00, 13:00-17:00",
+                    "territory_id": 12,
+                    "last_visit_date": "2025-05-06",
+                },
+                {
+                    "name": "Grand Avenue Garden Center",
+                    "latitude": 41.8917,
+                    "longitude": -87.6251,
+                    "value": 24000,
+                    "service_minutes": 45,
+                    "opening_hours": {"mo": ["09:00-18:00"], "sa": ["09:00-13:00"]},
+                    "team_id": 3,
+                },
+            ]
+        }
+    )
+
     name: Name
     external_id: Annotated[str | None, OptionalText(TEXT_MAX["external_id"])] = None
     latitude: Latitude | None = None
@@ -138,7 +170,51 @@ class AccountUpdate(_AccountFields):
 class AccountRead(BaseModel):
     """An account as stored, with where it stands against its visit cadence on `as_of`."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 4211,
+                    "external_id": "CRM-004211",
+                    "name": "Randolph Street Hardware",
+                    "street": "123 W. Randolph St",
+                    "city": "Chicago",
+                    "postcode": "60601",
+                    "region": "IL",
+                    "country": "US",
+                    "phone": "+1 312-555-0100",
+                    "latitude": 41.8847,
+                    "longitude": -87.6321,
+                    "geocode_precision": "address",
+                    "geocode_source": "osm-index",
+                    "geocode_score": 0.97,
+                    "geocoded_at": "2025-05-30T09:12:44Z",
+                    "geocode_note": None,
+                    "pin_manual": False,
+                    "value": 52000.0,
+                    "tier": "A",
+                    "cadence_days": 28,
+                    "service_minutes": 30,
+                    "opening_hours": {
+                        day: ["08:00-12:00", "13:00-17:00"]
+                        for day in ("mo", "tu", "we", "th", "fr")
+                    },
+                    "notes": None,
+                    "team_id": 3,
+                    "territory_id": 12,
+                    "locked": False,
+                    "active": True,
+                    "last_visit_date": "2025-05-06",
+                    "created_at": "2025-05-30T09:12:44Z",
+                    "updated_at": "2025-05-30T09:12:44Z",
+                    "next_due_date": "2025-06-03",
+                    "overdue": False,
+                    "overdue_days": -4,
+                }
+            ]
+        },
+    )
 
     id: int
     external_id: str | None

@@ -17,7 +17,7 @@ class Health(BaseModel):
     version: str = __version__
 
 
-@router.get("/health")
+@router.get("/health", summary="Liveness check")
 async def health() -> Health:
     """Report that the service is up."""
     return Health()

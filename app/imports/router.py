@@ -24,7 +24,12 @@ from app.imports.service import progress_of, run_job, start_job
 router = APIRouter(prefix="/imports", tags=["imports"])
 
 
-@router.post("/accounts", status_code=202, responses=error_responses(401, 403, 404, 413, 422))
+@router.post(
+    "/accounts",
+    summary="Import accounts from a CSV file",
+    status_code=202,
+    responses=error_responses(401, 403, 404, 413, 422),
+)
 def import_accounts(
     request: Request,
     response: Response,
@@ -33,8 +38,14 @@ def import_accounts(
     settings: SettingsDep,
     principal: CurrentPrincipal,
     file: UploadFile,
-    dry_run: Annotated[bool, Form()] = False,
-    mapping: Annotated[str | None, Form()] = None,
+    dry_run: Annotated[bool, Form(description="preview what each row would do")] = False,
+    mapping: Annotated[
+        str | None,
+        Form(
+            description="JSON: account field -> column header, for columns not recognised, "
+            'e.g. `{"external_id": "Customer No", "name": "Company", "value": "Revenue"}`'
+        ),
+    ] = None,
     team_id: Annotated[RowId | None, Form()] = None,
 ) -> ImportJobRead:
     """Import accounts from a CRM export; poll the returned job for counts and rejected rows.
@@ -71,14 +82,18 @@ def import_accounts(
     return ImportJobRead.of(job)
 
 
-@router.get("", responses=error_responses(401, 403))
+@router.get("", summary="List import jobs", responses=error_responses(401, 403))
 def list_imports(session: SessionDep, principal: CurrentPrincipal) -> list[ImportJobSummary]:
     """The latest import jobs (yours; all of them for admins), newest first."""
     require_role(principal, Role.ADMIN, Role.MANAGER)
     return [ImportJobSummary.of(job) for job in import_jobs.latest(session, principal)]
 
 
-@router.get("/{job_id}", responses=error_responses(401, 403, 404))
+@router.get(
+    "/{job_id}",
+    summary="Read an import job and its report",
+    responses=error_responses(401, 403, 404),
+)
 def get_import(job_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> ImportJobRead:
     """One import job: status, counts, and the rejected rows with row, column and reason."""
     require_role(principal, Role.ADMIN, Role.MANAGER)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.models import ImportJob
 
@@ -85,6 +85,66 @@ class ImportJobSummary(BaseModel):
 
 
 class ImportJobRead(ImportJobSummary):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 57,
+                    "kind": "accounts",
+                    "status": "succeeded",
+                    "dry_run": False,
+                    "filename": "salesforce-accounts-2025-05.csv",
+                    "created_at": "2025-05-30T08:02:11Z",
+                    "started_at": "2025-05-30T08:02:11Z",
+                    "finished_at": "2025-05-30T08:02:19Z",
+                    "total_rows": 3,
+                    "processed_rows": 3,
+                    "created": 1,
+                    "updated": 1,
+                    "unchanged": 0,
+                    "rejected": 1,
+                    "not_placed": 0,
+                    "encoding": "utf-8",
+                    "delimiter": ",",
+                    "mapping": {
+                        "external_id": "Account ID",
+                        "name": "Account Name",
+                        "street": "Billing Street",
+                        "city": "Billing City",
+                        "postcode": "Billing Zip/Postal Code",
+                        "value": "Annual Revenue",
+                    },
+                    "unmapped_columns": ["Owner Alias"],
+                    "error": None,
+                    "errors": [
+                        {
+                            "row": 4,
+                            "column": "Annual Revenue",
+                            "value": "lots",
+                            "message": "not a number (examples: 1200, 1,234.50, 1.234,50, "
+                            "$900, 12k)",
+                        }
+                    ],
+                    "warnings": [],
+                    "preview": [
+                        {
+                            "row": 2,
+                            "external_id": "0015g00000AbCdE",
+                            "action": "created",
+                            "changes": [],
+                        },
+                        {
+                            "row": 3,
+                            "external_id": "0015g00000AbCdF",
+                            "action": "updated",
+                            "changes": ["phone", "value"],
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
     errors: list[RowErrorRead] = Field(description="rejected rows (first 1,000)")
     warnings: list[RowErrorRead] = Field(description="rows imported with a value kept as it was")
     preview: list[PreviewRow] = Field(description="what each row did (or would do), first 500")

@@ -15,9 +15,20 @@ from app.optimize.schemas import OptimizeRequest, OptimizeResponse
 router = APIRouter(tags=["optimize"])
 
 
-@router.post("/optimize", responses=error_responses(400, 401, 413, 422))
+@router.post(
+    "/optimize",
+    summary="Optimize routes (stateless)",
+    responses=error_responses(400, 401, 413, 422),
+)
 async def optimize(
     body: OptimizeRequest, settings: SettingsDep, request: Request
 ) -> OptimizeResponse:
-    """Plan the best routes for the given vehicles and stops (no stored state)."""
+    """Plan the best routes for the given vehicles and stops (no stored state).
+
+    Times are seconds on a clock of your choosing, distances metres. Either every place has a
+    `location` (travel is estimated from the distance between the points) or `matrix` gives
+    the durations and every place an `index`. Stops not worth their detour or that do not fit
+    come back in `unassigned` with a reason; a `required` stop that cannot be served is a 422
+    naming it.
+    """
     return await run_cpu_bound(request.app, partial(service.optimize, body, settings))

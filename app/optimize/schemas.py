@@ -121,12 +121,24 @@ _EXAMPLE: dict[str, Any] = {
     "costs": {"per_hour": 40.0, "per_km": 0.5},
     "options": {"time_limit": 2, "seed": 0},
 }
+_MATRIX_EXAMPLE: dict[str, Any] = {
+    "vehicles": [{"id": "van-1", "start_index": 0, "end_index": 0, "shift": [0, 28800]}],
+    "stops": [
+        {"id": "depot-order-17", "index": 1, "service": 600, "prize": 50.0, "required": True},
+        {"id": "depot-order-18", "index": 2, "service": 900, "prize": 30.0},
+    ],
+    "matrix": {
+        "durations": [[0, 900, 1200], [900, 0, 600], [1200, 600, 0]],
+        "distances": [[0, 12000, 15000], [12000, 0, 8000], [15000, 8000, 0]],
+    },
+    "costs": {"per_hour": 30.0},
+}
 
 
 class OptimizeRequest(_Input):
     """Either every place has a location, or `matrix` is given and every place has an index."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE, _MATRIX_EXAMPLE]})
 
     vehicles: list[VehicleIn] = Field(min_length=1)
     stops: list[StopIn] = Field(default_factory=list)
@@ -176,6 +188,55 @@ class SummaryOut(BaseModel):
 
 
 class OptimizeResponse(BaseModel):
+    """A route per vehicle, the stops left out and why, and the totals. The example answers
+    the first request example: both stops fit, and the day ends before the break is due."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "routes": [
+                        {
+                            "vehicle": "rep-7",
+                            "stops": [
+                                {
+                                    "id": "acc-42",
+                                    "arrival": 32400,
+                                    "start": 32400,
+                                    "departure": 34200,
+                                    "waiting": 0,
+                                },
+                                {
+                                    "id": "acc-43",
+                                    "arrival": 34538,
+                                    "start": 34538,
+                                    "departure": 35738,
+                                    "waiting": 0,
+                                },
+                            ],
+                            "breaks": [],
+                            "start_time": 32278,
+                            "end_time": 36021,
+                            "travel_time": 741.3,
+                            "distance": 10296.5,
+                            "prize": 200.0,
+                            "cost": 13.39,
+                        }
+                    ],
+                    "unassigned": [],
+                    "summary": {
+                        "prize": 200.0,
+                        "cost": 13.39,
+                        "net": 186.61,
+                        "solve_time": 0.52,
+                        "status": "feasible",
+                        "time_limit": 2.0,
+                    },
+                }
+            ]
+        }
+    )
+
     routes: list[RouteOut] = Field(description="one per vehicle, in request order")
     unassigned: list[UnassignedOut]
     summary: SummaryOut

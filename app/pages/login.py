@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,6 +21,7 @@ from app.auth.tokens import BROWSER_SESSION, issue_token, revoke_browser_session
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
+from app.core.http_errors import error_responses
 from app.models import User
 
 router = APIRouter(tags=["session"], include_in_schema=True)
@@ -59,6 +60,25 @@ SIGNED_IN = """<p>Signed in as <strong>{name}</strong> ({role}).</p>
 <form method="post" action="/logout"><button type="submit">Sign out</button></form>"""
 
 
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _redirect_responses(
+    *, location: str, cookie: str, errors: tuple[int, ...]
+) -> dict[int | str, dict[str, Any]]:
+    # These answer a browser: a redirect (or an HTML page); only refusals are JSON.
+    responses = error_responses(403, *errors)
+    responses[403]["description"] = "Sent from another site's page (the Origin check)"
+    responses[303] = {
+        "description": "Redirect (See Other); no body",
+        "headers": {
+            "Location": {"description": location, "schema": {"type": "string"}},
+            "Set-Cookie": {"description": cookie, "schema": {"type": "string"}},
+        },
+    }
+    return responses
+
+
 def _safe_next(target: str) -> str:
     # Only paths on this site: an open redirect would make the login page a phishing aid.
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -66,11 +86,18 @@ def _safe_next(target: str) -> str:
     return "/login"
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get(
+    "/login",
+    summary="Sign-in page (HTML)",
+    response_class=HTMLResponse,
+    response_description="The HTML page: the sign-in form, or who is signed in",
+)
 def login_form(
     request: Request, session: SessionDep, settings: SettingsDep, next: str = "/login"
 ) -> HTMLResponse:
-    """The sign-in form (or who is signed in)."""
+    """The sign-in form for the browser pages (or who is signed in, with a sign-out button).
+
+    `next`: the path the form sends the browser to after signing in."""
     principal = signed_in(request, session, settings)
     if principal is not None:
         body = SIGNED_IN.format(name=escape(principal.name), role=principal.role.value)
@@ -79,7 +106,25 @@ def login_form(
     return HTMLResponse(PAGE.format(body=body))
 
 
-@router.post("/login", response_model=None)
+_LOGIN_RESPONSES = _redirect_responses(
+    location="`next` if it is a path on this site, else `/login`",
+    cookie=f"`{SESSION_COOKIE}`: the browser session's token (HttpOnly, SameSite=Lax, 7 days)",
+    errors=(422,),
+)
+_LOGIN_RESPONSES[401] = {
+    "description": "Unknown, revoked or expired token: the form again, with the error",
+    "content": _HTML,
+}
+
+
+@router.post(
+    "/login",
+    summary="Sign in (HTML form post, answers a redirect)",
+    status_code=303,
+    response_class=RedirectResponse,
+    response_model=None,
+    responses=_LOGIN_RESPONSES,
+)
 def login(
     request: Request,
     session: SessionDep,
@@ -87,7 +132,11 @@ def login(
     token: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/login",
 ) -> Response:
-    """Check the token and start a browser session (a cookie with a token of its own)."""
+    """Check the token and start a browser session (a cookie with a token of its own).
+
+    The sign-in form's post (`application/x-www-form-urlencoded`, not JSON). Answers 303 to
+    `next` with the session cookie, or the form again with 401; the API token itself is not
+    stored in the browser."""
     check_same_site(request)
     principal = verify_token(session, settings, token.strip())
     if principal is None:
@@ -110,9 +159,19 @@ def login(
     return response
 
 
-@router.post("/logout")
+@router.post(
+    "/logout",
+    summary="Sign out (HTML form post, answers a redirect)",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=_redirect_responses(
+        location="`/login`", cookie=f"`{SESSION_COOKIE}` cleared (expired at once)", errors=()
+    ),
+)
 def logout(request: Request, session: SessionDep) -> RedirectResponse:
-    """End the browser session: its token is revoked and the cookie cleared."""
+    """End the browser session: its token is revoked and the cookie cleared.
+
+    Answers 303 to `/login`. API tokens are left as they are."""
     check_same_site(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:

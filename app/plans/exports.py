@@ -1,6 +1,7 @@
 """A rep's day plan as files: iCalendar, GPX, CSV and GeoJSON, and the call-instead list as CSV.
 
-Pure functions of a `PlanRead`: no database, no HTTP. Times in a plan are on the rep's clock;
+Pure functions of a `PlanRead` (and, for ICS, the stops of the day's earlier versions): no
+database, no HTTP. Times in a plan are on the rep's clock;
 ICS and GPX carry them in UTC (as their specs prefer), CSV and GeoJSON keep the local time
 with its offset.
 """
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from app.core import clock
 from app.plans.schemas import PlanPlace, PlanRead, PlanStop
 
 ICS_MAX_OCTETS = 75
@@ -67,8 +69,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CellValue = str | int | float | None
 
 
-def plan_ics(plan: PlanRead, *, host: str = "fieldroute") -> str:
-    """The plan as an iCalendar (RFC 5545) calendar: one event per stop, lunch left out."""
+def plan_ics(
+    plan: PlanRead,
+    *,
+    earlier: Sequence[Sequence[PlanStop]] = (),
+    host: str = "fieldroute",
+    stamp: datetime | None = None,
+) -> str:
+    """The plan as an iCalendar (RFC 5545) calendar: one event per stop, lunch left out.
+
+    An event's UID names the rep, the day and the account, not the plan version, so importing
+    a re-planned day updates the events a calendar already holds instead of adding copies:
+    SEQUENCE rises with the version and DTSTAMP is the moment of export (`stamp`, default
+    now). `earlier`: the stops of the day's earlier versions, oldest first; those this
+    version no longer plans come as cancelled events, or a calendar would keep them.
+    """
     lines = [
         "BEGIN:VCALENDAR",
         "PRODID:-//Fieldroute//Rep day plan//EN",
@@ -78,25 +93,75 @@ def plan_ics(plan: PlanRead, *, host: str = "fieldroute") -> str:
         f"X-WR-CALNAME:{_ics_text(_title(plan))}",
         f"X-WR-TIMEZONE:{_ics_text(plan.time_zone)}",
     ]
-    stamp = _ics_time(_aware(plan.created_at, plan.time_zone))
-    for stop in plan.stops:
-        label = "Appointment" if stop.kind == "appointment" else "Visit"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:plan-{plan.id}-v{plan.version}-acc-{stop.account_id}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_ics_time(_aware(stop.start, plan.time_zone))}",
-            f"DTEND:{_ics_time(_aware(stop.departure, plan.time_zone))}",
-            f"SUMMARY:{_ics_text(f'{label}: {stop.name}')}",
-            f"LOCATION:{_ics_text(address(stop))}",
-            f"GEO:{_decimal(stop.latitude)};{_decimal(stop.longitude)}",
-            f"DESCRIPTION:{_ics_text(_stop_description(stop))}",
-            # A skipped or cancelled stop stays in the calendar, struck through by clients.
-            f"STATUS:{'CANCELLED' if stop.state in ('skipped', 'cancelled') else 'CONFIRMED'}",
-            "END:VEVENT",
-        ]
+    # RFC 5545 3.8.7.2: in an object with a METHOD, DTSTAMP is when the object was made; RFC
+    # 5546 2.1.5: it breaks a SEQUENCE tie, so a stop skipped since the last export updates.
+    stamp_text = _ics_time(stamp or clock.now())
+    planned = _event_keys(plan.stops)
+    for key, stop in zip(planned, plan.stops, strict=True):
+        # A skipped or cancelled stop stays in the calendar, struck through by clients.
+        cancelled = stop.state in ("skipped", "cancelled")
+        lines += _vevent(plan, key, stop, host=host, stamp=stamp_text, cancelled=cancelled)
+    planned_keys = set(planned)
+    dropped: dict[_EventKey, PlanStop] = {}
+    for stops in earlier:
+        for key, stop in zip(_event_keys(stops), stops, strict=True):
+            if key not in planned_keys:
+                dropped[key] = stop  # a later version's times win
+    note = f"No longer planned: not in version {plan.version} of the day's plan"
+    for key, stop in sorted(dropped.items(), key=lambda item: item[1].start):
+        lines += _vevent(plan, key, stop, host=host, stamp=stamp_text, cancelled=True, note=note)
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+class _EventKey(NamedTuple):
+    """What an event stands for: an account's first, second, ... stop of the day (an account
+    can have two appointments on a day)."""
+
+    account_id: int
+    occurrence: int
+
+
+def _event_keys(stops: Sequence[PlanStop]) -> list[_EventKey]:
+    seen: dict[int, int] = {}
+    keys = []
+    for stop in stops:
+        seen[stop.account_id] = seen.get(stop.account_id, 0) + 1
+        keys.append(_EventKey(stop.account_id, seen[stop.account_id]))
+    return keys
+
+
+def _vevent(
+    plan: PlanRead,
+    key: _EventKey,
+    stop: PlanStop,
+    *,
+    host: str,
+    stamp: str,
+    cancelled: bool,
+    note: str | None = None,
+) -> list[str]:
+    again = "" if key.occurrence == 1 else f"-{key.occurrence}"
+    label = "Appointment" if stop.kind == "appointment" else "Visit"
+    description = _stop_description(stop)
+    if note is not None:
+        description = f"{note}\n{description}"
+    return [
+        "BEGIN:VEVENT",
+        f"UID:rep-{plan.rep_id}-{plan.date:%Y%m%d}-acc-{key.account_id}{again}@{host}",
+        f"DTSTAMP:{stamp}",
+        # Versions count from 1, SEQUENCE from 0: the first plan of a day is revision 0.
+        f"SEQUENCE:{plan.version - 1}",
+        f"LAST-MODIFIED:{_ics_time(_aware(plan.created_at, plan.time_zone))}",
+        f"DTSTART:{_ics_time(_aware(stop.start, plan.time_zone))}",
+        f"DTEND:{_ics_time(_aware(stop.departure, plan.time_zone))}",
+        f"SUMMARY:{_ics_text(f'{label}: {stop.name}')}",
+        f"LOCATION:{_ics_text(address(stop))}",
+        f"GEO:{_decimal(stop.latitude)};{_decimal(stop.longitude)}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
+        "END:VEVENT",
+    ]
 
 
 def plan_gpx(plan: PlanRead) -> str:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import CurrentPrincipal
 from app.core.db import SessionDep
@@ -52,8 +53,19 @@ class _Export:
     name: str
     media_type: str
     suffix: str
-    render: Callable[[PlanRead], str]
+    render: Callable[[PlanRead, Session], str]
     summary: str
+    description: str
+
+
+def _of_plan(render: Callable[[PlanRead], str]) -> Callable[[PlanRead, Session], str]:
+    """A format that needs nothing but the plan."""
+    return lambda plan, _session: render(plan)
+
+
+def _ics(plan: PlanRead, session: Session) -> str:
+    # Earlier versions' stops that this one dropped come as cancelled events.
+    return plan_exports.plan_ics(plan, earlier=plans.earlier_stops(session, plan))
 
 
 def _geojson(plan: PlanRead) -> str:
@@ -61,16 +73,20 @@ def _geojson(plan: PlanRead) -> str:
 
 
 EXPORTS = (
-    _Export("export.ics", ICS, ".ics", plan_exports.plan_ics,
-            "The day plan as an iCalendar file: one event per stop, times in UTC."),
-    _Export("export.gpx", GPX, ".gpx", plan_exports.plan_gpx,
+    _Export("export.ics", ICS, ".ics", _ics, "Day plan as iCalendar (ICS)",
+            "The day plan as an iCalendar file: one event per stop, times in UTC. An event "
+            "keeps its UID from version to version of the day (with a higher SEQUENCE), and "
+            "stops an earlier version planned and this one does not come as cancelled events, "
+            "so importing a re-planned day updates a calendar instead of adding copies."),
+    _Export("export.gpx", GPX, ".gpx", _of_plan(plan_exports.plan_gpx), "Day plan as GPX",
             "The day plan as GPX 1.1: waypoints for start, stops and end, and the route "
             "through them."),
-    _Export("export.csv", CSV, ".csv", plan_exports.plan_csv,
+    _Export("export.csv", CSV, ".csv", _of_plan(plan_exports.plan_csv), "Day plan as CSV",
             "The day plan's stops as CSV, in route order, times on the rep's clock."),
-    _Export("export.geojson", GEOJSON, ".geojson", _geojson,
+    _Export("export.geojson", GEOJSON, ".geojson", _of_plan(_geojson), "Day plan as GeoJSON",
             "The day plan as a GeoJSON FeatureCollection: the route line and a point per stop."),
-    _Export("call-instead.csv", CSV, "-call-instead.csv", plan_exports.call_instead_csv,
+    _Export("call-instead.csv", CSV, "-call-instead.csv", _of_plan(plan_exports.call_instead_csv),
+            "Call-instead list as CSV",
             "The accounts to call or e-mail instead of visiting that day, as CSV, most "
             "valuable first."),
 )  # fmt: skip
@@ -85,14 +101,15 @@ def _add_route(export: _Export) -> None:
         version: Version = None,
     ) -> Response:
         plan = plans.current_plan(session, principal, rep_id, day, version)
-        return _download(plan, export.render(plan), export.media_type, export.suffix)
+        return _download(plan, export.render(plan, session), export.media_type, export.suffix)
 
     router.add_api_route(
         f"/reps/{{rep_id}}/plans/{{day}}/{export.name}",
         download,
         methods=["GET"],
         name=f"plan_{export.name.replace('.', '_').replace('-', '_')}",
-        description=export.summary,
+        summary=export.summary,
+        description=export.description,
         response_class=Response,
         responses=_responses(export.media_type),
     )

@@ -28,7 +28,12 @@ from app.plans.schemas import (
 router = APIRouter(tags=["plans"])
 
 
-@router.post("/reps/{rep_id}/plans", status_code=201, responses=error_responses(401, 404, 409, 422))
+@router.post(
+    "/reps/{rep_id}/plans",
+    summary="Plan a rep's day or week",
+    status_code=201,
+    responses=error_responses(401, 404, 409, 422),
+)
 async def plan_rep(
     rep_id: RowId,
     body: PlanRequest,
@@ -48,7 +53,11 @@ async def plan_rep(
     return await run_cpu_bound(request.app, work)
 
 
-@router.get("/reps/{rep_id}/plans/{day}", responses=error_responses(401, 404, 422))
+@router.get(
+    "/reps/{rep_id}/plans/{day}",
+    summary="Read a rep's day plan",
+    responses=error_responses(401, 404, 422),
+)
 def read_plan(
     rep_id: RowId,
     day: date,
@@ -62,6 +71,7 @@ def read_plan(
 
 @router.post(
     "/reps/{rep_id}/plans/{day}/replan",
+    summary="Re-plan the rest of today",
     status_code=201,
     responses=error_responses(401, 404, 409, 422),
 )
@@ -86,7 +96,11 @@ async def replan(
     return plan
 
 
-@router.get("/plans", responses=error_responses(401, 422))
+@router.get(
+    "/plans",
+    summary="Latest plans per rep and day (week grid)",
+    responses=error_responses(401, 422),
+)
 def week(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -99,7 +113,12 @@ def week(
     return plans.week_summaries(session, principal, start, days, team_id, rep_id)
 
 
-@router.post("/plans/batch", status_code=201, responses=error_responses(401, 403, 404, 422))
+@router.post(
+    "/plans/batch",
+    summary="Plan every rep at once (batch)",
+    status_code=201,
+    responses=error_responses(401, 403, 404, 422),
+)
 async def batch(
     body: BatchPlanRequest,
     request: Request,

@@ -7,7 +7,7 @@ they are and an ICS export carries the offset.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +38,12 @@ Day = date
 class PlanRequest(BaseModel):
     """Plan one rep's day, or their week from `date` on (one solve, each working day a route)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"date": "2025-06-02", "time_limit": 2}, {"date": "2025-06-02", "days": 5}]
+        },
+    )
 
     date: Day | None = Field(default=None, description="The day; default: today on the rep's clock")
     days: Annotated[int, Field(ge=1, le=7)] = Field(
@@ -53,13 +58,27 @@ class PlanRequest(BaseModel):
 class BatchPlanRequest(PlanRequest):
     """Plan every active rep in the caller's scope (or of one team) for a day or a week."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"date": "2025-06-02", "team_id": 3}, {"date": "2025-06-02", "days": 5}]
+        }
+    )
+
     team_id: RowId | None = None
 
 
 class ReplanRequest(BaseModel):
     """Re-plan the rest of today from where the rep is now, keeping done and skipped stops."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"latitude": 41.8917, "longitude": -87.6251, "at": "2025-06-02T13:05:00-05:00"},
+                {"at": "2025-06-02T13:05:00"},
+            ]
+        },
+    )
 
     latitude: Latitude | None = None
     longitude: Longitude | None = None
@@ -134,8 +153,101 @@ class PlanTotals(BaseModel):
     solve_time_s: float
 
 
+def _at(clock: str) -> str:
+    return f"2025-06-02T{clock}-05:00"
+
+
+_STOP_EXAMPLE: dict[str, Any] = {
+    "seq": 1,
+    "account_id": 101,
+    "kind": "visit",
+    "name": "Randolph Street Hardware",
+    "street": "123 W. Randolph St",
+    "city": "Chicago",
+    "postcode": "60601",
+    "phone": "+1 312-555-0100",
+    "latitude": 41.8847,
+    "longitude": -87.6321,
+    "arrival": _at("08:24:10"),
+    "start": _at("08:24:10"),
+    "departure": _at("08:54:10"),
+    "service_minutes": 30,
+    "opening_hours": "08:00-12:00, 13:00-17:00",
+    "prize": 46.03,
+    "value": 52000.0,
+    "state": "done",
+    "visit_id": 5120,
+    "outcome": "order",
+    "notes": None,
+    "reason": None,
+}
+_APPOINTMENT_EXAMPLE: dict[str, Any] = {
+    **_STOP_EXAMPLE,
+    "seq": 2,
+    "account_id": 102,
+    "kind": "appointment",
+    "name": "Grand Avenue Garden Center",
+    "street": "55 E. Grand Ave",
+    "postcode": "60611",
+    "phone": None,
+    "latitude": 41.8917,
+    "longitude": -87.6251,
+    "arrival": _at("10:12:40"),
+    "start": _at("10:30:00"),
+    "departure": _at("11:15:00"),
+    "service_minutes": 45,
+    "opening_hours": "hours not known",
+    "prize": 30.68,
+    "value": 24000.0,
+    "state": "booked",
+    "visit_id": 5098,
+    "outcome": None,
+}
+_PLAN_EXAMPLE: dict[str, Any] = {
+    "id": 812,
+    "rep_id": 7,
+    "rep_name": "Jo Ruiz",
+    "date": "2025-06-02",
+    "version": 1,
+    "kind": "day",
+    "time_zone": "America/Chicago",
+    "created_at": "2025-05-30T21:14:03Z",
+    "frozen": False,
+    "start": {"latitude": 41.8781, "longitude": -87.6298, "at": _at("08:15:00")},
+    "end": {"latitude": 41.8781, "longitude": -87.6298, "at": _at("11:31:05")},
+    "stops": [_STOP_EXAMPLE, _APPOINTMENT_EXAMPLE],
+    "breaks": [],
+    "call_instead": [
+        {
+            "account_id": 201,
+            "name": "Evanston Paint & Supply",
+            "phone": "+1 847-555-0188",
+            "city": "Evanston",
+            "value": 18000.0,
+            "prize": 12.4,
+            "reason": "not_worth_it",
+            "detail": "the drive costs more than the visit is worth",
+            "last_visit_date": "2025-04-01",
+            "overdue_days": 34,
+        }
+    ],
+    "totals": {
+        "stops": 2,
+        "distance_km": 8.67,
+        "travel_minutes": 24.4,
+        "prize": 76.71,
+        "cost": 11.28,
+        "net": 65.43,
+        "solve_time_s": 0.878,
+    },
+}
+_PLAN_RUN_EXAMPLE: dict[str, Any] = {"rep_id": 7, "plans": [_PLAN_EXAMPLE], "kept": []}
+
+
 class PlanRead(BaseModel):
     """One version of a rep's plan for a day."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_PLAN_EXAMPLE]})
 
     id: int
     rep_id: int
@@ -175,12 +287,36 @@ class PlanSummary(BaseModel):
 class PlanRun(BaseModel):
     """What a plan request produced: one plan per planned day, and the days it left alone."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_PLAN_RUN_EXAMPLE]})
+
     rep_id: int
     plans: list[PlanRead]
     kept: list[Day] = Field(description="Days already started, kept frozen as they were")
 
 
 class BatchRun(BaseModel):
+    """The plans of every rep that could be planned, and why the others could not."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "runs": [_PLAN_RUN_EXAMPLE],
+                    "failed": [
+                        {
+                            "rep_id": 9,
+                            "rep_name": "Sam Lee",
+                            "status": 422,
+                            "detail": "rep 9 (Sam Lee) has no home location to start from; "
+                            "set their home address or coordinates first",
+                        }
+                    ],
+                    "wall_time_s": 2.41,
+                }
+            ]
+        }
+    )
+
     runs: list[PlanRun]
     failed: list[BatchFailure]
     wall_time_s: float

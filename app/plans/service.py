@@ -464,6 +464,21 @@ def current_plan(
     return read_plan(session, row, rep)
 
 
+def earlier_stops(session: Session, plan: PlanRead) -> list[list[PlanStop]]:
+    """The stops of the versions of `plan`'s day before it, oldest first, as they were stored
+    (no visit states). `plan` was read through `current_plan`, which checked the scope."""
+    query = (
+        select(RoutePlan.stops)
+        .where(
+            RoutePlan.rep_id == plan.rep_id,
+            RoutePlan.plan_date == plan.date,
+            RoutePlan.version < plan.version,
+        )
+        .order_by(RoutePlan.version)
+    )
+    return [[PlanStop.model_validate(stop) for stop in stops] for stops in session.scalars(query)]
+
+
 def read_plan(session: Session, row: RoutePlan, rep: Rep) -> PlanRead:
     zone = ZoneInfo(row.time_zone)
     visits = _visits_by_account(session, rep.id, row.plan_date)
@@ -602,6 +617,7 @@ def _states_in(
 __all__ = [
     "batch_plan",
     "current_plan",
+    "earlier_stops",
     "hours_text",
     "plan_rep",
     "read_plan",

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/reps", tags=["reps"])
 RepId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
-@router.get("", responses=error_responses(401, 422))
+@router.get("", summary="List reps", responses=error_responses(401, 422))
 def list_reps(
     params: Annotated[RepListParams, Query()],
     session: SessionDep,
@@ -29,7 +29,12 @@ def list_reps(
     return service.list_reps(session, settings, principal, params)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409, 422))
+@router.post(
+    "",
+    summary="Create a rep",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(401, 403, 409, 422),
+)
 def create_rep(
     body: RepCreate,
     session: SessionDep,
@@ -44,13 +49,15 @@ def create_rep(
     return rep
 
 
-@router.get("/{rep_id}", responses=error_responses(401, 404, 422))
+@router.get("/{rep_id}", summary="Read a rep", responses=error_responses(401, 404, 422))
 def read_rep(rep_id: RepId, session: SessionDep, principal: CurrentPrincipal) -> RepRead:
-    """Read one rep."""
+    """One rep: home, working days, shift and lunch, costs and time zone."""
     return service.read_rep(session, principal, rep_id)
 
 
-@router.patch("/{rep_id}", responses=error_responses(401, 403, 404, 409, 422))
+@router.patch(
+    "/{rep_id}", summary="Change a rep", responses=error_responses(401, 403, 404, 409, 422)
+)
 def update_rep(
     rep_id: RepId,
     body: RepUpdate,
@@ -64,6 +71,7 @@ def update_rep(
 
 @router.delete(
     "/{rep_id}",
+    summary="Delete a rep",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )

@@ -17,7 +17,7 @@ from app.teams.schemas import TeamListParams, TeamRead
 router = APIRouter(prefix="/teams", tags=["teams"])
 
 
-@router.get("", responses=error_responses(401, 422))
+@router.get("", summary="List teams", responses=error_responses(401, 422))
 def list_teams(
     params: Annotated[TeamListParams, Query()],
     session: SessionDep,

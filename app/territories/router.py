@@ -29,7 +29,9 @@ from app.territories.schemas import (
 router = APIRouter(prefix="/territories", tags=["territories"])
 
 
-@router.get("", responses=error_responses(401, 403, 404, 422))
+@router.get(
+    "", summary="Territories of a team in figures", responses=error_responses(401, 403, 404, 422)
+)
 def overview(
     session: SessionDep,
     settings: SettingsDep,
@@ -40,7 +42,12 @@ def overview(
     return territories.overview(session, settings, principal, team_id)
 
 
-@router.post("/proposals", status_code=201, responses=error_responses(401, 403, 404, 422))
+@router.post(
+    "/proposals",
+    summary="Propose a territory rebalance",
+    status_code=201,
+    responses=error_responses(401, 403, 404, 422),
+)
 async def create_proposal(
     body: ProposalCreate,
     request: Request,
@@ -62,7 +69,9 @@ async def create_proposal(
     return proposal
 
 
-@router.get("/proposals", responses=error_responses(401, 403, 404, 422))
+@router.get(
+    "/proposals", summary="List rebalance proposals", responses=error_responses(401, 403, 404, 422)
+)
 def list_proposals(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -72,7 +81,11 @@ def list_proposals(
     return territory_proposals.list_proposals(session, principal, team_id)
 
 
-@router.get("/proposals/{proposal_id}", responses=error_responses(401, 403, 404, 422))
+@router.get(
+    "/proposals/{proposal_id}",
+    summary="Read a rebalance proposal",
+    responses=error_responses(401, 403, 404, 422),
+)
 def get_proposal(
     proposal_id: RowId, session: SessionDep, principal: CurrentPrincipal
 ) -> ProposalRead:
@@ -80,7 +93,11 @@ def get_proposal(
     return territory_proposals.get_proposal(session, principal, proposal_id)
 
 
-@router.post("/proposals/{proposal_id}/apply", responses=error_responses(401, 403, 404, 409, 422))
+@router.post(
+    "/proposals/{proposal_id}/apply",
+    summary="Apply a rebalance proposal",
+    responses=error_responses(401, 403, 404, 409, 422),
+)
 def apply_proposal(
     proposal_id: RowId, session: SessionDep, principal: CurrentPrincipal
 ) -> ProposalRead:
@@ -88,7 +105,11 @@ def apply_proposal(
     return territory_proposals.apply_proposal(session, principal, proposal_id)
 
 
-@router.post("/proposals/{proposal_id}/discard", responses=error_responses(401, 403, 404, 409, 422))
+@router.post(
+    "/proposals/{proposal_id}/discard",
+    summary="Discard a rebalance proposal",
+    responses=error_responses(401, 403, 404, 409, 422),
+)
 def discard_proposal(
     proposal_id: RowId, session: SessionDep, principal: CurrentPrincipal
 ) -> ProposalRead:
@@ -96,7 +117,9 @@ def discard_proposal(
     return territory_proposals.discard_proposal(session, principal, proposal_id)
 
 
-@router.get("/changes", responses=error_responses(401, 403, 404, 422))
+@router.get(
+    "/changes", summary="List territory changes", responses=error_responses(401, 403, 404, 422)
+)
 def list_changes(
     params: Annotated[ChangeListParams, Query()],
     session: SessionDep,

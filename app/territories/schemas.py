@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,7 +59,21 @@ class TerritoryOverview(BaseModel):
 class ProposalCreate(BaseModel):
     """What to balance and how hard to hold on to today's territories."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"team_id": 3, "workload_tolerance": 0.05},
+                {
+                    "team_id": 3,
+                    "workload_tolerance": 0.1,
+                    "value_tolerance": 0.15,
+                    "move_weight": 5,
+                },
+                {"team_id": 3, "remove_rep_ids": [9], "time_limit_s": 20},
+            ]
+        },
+    )
 
     team_id: RowId | None = Field(
         default=None, description="required unless the caller manages exactly one team"
@@ -106,6 +120,73 @@ class SolverInfo(BaseModel):
     seconds: float
 
 
+def _figures(accounts: int, value: float, hours: float, km: float) -> dict[str, Any]:
+    return {
+        "accounts": accounts,
+        "value": value,
+        "workload_hours": hours,
+        "target_hours": 30.0,
+        "deviation": round((hours - 30.0) / 30.0, 3),
+        "drive_km_week": km,
+        "drive_hours_week": round(km / 50, 2),
+        "mean_km_from_home": round(km / 25, 1),
+    }
+
+
+_PROPOSAL_EXAMPLE: dict[str, Any] = {
+    "id": 41,
+    "team_id": 3,
+    "status": "proposed",
+    "created_at": "2025-05-30T09:40:12Z",
+    "created_by": "Dana Manager",
+    "moved_accounts": 1,
+    "total_accounts": 212,
+    "balance": {
+        "requested_tolerance": 0.05,
+        "achieved_tolerance": 0.033,
+        "met": True,
+        "max_deviation_before": 0.1,
+    },
+    "params": {
+        "team_id": 3,
+        "workload_tolerance": 0.05,
+        "value_tolerance": None,
+        "move_weight": 1.0,
+        "remove_rep_ids": [],
+        "time_limit_s": 10.0,
+    },
+    "reps": [
+        {
+            "rep_id": 7,
+            "rep": "Jo Ruiz",
+            "color": "#ff7f0e",
+            "before": _figures(110, 1_480_000.0, 33.0, 610.0),
+            "after": _figures(109, 1_462_000.0, 31.0, 598.0),
+        },
+        {
+            "rep_id": 8,
+            "rep": "Ana Wu",
+            "color": "#2ca02c",
+            "before": _figures(102, 1_395_000.0, 27.0, 540.0),
+            "after": _figures(103, 1_413_000.0, 29.0, 549.0),
+        },
+    ],
+    "moves": [
+        {
+            "account_id": 4388,
+            "account": "Lakeview Tool Supply",
+            "lat": 41.9398,
+            "lon": -87.6536,
+            "from_rep_id": 7,
+            "to_rep_id": 8,
+            "value": 18000.0,
+            "workload_hours": 2.0,
+        }
+    ],
+    "solver": {"status": "OPTIMAL", "seconds": 1.84},
+}
+
+
 class ProposalSummary(BaseModel):
     id: int
     team_id: int
@@ -118,6 +199,8 @@ class ProposalSummary(BaseModel):
 
 
 class ProposalRead(ProposalSummary):
+    model_config = ConfigDict(json_schema_extra={"examples": [_PROPOSAL_EXAMPLE]})
+
     params: ProposalCreate
     reps: list[RepChange]
     moves: list[Move]

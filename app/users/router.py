@@ -29,7 +29,7 @@ UserId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 TokenId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
-@router.get("", responses=error_responses(401, 422))
+@router.get("", summary="List users", responses=error_responses(401, 422))
 def list_users(
     params: Annotated[UserListParams, Query()],
     session: SessionDep,
@@ -40,13 +40,18 @@ def list_users(
     return service.list_users(session, settings, principal, params)
 
 
-@router.get("/me", responses=error_responses(401))
+@router.get("/me", summary="Read the signed-in user", responses=error_responses(401))
 def read_me(session: SessionDep, principal: CurrentPrincipal) -> UserRead:
     """Read the user you are signed in as."""
     return service.read_user(session, principal, principal.user_id)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(401, 403, 409, 422))
+@router.post(
+    "",
+    summary="Create a user",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(401, 403, 409, 422),
+)
 def create_user(
     body: UserCreate,
     session: SessionDep,
@@ -60,13 +65,15 @@ def create_user(
     return user
 
 
-@router.get("/{user_id}", responses=error_responses(401, 404, 422))
+@router.get("/{user_id}", summary="Read a user", responses=error_responses(401, 404, 422))
 def read_user(user_id: UserId, session: SessionDep, principal: CurrentPrincipal) -> UserRead:
-    """Read one user."""
+    """One user: role, rep and the teams a manager manages."""
     return service.read_user(session, principal, user_id)
 
 
-@router.patch("/{user_id}", responses=error_responses(401, 403, 404, 409, 422))
+@router.patch(
+    "/{user_id}", summary="Change a user", responses=error_responses(401, 403, 404, 409, 422)
+)
 def update_user(
     user_id: UserId, body: UserUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> UserRead:
@@ -76,6 +83,7 @@ def update_user(
 
 @router.delete(
     "/{user_id}",
+    summary="Delete a user",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
@@ -86,6 +94,7 @@ def delete_user(user_id: UserId, session: SessionDep, principal: CurrentPrincipa
 
 @router.post(
     "/{user_id}/tokens",
+    summary="Issue an API token",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(401, 403, 404, 422),
 )
@@ -96,7 +105,11 @@ def create_token(
     return service.create_token(session, principal, user_id, body)
 
 
-@router.get("/{user_id}/tokens", responses=error_responses(401, 403, 404, 422))
+@router.get(
+    "/{user_id}/tokens",
+    summary="List a user's tokens",
+    responses=error_responses(401, 403, 404, 422),
+)
 def list_tokens(
     user_id: UserId,
     params: Annotated[TokenListParams, Query()],
@@ -110,11 +123,12 @@ def list_tokens(
 
 @router.delete(
     "/{user_id}/tokens/{token_id}",
+    summary="Revoke a token",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
 def revoke_token(
     user_id: UserId, token_id: TokenId, session: SessionDep, principal: CurrentPrincipal
 ) -> None:
-    """Revoke one of a user's tokens."""
+    """Revoke one of a user's tokens: it stops working at once and stays listed, revoked."""
     service.revoke_token(session, principal, user_id, token_id)

@@ -26,7 +26,7 @@ router = APIRouter(tags=["visits"])
 VisitId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
-@router.get("/visits", responses=error_responses(401, 422))
+@router.get("/visits", summary="List visits", responses=error_responses(401, 422))
 def list_visits(
     params: Annotated[VisitListParams, Query()],
     session: SessionDep,
@@ -39,6 +39,7 @@ def list_visits(
 
 @router.post(
     "/visits",
+    summary="Record a visit",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(401, 404, 409, 422),
 )
@@ -49,7 +50,9 @@ def record_visit(
     return service.record_visit(session, settings, principal, body)
 
 
-@router.patch("/visits/{visit_id}", responses=error_responses(401, 404, 409, 422))
+@router.patch(
+    "/visits/{visit_id}", summary="Correct a visit", responses=error_responses(401, 404, 409, 422)
+)
 def update_visit(
     visit_id: VisitId, body: VisitUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> VisitRead:
@@ -59,6 +62,7 @@ def update_visit(
 
 @router.post(
     "/appointments",
+    summary="Book an appointment",
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(401, 404, 409, 422),
 )
@@ -72,7 +76,11 @@ def book_appointment(
     return service.book_appointment(session, settings, principal, body)
 
 
-@router.post("/appointments/{visit_id}/cancel", responses=error_responses(401, 404, 409, 422))
+@router.post(
+    "/appointments/{visit_id}/cancel",
+    summary="Cancel an appointment",
+    responses=error_responses(401, 404, 409, 422),
+)
 def cancel_appointment(
     visit_id: VisitId,
     session: SessionDep,

@@ -30,7 +30,26 @@ AppointmentMinutes = Annotated[
 class VisitCreate(BaseModel):
     """What happened at an account: arrived, done (outcome, notes) or skipped (reason)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"account_id": 4211, "status": "arrived"},
+                {
+                    "account_id": 4211,
+                    "status": "done",
+                    "outcome": "order",
+                    "notes": "Wants the autumn catalogue; call back in July.",
+                },
+                {
+                    "account_id": 4212,
+                    "status": "skipped",
+                    "reason": "closed for inventory",
+                    "at": "2025-06-02T14:10:00",
+                },
+            ]
+        },
+    )
 
     account_id: RowId
     status: RecordedStatus
@@ -82,7 +101,20 @@ class VisitUpdate(BaseModel):
 class AppointmentCreate(BaseModel):
     """An appointment: a required stop at a booked time on the rep's day."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "account_id": 4212,
+                    "starts_at": "2025-06-02T10:30:00",
+                    "duration_minutes": 45,
+                    "notes": "Annual contract review with the owner.",
+                },
+                {"account_id": 4212, "starts_at": "2025-06-02T15:30:00Z", "rep_id": 7},
+            ]
+        },
+    )
 
     account_id: RowId
     starts_at: dt.datetime = Field(description="aware, or without an offset on the rep's clock")
@@ -96,13 +128,39 @@ class AppointmentCreate(BaseModel):
 
 
 class AppointmentCancel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "the customer moved it"}]}
+    )
 
     reason: Reason = None
 
 
 class VisitRead(BaseModel):
     """A visit or appointment as stored; times in UTC."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 5120,
+                    "rep_id": 7,
+                    "account_id": 4211,
+                    "account_name": "Randolph Street Hardware",
+                    "visit_date": "2025-06-02",
+                    "status": "done",
+                    "planned_start_at": None,
+                    "started_at": "2025-06-02T13:24:10Z",
+                    "ended_at": "2025-06-02T13:58:10Z",
+                    "duration_minutes": 34,
+                    "outcome": "order",
+                    "notes": "Wants the autumn catalogue; call back in July.",
+                    "reason": None,
+                    "created_at": "2025-06-02T13:24:12Z",
+                    "updated_at": "2025-06-02T13:58:11Z",
+                }
+            ]
+        }
+    )
 
     id: int
     rep_id: int

@@ -200,9 +200,12 @@ def utc(value: str) -> datetime:
     return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
+EXPORTED = datetime(2025, 6, 3, 15, 40, 7, tzinfo=UTC)
+
+
 def test_ics_is_a_publishable_calendar_with_one_event_per_stop() -> None:
     plan = make_plan()
-    ics = plan_ics(plan, host="example.test")
+    ics = plan_ics(plan, host="example.test", stamp=EXPORTED)
     lines = unfold(ics)
     assert lines[0] == "BEGIN:VCALENDAR"
     assert lines[-1] == "END:VCALENDAR"
@@ -214,15 +217,76 @@ def test_ics_is_a_publishable_calendar_with_one_event_per_stop() -> None:
 
     events = vevents(ics)
     assert [e["UID"] for e in events] == [
-        f"plan-42-v3-acc-{account}@example.test" for account in (101, 102, 103)
+        f"rep-7-20250603-acc-{account}@example.test" for account in (101, 102, 103)
     ]
     for event, planned in zip(events, plan.stops, strict=True):
         assert utc(event["DTSTART"]) == planned.start
         assert utc(event["DTEND"]) == planned.departure
-        assert utc(event["DTSTAMP"]) == plan.created_at
+        assert utc(event["DTSTAMP"]) == EXPORTED
+        assert utc(event["LAST-MODIFIED"]) == plan.created_at
+        assert event["SEQUENCE"] == "2"  # version 3
     assert events[0]["DTSTART"] == "20250603T140000Z"  # 09:00 CDT
     assert events[2]["STATUS"] == "CANCELLED"  # skipped
     assert events[0]["STATUS"] == "CONFIRMED"
+
+
+def test_ics_events_keep_their_uid_across_versions_with_a_higher_sequence() -> None:
+    first = make_plan().model_copy(update={"version": 1})
+    moved = make_plan()  # version 3: the same accounts, one an hour later
+    moved.stops[0].start += timedelta(hours=1)
+    moved.stops[0].departure += timedelta(hours=1)
+    before = vevents(plan_ics(first, stamp=EXPORTED))
+    after = vevents(plan_ics(moved, stamp=EXPORTED + timedelta(hours=2)))
+    assert [e["UID"] for e in after] == [e["UID"] for e in before]
+    assert {e["SEQUENCE"] for e in before} == {"0"}
+    assert {e["SEQUENCE"] for e in after} == {"2"}
+    assert all(utc(b["DTSTAMP"]) < utc(a["DTSTAMP"]) for a, b in zip(after, before, strict=True))
+    assert utc(after[0]["DTSTART"]) == utc(before[0]["DTSTART"]) + timedelta(hours=1)
+    # Another rep or day is another event.
+    other_rep = vevents(plan_ics(first.model_copy(update={"rep_id": 8})))
+    other_day = vevents(plan_ics(first.model_copy(update={"date": DAY + timedelta(days=1)})))
+    uids = {e["UID"] for e in before}
+    assert uids.isdisjoint(e["UID"] for e in other_rep)
+    assert uids.isdisjoint(e["UID"] for e in other_day)
+
+
+def test_ics_cancels_the_stops_earlier_versions_planned_and_this_one_does_not() -> None:
+    plan = make_plan()  # version 3: accounts 101, 102, 103
+    dropped_early = stop(1, 104, at(8))
+    dropped_late = stop(4, 105, at(15))
+    moved_later = stop(5, 105, at(16), name="Account 105, moved")
+    earlier = [
+        [dropped_early, plan.stops[0], dropped_late],  # version 1
+        [plan.stops[0], moved_later],  # version 2: 104 dropped already
+    ]
+    events = vevents(plan_ics(plan, earlier=earlier, host="example.test"))
+    assert [e["UID"].split("-acc-")[1] for e in events] == [
+        f"{account}@example.test" for account in (101, 102, 103, 104, 105)
+    ]
+    current, withdrawn = events[:3], events[3:]
+    assert [e["STATUS"] for e in current] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]
+    assert all(e["STATUS"] == "CANCELLED" and e["SEQUENCE"] == "2" for e in withdrawn)
+    assert utc(withdrawn[0]["DTSTART"]) == dropped_early.start
+    # The last version that planned it says when: where the calendar has it.
+    assert utc(withdrawn[1]["DTSTART"]) == moved_later.start
+    assert unescape(withdrawn[1]["SUMMARY"]) == "Visit: Account 105, moved"
+    assert unescape(withdrawn[1]["DESCRIPTION"]).startswith(
+        "No longer planned: not in version 3 of the day's plan\n"
+    )
+
+
+def test_ics_names_an_accounts_second_stop_of_the_day_apart() -> None:
+    plan = make_plan()
+    again = plan.stops[1].model_copy(update={"seq": 4, "start": at(15), "departure": at(15, 45)})
+    plan.stops.append(again)
+    uids = [e["UID"] for e in vevents(plan_ics(plan))]
+    assert uids[1] == "rep-7-20250603-acc-102@fieldroute"
+    assert uids[3] == "rep-7-20250603-acc-102-2@fieldroute"
+    # A version without the second appointment cancels that one, not the first.
+    events = vevents(plan_ics(make_plan(), earlier=[plan.stops]))
+    assert [(e["UID"], e["STATUS"]) for e in events[3:]] == [
+        ("rep-7-20250603-acc-102-2@fieldroute", "CANCELLED")
+    ]
 
 
 def test_ics_escapes_text_values() -> None:
@@ -487,6 +551,8 @@ def test_export_endpoints_answer_files(monkeypatch: pytest.MonkeyPatch) -> None:
         return plan
 
     monkeypatch.setattr(plans, "current_plan", current_plan)
+    # No database behind this app: no earlier versions (tests/api covers them for real).
+    monkeypatch.setattr(plans, "earlier_stops", lambda session, plan: [])
     app = FastAPI()
     app.include_router(api.router, prefix="/api/v1")
     app.dependency_overrides[get_session] = lambda: None
@@ -513,8 +579,13 @@ def test_export_endpoints_answer_files(monkeypatch: pytest.MonkeyPatch) -> None:
     geojson = client.get(f"{base}/export.geojson").json()
     assert geojson["type"] == "FeatureCollection"
     assert calls[-1] == (7, DAY, None)
-    assert client.get(f"{base}/export.ics").text == plan_ics(plan)
+    # DTSTAMP is the moment of export, so two exports differ there only.
+    assert _without_stamps(client.get(f"{base}/export.ics").text) == _without_stamps(plan_ics(plan))
     assert client.get(f"{base}/export.csv", params={"version": 0}).status_code == 422
+
+
+def _without_stamps(ics: str) -> list[str]:
+    return [line for line in unfold(ics) if not line.startswith("DTSTAMP:")]
 
 
 def test_control_characters_do_not_break_ics_or_gpx() -> None:

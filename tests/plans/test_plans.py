@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -288,6 +289,70 @@ def test_replan_keeps_what_is_done_and_plans_the_rest_from_where_the_rep_is(
     }
     for stop in rest:
         assert datetime.fromisoformat(stop["arrival"]).replace(tzinfo=None) >= at
+
+
+def calendar_events(ics: str) -> dict[int, dict[str, str]]:
+    """An ICS export's events by account id, each as its unfolded properties."""
+    events = {}
+    for block in ics.replace("\r\n ", "").split("BEGIN:VEVENT\r\n")[1:]:
+        lines = block.split("\r\nEND:VEVENT")[0].split("\r\n")
+        event = dict(line.split(":", 1) for line in lines)
+        account = re.fullmatch(r"rep-\d+-\d{8}-acc-(\d+)@fieldroute", event["UID"])
+        assert account is not None, event["UID"]
+        events[int(account[1])] = event
+    return events
+
+
+def test_a_replanned_day_exports_as_updates_of_the_same_calendar_events(
+    client: TestClient, world: World, session: Session, clock: FixedClock
+) -> None:
+    _all_week_rep(session, world, "rep_north_1")
+    rep_id = world.rep_ids["rep_north_1"]
+    today = TODAY_CHICAGO
+    clock.set(datetime.combine(today, time(0, 10), CHICAGO))  # before the day starts
+    headers = world.headers("rep_north_1")
+    ics = f"/api/v1/reps/{rep_id}/plans/{today}/export.ics"
+    status, run = plan(client, world, "rep_north_1", "rep_north_1", date=today.isoformat())
+    assert status == 201, run
+    done, kept, dropped = (stop["account_id"] for stop in run["plans"][0]["stops"])
+    before = calendar_events(client.get(ics, headers=headers).text)
+    assert set(before) == {done, kept, dropped}
+    assert {event["SEQUENCE"] for event in before.values()} == {"0"}
+
+    clock.set(datetime.combine(today, time(8, 30), CHICAGO))
+    visit = client.post(
+        "/api/v1/visits", json={"account_id": done, "status": "done"}, headers=headers
+    )
+    assert visit.status_code == 201, visit.text
+    account = session.get(Account, dropped)
+    assert account is not None
+    account.active = False
+    session.commit()
+    clock.set(datetime.combine(today, time(9, 0), CHICAGO))
+    response = client.post(
+        f"/api/v1/reps/{rep_id}/plans/{today}/replan",
+        json={"at": f"{today}T09:00:00", "time_limit": FAST},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    assert [stop["account_id"] for stop in response.json()["stops"]] == [done, kept]
+
+    after = calendar_events(client.get(ics, headers=headers).text)
+    # The same events, not copies: each UID again, one revision up, stamped at this export.
+    assert {event["UID"] for event in after.values()} == {event["UID"] for event in before.values()}
+    assert {event["SEQUENCE"] for event in after.values()} == {"1"}
+    for account_id, event in after.items():
+        assert event["DTSTAMP"] >= before[account_id]["DTSTAMP"]
+    assert {account_id: event["STATUS"] for account_id, event in after.items()} == {
+        done: "CONFIRMED",
+        kept: "CONFIRMED",
+        dropped: "CANCELLED",
+    }
+    assert after[dropped]["DTSTART"] == before[dropped]["DTSTART"]
+    # The first version still exports as it was, below the re-plan's revision.
+    first = calendar_events(client.get(ics, params={"version": 1}, headers=headers).text)
+    assert {event["SEQUENCE"] for event in first.values()} == {"0"}
+    assert first[dropped]["STATUS"] == "CONFIRMED"
 
 
 def test_replan_is_for_today_only(client: TestClient, world: World) -> None:
