@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from routing.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
+from routing.route.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
 from routing.value import ValueWeights
 
 

@@ -20,8 +20,8 @@ from app.pages.assets import install_static
 from app.pages.docs import install_docs
 from app.services import import_jobs
 from app.services.placement import geocoder_chain
-from routing.parallel import shutdown as shutdown_solver_pool
-from routing.parallel import warm_up as warm_up_solver_pool
+from routing.route.parallel import shutdown as shutdown_solver_pool
+from routing.route.parallel import warm_up as warm_up_solver_pool
 
 DESCRIPTION = """\
 Field-sales territory and route planning. `POST /api/v1/optimize` plans reps' days: which

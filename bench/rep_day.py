@@ -47,7 +47,7 @@ from app.schemas.plans import BatchPlanRequest, PlanRequest
 from app.security import Principal, issue_token, principal_for
 from app.services import plans
 from routing import visit_prize
-from routing.parallel import warm_up
+from routing.route.parallel import warm_up
 
 TERRITORY_SIZE = 300
 TOP_OVERDUE = 30

@@ -37,7 +37,7 @@ from routing import (
     solve,
     territory_figures,
 )
-from routing.matrix import DEFAULT_CIRCUITY
+from routing.route.matrix import DEFAULT_CIRCUITY
 from routing.territory_figures import hull_area_km2, km_between, project_km
 
 DAYS = 5

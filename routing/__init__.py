@@ -1,7 +1,15 @@
 """Fieldroute's optimisation core: plain data in, plain results out, no web or database imports."""
 
-from routing.matrix import explicit_matrix, haversine_matrix
-from routing.model import (
+from routing.rep_days import (
+    Appointment,
+    Candidate,
+    DayRoute,
+    DaysPlan,
+    LeftOut,
+    Workday,
+    plan_rep_days,
+)
+from routing.route import (
     Break,
     Costs,
     Plan,
@@ -20,17 +28,10 @@ from routing.model import (
     TravelMatrix,
     Unassigned,
     Vehicle,
+    explicit_matrix,
+    haversine_matrix,
+    solve,
 )
-from routing.rep_days import (
-    Appointment,
-    Candidate,
-    DayRoute,
-    DaysPlan,
-    LeftOut,
-    Workday,
-    plan_rep_days,
-)
-from routing.solver import solve
 from routing.territory import design_territories
 from routing.territory_figures import territory_figures
 from routing.territory_model import (

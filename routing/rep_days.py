@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from routing.matrix import haversine_matrix
-from routing.model import (
+from routing.route.matrix import haversine_matrix
+from routing.route.model import (
     Break,
     Costs,
     Point,
@@ -30,7 +30,7 @@ from routing.model import (
     TimeWindow,
     Vehicle,
 )
-from routing.solver import solve
+from routing.route.solver import solve
 from routing.value import ValueWeights, visit_prize
 
 DAY_S = 86_400

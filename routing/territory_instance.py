@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.model import Point
+from routing.route.model import Point
 from routing.territory_figures import km_between
 from routing.territory_model import (
     Account,

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from routing.model import Point
+from routing.route.model import Point
 
 
 class TerritoryError(ValueError):

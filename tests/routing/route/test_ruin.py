@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routing import Problem
-from routing.discrete import discretise
-from routing.ruin import ruin_and_fill
-from routing.schedule import time_route
-from tests.routing.test_feasibility import problems
+from routing.route.discrete import discretise
+from routing.route.ruin import ruin_and_fill
+from routing.route.schedule import time_route
+from tests.routing.route.test_feasibility import problems
 
 
 @settings(max_examples=80, deadline=None)

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from routing.discrete import UNREACHABLE, DiscreteProblem
-from routing.ruin import ruin_and_fill
+from routing.route.discrete import UNREACHABLE, DiscreteProblem
+from routing.route.ruin import ruin_and_fill
 
 _FIRST = routing_enums_pb2.FirstSolutionStrategy
 _META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -261,7 +261,7 @@ def search(
     """Search for `time_limit_s` seconds of wall clock; None if no plan was found in time.
 
     Tabu search from a cheapest-insertion plan, then iterated local search until the time
-    limit: ruin a few visits and fill the gap (`routing.ruin`), descend to a local optimum,
+    limit: ruin a few visits and fill the gap (`routing.route.ruin`), descend to a local optimum,
     keep the result by record-to-record acceptance. `order` permutes the stops as OR-Tools sees
     them and `seed` drives the perturbations; `inactive` stops are known to be impossible.
     """

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from routing.discrete import UNREACHABLE, BreakSpec, DiscreteProblem
+from routing.route.discrete import UNREACHABLE, BreakSpec, DiscreteProblem
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.discrete import UNREACHABLE, DiscreteProblem
-from routing.model import Problem, Reason, RequiredStopError, Unassigned
-from routing.schedule import time_route
+from routing.route.discrete import UNREACHABLE, DiscreteProblem
+from routing.route.model import Problem, Reason, RequiredStopError, Unassigned
+from routing.route.schedule import time_route
 
 
 @dataclass(frozen=True, slots=True)

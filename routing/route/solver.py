@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.discrete import DiscreteProblem, discretise
-from routing.explain import (
+from routing.route.discrete import DiscreteProblem, discretise
+from routing.route.explain import (
     Money,
     alone_verdicts,
     best_insertion,
@@ -23,7 +23,7 @@ from routing.explain import (
     explain,
     travel_money,
 )
-from routing.model import (
+from routing.route.model import (
     Plan,
     Problem,
     RequiredStopError,
@@ -33,9 +33,9 @@ from routing.model import (
     SolveOptions,
     Status,
 )
-from routing.ortools_model import RouteTimes, SearchResult
-from routing.parallel import run_searches
-from routing.schedule import time_route
+from routing.route.ortools_model import RouteTimes, SearchResult
+from routing.route.parallel import run_searches
+from routing.route.schedule import time_route
 
 _DECODE_RESERVE_S = 0.15
 _EXPLAIN_S_PER_STOP_VEHICLE = 1.5e-5

@@ -17,7 +17,7 @@ from functools import reduce
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.model import Costs, Problem, ProblemError
+from routing.route.model import Costs, Problem, ProblemError
 
 IntArray = NDArray[np.int64]
 

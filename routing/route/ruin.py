@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from routing.discrete import DiscreteProblem
-from routing.schedule import time_route
+from routing.route.discrete import DiscreteProblem
+from routing.route.schedule import time_route
 
 MAX_RUIN = 15
 """At most this many visits are removed at once..."""

@@ -17,8 +17,8 @@ from routing import (
     explicit_matrix,
     haversine_matrix,
 )
-from routing.discrete import UNREACHABLE, discretise
-from tests.routing.builders import problem, stop, vehicle
+from routing.route.discrete import UNREACHABLE, discretise
+from tests.routing.route.builders import problem, stop, vehicle
 
 
 def test_haversine_matches_a_known_distance() -> None:
