@@ -1,6 +1,6 @@
 """The route solver: stops, vehicles and a travel matrix in, one timed route per vehicle out.
 
-`solve` turns a `Problem` into whole numbers (`discrete`), searches with OR-Tools in
+`solve` turns a `Problem` into whole numbers (`integer_problem`), searches with OR-Tools in
 several processes (`ortools_model`, `ruin`, `parallel`), times each route (`schedule`) and says
 why each left-out stop was left out (`explain`). Seconds, metres and the caller's money.
 """

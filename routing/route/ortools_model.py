@@ -1,4 +1,4 @@
-"""The one module that talks to OR-Tools: builds the routing model from a `DiscreteProblem`,
+"""The one module that talks to OR-Tools: builds the routing model from a `IntegerProblem`,
 searches it, and reads the routes back as whole-number schedules.
 
 Model: arc cost = money per km and per hour of travel (in objective units); each optional stop is
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from routing.route.discrete import UNREACHABLE, DiscreteProblem
+from routing.route.integer_problem import UNREACHABLE, IntegerProblem
 from routing.route.ruin import ruin_and_fill
 
 _FIRST = routing_enums_pb2.FirstSolutionStrategy
@@ -88,7 +88,7 @@ class RoutingSearch:
 
     def __init__(
         self,
-        problem: DiscreteProblem,
+        problem: IntegerProblem,
         *,
         order: np.ndarray | None = None,
         inactive: frozenset[int] = frozenset(),
@@ -251,7 +251,7 @@ class RoutingSearch:
 
 
 def search(
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     *,
     time_limit_s: float,
     order: np.ndarray | None = None,

@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from routing.route.discrete import DiscreteProblem
+from routing.route.integer_problem import IntegerProblem
 from routing.route.ortools_model import SearchResult, search
 
 _lock = threading.Lock()
@@ -68,7 +68,7 @@ def _order(n_nodes: int, n_stops: int, seed: int, worker: int) -> np.ndarray | N
 
 
 def _job(
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     deadline: float,
     seed: int,
     worker: int,
@@ -87,7 +87,7 @@ def _job(
 
 
 def run_searches(
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     *,
     impossible: set[int],
     budget_s: float,
