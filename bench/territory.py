@@ -41,7 +41,7 @@ from routing import (
     design_territories,
     territory_figures,
 )
-from routing.territory_figures import project_km
+from routing.territories.figures import project_km
 
 TIME_LIMIT_S = 25.0
 DESIGN = TerritoryOptions(time_limit_s=TIME_LIMIT_S, move_km=0.0)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from routing import Account, Rep
-from routing.territory_figures import project_km
+from routing.territories.figures import project_km
 
 
 def kmeans_greedy(

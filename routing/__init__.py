@@ -32,9 +32,7 @@ from routing.route import (
     haversine_matrix,
     solve,
 )
-from routing.territory import design_territories
-from routing.territory_figures import territory_figures
-from routing.territory_model import (
+from routing.territories import (
     Account,
     Balance,
     LockedAccountError,
@@ -47,6 +45,8 @@ from routing.territory_model import (
     TerritoryOptions,
     TerritoryResult,
     TerritoryStatus,
+    design_territories,
+    territory_figures,
 )
 from routing.value import ValueWeights, urgency, visit_prize
 

@@ -23,10 +23,10 @@ from app.security import Principal
 from app.services import teams
 from app.services.territory_state import TeamState, capacity_hours, load, workload_hours
 from routing import Point
-from routing.territory_figures import territory_figures
-from routing.territory_model import Account as TAccount
-from routing.territory_model import Rep as TRep
-from routing.territory_model import RepFigures, TerritoryOptions
+from routing.territories.figures import territory_figures
+from routing.territories.model import Account as TAccount
+from routing.territories.model import Rep as TRep
+from routing.territories.model import RepFigures, TerritoryOptions
 
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",

@@ -32,9 +32,9 @@ from app.services.territories import (
 )
 from app.services.territory_log import record_move
 from app.services.territory_state import TeamState, load, workload_hours
-from routing.territory import design_territories
-from routing.territory_figures import territory_figures
-from routing.territory_model import LockedAccountError, RepFigures, TerritoryError
+from routing.territories.design import design_territories
+from routing.territories.figures import territory_figures
+from routing.territories.model import LockedAccountError, RepFigures, TerritoryError
 
 
 def create_proposal(

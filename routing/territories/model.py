@@ -157,7 +157,7 @@ class Move:
 class RepFigures:
     """One rep's territory. Hours and km per week; deviations relative and signed.
 
-    `drive_km` / `drive_h` estimate the weekly driving (see `routing.territory_figures`);
+    `drive_km` / `drive_h` estimate the weekly driving (see `routing.territories.figures`);
     `mean_km_from_home` is the workload-weighted straight-line distance from home.
     """
 

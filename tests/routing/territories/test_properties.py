@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from routing import Account, Point, Rep, TerritoryOptions, TerritoryResult, design_territories
-from routing.territory_figures import km_between
-from tests.routing.territory_builders import FAST, brute_force_tightest, max_deviation
+from routing.territories.figures import km_between
+from tests.routing.territories.builders import FAST, brute_force_tightest, max_deviation
 
 REP_IDS = ("A", "B", "C", "D")
 

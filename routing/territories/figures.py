@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from routing.route.matrix import EARTH_RADIUS_M, haversine_matrix
 from routing.route.model import Point
-from routing.territory_model import Account, Rep, RepFigures, TerritoryError, TerritoryOptions
+from routing.territories.model import Account, Rep, RepFigures, TerritoryError, TerritoryOptions
 
 FloatArray = NDArray[np.float64]
 

@@ -14,8 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing.route.model import Point
-from routing.territory_figures import km_between
-from routing.territory_model import (
+from routing.territories.figures import km_between
+from routing.territories.model import (
     Account,
     LockedAccountError,
     Rep,

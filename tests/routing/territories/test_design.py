@@ -22,7 +22,7 @@ from routing import (
     design_territories,
     territory_figures,
 )
-from tests.routing.territory_builders import (
+from tests.routing.territories.builders import (
     FAST,
     account,
     brute_force_tightest,
