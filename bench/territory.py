@@ -35,7 +35,7 @@ from bench.territory_baseline import kmeans_greedy
 from bench.territory_data import Company, make_company, perturb
 from bench.territory_drive import calibrate
 from routing import (
-    Account,
+    TerritoryAccount,
     TerritoryOptions,
     TerritoryResult,
     design_territories,
@@ -61,7 +61,7 @@ class Scores:
     moved: int
 
 
-def overlap_share(accounts: Sequence[Account], assignment: Mapping[str, str]) -> float:
+def overlap_share(accounts: Sequence[TerritoryAccount], assignment: Mapping[str, str]) -> float:
     """Share of accounts whose nearest other account (straight line) has another rep."""
     lat = np.array([a.point.lat for a in accounts])
     lon = np.array([a.point.lon for a in accounts])

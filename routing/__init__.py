@@ -33,16 +33,16 @@ from routing.route import (
     solve,
 )
 from routing.territories import (
-    Account,
     Balance,
     LockedAccountError,
     Move,
     MoveKind,
     ObjectiveParts,
-    Rep,
     RepFigures,
+    TerritoryAccount,
     TerritoryError,
     TerritoryOptions,
+    TerritoryRep,
     TerritoryResult,
     TerritoryStatus,
     design_territories,
@@ -51,7 +51,6 @@ from routing.territories import (
 from routing.value import ValueWeights, urgency, visit_prize
 
 __all__ = [
-    "Account",
     "Appointment",
     "Balance",
     "Break",
@@ -69,7 +68,6 @@ __all__ = [
     "Problem",
     "ProblemError",
     "Reason",
-    "Rep",
     "RepFigures",
     "RequiredStopError",
     "Route",
@@ -78,8 +76,10 @@ __all__ = [
     "SolveOptions",
     "Status",
     "Stop",
+    "TerritoryAccount",
     "TerritoryError",
     "TerritoryOptions",
+    "TerritoryRep",
     "TerritoryResult",
     "TerritoryStatus",
     "TimeWindow",

@@ -24,9 +24,7 @@ from app.services import teams
 from app.services.territory_state import TeamState, capacity_hours, load, workload_hours
 from routing import Point
 from routing.territories.figures import territory_figures
-from routing.territories.model import Account as TAccount
-from routing.territories.model import Rep as TRep
-from routing.territories.model import RepFigures, TerritoryOptions
+from routing.territories.model import RepFigures, TerritoryAccount, TerritoryOptions, TerritoryRep
 
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -72,17 +70,19 @@ def overview(
     )
 
 
-def plain(state: TeamState) -> tuple[list[TRep], list[TAccount]]:
+def plain(state: TeamState) -> tuple[list[TerritoryRep], list[TerritoryAccount]]:
     """The team as `routing.territory` data. A rep without a home point is measured from the
     middle of their accounts (of the team's, if they have none): the overview shows figures for
     them; proposals refuse such reps (`check_ready`). Capacity is at least an hour, so a rep with
     no working hours still has a (tiny) target; proposals refuse those reps too."""
     reps = [
-        TRep(id=str(rep.id), home=home_point(state, rep), capacity_h=max(capacity_hours(rep), 1.0))
+        TerritoryRep(
+            id=str(rep.id), home=home_point(state, rep), capacity_h=max(capacity_hours(rep), 1.0)
+        )
         for rep in state.reps
     ]
     accounts = [
-        TAccount(
+        TerritoryAccount(
             id=str(a.id),
             point=Point(a.latitude or 0.0, a.longitude or 0.0),
             workload_h=workload_hours(a),

@@ -7,31 +7,31 @@ compact (km from each rep's home) and moves few; `territory_figures` measures an
 from routing.territories.design import design_territories
 from routing.territories.figures import territory_figures
 from routing.territories.model import (
-    Account,
     Balance,
     LockedAccountError,
     Move,
     MoveKind,
     ObjectiveParts,
-    Rep,
     RepFigures,
+    TerritoryAccount,
     TerritoryError,
     TerritoryOptions,
+    TerritoryRep,
     TerritoryResult,
     TerritoryStatus,
 )
 
 __all__ = [
-    "Account",
     "Balance",
     "LockedAccountError",
     "Move",
     "MoveKind",
     "ObjectiveParts",
-    "Rep",
     "RepFigures",
+    "TerritoryAccount",
     "TerritoryError",
     "TerritoryOptions",
+    "TerritoryRep",
     "TerritoryResult",
     "TerritoryStatus",
     "design_territories",

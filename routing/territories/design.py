@@ -40,13 +40,13 @@ from routing.territories.figures import territory_figures
 from routing.territories.heuristics import core_order, lagrangian, repair, tighten, violation
 from routing.territories.instance import Instance, IntArray, build_instance
 from routing.territories.model import (
-    Account,
     Balance,
     Move,
     MoveKind,
     ObjectiveParts,
-    Rep,
+    TerritoryAccount,
     TerritoryOptions,
+    TerritoryRep,
     TerritoryResult,
     TerritoryStatus,
 )
@@ -64,7 +64,9 @@ _RESERVE_S_PER_ACCOUNT = 3e-5  # building the result: figures, moves
 
 
 def design_territories(
-    reps: Sequence[Rep], accounts: Sequence[Account], options: TerritoryOptions | None = None
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
+    options: TerritoryOptions | None = None,
 ) -> TerritoryResult:
     """Assign every account to a rep, within the time limit.
 
@@ -199,8 +201,8 @@ def _first(inst: Instance, order: IntArray, size: int) -> np.ndarray:
 
 
 def _result(
-    reps: Sequence[Rep],
-    accounts: Sequence[Account],
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
     options: TerritoryOptions,
     inst: Instance,
     rep_of: IntArray,

@@ -16,7 +16,13 @@ from numpy.typing import NDArray
 
 from routing.route.matrix import EARTH_RADIUS_M, haversine_matrix
 from routing.route.model import Point
-from routing.territories.model import Account, Rep, RepFigures, TerritoryError, TerritoryOptions
+from routing.territories.model import (
+    RepFigures,
+    TerritoryAccount,
+    TerritoryError,
+    TerritoryOptions,
+    TerritoryRep,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -105,8 +111,8 @@ def weekly_drive_km(
 
 
 def territory_figures(
-    reps: Sequence[Rep],
-    accounts: Sequence[Account],
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
     assignment: Mapping[str, str],
     options: TerritoryOptions | None = None,
 ) -> tuple[RepFigures, ...]:

@@ -42,7 +42,7 @@ def _check(value: float, what: str, *, positive: bool = False) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class Rep:
+class TerritoryRep:
     """A sales rep: where they live (territories are measured from home) and weekly hours."""
 
     id: str
@@ -54,7 +54,7 @@ class Rep:
 
 
 @dataclass(frozen=True, slots=True)
-class Account:
+class TerritoryAccount:
     """A customer to be served by one rep.
 
     `workload_h` is the weekly workload: visits per week x (service time + expected travel per
