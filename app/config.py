@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from routing.days.value import ValueWeights
 from routing.route.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
-from routing.value import ValueWeights
 
 
 class Environment(StrEnum):

@@ -1,13 +1,21 @@
-"""Fieldroute's optimisation core: plain data in, plain results out, no web or database imports."""
+"""Fieldroute's optimisation core: plain data in, plain results out, no web or database imports.
 
-from routing.rep_days import (
+Three parts: `route` (the route solver), `territories` (the territory designer) and `days` (a
+rep's day or week, planned with the route solver). `route` stands alone; `days` builds on it;
+`territories` uses only its points and distances. Everything public is re-exported here.
+"""
+
+from routing.days import (
     Appointment,
     Candidate,
     DayRoute,
     DaysPlan,
     LeftOut,
+    ValueWeights,
     Workday,
     plan_rep_days,
+    urgency,
+    visit_prize,
 )
 from routing.route import (
     Break,
@@ -48,7 +56,6 @@ from routing.territories import (
     design_territories,
     territory_figures,
 )
-from routing.value import ValueWeights, urgency, visit_prize
 
 __all__ = [
     "Appointment",

@@ -22,7 +22,7 @@ from app.services.plan_solve import PlanJob
 from app.services.rep_clock import rep_clock, seconds_into, seconds_of
 from app.services.visits import service_minutes_estimates
 from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
-from routing.rep_days import Appointment, Candidate, Workday
+from routing.days.planner import Appointment, Candidate, Workday
 
 
 def home_point(rep: Rep) -> Point:

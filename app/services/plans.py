@@ -44,7 +44,7 @@ from app.services.plan_solve import PlanJob, Unsolvable, solve_job, solve_jobs
 from app.services.rep_clock import local_moment, rep_clock, rep_today, seconds_into, seconds_of
 from app.services.reps import get_rep
 from routing import Point
-from routing.rep_days import DayRoute, DaysPlan, Workday
+from routing.days.planner import DayRoute, DaysPlan, Workday
 
 APPOINTMENT: StopKind = "appointment"
 VISIT: StopKind = "visit"
