@@ -22,8 +22,8 @@ from app.pages import login, manager, rep
 from app.pages.assets import install_static
 from app.pages.docs import install_docs
 from app.placement.service import geocoder_chain
-from routing.parallel import shutdown as shutdown_solver_pool
-from routing.parallel import warm_up as warm_up_solver_pool
+from routing.route.parallel import shutdown as shutdown_solver_pool
+from routing.route.parallel import warm_up as warm_up_solver_pool
 
 DESCRIPTION = """\
 Field-sales territory and route planning. `POST /api/v1/optimize` plans reps' days: which

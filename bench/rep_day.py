@@ -49,7 +49,7 @@ from app.models import Account, Rep, RoutePlan, Territory, User
 from app.plans import service as plans
 from app.plans.schemas import BatchPlanRequest, PlanRequest
 from routing import visit_prize
-from routing.parallel import warm_up
+from routing.route.parallel import warm_up
 
 TERRITORY_SIZE = 300
 TOP_OVERDUE = 30

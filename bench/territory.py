@@ -35,13 +35,13 @@ from bench.territory_baseline import kmeans_greedy
 from bench.territory_data import Company, make_company, perturb
 from bench.territory_drive import calibrate
 from routing import (
-    Account,
+    TerritoryAccount,
     TerritoryOptions,
     TerritoryResult,
     design_territories,
     territory_figures,
 )
-from routing.territory_figures import project_km
+from routing.territories.figures import project_km
 
 TIME_LIMIT_S = 25.0
 DESIGN = TerritoryOptions(time_limit_s=TIME_LIMIT_S, move_km=0.0)
@@ -61,7 +61,7 @@ class Scores:
     moved: int
 
 
-def overlap_share(accounts: Sequence[Account], assignment: Mapping[str, str]) -> float:
+def overlap_share(accounts: Sequence[TerritoryAccount], assignment: Mapping[str, str]) -> float:
     """Share of accounts whose nearest other account (straight line) has another rep."""
     lat = np.array([a.point.lat for a in accounts])
     lon = np.array([a.point.lon for a in accounts])

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from routing import Account, Rep
-from routing.territory_figures import project_km
+from routing import TerritoryAccount, TerritoryRep
+from routing.territories.figures import project_km
 
 
 def kmeans_greedy(
-    reps: Sequence[Rep],
-    accounts: Sequence[Account],
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
     tolerance: float = 0.05,
     iterations: int = 30,
     max_moves: int = 100_000,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from routing import Account, Point, Rep
+from routing import Point, TerritoryAccount, TerritoryRep
 
 CENTRE = Point(51.0, 10.0)
 KM_PER_DEG_LAT = 111.32
@@ -31,8 +31,8 @@ VISITS_PER_REP_WEEK = 32.0
 
 @dataclass(frozen=True)
 class Company:
-    reps: list[Rep]
-    accounts: list[Account]
+    reps: list[TerritoryRep]
+    accounts: list[TerritoryAccount]
     service_h: dict[str, float]  # per visit, for week plans in the drive calibration
 
 
@@ -98,7 +98,7 @@ def make_company(n_accounts: int, n_reps: int, seed: int = 0) -> Company:
     work = (service + TRAVEL_H_PER_VISIT) / weeks
     home_xy = _homes(rng, xy, work, town_xy, n_reps)
     reps = [
-        Rep(
+        TerritoryRep(
             id=f"rep-{k:02d}",
             home=_to_point(*home_xy[k]),
             capacity_h=32.0 if rng.random() < 0.2 else 40.0,
@@ -115,7 +115,7 @@ def make_company(n_accounts: int, n_reps: int, seed: int = 0) -> Company:
     lock_p = 0.05 * value / value.mean()
     locked = rng.random(n_accounts) < np.minimum(lock_p, 0.9)
     accounts = [
-        Account(
+        TerritoryAccount(
             id=f"acc-{i:05d}",
             point=_to_point(*xy[i]),
             workload_h=float(work[i]),

@@ -1,4 +1,4 @@
-"""Calibrates the drive-burden estimate of `routing.territory_figures` against real plans.
+"""Calibrates the drive-burden estimate of `routing.territories.figures` against real plans.
 
 For sampled territories (demo-sized companies of 1,720 accounts x 10 reps, designed by
 `design_territories`), one week of visits is drawn (each account with probability = its visits
@@ -37,8 +37,8 @@ from routing import (
     solve,
     territory_figures,
 )
-from routing.matrix import DEFAULT_CIRCUITY
-from routing.territory_figures import hull_area_km2, km_between, project_km
+from routing.route.matrix import DEFAULT_CIRCUITY
+from routing.territories.figures import hull_area_km2, km_between, project_km
 
 DAYS = 5
 SHIFT = TimeWindow(8 * 3600.0, 18 * 3600.0)

@@ -1,7 +1,23 @@
-"""Fieldroute's optimisation core: plain data in, plain results out, no web or database imports."""
+"""Fieldroute's optimisation core: plain data in, plain results out, no web or database imports.
 
-from routing.matrix import explicit_matrix, haversine_matrix
-from routing.model import (
+Three parts: `route` (the route solver), `territories` (the territory designer) and `days` (a
+rep's day or week, planned with the route solver). `route` stands alone; `days` builds on it;
+`territories` uses only its points and distances. Everything public is re-exported here.
+"""
+
+from routing.days import (
+    Appointment,
+    Candidate,
+    DayRoute,
+    DaysPlan,
+    LeftOut,
+    ValueWeights,
+    Workday,
+    plan_rep_days,
+    urgency,
+    visit_prize,
+)
+from routing.route import (
     Break,
     Costs,
     Plan,
@@ -20,37 +36,28 @@ from routing.model import (
     TravelMatrix,
     Unassigned,
     Vehicle,
+    explicit_matrix,
+    haversine_matrix,
+    solve,
 )
-from routing.rep_days import (
-    Appointment,
-    Candidate,
-    DayRoute,
-    DaysPlan,
-    LeftOut,
-    Workday,
-    plan_rep_days,
-)
-from routing.solver import solve
-from routing.territory import design_territories
-from routing.territory_figures import territory_figures
-from routing.territory_model import (
-    Account,
+from routing.territories import (
     Balance,
     LockedAccountError,
     Move,
     MoveKind,
     ObjectiveParts,
-    Rep,
     RepFigures,
+    TerritoryAccount,
     TerritoryError,
     TerritoryOptions,
+    TerritoryRep,
     TerritoryResult,
     TerritoryStatus,
+    design_territories,
+    territory_figures,
 )
-from routing.value import ValueWeights, urgency, visit_prize
 
 __all__ = [
-    "Account",
     "Appointment",
     "Balance",
     "Break",
@@ -68,7 +75,6 @@ __all__ = [
     "Problem",
     "ProblemError",
     "Reason",
-    "Rep",
     "RepFigures",
     "RequiredStopError",
     "Route",
@@ -77,8 +83,10 @@ __all__ = [
     "SolveOptions",
     "Status",
     "Stop",
+    "TerritoryAccount",
     "TerritoryError",
     "TerritoryOptions",
+    "TerritoryRep",
     "TerritoryResult",
     "TerritoryStatus",
     "TimeWindow",

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from routing.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
-from routing.value import ValueWeights
+from routing.days.value import ValueWeights
+from routing.route.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
 
 
 class Environment(StrEnum):
@@ -109,7 +109,7 @@ class Settings(BaseSettings):
         description="reps planned at once by a batch (one process each)",
     )
 
-    # The value model (routing/value.py; the README explains the formula).
+    # The value model (routing/days/value.py; the README explains the formula).
     value_share: float = Field(
         default=_VALUE_DEFAULTS.value_share,
         ge=0,

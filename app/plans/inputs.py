@@ -1,5 +1,5 @@
 """From the database to the planner's plain inputs: a rep's workdays, candidate accounts and
-appointments on the rep's own clock (`routing.rep_days`).
+appointments on the rep's own clock (`routing.days.planner`).
 
 Everything here reads; nothing writes. The result (`PlanJob`) is plain, picklable data, so a
 batch can solve many reps' jobs in other processes (`app.plans.solve`).
@@ -23,7 +23,7 @@ from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
 from app.visits.service import service_minutes_estimates
 from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
-from routing.rep_days import Appointment, Candidate, Workday
+from routing.days.planner import Appointment, Candidate, Workday
 
 
 def workday(

@@ -47,7 +47,7 @@ from app.reps.clock import local_moment, rep_today, rep_zone, seconds_into, seco
 from app.reps.home import required_home
 from app.reps.service import get_rep
 from routing import Point
-from routing.rep_days import DayRoute, DaysPlan, Workday
+from routing.days.planner import DayRoute, DaysPlan, Workday
 
 APPOINTMENT: StopKind = "appointment"
 VISIT: StopKind = "visit"

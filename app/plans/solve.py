@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from routing import Costs, ProblemError, RequiredStopError, SolveOptions, ValueWeights
-from routing.rep_days import Appointment, Candidate, DaysPlan, Workday, plan_rep_days
+from routing.days.planner import Appointment, Candidate, DaysPlan, Workday, plan_rep_days
 
 
 @dataclass(slots=True)

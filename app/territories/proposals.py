@@ -1,4 +1,4 @@
-"""Rebalance proposals for a team: computed by `routing.territory`, stored with the fingerprint
+"""Rebalance proposals for a team: computed by `routing.territories.design`, stored with the fingerprint
 of the territories they were computed from, applied only while that still holds (409
 otherwise), every move recorded."""
 
@@ -33,9 +33,9 @@ from app.territories.service import (
     team_for,
 )
 from app.territories.state import TeamState, load, workload_hours
-from routing.territory import design_territories
-from routing.territory_figures import territory_figures
-from routing.territory_model import LockedAccountError, RepFigures, TerritoryError
+from routing.territories.design import design_territories
+from routing.territories.figures import territory_figures
+from routing.territories.model import LockedAccountError, RepFigures, TerritoryError
 
 
 def create_proposal(

@@ -1,5 +1,5 @@
 """Territory design for a team: today's figures for the manager, and the conversion of the
-team (`territory_state`) to `routing.territory`'s plain data, shared with the proposals."""
+team (`territory_state`) to `routing.territories.design`'s plain data, shared with the proposals."""
 
 from __future__ import annotations
 
@@ -24,10 +24,8 @@ from app.territories.schemas import (
 )
 from app.territories.state import TeamState, capacity_hours, load, visits_per_week, workload_hours
 from routing import Point
-from routing.territory_figures import territory_figures
-from routing.territory_model import Account as TAccount
-from routing.territory_model import Rep as TRep
-from routing.territory_model import RepFigures, TerritoryOptions
+from routing.territories.figures import territory_figures
+from routing.territories.model import RepFigures, TerritoryAccount, TerritoryOptions, TerritoryRep
 
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -75,13 +73,13 @@ def overview(
 
 def designer_inputs(
     state: TeamState, default_cadence_days: int
-) -> tuple[list[TRep], list[TAccount]]:
-    """The team as `routing.territory` data. A rep without a home point is measured from the
+) -> tuple[list[TerritoryRep], list[TerritoryAccount]]:
+    """The team as `routing.territories.design` data. A rep without a home point is measured from the
     middle of their accounts (of the team's, if they have none): the overview shows figures for
     them; proposals refuse such reps (`check_ready`). Capacity is at least an hour, so a rep with
     no working hours still has a (tiny) target; proposals refuse those reps too."""
     reps = [
-        TRep(
+        TerritoryRep(
             id=str(rep.id),
             home=_measured_from(state, rep),
             capacity_h=max(capacity_hours(rep), 1.0),
@@ -89,7 +87,7 @@ def designer_inputs(
         for rep in state.reps
     ]
     accounts = [
-        TAccount(
+        TerritoryAccount(
             id=str(a.id),
             point=Point(a.latitude or 0.0, a.longitude or 0.0),
             workload_h=workload_hours(a, default_cadence_days),

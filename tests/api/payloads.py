@@ -15,7 +15,7 @@ SHIFT = [28800, 61200]
 def haversine_s(
     a: dict[str, float], b: dict[str, float], speed_kmh: float, circuity: float
 ) -> float:
-    """Travel time between two locations, computed independently of routing.matrix."""
+    """Travel time between two locations, computed independently of routing.route.matrix."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2

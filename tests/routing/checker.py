@@ -166,7 +166,7 @@ def servable_alone(problem: Problem, stop: Stop) -> tuple[bool, bool, bool]:
             )
         ]
         # Each leg is rounded up against max_travel_s too (found by hypothesis: 10.5 + 30 s of
-        # travel against a 40.5 s limit is 41 > 40 once discretised).
+        # travel against a 40.5 s limit is 41 > 40 in whole seconds).
         travel_spare = (
             vehicle.max_travel_s - (there + back) if vehicle.max_travel_s is not None else math.inf
         )

@@ -17,7 +17,7 @@ from functools import reduce
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.model import Costs, Problem, ProblemError
+from routing.route.model import Costs, Problem, ProblemError
 
 IntArray = NDArray[np.int64]
 
@@ -61,7 +61,7 @@ class VehicleSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class DiscreteProblem:
+class IntegerProblem:
     """Integer times relative to `offset_s`; `arc_cost[c]` is cost class c's matrix."""
 
     offset_s: int
@@ -123,8 +123,9 @@ def _drivable(problem: Problem, start: int, end: int, seconds: int) -> bool:
     return usable and math.ceil(duration) <= seconds
 
 
-def discretise(problem: Problem) -> DiscreteProblem:
-    """Convert `problem` to whole numbers; see the module docstring for the rounding rules."""
+def to_integer_problem(problem: Problem) -> IntegerProblem:
+    """`problem` in whole numbers: times in seconds after `offset_s` (the earliest shift start),
+    money in objective units of `money_per_unit`; see the module docstring for the rounding."""
     stops, vehicles = problem.stops, problem.vehicles
     offset = math.floor(min(v.shift.start_s for v in vehicles))
     shifts = [
@@ -250,7 +251,7 @@ def discretise(problem: Problem) -> DiscreteProblem:
     prize = np.array(
         [penalty if s.required else round(s.prize * units) for s in stops], dtype=np.int64
     )
-    return DiscreteProblem(
+    return IntegerProblem(
         offset_s=offset,
         horizon=horizon,
         n_stops=len(stops),

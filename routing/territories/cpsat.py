@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from routing.territory_instance import BoolArray, Instance, IntArray
+from routing.territories.instance import BoolArray, Instance, IntArray
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """`solve`: from a `Problem` to a `Plan`.
 
-Steps: discretise; refuse required stops that cannot be served at all; run one OR-Tools search
-per worker (different recipes and stop orders, in parallel processes) and keep the best; insert
-any profitable stop the search missed; time the routes; explain every stop left out.
+Steps: restate the problem in whole numbers (`to_integer_problem`); refuse required stops that
+cannot be served at all; run one OR-Tools search per worker (different recipes and stop orders,
+in parallel processes) and keep the best; insert any profitable stop the search missed; time the
+routes; explain every stop left out.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.discrete import DiscreteProblem, discretise
-from routing.explain import (
+from routing.route.explain import (
     Money,
     alone_verdicts,
     best_insertion,
@@ -23,7 +23,8 @@ from routing.explain import (
     explain,
     travel_money,
 )
-from routing.model import (
+from routing.route.integer_problem import IntegerProblem, to_integer_problem
+from routing.route.model import (
     Plan,
     Problem,
     RequiredStopError,
@@ -33,9 +34,9 @@ from routing.model import (
     SolveOptions,
     Status,
 )
-from routing.ortools_model import RouteTimes, SearchResult
-from routing.parallel import run_searches
-from routing.schedule import time_route
+from routing.route.ortools_model import RouteTimes, SearchResult
+from routing.route.parallel import run_searches
+from routing.route.schedule import time_route
 
 _DECODE_RESERVE_S = 0.15
 _EXPLAIN_S_PER_STOP_VEHICLE = 1.5e-5
@@ -75,23 +76,23 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     options = options or SolveOptions()
     started = time.monotonic()
     deadline = time.time() + options.time_limit_s
-    discrete = discretise(problem)
-    verdicts = alone_verdicts(discrete)
+    integer = to_integer_problem(problem)
+    verdicts = alone_verdicts(integer)
     check_required(problem, verdicts)
     impossible = set(verdicts)
-    explain_s = _EXPLAIN_S_PER_STOP_VEHICLE * discrete.n_stops * len(discrete.vehicles)
+    explain_s = _EXPLAIN_S_PER_STOP_VEHICLE * integer.n_stops * len(integer.vehicles)
     budget = deadline - time.time() - _DECODE_RESERVE_S - explain_s
     results = run_searches(
-        discrete,
+        integer,
         impossible=impossible,
         budget_s=max(0.05, budget),
         seed=options.seed,
         workers=options.workers,
     )
-    money = travel_money(problem, discrete)
-    timed = _from_search(discrete, _best(results))
+    money = travel_money(problem, integer)
+    timed = _from_search(integer, _best(results))
     _repair(
-        discrete,
+        integer,
         money,
         timed,
         impossible,
@@ -101,8 +102,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     served = {node for route in timed for node in route.nodes}
     missing_required = [
         problem.stops[n].id
-        for n in range(discrete.n_stops)
-        if discrete.required[n] and n not in served
+        for n in range(integer.n_stops)
+        if integer.required[n] and n not in served
     ]
     if missing_required:
         names = ", ".join(repr(name) for name in missing_required[:10])
@@ -112,10 +113,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
             f"required stops {names} cannot all be served together within the shifts "
             f"(each fits alone; together they do not, or the search ran out of time)",
         )
-    left_out = [n for n in range(discrete.n_stops) if n not in served]
-    unassigned = explain(problem, discrete, money, [r.nodes for r in timed], left_out, verdicts)
+    left_out = [n for n in range(integer.n_stops) if n not in served]
+    unassigned = explain(problem, integer, money, [r.nodes for r in timed], left_out, verdicts)
     routes = tuple(
-        _route(problem, discrete, money, vehicle, route) for vehicle, route in enumerate(timed)
+        _route(problem, integer, money, vehicle, route) for vehicle, route in enumerate(timed)
     )
     return Plan(
         routes=routes,
@@ -130,7 +131,7 @@ def _best(results: Sequence[SearchResult | None]) -> SearchResult | None:
     return min(found, key=lambda r: r.objective) if found else None
 
 
-def _from_search(problem: DiscreteProblem, result: SearchResult | None) -> list[_Timed]:
+def _from_search(problem: IntegerProblem, result: SearchResult | None) -> list[_Timed]:
     """The search's routes; all empty if it found nothing in time (repair may still fill them)."""
     by_vehicle: dict[int, RouteTimes] = (
         {} if result is None else {r.vehicle: r for r in result.routes}
@@ -154,7 +155,7 @@ def _from_search(problem: DiscreteProblem, result: SearchResult | None) -> list[
 
 
 def _repair(
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     money: Money,
     timed: list[_Timed],
     impossible: set[int],
@@ -197,16 +198,16 @@ def _repair(
 
 
 def _route(
-    problem: Problem, discrete: DiscreteProblem, money: Money, vehicle: int, route: _Timed
+    problem: Problem, integer: IntegerProblem, money: Money, vehicle: int, route: _Timed
 ) -> Route:
-    spec = discrete.vehicles[vehicle]
-    offset = discrete.offset_s
-    index = discrete.matrix_index
+    spec = integer.vehicles[vehicle]
+    offset = integer.offset_s
+    index = integer.matrix_index
     durations, distances = problem.matrix.durations_s, problem.matrix.distances_m
     path = [spec.start_node, *route.nodes, spec.end_node] if route.nodes else []
     travel_s = distance_m = cost = 0.0
     for a, b in itertools.pairwise(path):
-        cost += money.of(discrete, vehicle, a, b)
+        cost += money.of(integer, vehicle, a, b)
         if index[a] >= 0 and index[b] >= 0:
             travel_s += float(durations[index[a], index[b]])
             distance_m += float(distances[index[a], index[b]])
@@ -214,10 +215,10 @@ def _route(
     departure = route.departure
     here = spec.start_node
     for node, start in zip(route.nodes, route.starts, strict=True):
-        arrival = departure + int(discrete.travel[here, node])
+        arrival = departure + int(integer.travel[here, node])
         arrival += sum(d for s, d in route.breaks if s >= departure and s + d <= start)
         arrival = min(arrival, start)
-        departure = start + int(discrete.service[node])
+        departure = start + int(integer.service[node])
         stops.append(
             ScheduledStop(
                 id=problem.stops[node].id,

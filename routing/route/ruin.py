@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from routing.discrete import DiscreteProblem
-from routing.schedule import time_route
+from routing.route.integer_problem import IntegerProblem
+from routing.route.schedule import time_route
 
 MAX_RUIN = 15
 """At most this many visits are removed at once..."""
@@ -31,7 +31,7 @@ FORCE_POSITIONS = 8
 def ruin_and_fill(
     routes: Sequence[Sequence[int]],
     rng: np.random.Generator,
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     inactive: frozenset[int],
 ) -> list[list[int]]:
     """A perturbed copy of `routes` (stop nodes per vehicle); every route stays feasible."""
@@ -87,7 +87,7 @@ def ruin_and_fill(
 
 
 def _positions(
-    problem: DiscreteProblem, routes: Sequence[Sequence[int]], node: int
+    problem: IntegerProblem, routes: Sequence[Sequence[int]], node: int
 ) -> list[tuple[int, int, int]]:
     """Every (extra travel time, vehicle, position) to insert `node` at, cheapest first."""
     travel = problem.travel
@@ -105,7 +105,7 @@ def _positions(
     return positions
 
 
-def _insert_cheapest(problem: DiscreteProblem, routes: list[list[int]], node: int) -> None:
+def _insert_cheapest(problem: IntegerProblem, routes: list[list[int]], node: int) -> None:
     """Insert `node` where it adds the least travel time, if it fits anywhere."""
     for _, vehicle, position in _positions(problem, routes, node):
         nodes = routes[vehicle]
@@ -115,7 +115,7 @@ def _insert_cheapest(problem: DiscreteProblem, routes: list[list[int]], node: in
 
 
 def _force_in(
-    problem: DiscreteProblem, routes: list[list[int]], node: int, rng: np.random.Generator
+    problem: IntegerProblem, routes: list[list[int]], node: int, rng: np.random.Generator
 ) -> None:
     """Put `node` into the plan, ejecting the fewest visits around one of its cheapest positions.
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from routing import Point, TerritoryOptions, haversine_matrix, territory_figures
-from routing.territory_figures import (
+from routing.territories.figures import (
     DRIVE_LINEHAUL,
     DRIVE_LOCAL_K,
     hull_area_km2,
@@ -16,7 +16,7 @@ from routing.territory_figures import (
     project_km,
     weekly_drive_km,
 )
-from tests.routing.territory_builders import account, rep
+from tests.routing.territories.builders import account, rep
 
 
 def test_km_between_agrees_with_the_haversine_matrix_in_chunks() -> None:

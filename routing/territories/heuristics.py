@@ -8,7 +8,7 @@
 3. `core_order`: accounts ranked by how close they are to switching rep at these prices; CP-SAT
    decides those and keeps the rest where the warm start put them.
 4. `tighten`: when the bounds cannot be met, the least widening `repair` reaches.
-(`routing.territory_polish` straightens the borders of the final answer.)
+(`routing.territories.polish` straightens the borders of the final answer.)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.territory_instance import RELAX_STEP, BoolArray, FloatArray, Instance, IntArray
+from routing.territories.instance import RELAX_STEP, BoolArray, FloatArray, Instance, IntArray
 
 _STEP_DECAY = 50.0
 _EPS_PER_HOP = 1e-6  # prefers short chains among equally cheap ones

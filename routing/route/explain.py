@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.discrete import UNREACHABLE, DiscreteProblem
-from routing.model import Problem, Reason, RequiredStopError, Unassigned
-from routing.schedule import time_route
+from routing.route.integer_problem import UNREACHABLE, IntegerProblem
+from routing.route.model import Problem, Reason, RequiredStopError, Unassigned
+from routing.route.schedule import time_route
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,15 +27,15 @@ class Money:
 
     per_class: tuple[np.ndarray, ...]
 
-    def of(self, problem: DiscreteProblem, vehicle: int, a: int, b: int) -> float:
+    def of(self, problem: IntegerProblem, vehicle: int, a: int, b: int) -> float:
         return float(self.per_class[problem.vehicles[vehicle].cost_class][a, b])
 
 
-def travel_money(problem: Problem, discrete: DiscreteProblem) -> Money:
+def travel_money(problem: Problem, integer: IntegerProblem) -> Money:
     """Money matrices over nodes, from the caller's own durations and distances."""
-    index = discrete.matrix_index
+    index = integer.matrix_index
     real = index >= 0
-    n = discrete.n_nodes
+    n = integer.n_nodes
     seconds = np.zeros((n, n))
     metres = np.zeros((n, n))
     sub = np.ix_(index[real], index[real])
@@ -43,7 +43,7 @@ def travel_money(problem: Problem, discrete: DiscreteProblem) -> Money:
     seconds[inner] = problem.matrix.durations_s[sub]
     metres[inner] = problem.matrix.distances_m[sub]
     classes: dict[int, np.ndarray] = {}
-    for vehicle, spec in zip(problem.vehicles, discrete.vehicles, strict=True):
+    for vehicle, spec in zip(problem.vehicles, integer.vehicles, strict=True):
         if spec.cost_class not in classes:
             costs = problem.costs_of(vehicle)
             with np.errstate(invalid="ignore"):
@@ -53,7 +53,7 @@ def travel_money(problem: Problem, discrete: DiscreteProblem) -> Money:
     return Money(per_class=tuple(classes[k] for k in range(len(classes))))
 
 
-def _alone(problem: DiscreteProblem, vehicle: int, stop: int) -> tuple[bool, bool]:
+def _alone(problem: IntegerProblem, vehicle: int, stop: int) -> tuple[bool, bool]:
     """(reachable there and back, servable as the only stop)."""
     spec = problem.vehicles[vehicle]
     if spec.stays_home:
@@ -69,7 +69,7 @@ def _clock(seconds: int, offset: int) -> str:
     return f"{seconds + offset} s"
 
 
-def _window_detail(problem: DiscreteProblem, vehicles: Sequence[int], stop: int) -> str:
+def _window_detail(problem: IntegerProblem, vehicles: Sequence[int], stop: int) -> str:
     earliest = min(
         problem.vehicles[v].shift_start + int(problem.travel[problem.vehicles[v].start_node, stop])
         for v in vehicles
@@ -89,7 +89,7 @@ def _window_detail(problem: DiscreteProblem, vehicles: Sequence[int], stop: int)
     )
 
 
-def alone_verdict(problem: DiscreteProblem, stop: int) -> tuple[Reason, str] | None:
+def alone_verdict(problem: IntegerProblem, stop: int) -> tuple[Reason, str] | None:
     """The reason a stop cannot be served even on its own, or None if some vehicle can."""
     vehicles = [v for v in range(len(problem.vehicles)) if problem.may_serve(v, stop)]
     if not vehicles:
@@ -114,7 +114,7 @@ Verdicts = Mapping[int, tuple[Reason, str]]
 """Per stop node that cannot be served even alone: the reason and its detail."""
 
 
-def alone_verdicts(problem: DiscreteProblem) -> dict[int, tuple[Reason, str]]:
+def alone_verdicts(problem: IntegerProblem) -> dict[int, tuple[Reason, str]]:
     """`alone_verdict` of every stop that has one."""
     found = {node: alone_verdict(problem, node) for node in range(problem.n_stops)}
     return {node: verdict for node, verdict in found.items() if verdict is not None}
@@ -138,7 +138,7 @@ MAX_TIMED_POSITIONS = 40
 
 
 def best_insertion(
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     money: Money,
     routes: Sequence[Sequence[int]],
     stop: int,
@@ -179,7 +179,7 @@ def best_insertion(
     return None
 
 
-def _cheapest_alone(problem: DiscreteProblem, money: Money, stop: int) -> float:
+def _cheapest_alone(problem: IntegerProblem, money: Money, stop: int) -> float:
     """The least detour money of serving `stop` as a vehicle's only stop (some vehicle can).
 
     Detours are ranked first and timed in that order, so only a few vehicles are timed."""
@@ -198,7 +198,7 @@ def _cheapest_alone(problem: DiscreteProblem, money: Money, stop: int) -> float:
 
 def explain(
     problem: Problem,
-    discrete: DiscreteProblem,
+    integer: IntegerProblem,
     money: Money,
     routes: Sequence[Sequence[int]],
     left_out: Sequence[int],
@@ -215,9 +215,9 @@ def explain(
             continue
         # The cheap test first: a stop not worth even its own trip needs no insertion search
         # (on a 300-account week, most left-out stops end here).
-        cheapest_alone = _cheapest_alone(discrete, money, node)
+        cheapest_alone = _cheapest_alone(integer, money, node)
         insertion = (
-            None if stop.prize < cheapest_alone else best_insertion(discrete, money, routes, node)
+            None if stop.prize < cheapest_alone else best_insertion(integer, money, routes, node)
         )
         if stop.prize < cheapest_alone:
             answers.append(

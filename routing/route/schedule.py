@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from routing.discrete import UNREACHABLE, BreakSpec, DiscreteProblem
+from routing.route.integer_problem import UNREACHABLE, BreakSpec, IntegerProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ def _earliest_in_windows(windows: Sequence[tuple[int, int]], t: int) -> int | No
     return None
 
 
-def time_route(problem: DiscreteProblem, vehicle: int, nodes: Sequence[int]) -> Timeline | None:
+def time_route(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> Timeline | None:
     """Earliest feasible schedule of `nodes` (stop nodes, in order) for `vehicle`, or None."""
     spec = problem.vehicles[vehicle]
     if not nodes:

@@ -1,4 +1,4 @@
-"""The one module that talks to OR-Tools: builds the routing model from a `DiscreteProblem`,
+"""The one module that talks to OR-Tools: builds the routing model from a `IntegerProblem`,
 searches it, and reads the routes back as whole-number schedules.
 
 Model: arc cost = money per km and per hour of travel (in objective units); each optional stop is
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from routing.discrete import UNREACHABLE, DiscreteProblem
-from routing.ruin import ruin_and_fill
+from routing.route.integer_problem import UNREACHABLE, IntegerProblem
+from routing.route.ruin import ruin_and_fill
 
 _FIRST = routing_enums_pb2.FirstSolutionStrategy
 _META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -88,7 +88,7 @@ class RoutingSearch:
 
     def __init__(
         self,
-        problem: DiscreteProblem,
+        problem: IntegerProblem,
         *,
         order: np.ndarray | None = None,
         inactive: frozenset[int] = frozenset(),
@@ -251,7 +251,7 @@ class RoutingSearch:
 
 
 def search(
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     *,
     time_limit_s: float,
     order: np.ndarray | None = None,
@@ -261,7 +261,7 @@ def search(
     """Search for `time_limit_s` seconds of wall clock; None if no plan was found in time.
 
     Tabu search from a cheapest-insertion plan, then iterated local search until the time
-    limit: ruin a few visits and fill the gap (`routing.ruin`), descend to a local optimum,
+    limit: ruin a few visits and fill the gap (`routing.route.ruin`), descend to a local optimum,
     keep the result by record-to-record acceptance. `order` permutes the stops as OR-Tools sees
     them and `seed` drives the perturbations; `inactive` stops are known to be impossible.
     """

@@ -2,7 +2,7 @@
 
 All times are seconds on one clock chosen by the caller (e.g. seconds since midnight), all
 distances metres, all money in the caller's currency. Every place is an index into the
-problem's travel matrix; `routing.matrix` builds that matrix from coordinates when the caller
+problem's travel matrix; `routing.route.matrix` builds that matrix from coordinates when the caller
 has none.
 
 Each class validates itself on construction and raises `ProblemError` (a `ValueError`) with a

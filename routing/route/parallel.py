@@ -15,8 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from routing.discrete import DiscreteProblem
-from routing.ortools_model import SearchResult, search
+from routing.route.integer_problem import IntegerProblem
+from routing.route.ortools_model import SearchResult, search
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -30,7 +30,8 @@ def _executor(size: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=True)
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["routing.ortools_model"])
+            # Named from `search` itself: a stale module name would be skipped without a word.
+            context.set_forkserver_preload([search.__module__])
             _pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
             _pool_size = size
         return _pool
@@ -67,7 +68,7 @@ def _order(n_nodes: int, n_stops: int, seed: int, worker: int) -> np.ndarray | N
 
 
 def _job(
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     deadline: float,
     seed: int,
     worker: int,
@@ -86,7 +87,7 @@ def _job(
 
 
 def run_searches(
-    problem: DiscreteProblem,
+    problem: IntegerProblem,
     *,
     impossible: set[int],
     budget_s: float,

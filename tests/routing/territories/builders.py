@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from itertools import product
 
-from routing import Account, Point, Rep, TerritoryOptions
+from routing import Point, TerritoryAccount, TerritoryOptions, TerritoryRep
 
 LAT = 52.0
 FAST = TerritoryOptions(time_limit_s=5.0, workers=1)
 
 
-def rep(rid: str, lon: float, capacity_h: float = 40.0) -> Rep:
-    return Rep(id=rid, home=Point(LAT, lon), capacity_h=capacity_h)
+def rep(rid: str, lon: float, capacity_h: float = 40.0) -> TerritoryRep:
+    return TerritoryRep(id=rid, home=Point(LAT, lon), capacity_h=capacity_h)
 
 
 def account(
@@ -24,8 +24,8 @@ def account(
     locked: bool = False,
     value: float = 0.0,
     lat: float = LAT,
-) -> Account:
-    return Account(
+) -> TerritoryAccount:
+    return TerritoryAccount(
         id=aid,
         point=Point(lat, lon),
         workload_h=workload_h,
@@ -36,7 +36,9 @@ def account(
 
 
 def max_deviation(
-    reps: Sequence[Rep], accounts: Sequence[Account], assignment: Mapping[str, str]
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
+    assignment: Mapping[str, str],
 ) -> float:
     """Largest |workload - target| / target, computed here independently of the solver."""
     total = sum(a.workload_h for a in accounts)
@@ -49,7 +51,9 @@ def max_deviation(
     return worst
 
 
-def brute_force_tightest(reps: Sequence[Rep], accounts: Sequence[Account]) -> float:
+def brute_force_tightest(
+    reps: Sequence[TerritoryRep], accounts: Sequence[TerritoryAccount]
+) -> float:
     """The smallest achievable max deviation over every assignment that keeps the locks."""
     choices = [
         [a.current_rep] if a.locked and a.current_rep else [r.id for r in reps] for a in accounts

@@ -7,16 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from routing import Problem
-from routing.discrete import discretise
-from routing.ruin import ruin_and_fill
-from routing.schedule import time_route
-from tests.routing.test_feasibility import problems
+from routing.route.integer_problem import to_integer_problem
+from routing.route.ruin import ruin_and_fill
+from routing.route.schedule import time_route
+from tests.routing.route.test_feasibility import problems
 
 
 @settings(max_examples=80, deadline=None)
 @given(problems(), st.integers(0, 2**32 - 1))
 def test_ruin_and_fill_keeps_routes_feasible(p: Problem, seed: int) -> None:
-    d = discretise(p)
+    d = to_integer_problem(p)
     rng = np.random.default_rng(seed)
     # Start from a feasible plan built by the same insertion the perturbation uses.
     routes: list[list[int]] = [[] for _ in d.vehicles]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from routing.model import Point
+from routing.route.model import Point
 
 
 class TerritoryError(ValueError):
@@ -42,7 +42,7 @@ def _check(value: float, what: str, *, positive: bool = False) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class Rep:
+class TerritoryRep:
     """A sales rep: where they live (territories are measured from home) and weekly hours."""
 
     id: str
@@ -54,7 +54,7 @@ class Rep:
 
 
 @dataclass(frozen=True, slots=True)
-class Account:
+class TerritoryAccount:
     """A customer to be served by one rep.
 
     `workload_h` is the weekly workload: visits per week x (service time + expected travel per
@@ -157,7 +157,7 @@ class Move:
 class RepFigures:
     """One rep's territory. Hours and km per week; deviations relative and signed.
 
-    `drive_km` / `drive_h` estimate the weekly driving (see `routing.territory_figures`);
+    `drive_km` / `drive_h` estimate the weekly driving (see `routing.territories.figures`);
     `mean_km_from_home` is the workload-weighted straight-line distance from home.
     """
 

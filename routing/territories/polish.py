@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from routing.territory_instance import BoolArray, Instance, IntArray
+from routing.territories.instance import BoolArray, Instance, IntArray
 
 
 def polish_pairs(inst: Instance, rep_of: IntArray, *, relax: int, deadline: float) -> IntArray:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routing.value import ValueWeights, urgency, visit_prize
+from routing.days.value import ValueWeights, urgency, visit_prize
 
 WEIGHTS = ValueWeights()
 

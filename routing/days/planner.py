@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from routing.matrix import haversine_matrix
-from routing.model import (
+from routing.days.value import ValueWeights, visit_prize
+from routing.route.matrix import haversine_matrix
+from routing.route.model import (
     Break,
     Costs,
     Point,
@@ -30,8 +31,7 @@ from routing.model import (
     TimeWindow,
     Vehicle,
 )
-from routing.solver import solve
-from routing.value import ValueWeights, visit_prize
+from routing.route.solver import solve
 
 DAY_S = 86_400
 _CLOSED = "closed"
@@ -168,9 +168,9 @@ def plan_rep_days(
     on those days: a stop has a single prize, so the solver cannot tell the days apart by value;
     the mean is what the visit is worth on whichever of them it lands (the first day's prize
     undervalued accounts falling due mid-week: bench.rep_day measured 36-37 stops a week with
-    it, 39 with the mean, and about 1% more value counted on the day each visit is made). Candidates worth nothing on every day are
-    left out of the solve silently; those worth something but never open are left out as
-    `"closed"`. Appointments are required stops at exactly their booked time (their account is
+    it, 39 with the mean, and about 1% more value counted on the day each visit is made).
+    Candidates worth nothing on every day are left out of the solve silently; those worth
+    something but never open are left out as `"closed"`. Appointments are required stops at exactly their booked time (their account is
     not planned besides); one that cannot be served raises `RequiredStopError`.
 
     Parameters

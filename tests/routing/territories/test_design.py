@@ -12,17 +12,17 @@ from dataclasses import replace
 import pytest
 
 from routing import (
-    Account,
     LockedAccountError,
     MoveKind,
-    Rep,
+    TerritoryAccount,
     TerritoryError,
     TerritoryOptions,
+    TerritoryRep,
     TerritoryStatus,
     design_territories,
     territory_figures,
 )
-from tests.routing.territory_builders import (
+from tests.routing.territories.builders import (
     FAST,
     account,
     brute_force_tightest,
@@ -97,7 +97,7 @@ def test_a_locked_account_of_a_removed_rep_is_an_error_naming_it() -> None:
     assert caught.value.account_ids == ("gone-1",)
 
 
-def balanced_current(swap_border: bool) -> list[Account]:
+def balanced_current(swap_border: bool) -> list[TerritoryAccount]:
     accounts = [account(f"a{k}", 5.0 + 0.05 * k, current="A") for k in range(5)]
     accounts += [account(f"b{k}", 5.5 - 0.05 * k, current="B") for k in range(5)]
     if swap_border:  # a4 (5.20) and b4 (5.30) moved 0.06 degree across the middle
@@ -249,7 +249,7 @@ def test_no_accounts_is_an_empty_answer() -> None:
     ],
 )
 def test_malformed_input_is_refused_by_name(
-    reps: list[Rep], accounts: list[Account], message: str
+    reps: list[TerritoryRep], accounts: list[TerritoryAccount], message: str
 ) -> None:
     with pytest.raises(TerritoryError, match=message):
         design_territories(reps, accounts, FAST)

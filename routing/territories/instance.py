@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.model import Point
-from routing.territory_figures import km_between
-from routing.territory_model import (
-    Account,
+from routing.route.model import Point
+from routing.territories.figures import km_between
+from routing.territories.model import (
     LockedAccountError,
-    Rep,
+    TerritoryAccount,
     TerritoryError,
     TerritoryOptions,
+    TerritoryRep,
 )
 
 FloatArray = NDArray[np.float64]
@@ -126,7 +126,7 @@ class Instance:
 
 
 def build_instance(
-    reps: Sequence[Rep], accounts: Sequence[Account], options: TerritoryOptions
+    reps: Sequence[TerritoryRep], accounts: Sequence[TerritoryAccount], options: TerritoryOptions
 ) -> Instance:
     """Validate ids and locks, compute anchor distances, candidates, costs and targets."""
     if not reps:
@@ -226,7 +226,10 @@ def _unique_index(ids: list[str], what: str) -> dict[str, int]:
 
 
 def _current_centres(
-    reps: Sequence[Rep], accounts: Sequence[Account], current: IntArray, work: FloatArray
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
+    current: IntArray,
+    work: FloatArray,
 ) -> list[Point]:
     """Workload-weighted mean position of each rep's current accounts (home if none)."""
     lat = np.array([a.point.lat for a in accounts])

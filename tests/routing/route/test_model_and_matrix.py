@@ -17,8 +17,8 @@ from routing import (
     explicit_matrix,
     haversine_matrix,
 )
-from routing.discrete import UNREACHABLE, discretise
-from tests.routing.builders import problem, stop, vehicle
+from routing.route.integer_problem import UNREACHABLE, to_integer_problem
+from tests.routing.route.builders import problem, stop, vehicle
 
 
 def test_haversine_matches_a_known_distance() -> None:
@@ -101,13 +101,13 @@ def test_solve_options_are_checked() -> None:
         SolveOptions(workers=0)
 
 
-def test_discretise_rounds_travel_and_service_up_and_windows_inwards() -> None:
+def test_integer_problem_rounds_travel_and_service_up_and_windows_inwards() -> None:
     p = problem(
         [0.0, 10.2],
         [vehicle(shift=(0.5, 99.5))],
         [stop("a", 1, service=4.1, windows=[(20.5, 30.7)])],
     )
-    d = discretise(p)
+    d = to_integer_problem(p)
     assert d.offset_s == 0
     assert d.travel[0, 1] == 11  # stop 0 is node 0, the depot is node 1
     assert d.service[0] == 5
@@ -115,10 +115,10 @@ def test_discretise_rounds_travel_and_service_up_and_windows_inwards() -> None:
     assert (d.vehicles[0].shift_start, d.vehicles[0].shift_end) == (1, 99)
 
 
-def test_discretise_treats_a_missing_distance_as_no_way() -> None:
+def test_integer_problem_treats_a_missing_distance_as_no_way() -> None:
     matrix = explicit_matrix([[0, 5], [5, 0]], [[0, None], [5, 0]])
     p = problem([], [vehicle()], [stop("a", 1)], matrix=matrix)
-    d = discretise(p)
+    d = to_integer_problem(p)
     assert d.travel[1, 0] == UNREACHABLE  # depot (node 1) to the stop (node 0)
 
 
@@ -126,5 +126,5 @@ def test_zero_costs_make_one_unit_of_prize_outweigh_all_travel() -> None:
     p = problem(
         [0, 10, 20], [vehicle(shift=(0, 500))], [stop("a", 1, prize=1), stop("b", 2, prize=3)]
     )
-    d = discretise(p)
+    d = to_integer_problem(p)
     assert int(d.prize.min()) > 500  # more than the longest possible day of travel

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from routing.model import Point, ProblemError, TravelMatrix
+from routing.route.model import Point, ProblemError, TravelMatrix
 
 EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_CIRCUITY = 1.3

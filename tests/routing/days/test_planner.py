@@ -1,4 +1,4 @@
-"""A rep's day and week (`routing.rep_days`): hand-made days, a week that spreads its visits,
+"""A rep's day and week (`routing.days.planner`): hand-made days, a week that spreads its visits,
 input errors, and a property test whose plans the independent checker judges day by day.
 
 The checker sees each day alone, on its own clock, with the accounts' raw opening hours: a

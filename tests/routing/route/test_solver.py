@@ -23,8 +23,8 @@ from routing import (
     explicit_matrix,
     solve,
 )
-from tests.routing.builders import problem, stop, vehicle
 from tests.routing.checker import check_plan
+from tests.routing.route.builders import problem, stop, vehicle
 
 FAST = SolveOptions(time_limit_s=0.5)
 

@@ -2,8 +2,8 @@
 
 The same function gives the "before" numbers of the current assignment and the "after" numbers
 of a solve, so a preview compares like with like. Distances are straight-line kilometres from
-`routing.matrix.haversine_matrix` (circuity 1); the drive-burden estimate converts them to road
-km with the options' circuity.
+`routing.route.matrix.haversine_matrix` (circuity 1); the drive-burden estimate converts them to
+road km with the options' circuity.
 """
 
 from __future__ import annotations
@@ -14,9 +14,15 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.matrix import EARTH_RADIUS_M, haversine_matrix
-from routing.model import Point
-from routing.territory_model import Account, Rep, RepFigures, TerritoryError, TerritoryOptions
+from routing.route.matrix import EARTH_RADIUS_M, haversine_matrix
+from routing.route.model import Point
+from routing.territories.model import (
+    RepFigures,
+    TerritoryAccount,
+    TerritoryError,
+    TerritoryOptions,
+    TerritoryRep,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -105,8 +111,8 @@ def weekly_drive_km(
 
 
 def territory_figures(
-    reps: Sequence[Rep],
-    accounts: Sequence[Account],
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
     assignment: Mapping[str, str],
     options: TerritoryOptions | None = None,
 ) -> tuple[RepFigures, ...]:

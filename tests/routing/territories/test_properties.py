@@ -13,9 +13,16 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routing import Account, Point, Rep, TerritoryOptions, TerritoryResult, design_territories
-from routing.territory_figures import km_between
-from tests.routing.territory_builders import FAST, brute_force_tightest, max_deviation
+from routing import (
+    Point,
+    TerritoryAccount,
+    TerritoryOptions,
+    TerritoryRep,
+    TerritoryResult,
+    design_territories,
+)
+from routing.territories.figures import km_between
+from tests.routing.territories.builders import FAST, brute_force_tightest, max_deviation
 
 REP_IDS = ("A", "B", "C", "D")
 
@@ -23,10 +30,10 @@ REP_IDS = ("A", "B", "C", "D")
 @st.composite
 def instances(
     draw: st.DrawFn, max_accounts: int = 12
-) -> tuple[list[Rep], list[Account], TerritoryOptions]:
+) -> tuple[list[TerritoryRep], list[TerritoryAccount], TerritoryOptions]:
     n_reps = draw(st.integers(1, 4))
     reps = [
-        Rep(
+        TerritoryRep(
             id=REP_IDS[k],
             home=Point(52.0 + draw(st.floats(0, 0.2)), 5.0 + draw(st.floats(0, 0.3))),
             capacity_h=draw(st.sampled_from([20.0, 32.0, 40.0])),
@@ -38,7 +45,7 @@ def instances(
     for i in range(draw(st.integers(0, max_accounts))):
         current = draw(st.sampled_from(owners))
         accounts.append(
-            Account(
+            TerritoryAccount(
                 id=f"acc{i}",
                 point=Point(52.0 + draw(st.floats(0, 0.2)), 5.0 + draw(st.floats(0, 0.3))),
                 workload_h=draw(st.sampled_from([0.0, 0.25, 0.5, 1.0, 1.5, 3.0])),
@@ -62,7 +69,9 @@ def _relative(amount: float, target: float) -> float:
     return (amount - target) / target if target > 0 else 0.0
 
 
-def check_consistent(reps: list[Rep], accounts: list[Account], result: TerritoryResult) -> None:
+def check_consistent(
+    reps: list[TerritoryRep], accounts: list[TerritoryAccount], result: TerritoryResult
+) -> None:
     rep_ids = [r.id for r in reps]
     assert sorted(result.assignment) == sorted(a.id for a in accounts)
     assert set(result.assignment.values()) <= set(rep_ids)
@@ -100,7 +109,7 @@ def check_consistent(reps: list[Rep], accounts: list[Account], result: Territory
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_every_answer_is_complete_keeps_locks_and_reports_its_own_numbers(
-    instance: tuple[list[Rep], list[Account], TerritoryOptions],
+    instance: tuple[list[TerritoryRep], list[TerritoryAccount], TerritoryOptions],
 ) -> None:
     reps, accounts, options = instance
     result = design_territories(reps, accounts, options)
@@ -120,7 +129,7 @@ def test_every_answer_is_complete_keeps_locks_and_reports_its_own_numbers(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_accounts=6))
 def test_the_tolerance_reached_is_the_tightest_possible(
-    instance: tuple[list[Rep], list[Account], TerritoryOptions],
+    instance: tuple[list[TerritoryRep], list[TerritoryAccount], TerritoryOptions],
 ) -> None:
     reps, accounts, options = instance
     options = TerritoryOptions(

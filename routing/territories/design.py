@@ -19,7 +19,7 @@ How (measured on 10,000 accounts x 25 reps on 2 cores, see `bench/territory.py`)
    instance): the whole model (57,000 booleans) hinted with a greedy start ended 2.1% above
    the LP bound after 25 s; cells of ~8 accounts grouped by current rep, 2.7%; the priced
    core, 0.2% after 11 s (now 0.1% in 3-5 s).
-4. Borders are straightened again (`routing.territory_polish`).
+4. Borders are straightened again (`routing.territories.polish`).
 If the requested tolerances cannot be met (locks, large accounts), a first CP-SAT phase, started
 from the tightest widening `tighten` reaches, minimises how far they must widen (in steps of
 1e-4); the answer keeps that widening and says so in `Balance`.
@@ -35,22 +35,22 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from routing.territory_cpsat import Outcome, solve_core
-from routing.territory_figures import territory_figures
-from routing.territory_heuristics import core_order, lagrangian, repair, tighten, violation
-from routing.territory_instance import Instance, IntArray, build_instance
-from routing.territory_model import (
-    Account,
+from routing.territories.cpsat import Outcome, solve_core
+from routing.territories.figures import territory_figures
+from routing.territories.heuristics import core_order, lagrangian, repair, tighten, violation
+from routing.territories.instance import Instance, IntArray, build_instance
+from routing.territories.model import (
     Balance,
     Move,
     MoveKind,
     ObjectiveParts,
-    Rep,
+    TerritoryAccount,
     TerritoryOptions,
+    TerritoryRep,
     TerritoryResult,
     TerritoryStatus,
 )
-from routing.territory_polish import polish_pairs
+from routing.territories.polish import polish_pairs
 
 CORE_ACCOUNTS = 2_000
 MIN_CORE_ACCOUNTS = 300
@@ -64,7 +64,9 @@ _RESERVE_S_PER_ACCOUNT = 3e-5  # building the result: figures, moves
 
 
 def design_territories(
-    reps: Sequence[Rep], accounts: Sequence[Account], options: TerritoryOptions | None = None
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
+    options: TerritoryOptions | None = None,
 ) -> TerritoryResult:
     """Assign every account to a rep, within the time limit.
 
@@ -199,8 +201,8 @@ def _first(inst: Instance, order: IntArray, size: int) -> np.ndarray:
 
 
 def _result(
-    reps: Sequence[Rep],
-    accounts: Sequence[Account],
+    reps: Sequence[TerritoryRep],
+    accounts: Sequence[TerritoryAccount],
     options: TerritoryOptions,
     inst: Instance,
     rep_of: IntArray,

@@ -1,0 +1,53 @@
+"""The route solver: stops, vehicles and a travel matrix in, one timed route per vehicle out.
+
+`solve` turns a `Problem` into whole numbers (`integer_problem`), searches with OR-Tools in
+several processes (`ortools_model`, `ruin`, `parallel`), times each route (`schedule`) and says
+why each left-out stop was left out (`explain`). Seconds, metres and the caller's money.
+"""
+
+from routing.route.matrix import explicit_matrix, haversine_matrix
+from routing.route.model import (
+    Break,
+    Costs,
+    Plan,
+    Point,
+    Problem,
+    ProblemError,
+    Reason,
+    RequiredStopError,
+    Route,
+    ScheduledBreak,
+    ScheduledStop,
+    SolveOptions,
+    Status,
+    Stop,
+    TimeWindow,
+    TravelMatrix,
+    Unassigned,
+    Vehicle,
+)
+from routing.route.solver import solve
+
+__all__ = [
+    "Break",
+    "Costs",
+    "Plan",
+    "Point",
+    "Problem",
+    "ProblemError",
+    "Reason",
+    "RequiredStopError",
+    "Route",
+    "ScheduledBreak",
+    "ScheduledStop",
+    "SolveOptions",
+    "Status",
+    "Stop",
+    "TimeWindow",
+    "TravelMatrix",
+    "Unassigned",
+    "Vehicle",
+    "explicit_matrix",
+    "haversine_matrix",
+    "solve",
+]
