@@ -40,8 +40,9 @@ def import_accounts(
 
     The file is CSV (`,` `;` or tab; UTF-8, UTF-8 with BOM or Latin-1); columns are recognised
     by their CRM names (Salesforce, HubSpot, Dynamics, Pipedrive, Zoho, generic) unless
-    `mapping` (JSON: `{"external_id": "Customer No", ...}`) says otherwise. Rows are upserted by
-    external id; `dry_run=true` previews without writing.
+    `mapping` (JSON: `{"external_id": "Customer No", ...}`) says otherwise; `file_warnings`
+    says when no column gives the account value. Rows are upserted by external id;
+    `dry_run=true` previews without writing.
     """
     require_role(principal, Role.ADMIN, Role.MANAGER)
     # A plain `def`: FastAPI runs it in a worker thread, so parsing a big file does not hold up

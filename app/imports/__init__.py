@@ -5,7 +5,7 @@
 
 from app.imports.columns import FIELDS, REQUIRED, ColumnMap, map_columns, normalise_header
 from app.imports.csv_source import CsvFormatError, decode, sniff_delimiter, split_sep_line
-from app.imports.reader import ParsedFile, read_accounts_csv
+from app.imports.reader import FileWarning, ParsedFile, read_accounts_csv
 from app.imports.rows import AccountRow, RowError, RowParser
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "AccountRow",
     "ColumnMap",
     "CsvFormatError",
+    "FileWarning",
     "ParsedFile",
     "RowError",
     "RowParser",

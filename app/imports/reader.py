@@ -9,13 +9,26 @@ from dataclasses import dataclass
 from itertools import islice
 
 from app.imports.cells import prefers_decimal_comma
-from app.imports.columns import map_columns
+from app.imports.columns import ColumnMap, map_columns
 from app.imports.csv_source import CsvFormatError, decode, sniff_delimiter, split_sep_line
 from app.imports.rows import AccountRow, RowError, RowParser
 
+# Headers (of the many recognised) that the no-value warning suggests.
+VALUE_HEADERS = ("Annual Revenue", "Annual Value", "Value", "Umsatz")
 # Amount-like columns that show how the file writes decimals; a sample of their cells decides.
 _NUMERIC_FIELDS = ("value", "latitude", "longitude")
 _DECIMAL_SAMPLE_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class FileWarning:
+    """Something about the file as a whole the importer should hear before trusting the result.
+
+    `code`: "no_value_column".
+    """
+
+    code: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,7 @@ class ParsedFile:
     mapped: dict[str, str]  # field -> header as written in the file
     unmapped: list[str]  # headers no field reads
     total_rows: int  # data records (blank lines not counted), valid or not
+    warnings: list[FileWarning]
 
 
 def read_accounts_csv(
@@ -39,7 +53,8 @@ def read_accounts_csv(
     `mapping` (field -> header as in the file) overrides column detection for the fields it
     names. A record with any invalid cell is rejected whole, with one `RowError` per problem.
     Raises `CsvFormatError` for problems of the whole file: not CSV text, empty, no data rows,
-    missing required columns, a bad mapping, or more than `max_rows` data records.
+    missing required columns, a bad mapping, or more than `max_rows` data records. Warns (in
+    `ParsedFile.warnings`) when no column gives the value.
     """
     text, encoding = decode(data)
     hint, body = split_sep_line(text)
@@ -83,7 +98,24 @@ def read_accounts_csv(
         mapped=columns.mapped,
         unmapped=columns.unmapped,
         total_rows=len(data_records),
+        warnings=_value_warnings(columns, mapping),
     )
+
+
+def _value_warnings(columns: ColumnMap, mapping: Mapping[str, str] | None) -> list[FileWarning]:
+    # A mapping that names the value (even as "": do not import it) decided; nothing to say.
+    if "value" in columns.index or "value" in (mapping or {}):
+        return []
+    examples = ", ".join(repr(h) for h in VALUE_HEADERS)
+    return [
+        FileWarning(
+            "no_value_column",
+            "no column gives the account value, so every account this file creates is worth "
+            "0 and plans will not visit it for its value (accounts that exist keep theirs). "
+            f'Name the column in the mapping, e.g. {{"value": "Annual Revenue"}}, or '
+            f"rename it to one of {examples}",
+        )
+    ]
 
 
 def _records(text: str, delimiter: str, *, first_line: int) -> Iterator[tuple[int, list[str]]]:

@@ -21,6 +21,16 @@ class RowErrorRead(BaseModel):
     message: str
 
 
+class FileWarningRead(BaseModel):
+    """About the file as a whole: read it before trusting the result."""
+
+    code: Literal["no_value_column"] = Field(
+        description="no_value_column: no column gives the account value, so new accounts are "
+        "worth 0"
+    )
+    message: str
+
+
 class PreviewRow(BaseModel):
     row: int
     external_id: str
@@ -51,6 +61,9 @@ class ImportJobSummary(BaseModel):
     mapping: dict[str, str] = Field(description="account field -> column header in the file")
     unmapped_columns: list[str] = Field(description="headers not imported (first 100)")
     error: str | None = Field(description="why the whole job failed, if it did")
+    file_warnings: list[FileWarningRead] = Field(
+        description="about the whole file: no value column"
+    )
 
     @classmethod
     def fields_of(cls, job: ImportJob, processed_rows: int | None = None) -> dict[str, Any]:
@@ -77,6 +90,7 @@ class ImportJobSummary(BaseModel):
             "mapping": job.mapping or {},
             "unmapped_columns": report.get("unmapped_columns", [])[:MAX_UNMAPPED_SHOWN],
             "error": job.error,
+            "file_warnings": [FileWarningRead(**w) for w in report.get("file_warnings", [])],
         }
 
     @classmethod

@@ -87,7 +87,8 @@ def start_job(
         total_rows=parsed.total_rows,
         mapping=parsed.mapped,
         report={"encoding": parsed.encoding, "delimiter": parsed.delimiter,
-                "unmapped_columns": parsed.unmapped},
+                "unmapped_columns": parsed.unmapped,
+                "file_warnings": [{"code": w.code, "message": w.message} for w in parsed.warnings]},
     )  # fmt: skip
     session.add(job)
     session.flush()

@@ -69,6 +69,7 @@ def test_import_creates_places_and_reports(
     assert result["not_placed"] == 1
     assert result["mapping"]["external_id"] == "Account ID"
     assert result["encoding"].startswith("utf-8")
+    assert result["file_warnings"] == []
     acme = account(session, "001A")
     assert acme.value == 12500
     assert acme.opening_hours == {
@@ -180,6 +181,46 @@ def test_latin1_file(client: TestClient, world: World, session: Session) -> None
     content = "id;name;zip;team\nL1;Bäckerei Müller;60601;North\n".encode("latin-1")
     job(client, admin, upload(client, admin, content))
     assert account(session, "L1").name == "Bäckerei Müller"
+
+
+def test_salesforce_annual_revenue_is_the_account_value(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    export = SALESFORCE.replace("Annual Value", "Annual Revenue")
+    result = job(client, admin, upload(client, admin, export))
+    assert result["mapping"]["value"] == "Annual Revenue"
+    assert result["file_warnings"] == []
+    assert account(session, "001A").value == 12500
+    data_loader = (
+        "Id,Name,BillingPostalCode,AnnualRevenue,Team\n001D,Delta Deli,60601,750000,North\n"
+    )
+    job(client, admin, upload(client, admin, data_loader))
+    assert account(session, "001D").value == 750_000
+
+
+def test_no_value_column_is_a_loud_warning_in_the_dry_run_and_the_job(
+    client: TestClient, world: World
+) -> None:
+    admin = world.headers("admin")
+    export = SALESFORCE.replace("Annual Value", "Umsatzklasse")
+    response = upload(client, admin, export, dry_run="true")
+    queued = response.json()
+    result = job(client, admin, response)
+    listed = client.get("/api/v1/imports", headers=admin).json()[0]
+    for body in (queued, result, listed):
+        [warning] = body["file_warnings"]
+        assert warning["code"] == "no_value_column"
+        assert "every account this file creates is worth 0" in warning["message"]
+        assert '{"value": "Annual Revenue"}' in warning["message"]
+    assert "Umsatzklasse" in result["unmapped_columns"]
+    assert result["created"] == 3
+    mapped = job(
+        client,
+        admin,
+        upload(client, admin, export, dry_run="true", mapping={"value": "Umsatzklasse"}),
+    )
+    assert mapped["file_warnings"] == []
 
 
 def test_whole_file_problems_are_4xx(client: TestClient, world: World) -> None:

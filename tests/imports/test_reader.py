@@ -7,6 +7,7 @@ import codecs
 import pytest
 
 from app.imports import AccountRow, CsvFormatError, RowError, read_accounts_csv
+from app.imports.reader import VALUE_HEADERS
 
 # Salesforce report export: UTF-8 with BOM, CRLF, every cell quoted, multi-line Billing Street,
 # and both Billing and Shipping addresses.
@@ -132,7 +133,34 @@ def test_hubspot_tab_separated_export() -> None:
     assert contoso.row == 4  # the blank line is skipped but still counted
     assert contoso.phone is None
     assert "phone" in contoso.present
-    assert parsed.unmapped == ["Company owner", "Annual Revenue", "Create Date"]
+    assert parsed.unmapped == ["Company owner", "Create Date"]
+    assert (northwind.value, contoso.value) == (1_500_000.0, None)
+    assert parsed.warnings == []
+
+
+def test_no_value_column_warns_that_every_new_account_is_worth_nothing() -> None:
+    parsed = read_accounts_csv(codecs.BOM_UTF8 + SALESFORCE.encode("utf-8"))
+    assert "value" not in parsed.mapped
+    [warning] = parsed.warnings
+    assert warning.code == "no_value_column"
+    assert warning.message.startswith(
+        "no column gives the account value, so every account this file creates is worth 0"
+    )
+    assert 'e.g. {"value": "Annual Revenue"}' in warning.message
+    # The headers the warning suggests are ones the importer reads as the value.
+    for header in VALUE_HEADERS:
+        assert header in warning.message
+        data = f"id,name,{header}\n1,Acme,900\n".encode()
+        assert read_accounts_csv(data).rows[0].value == 900.0, header
+
+
+def test_a_mapping_that_names_the_value_column_or_leaves_it_out_does_not_warn() -> None:
+    data = b"id,name,Potenzial EUR\n1,Acme,900\n"
+    assert [w.code for w in read_accounts_csv(data).warnings] == ["no_value_column"]
+    mapped = read_accounts_csv(data, mapping={"value": "Potenzial EUR"})
+    assert (mapped.rows[0].value, mapped.warnings) == (900.0, [])
+    left_out = read_accounts_csv(data, mapping={"value": ""})
+    assert (left_out.rows[0].value, left_out.warnings) == (None, [])
 
 
 def test_explicit_mapping_overrides_detection() -> None:
