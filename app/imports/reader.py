@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from app.imports.cells import prefers_decimal_comma
+from app.imports.charsets import LABELS, Encoding
 from app.imports.columns import ColumnMap, map_columns
 from app.imports.csv_source import CsvFormatError, decode, sniff_delimiter, split_sep_line
 from app.imports.rows import AccountRow, RowError, RowParser
@@ -24,7 +25,7 @@ _DECIMAL_SAMPLE_ROWS = 1000
 class FileWarning:
     """Something about the file as a whole the importer should hear before trusting the result.
 
-    `code`: "no_value_column".
+    `code`: "encoding_guessed" (not UTF-8, and the code page is a guess) or "no_value_column".
     """
 
     code: str
@@ -38,6 +39,7 @@ class ParsedFile:
     rows: list[AccountRow]
     errors: list[RowError]
     encoding: str
+    encoding_confidence: float  # 1.0 for UTF-8 and byte-order marks; see `app.imports.charsets`
     delimiter: str
     mapped: dict[str, str]  # field -> header as written in the file
     unmapped: list[str]  # headers no field reads
@@ -54,7 +56,7 @@ def read_accounts_csv(
     names. A record with any invalid cell is rejected whole, with one `RowError` per problem.
     Raises `CsvFormatError` for problems of the whole file: not CSV text, empty, no data rows,
     missing required columns, a bad mapping, or more than `max_rows` data records. Warns (in
-    `ParsedFile.warnings`) when no column gives the value.
+    `ParsedFile.warnings`) when the encoding is a guess and when no column gives the value.
     """
     text, encoding = decode(data)
     hint, body = split_sep_line(text)
@@ -90,16 +92,36 @@ def read_accounts_csv(
             rows.append(result)
         else:
             errors.extend(result)
+    warnings = [*_encoding_warnings(encoding), *_value_warnings(columns, mapping)]
     return ParsedFile(
         rows=rows,
         errors=errors,
-        encoding=encoding,
+        encoding=encoding.name,
+        encoding_confidence=encoding.confidence,
         delimiter=delimiter,
         mapped=columns.mapped,
         unmapped=columns.unmapped,
         total_rows=len(data_records),
-        warnings=_value_warnings(columns, mapping),
+        warnings=warnings,
     )
+
+
+def _encoding_warnings(encoding: Encoding) -> list[FileWarning]:
+    if encoding.certain:
+        return []
+    label = LABELS.get(encoding.name, encoding.name)
+    message = (
+        f"the file is not UTF-8, so its encoding was guessed: read as {label} with "
+        f"confidence {encoding.confidence:.0%}"
+    )
+    if encoding.rival is not None and encoding.example is not None:
+        read, other = encoding.example
+        message += f" (it reads {read!r}; read as {LABELS[encoding.rival]} it would be {other!r})"
+    message += (
+        ". If names with accents or non-Latin letters look wrong, save the file as UTF-8 "
+        '(in Excel: "CSV UTF-8") and upload it again'
+    )
+    return [FileWarning("encoding_guessed", message)]
 
 
 def _value_warnings(columns: ColumnMap, mapping: Mapping[str, str] | None) -> list[FileWarning]:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.imports import CERTAIN
 from app.models import ImportJob
 
 MAX_UNMAPPED_SHOWN = 100
@@ -24,9 +25,9 @@ class RowErrorRead(BaseModel):
 class FileWarningRead(BaseModel):
     """About the file as a whole: read it before trusting the result."""
 
-    code: Literal["no_value_column"] = Field(
-        description="no_value_column: no column gives the account value, so new accounts are "
-        "worth 0"
+    code: Literal["encoding_guessed", "no_value_column"] = Field(
+        description="encoding_guessed: not UTF-8, and the code page is a guess; "
+        "no_value_column: no column gives the account value, so new accounts are worth 0"
     )
     message: str
 
@@ -56,13 +57,17 @@ class ImportJobSummary(BaseModel):
     unchanged: int
     rejected: int
     not_placed: int = Field(description="accounts stored without a point: see placed=false")
-    encoding: str | None
+    encoding: str | None = Field(description="Python codec the file was read with")
+    encoding_confidence: float | None = Field(
+        description=f"1.0 for UTF-8 and byte-order marks; below {CERTAIN} the encoding is a "
+        "guess and file_warnings says so"
+    )
     delimiter: str | None
     mapping: dict[str, str] = Field(description="account field -> column header in the file")
     unmapped_columns: list[str] = Field(description="headers not imported (first 100)")
     error: str | None = Field(description="why the whole job failed, if it did")
     file_warnings: list[FileWarningRead] = Field(
-        description="about the whole file: no value column"
+        description="about the whole file: an encoding guessed without certainty, no value column"
     )
 
     @classmethod
@@ -86,6 +91,7 @@ class ImportJobSummary(BaseModel):
             "rejected": job.rejected,
             "not_placed": job.not_placed,
             "encoding": report.get("encoding"),
+            "encoding_confidence": report.get("encoding_confidence"),
             "delimiter": report.get("delimiter"),
             "mapping": job.mapping or {},
             "unmapped_columns": report.get("unmapped_columns", [])[:MAX_UNMAPPED_SHOWN],

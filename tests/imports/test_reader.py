@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from app.imports import AccountRow, CsvFormatError, RowError, read_accounts_csv
+from app.imports import CERTAIN, AccountRow, CsvFormatError, RowError, read_accounts_csv
 from app.imports.reader import VALUE_HEADERS
 
 # Salesforce report export: UTF-8 with BOM, CRLF, every cell quoted, multi-line Billing Street,
@@ -89,7 +89,9 @@ def test_salesforce_export() -> None:
 
 def test_german_export() -> None:
     parsed = read_accounts_csv(GERMAN.encode("latin-1"))
-    assert (parsed.encoding, parsed.delimiter, parsed.errors) == ("latin-1", ";", [])
+    # Latin-1 and Windows-1252 spell German alike; the Windows name is the one reported.
+    assert (parsed.encoding, parsed.delimiter, parsed.errors) == ("cp1252", ";", [])
+    assert parsed.encoding_confidence >= CERTAIN
     mueller, baeckerei, weiss = parsed.rows
     assert mueller == AccountRow(
         row=2,
