@@ -215,6 +215,8 @@ def _plan(factory: SessionFactory, settings: Settings, args: argparse.Namespace)
 
 
 def _print_report(report: ImportJobRead) -> None:
+    for warning in report.file_warnings:
+        print(f"warning: {warning.message}")
     verb = "would be" if report.dry_run else "were"
     print(
         f"{report.total_rows} rows: {report.created} {verb} created, {report.updated} updated, "

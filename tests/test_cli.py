@@ -56,6 +56,7 @@ def test_import_accounts_reports_rows(
     out = capsys.readouterr().out
     assert "1 would be created" in out
     assert "row 3 [name]" in out
+    assert "warning: no column gives the account value, so every account" in out
     assert count(env, Account) == 0
     assert main(["import-accounts", str(export)]) == 0
     assert "1 were created" in capsys.readouterr().out

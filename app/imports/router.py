@@ -50,9 +50,12 @@ def import_accounts(
 ) -> ImportJobRead:
     """Import accounts from a CRM export; poll the returned job for counts and rejected rows.
 
-    The file is CSV (`,` `;` or tab; UTF-8, UTF-8 with BOM or Latin-1); columns are recognised
-    by their CRM names (Salesforce, HubSpot, Dynamics, Pipedrive, Zoho, generic) unless
-    `mapping` (JSON: `{"external_id": "Customer No", ...}`) says otherwise. Rows are upserted by
+    The file is CSV (`,` `;` or tab) in UTF-8 (with or without BOM), UTF-16 or UTF-32 with a
+    BOM, or a Windows or Mac code page, which is guessed: `encoding` and `encoding_confidence`
+    say which and how sure, and `file_warnings` says when it is only a guess. Columns are
+    recognised by their CRM names (Salesforce, HubSpot, Dynamics, Pipedrive, Zoho, generic)
+    unless `mapping` (JSON: `{"external_id": "Customer No", ...}`) says otherwise;
+    `file_warnings` also says when no column gives the account value. Rows are upserted by
     external id; `dry_run=true` previews without writing.
     """
     require_role(principal, Role.ADMIN, Role.MANAGER)

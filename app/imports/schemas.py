@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.imports.parsing import CERTAIN
 from app.models import ImportJob
 
 MAX_UNMAPPED_SHOWN = 100
@@ -18,6 +19,16 @@ class RowErrorRead(BaseModel):
     row: int
     column: str | None
     value: str | None
+    message: str
+
+
+class FileWarningRead(BaseModel):
+    """About the file as a whole: read it before trusting the result."""
+
+    code: Literal["encoding_guessed", "no_value_column"] = Field(
+        description="encoding_guessed: not UTF-8, and the code page is a guess; "
+        "no_value_column: no column gives the account value, so new accounts are worth 0"
+    )
     message: str
 
 
@@ -46,11 +57,18 @@ class ImportJobSummary(BaseModel):
     unchanged: int
     rejected: int
     not_placed: int = Field(description="accounts stored without a point: see placed=false")
-    encoding: str | None
+    encoding: str | None = Field(description="Python codec the file was read with")
+    encoding_confidence: float | None = Field(
+        description=f"1.0 for UTF-8 and byte-order marks; below {CERTAIN} the encoding is a "
+        "guess and file_warnings says so"
+    )
     delimiter: str | None
     mapping: dict[str, str] = Field(description="account field -> column header in the file")
     unmapped_columns: list[str] = Field(description="headers not imported (first 100)")
     error: str | None = Field(description="why the whole job failed, if it did")
+    file_warnings: list[FileWarningRead] = Field(
+        description="about the whole file: an encoding guessed without certainty, no value column"
+    )
 
     @classmethod
     def fields_of(cls, job: ImportJob, processed_rows: int | None = None) -> dict[str, Any]:
@@ -73,10 +91,12 @@ class ImportJobSummary(BaseModel):
             "rejected": job.rejected,
             "not_placed": job.not_placed,
             "encoding": report.get("encoding"),
+            "encoding_confidence": report.get("encoding_confidence"),
             "delimiter": report.get("delimiter"),
             "mapping": job.mapping or {},
             "unmapped_columns": report.get("unmapped_columns", [])[:MAX_UNMAPPED_SHOWN],
             "error": job.error,
+            "file_warnings": [FileWarningRead(**w) for w in report.get("file_warnings", [])],
         }
 
     @classmethod

@@ -87,8 +87,9 @@ def start_job(
         team_id=team_id,
         total_rows=parsed.total_rows,
         mapping=parsed.mapped,
-        report={"encoding": parsed.encoding, "delimiter": parsed.delimiter,
-                "unmapped_columns": parsed.unmapped},
+        report={"encoding": parsed.encoding, "encoding_confidence": parsed.encoding_confidence,
+                "delimiter": parsed.delimiter, "unmapped_columns": parsed.unmapped,
+                "file_warnings": [{"code": w.code, "message": w.message} for w in parsed.warnings]},
     )  # fmt: skip
     session.add(job)
     session.flush()

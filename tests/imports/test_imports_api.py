@@ -12,9 +12,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.imports.parsing import CERTAIN
 from app.main import create_app
 from app.models import Account, ImportJob, Territory
 from tests.backends import ON_BOTH_BACKENDS
+from tests.imports.parsing.code_pages import (
+    CENTRAL_EUROPEAN,
+    CENTRAL_EUROPEAN_NAMES,
+    CYRILLIC,
+    CYRILLIC_MAPPING,
+    CYRILLIC_NAMES,
+    MAC_ROMAN,
+    MAC_ROMAN_NAMES,
+)
 from tests.seed import World
 
 pytestmark = ON_BOTH_BACKENDS
@@ -69,6 +79,7 @@ def test_import_creates_places_and_reports(
     assert result["not_placed"] == 1
     assert result["mapping"]["external_id"] == "Account ID"
     assert result["encoding"].startswith("utf-8")
+    assert (result["encoding_confidence"], result["file_warnings"]) == (1.0, [])
     acme = account(session, "001A")
     assert acme.value == 12500
     assert acme.opening_hours == {
@@ -180,6 +191,99 @@ def test_latin1_file(client: TestClient, world: World, session: Session) -> None
     content = "id;name;zip;team\nL1;Bäckerei Müller;60601;North\n".encode("latin-1")
     job(client, admin, upload(client, admin, content))
     assert account(session, "L1").name == "Bäckerei Müller"
+
+
+def test_windows_and_mac_code_pages(client: TestClient, world: World, session: Session) -> None:
+    admin = world.headers("admin")
+    north = world.team_ids["North"]
+    for export, mapping, ids, names in (
+        (CENTRAL_EUROPEAN.encode("cp1250"), {}, "PL-1001", CENTRAL_EUROPEAN_NAMES),
+        (CYRILLIC.encode("cp1251"), CYRILLIC_MAPPING, "R-1", CYRILLIC_NAMES),
+        (MAC_ROMAN, {}, "M-1", MAC_ROMAN_NAMES),
+    ):
+        result = job(client, admin, upload(client, admin, export, team_id=north, mapping=mapping))
+        assert (result["created"], result["rejected"], result["file_warnings"]) == (
+            len(names),
+            0,
+            [],
+        )
+        assert result["encoding_confidence"] >= CERTAIN
+        assert account(session, ids).name == names[0]
+    assert [
+        result["encoding"] for result in client.get(URL.rsplit("/", 1)[0], headers=admin).json()
+    ] == [
+        "mac_roman",
+        "cp1251",
+        "cp1250",
+    ]
+    session.expire_all()
+    stored = session.scalars(select(Account.name).where(Account.team_id == north)).all()
+    assert set(CENTRAL_EUROPEAN_NAMES + CYRILLIC_NAMES + MAC_ROMAN_NAMES) <= set(stored)
+    assert (account(session, "PL-1001").city, account(session, "PL-1001").value) == (
+        "Łódź",
+        125_000,
+    )
+    assert account(session, "M-1").city == "Zürich"
+
+
+def test_a_guessed_encoding_is_a_warning_from_the_first_response_on(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    content = "id;name;value;team\r\nW1;Café Müller;900;North\r\n".encode("cp1252")
+    response = upload(client, admin, content, dry_run="true")
+    queued = response.json()
+    result = job(client, admin, response)
+    for body in (queued, result):
+        assert body["encoding"] == "cp1252"
+        assert body["encoding_confidence"] < CERTAIN
+        [warning] = body["file_warnings"]
+        assert warning["code"] == "encoding_guessed"
+        assert "read as Windows-1252 (Western European)" in warning["message"]
+        assert "save the file as UTF-8" in warning["message"]
+    assert [p["action"] for p in result["preview"]] == ["created"]
+    session.expire_all()
+    assert session.scalar(select(func.count()).where(Account.external_id == "W1")) == 0
+
+
+def test_salesforce_annual_revenue_is_the_account_value(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    export = SALESFORCE.replace("Annual Value", "Annual Revenue")
+    result = job(client, admin, upload(client, admin, export))
+    assert result["mapping"]["value"] == "Annual Revenue"
+    assert result["file_warnings"] == []
+    assert account(session, "001A").value == 12500
+    data_loader = (
+        "Id,Name,BillingPostalCode,AnnualRevenue,Team\n001D,Delta Deli,60601,750000,North\n"
+    )
+    job(client, admin, upload(client, admin, data_loader))
+    assert account(session, "001D").value == 750_000
+
+
+def test_no_value_column_is_a_loud_warning_in_the_dry_run_and_the_job(
+    client: TestClient, world: World
+) -> None:
+    admin = world.headers("admin")
+    export = SALESFORCE.replace("Annual Value", "Umsatzklasse")
+    response = upload(client, admin, export, dry_run="true")
+    queued = response.json()
+    result = job(client, admin, response)
+    listed = client.get("/api/v1/imports", headers=admin).json()[0]
+    for body in (queued, result, listed):
+        [warning] = body["file_warnings"]
+        assert warning["code"] == "no_value_column"
+        assert "every account this file creates is worth 0" in warning["message"]
+        assert '{"value": "Annual Revenue"}' in warning["message"]
+    assert "Umsatzklasse" in result["unmapped_columns"]
+    assert result["created"] == 3
+    mapped = job(
+        client,
+        admin,
+        upload(client, admin, export, dry_run="true", mapping={"value": "Umsatzklasse"}),
+    )
+    assert mapped["file_warnings"] == []
 
 
 def test_whole_file_problems_are_4xx(client: TestClient, world: World) -> None:

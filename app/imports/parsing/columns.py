@@ -82,6 +82,11 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "value": (
         "value", "annual value", "account value", "potential", "potential value",
+        # Salesforce, HubSpot, Dynamics 365, Zoho; multi-currency Salesforce and Dynamics also
+        # give it in the company currency, which compares across accounts; Pipedrive custom
+        # fields carry the "Organization - " prefix.
+        "annual revenue converted", "annual revenue base", "annual revenue",
+        "organization annual revenue", "revenue", "annual sales", "annual turnover", "turnover",
         "umsatz", "jahresumsatz", "potenzial",
     ),
     "tier": (

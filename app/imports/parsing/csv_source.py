@@ -8,6 +8,8 @@ import io
 import re
 from itertools import islice
 
+from app.imports.parsing.charsets import Encoding, guess_code_page
+
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 
 # Bytes that open common non-CSV files people upload by mistake, and what to tell them.
@@ -28,7 +30,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Control characters that do not occur in text files (tab, newlines, form feed and the DOS
 # end-of-file mark do); a few are tolerated, more than 1 % of the text means binary.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
-_C1_BYTES = re.compile(rb"[\x80-\x9f]")
 _SEP_LINE = re.compile(r"\Asep=([,;\t|])[ ]*(?:\r\n|\r|\n|\Z)", re.IGNORECASE)
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_RECORDS = 100
@@ -38,12 +39,12 @@ class CsvFormatError(ValueError):
     """The file as a whole cannot be read as an accounts CSV; the message says why and what."""
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode an uploaded file to text; returns (text, encoding name).
+def decode(data: bytes) -> tuple[str, Encoding]:
+    """Decode an uploaded file to text; returns (text, how it was decoded).
 
     A byte-order mark decides (UTF-8, UTF-16, UTF-32); otherwise UTF-8 if the bytes are valid
-    UTF-8, else Windows-1252 when it uses its extra characters (€, „, curly quotes), else
-    Latin-1. Raises `CsvFormatError` for spreadsheets, PDFs and other binary files.
+    UTF-8 (both certain); otherwise `guess_code_page` picks the code page and says how sure it
+    is. Raises `CsvFormatError` for spreadsheets, PDFs and other binary files.
     """
     for signature, message in _SIGNATURES:
         if data.startswith(signature):
@@ -57,22 +58,18 @@ def decode(data: bytes) -> tuple[str, str]:
                     f"the file starts with a {encoding.upper()} byte-order mark but is not "
                     f"valid {encoding.upper()} text"
                 ) from None
-            return _checked_text(text), encoding
+            return _checked_text(text), Encoding(encoding)
     if b"\x00" in data:
         raise CsvFormatError(
             "the file contains NUL bytes: it is binary, or UTF-16 text without a byte-order "
             "mark; export it as CSV in UTF-8"
         )
     try:
-        return _checked_text(data.decode("utf-8")), "utf-8"
+        return _checked_text(data.decode("utf-8")), Encoding("utf-8")
     except UnicodeDecodeError:
         pass
-    if _C1_BYTES.search(data):
-        try:
-            return _checked_text(data.decode("cp1252")), "cp1252"
-        except UnicodeDecodeError:
-            pass  # bytes cp1252 leaves undefined: Latin-1 maps every byte
-    return _checked_text(data.decode("latin-1")), "latin-1"
+    guess = guess_code_page(data)
+    return _checked_text(data.decode(guess.name)), guess
 
 
 def split_sep_line(text: str) -> tuple[str | None, str]:

@@ -169,6 +169,14 @@ def test_generic_names() -> None:
     [
         ("Visit Cadence (days)", "cadence_days"),
         ("Annual Value", "value"),
+        ("Annual Revenue", "value"),  # Salesforce report, Dynamics 365, Zoho
+        ("AnnualRevenue", "value"),  # Salesforce Data Loader
+        ("Annual revenue", "value"),  # HubSpot
+        ("Annual Revenue (converted)", "value"),  # Salesforce, multi-currency
+        ("Annual Revenue (Base)", "value"),  # Dynamics 365, multi-currency
+        ("Organization - Annual revenue", "value"),  # Pipedrive custom field
+        ("Revenue", "value"),
+        ("Jahresumsatz", "value"),
         ("Business Hours", "opening_hours"),
         ("Öffnungszeiten", "opening_hours"),
         ("PLZ", "postcode"),
@@ -177,6 +185,14 @@ def test_generic_names() -> None:
 )
 def test_more_header_spellings(header: str, field: str) -> None:
     assert map_columns(["id", "name", header]).mapped[field] == header
+
+
+def test_the_company_currency_revenue_is_preferred_over_the_record_currency() -> None:
+    headers = ["Account ID", "Account Name", "Annual Revenue Currency", "Annual Revenue",
+               "Annual Revenue (converted)"]  # fmt: skip
+    columns = map_columns(headers)
+    assert columns.mapped["value"] == "Annual Revenue (converted)"
+    assert columns.unmapped == ["Annual Revenue Currency", "Annual Revenue"]
 
 
 def test_explicit_mapping_overrides_detection_and_can_drop_a_field() -> None:

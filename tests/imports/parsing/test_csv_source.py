@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from app.imports.parsing import CsvFormatError, decode, sniff_delimiter, split_sep_line
+from app.imports.parsing import CsvFormatError, Encoding, decode, sniff_delimiter, split_sep_line
 
 TEXT = "id,name\n1,Müller GmbH\n"
 
@@ -17,24 +17,27 @@ TEXT = "id,name\n1,Müller GmbH\n"
     [
         (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
         (TEXT.encode("utf-8"), "utf-8"),
-        (TEXT.encode("latin-1"), "latin-1"),
         (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16"),
         (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16"),
         (codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"), "utf-32"),
     ],
 )
-def test_decodes_common_encodings(data: bytes, encoding: str) -> None:
-    assert decode(data) == (TEXT, encoding)
+def test_a_byte_order_mark_or_valid_utf_8_is_certain(data: bytes, encoding: str) -> None:
+    assert decode(data) == (TEXT, Encoding(encoding, confidence=1.0))
 
 
-def test_windows_1252_when_its_extra_characters_are_used() -> None:
+def test_windows_1252_with_its_quotes_and_euro_sign() -> None:
     text = "id;name;value\n1;„Bäckerei“ Köhler;€ 900\n"
-    assert decode(text.encode("cp1252")) == (text, "cp1252")
+    decoded, encoding = decode(text.encode("cp1252"))
+    assert (decoded, encoding.name, encoding.certain) == (text, "cp1252", True)
 
 
-def test_bytes_that_cp1252_leaves_undefined_fall_back_to_latin_1() -> None:
-    data = b"id,name\n1,Caf\xe9 \x81\n"
-    assert decode(data) == (data.decode("latin-1"), "latin-1")
+def test_a_byte_windows_1252_leaves_undefined_still_decodes_but_is_not_certain() -> None:
+    # 0x81: a stray byte, or another code page; one letter cannot tell which.
+    text, encoding = decode(b"id,name\n1,Caf\xe9 \x81\n")
+    assert text.startswith("id,name\n1,Caf")
+    assert encoding.name != "cp1252"
+    assert not encoding.certain
 
 
 @pytest.mark.parametrize(

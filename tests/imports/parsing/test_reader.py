@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from app.imports.parsing import AccountRow, CsvFormatError, RowError, read_accounts_csv
+from app.imports.parsing import CERTAIN, AccountRow, CsvFormatError, RowError, read_accounts_csv
+from app.imports.parsing.reader import VALUE_HEADERS
 
 # Salesforce report export: UTF-8 with BOM, CRLF, every cell quoted, multi-line Billing Street,
 # and both Billing and Shipping addresses.
@@ -88,7 +89,9 @@ def test_salesforce_export() -> None:
 
 def test_german_export() -> None:
     parsed = read_accounts_csv(GERMAN.encode("latin-1"))
-    assert (parsed.encoding, parsed.delimiter, parsed.errors) == ("latin-1", ";", [])
+    # Latin-1 and Windows-1252 spell German alike; the Windows name is the one reported.
+    assert (parsed.encoding, parsed.delimiter, parsed.errors) == ("cp1252", ";", [])
+    assert parsed.encoding_confidence >= CERTAIN
     mueller, baeckerei, weiss = parsed.rows
     assert mueller == AccountRow(
         row=2,
@@ -132,7 +135,34 @@ def test_hubspot_tab_separated_export() -> None:
     assert contoso.row == 4  # the blank line is skipped but still counted
     assert contoso.phone is None
     assert "phone" in contoso.present
-    assert parsed.unmapped == ["Company owner", "Annual Revenue", "Create Date"]
+    assert parsed.unmapped == ["Company owner", "Create Date"]
+    assert (northwind.value, contoso.value) == (1_500_000.0, None)
+    assert parsed.warnings == []
+
+
+def test_no_value_column_warns_that_every_new_account_is_worth_nothing() -> None:
+    parsed = read_accounts_csv(codecs.BOM_UTF8 + SALESFORCE.encode("utf-8"))
+    assert "value" not in parsed.mapped
+    [warning] = parsed.warnings
+    assert warning.code == "no_value_column"
+    assert warning.message.startswith(
+        "no column gives the account value, so every account this file creates is worth 0"
+    )
+    assert 'e.g. {"value": "Annual Revenue"}' in warning.message
+    # The headers the warning suggests are ones the importer reads as the value.
+    for header in VALUE_HEADERS:
+        assert header in warning.message
+        data = f"id,name,{header}\n1,Acme,900\n".encode()
+        assert read_accounts_csv(data).rows[0].value == 900.0, header
+
+
+def test_a_mapping_that_names_the_value_column_or_leaves_it_out_does_not_warn() -> None:
+    data = b"id,name,Potenzial EUR\n1,Acme,900\n"
+    assert [w.code for w in read_accounts_csv(data).warnings] == ["no_value_column"]
+    mapped = read_accounts_csv(data, mapping={"value": "Potenzial EUR"})
+    assert (mapped.rows[0].value, mapped.warnings) == (900.0, [])
+    left_out = read_accounts_csv(data, mapping={"value": ""})
+    assert (left_out.rows[0].value, left_out.warnings) == (None, [])
 
 
 def test_explicit_mapping_overrides_detection() -> None:
