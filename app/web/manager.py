@@ -23,14 +23,14 @@ from app.deps import SettingsDep
 from app.errors import AppError
 from app.maps import territory_map
 from app.models import Rep
-from app.pages import manager_html as html
-from app.pages import plans_html
-from app.pages.page_kit import NO_STORE, PageError, to_login, who
 from app.schemas.common import RowId
 from app.schemas.teams import TeamListParams, TeamRead
 from app.security import Principal, signed_in
 from app.services import plans, territories, territory_proposals
 from app.services.teams import list_teams
+from app.web import manager_html as html
+from app.web import plans_html
+from app.web.page_kit import NO_STORE, PageError, to_login, who
 
 router = APIRouter(include_in_schema=False)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 
 from app.models import Account
-from tests.pages.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
+from tests.web.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

@@ -26,14 +26,14 @@ from app.errors import AppError, NotFound
 from app.maps import route_map
 from app.models import Rep
 from app.opening_hours import DAYS
-from app.pages import rep_html as html
-from app.pages.page_kit import NO_STORE, PageError, to_login, who
 from app.schemas.common import RowId
 from app.schemas.plans import PlanRead, PlanRequest
 from app.schemas.reps import RepListParams
 from app.security import Principal, signed_in
 from app.services import plans
 from app.services.reps import get_rep, list_reps
+from app.web import rep_html as html
+from app.web.page_kit import NO_STORE, PageError, to_login, who
 
 router = APIRouter(include_in_schema=False)
 

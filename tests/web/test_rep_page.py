@@ -20,7 +20,7 @@ from app.schemas.plans import PlanRequest
 from app.security import principal_for
 from app.services import plans
 from tests.moments import TODAY_CHICAGO
-from tests.pages.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
+from tests.web.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import (

@@ -15,8 +15,8 @@ from typing import Protocol
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from app.pages.manager_html import compact
 from app.schemas.plans import CallInstead, PlanBreak, PlanRead, PlanStop
+from app.web.manager_html import compact
 
 SHELL = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

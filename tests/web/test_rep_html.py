@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.maps import LEAFLET_URL, route_map
-from app.pages import rep_html
-from app.pages.rep_html import (
+from app.schemas.plans import PlanRead
+from app.web import rep_html
+from app.web.rep_html import (
     apple_destination,
     dial,
     duration,
@@ -24,7 +25,6 @@ from app.pages.rep_html import (
     route_links,
     whole_route,
 )
-from app.schemas.plans import PlanRead
 
 DAY = date(2030, 6, 4)
 CHICAGO = "America/Chicago"
