@@ -11,48 +11,39 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from app.config import Role, Settings
 from app.core import clock
 from app.db import SessionDep
 from app.deps import SettingsDep
-from app.errors import AppError
 from app.maps import territory_map
-from app.models import Rep
 from app.schemas.common import RowId
 from app.schemas.teams import TeamListParams, TeamRead
-from app.security import Principal, signed_in
-from app.services import plans, territories, territory_proposals
+from app.security import Principal
+from app.services import plans, reps, territories, territory_proposals
 from app.services.teams import list_teams
 from app.web import manager_html as html
 from app.web import plans_html
-from app.web.page_kit import NO_STORE, PageError, to_login, who
+from app.web.page_kit import NO_STORE, PageError, PageRoute, PageUser, who
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
-@router.get("/manager", response_model=None)
+@router.get("/manager")
 def manager_page(
-    request: Request,
+    principal: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     team_id: Annotated[RowId | None, Query()] = None,
-) -> Response:
+) -> HTMLResponse:
     """The manager page for one team (the first one, by name, unless `team_id` says)."""
-    principal = signed_in(request, session, settings)
-    if principal is None:
-        return to_login(request)
-    try:
-        _require_manager(principal)
-        teams = _teams(session, settings, principal)
-        team = _pick_team(teams, team_id)
-        overview = territories.overview(session, settings, principal, team.id)
-    except (PageError, AppError) as exc:
-        return _error_page(principal, exc)
+    _require_manager(principal)
+    teams = _teams(session, settings, principal)
+    team = _pick_team(teams, team_id)
+    overview = territories.overview(session, settings, principal, team.id)
     body = html.manager_body(
         team_id=team.id,
         team=team.name,
@@ -66,38 +57,28 @@ def manager_page(
     return HTMLResponse(content, headers=NO_STORE)
 
 
-@router.get("/manager/plans", response_model=None)
+@router.get("/manager/plans")
 def week_of_plans(
-    request: Request,
+    principal: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     team_id: Annotated[RowId | None, Query()] = None,
     start: Annotated[date | None, Query()] = None,
-) -> Response:
+) -> HTMLResponse:
     """Every rep's plan for a week (Monday of this week unless `start`), rep x day."""
-    principal = signed_in(request, session, settings)
-    if principal is None:
-        return to_login(request)
-    try:
-        _require_manager(principal)
-        teams = _teams(session, settings, principal)
-        team = _pick_team(teams, team_id)
-        today = clock.today(settings.company_zone)
-        first = start or today - timedelta(days=today.weekday())
-        reps = session.execute(
-            select(Rep.id, Rep.name)
-            .where(Rep.team_id == team.id, Rep.active.is_(True))
-            .order_by(Rep.name)
-        ).all()
-        summaries = plans.week_summaries(session, principal, first, 7, team_id=team.id)
-    except (PageError, AppError) as exc:
-        return _error_page(principal, exc)
+    _require_manager(principal)
+    teams = _teams(session, settings, principal)
+    team = _pick_team(teams, team_id)
+    today = clock.today(settings.company_zone)
+    first = start or today - timedelta(days=today.weekday())
+    team_reps = reps.active_team_reps(session, principal, team.id)
+    summaries = plans.week_summaries(session, principal, first, 7, team_id=team.id)
     body = plans_html.week_body(
         team_id=team.id,
         team=team.name,
         start=first,
         days=7,
-        reps=[(rep_id, name) for rep_id, name in reps],
+        reps=team_reps,
         plans=summaries,
     )
     content = html.page(
@@ -109,28 +90,22 @@ def week_of_plans(
     return HTMLResponse(content, headers=NO_STORE)
 
 
-@router.get("/manager/map", response_model=None)
+@router.get("/manager/map")
 def manager_map(
-    request: Request,
+    principal: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     team_id: Annotated[RowId, Query()],
     proposal_id: Annotated[RowId | None, Query()] = None,
-) -> Response:
+) -> HTMLResponse:
     """The team's territory map (a whole HTML page), with a proposal's moves when given."""
-    principal = signed_in(request, session, settings)
-    if principal is None:
-        return to_login(request)
-    try:
-        _require_manager(principal)
-        overview = territories.overview(session, settings, principal, team_id)
-        proposal = None
-        if proposal_id is not None:
-            proposal = territory_proposals.get_proposal(session, principal, proposal_id)
-            if proposal.team_id != team_id:
-                raise PageError(404, "Not found", f"proposal {proposal_id} is not for this team")
-    except (PageError, AppError) as exc:
-        return _error_page(principal, exc)
+    _require_manager(principal)
+    overview = territories.overview(session, settings, principal, team_id)
+    proposal = None
+    if proposal_id is not None:
+        proposal = territory_proposals.get_proposal(session, principal, proposal_id)
+        if proposal.team_id != team_id:
+            raise PageError(404, "Not found", f"proposal {proposal_id} is not for this team")
     m = territory_map(
         overview,
         proposal,
@@ -164,12 +139,3 @@ def _pick_team(teams: list[TeamRead], team_id: int | None) -> TeamRead:
         if team.id == team_id:
             return team
     raise PageError(404, "Not found", f"No team {team_id} among the teams you can see.")
-
-
-def _error_page(principal: Principal, exc: PageError | AppError) -> HTMLResponse:
-    if isinstance(exc, PageError):
-        status, heading, text = exc.status_code, exc.heading, exc.text
-    else:
-        status, heading, text = exc.status_code, "Cannot show this page", exc.detail
-    content = html.page(heading, who(principal), html.message(heading, text))
-    return HTMLResponse(content, status_code=status, headers=NO_STORE)

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import anyio.from_thread
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from app.concurrency import run_cpu_bound
@@ -29,33 +29,30 @@ from app.opening_hours import DAYS
 from app.schemas.common import RowId
 from app.schemas.plans import PlanRead, PlanRequest
 from app.schemas.reps import RepListParams
-from app.security import Principal, signed_in
+from app.security import Principal
 from app.services import plans
 from app.services.reps import get_rep, list_reps
 from app.web import rep_html as html
-from app.web.page_kit import NO_STORE, PageError, to_login, who
+from app.web.page_kit import NO_STORE, PageError, PageUser, PhonePageRoute, who
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
 
 
-@router.get("/rep", response_model=None)
+@router.get("/rep")
 def rep_page(
     request: Request,
+    principal: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     date: Annotated[str | None, Query(description="YYYY-MM-DD; the rep's today")] = None,
     rep_id: Annotated[RowId | None, Query()] = None,
-) -> Response:
+) -> HTMLResponse:
     """A rep's day (their own for a rep; any rep in scope for managers and admins)."""
-    principal = signed_in(request, session, settings)
-    if principal is None:
-        return to_login(request)
-    try:
-        day = _parse_day(date)
-        rep = _the_rep(session, settings, principal, rep_id, day)
-        today = plans.rep_today(rep, settings)
-    except (PageError, AppError) as exc:
-        return _error_page(principal, exc)
+    day = _parse_day(date)
+    rep = _the_rep(session, principal, rep_id)
+    if rep is None:
+        return _rep_picker(session, settings, principal, day)
+    today = plans.rep_today(rep, settings)
     day = day or today
     # Read before planning: a failed plan rolls the session back and expires the rep.
     rep_key, rep_name = rep.id, rep.name
@@ -72,27 +69,21 @@ def rep_page(
     return HTMLResponse(content_html, headers=NO_STORE)
 
 
-@router.get("/rep/map", response_model=None)
+@router.get("/rep/map")
 def rep_map(
-    request: Request,
+    principal: PageUser,
     session: SessionDep,
     settings: SettingsDep,
     rep_id: Annotated[RowId, Query()],
     date: Annotated[str, Query(description="YYYY-MM-DD")],
     version: Annotated[RowId | None, Query(description="latest by default")] = None,
-) -> Response:
+) -> HTMLResponse:
     """The route map of a rep's day (a whole HTML page, for the page's iframe)."""
-    principal = signed_in(request, session, settings)
-    if principal is None:
-        return to_login(request)
-    try:
-        day = _parse_day(date)
-        if day is None:
-            raise PageError(400, "Not a date", "The map needs a date: YYYY-MM-DD.")
-        rep = get_rep(session, principal, rep_id)
-        plan = plans.current_plan(session, principal, rep_id, day, version)
-    except (PageError, AppError) as exc:
-        return _error_page(principal, exc)
+    day = _parse_day(date)
+    if day is None:
+        raise PageError(400, "Not a date", "The map needs a date: YYYY-MM-DD.")
+    rep = get_rep(session, principal, rep_id)
+    plan = plans.current_plan(session, principal, rep_id, day, version)
     home = (
         (rep.home_latitude, rep.home_longitude)
         if rep.home_latitude is not None and rep.home_longitude is not None
@@ -107,15 +98,9 @@ def rep_map(
     return HTMLResponse(m.get_root().render(), headers=NO_STORE)
 
 
-def _the_rep(
-    session: Session,
-    settings: Settings,
-    principal: Principal,
-    rep_id: int | None,
-    day: date | None,
-) -> Rep:
+def _the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep | None:
     """The rep whose day to show: a rep's own (another rep's id is not found), or the one a
-    manager or admin names; without one, a page to choose."""
+    manager or admin names; None when a manager or admin named none."""
     if rep_id is not None:
         return get_rep(session, principal, rep_id)
     if principal.rep_id is not None:
@@ -127,16 +112,23 @@ def _the_rep(
             "Your sign-in is not linked to a rep, so there is no route to show. "
             "An admin can link your user to your rep record.",
         )
+    return None
+
+
+def _rep_picker(
+    session: Session, settings: Settings, principal: Principal, day: date | None
+) -> HTMLResponse:
+    """For a manager or admin who opened `/rep` without a rep: whose day to see."""
     params = RepListParams(limit=settings.max_page_size, sort="name", active=True)
     reps = list_reps(session, settings, principal, params).items
-    raise PageError(
-        200,
-        "Whose day?",
+    heading = "Whose day?"
+    text = (
         "You are not a rep yourself: choose the rep whose day to see."
         if reps
-        else "There are no active reps in your teams.",
-        html.rep_picker(reps, day),
+        else "There are no active reps in your teams."
     )
+    body = html.message(heading, text, html.rep_picker(reps, day))
+    return HTMLResponse(html.page(heading, who(principal), body), headers=NO_STORE)
 
 
 def _day_content(
@@ -191,13 +183,3 @@ def _parse_day(value: str | None) -> date | None:
         raise PageError(
             400, "Not a date", f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2030-06-04."
         ) from None
-
-
-def _error_page(principal: Principal, exc: PageError | AppError) -> HTMLResponse:
-    extra = ""
-    if isinstance(exc, PageError):
-        status, heading, text, extra = exc.status_code, exc.heading, exc.text, exc.extra
-    else:
-        status, heading, text = exc.status_code, "Cannot show this page", exc.detail
-    content = html.page(heading, who(principal), html.message(heading, text, extra))
-    return HTMLResponse(content, status_code=status, headers=NO_STORE)
