@@ -25,11 +25,13 @@ from app.schemas.teams import TeamListParams, TeamRead
 from app.security import Principal
 from app.services import plans, reps, territories, territory_proposals
 from app.services.teams import list_teams
-from app.web import manager_html as html
-from app.web import plans_html
-from app.web.page_kit import NO_STORE, PageError, PageRoute, PageUser, who
+from app.web.page_kit import NO_STORE, PageError, PageRoute, PageUser, page
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+WARN_DEVIATION = 0.10
+"""Workloads further than this from target are highlighted in the reps' table."""
+WEEK = 7
 
 
 @router.get("/manager")
@@ -44,17 +46,16 @@ def manager_page(
     teams = _teams(session, settings, principal)
     team = _pick_team(teams, team_id)
     overview = territories.overview(session, settings, principal, team.id)
-    body = html.manager_body(
-        team_id=team.id,
-        team=team.name,
+    return page(
+        "manager/territories.html",
+        principal,
+        teams=teams,
+        team=team,
         reps=overview.reps,
         unassigned_accounts=overview.unassigned_accounts,
-        max_time_limit_s=settings.max_time_limit_s,
+        max_time=max(1, int(settings.max_time_limit_s)),
+        warn_deviation=WARN_DEVIATION,
     )
-    content = html.page(
-        f"Territories · {team.name}", who(principal), body, html.team_picker(teams, team.id)
-    )
-    return HTMLResponse(content, headers=NO_STORE)
 
 
 @router.get("/manager/plans")
@@ -71,23 +72,19 @@ def week_of_plans(
     team = _pick_team(teams, team_id)
     today = clock.today(settings.company_zone)
     first = start or today - timedelta(days=today.weekday())
-    team_reps = reps.active_team_reps(session, principal, team.id)
-    summaries = plans.week_summaries(session, principal, first, 7, team_id=team.id)
-    body = plans_html.week_body(
-        team_id=team.id,
-        team=team.name,
+    summaries = plans.week_summaries(session, principal, first, WEEK, team_id=team.id)
+    return page(
+        "manager/plans.html",
+        principal,
+        teams=teams,
+        team=team,
         start=first,
-        days=7,
-        reps=team_reps,
-        plans=summaries,
+        previous=first - timedelta(days=WEEK),
+        following=first + timedelta(days=WEEK),
+        dates=[first + timedelta(days=i) for i in range(WEEK)],
+        reps=reps.active_team_reps(session, principal, team.id),
+        by_cell={(plan.rep_id, plan.date): plan for plan in summaries},
     )
-    content = html.page(
-        f"Plans · {team.name}",
-        who(principal),
-        body,
-        html.team_picker(teams, team.id, action="/manager/plans"),
-    )
-    return HTMLResponse(content, headers=NO_STORE)
 
 
 @router.get("/manager/map")

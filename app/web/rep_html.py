@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from app.schemas.plans import CallInstead, PlanBreak, PlanRead, PlanStop
-from app.web.manager_html import compact
+from app.web.formats import compact
 
 SHELL = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
