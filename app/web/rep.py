@@ -9,7 +9,8 @@ reloaded alone after a visit changes a marker.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import partial
 from typing import Annotated
 
@@ -32,10 +33,19 @@ from app.schemas.reps import RepListParams
 from app.security import Principal
 from app.services import plans
 from app.services.reps import get_rep, list_reps
-from app.web import rep_html as html
-from app.web.page_kit import NO_STORE, PageError, PageUser, PhonePageRoute, who
+from app.web.formats import long_date
+from app.web.page_kit import NO_STORE, PageError, PageUser, PhonePageRoute, page
+from app.web.rep_view import PlanView, plan_view
 
 router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A day without a route to show: why, and whether the rep can plan it from the page."""
+
+    text: str
+    can_plan: bool = False
 
 
 @router.get("/rep")
@@ -57,16 +67,32 @@ def rep_page(
     # Read before planning: a failed plan rolls the session back and expires the rep.
     rep_key, rep_name = rep.id, rep.name
     content = _day_content(request.app, session, settings, principal, rep, day, today)
-    body = html.day_body(
-        rep_id=rep_key,
+    return day_page(principal, rep_key, rep_name, day, today, content)
+
+
+def day_page(
+    principal: Principal,
+    rep_id: int,
+    rep_name: str,
+    day: date,
+    today: date,
+    content: PlanView | Notice,
+) -> HTMLResponse:
+    """The page of a rep's day: its plan, or a notice saying why there is none."""
+    return page(
+        "rep/day.html",
+        principal,
+        rep_id=rep_id,
         rep_name=rep_name,
         day=day,
         today=today,
-        link_rep_id=None if principal.rep_id == rep_key else rep_key,
-        content=content,
+        previous=day - timedelta(days=1),
+        following=day + timedelta(days=1),
+        # A manager viewing a rep keeps the rep in the day links; a rep's own page needs none.
+        link_rep_id=None if principal.rep_id == rep_id else rep_id,
+        view=content if isinstance(content, PlanView) else None,
+        notice=content if isinstance(content, Notice) else None,
     )
-    content_html = html.page(f"{rep_name} · {html.short_date(day)}", who(principal), body)
-    return HTMLResponse(content_html, headers=NO_STORE)
 
 
 @router.get("/rep/map")
@@ -121,14 +147,12 @@ def _rep_picker(
     """For a manager or admin who opened `/rep` without a rep: whose day to see."""
     params = RepListParams(limit=settings.max_page_size, sort="name", active=True)
     reps = list_reps(session, settings, principal, params).items
-    heading = "Whose day?"
     text = (
         "You are not a rep yourself: choose the rep whose day to see."
         if reps
         else "There are no active reps in your teams."
     )
-    body = html.message(heading, text, html.rep_picker(reps, day))
-    return HTMLResponse(html.page(heading, who(principal), body), headers=NO_STORE)
+    return page("rep/pick.html", principal, text=text, reps=reps, day=day)
 
 
 def _day_content(
@@ -139,14 +163,14 @@ def _day_content(
     rep: Rep,
     day: date,
     today: date,
-) -> str:
-    """The plan of the day as HTML, planning it first when it has none and has not passed."""
+) -> PlanView | Notice:
+    """The plan of the day, planning it first when it has none and has not passed."""
     plan = _stored_plan(session, principal, rep.id, day)
     if plan is None:
         if day < today:
-            return html.notice(f"No route was planned for {html.long_date(day)}.")
+            return Notice(f"No route was planned for {long_date(day)}.")
         if DAYS[day.weekday()] not in (rep.working_days or []):
-            return html.notice(f"{html.long_date(day)} is not one of {rep.name}'s working days.")
+            return Notice(f"{long_date(day)} is not one of {rep.name}'s working days.")
         rep_id = rep.id
         work = partial(plans.plan_rep, session, principal, rep_id, PlanRequest(date=day), settings)
         try:
@@ -156,15 +180,13 @@ def _day_content(
         except AppError as exc:
             # Nothing half-planned may be committed with the page.
             session.rollback()
-            return html.notice(
-                f"This day could not be planned: {exc.detail}", html.plan_button(rep_id, day)
-            )
+            return Notice(f"This day could not be planned: {exc.detail}", can_plan=True)
         plan = next((p for p in run.plans if p.date == day), None)
         if plan is None:
             plan = _stored_plan(session, principal, rep_id, day)
         if plan is None:
-            return html.notice("There is nothing to plan on this day.")
-    return html.plan_content(plan, today=today)
+            return Notice("There is nothing to plan on this day.")
+    return plan_view(plan, today=today)
 
 
 def _stored_plan(session: Session, principal: Principal, rep_id: int, day: date) -> PlanRead | None:
