@@ -1,8 +1,9 @@
 """`/rep`: a rep's day on a phone: the route on a map, the stop cards, the call-instead list.
 
-The page reads the stored plan (`plans.current_plan`); a day of today or later that has no plan
-yet is planned on the spot, so the first look at 7:30 needs no earlier step. Visits and re-plans
-are sent by `static/js/rep.js` to the API (cookie auth). The map is its own same-origin page
+The page only reads: the stored plan (`plans.current_plan`), or, for a working day of today or
+later without one, "No plan yet" and a "Plan my day" button. Planning, visits and re-plans are
+sent by `static/js/rep.js` to the API (cookie auth), which checks the request's origin; a GET
+never writes (browsers, prefetchers and link previews send GETs freely). The map is its own same-origin page
 (`/rep/map`) in an iframe, as on the manager page: the page stays small and the map can be
 reloaded alone after a visit changes a marker.
 """
@@ -11,24 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 from typing import Annotated
 
-import anyio.from_thread
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from app.concurrency import run_cpu_bound
 from app.config import Role, Settings
 from app.db import SessionDep
 from app.deps import SettingsDep
-from app.errors import AppError, NotFound
+from app.errors import NotFound
 from app.maps import route_map
 from app.models import Rep
 from app.opening_hours import DAYS
 from app.schemas.common import RowId
-from app.schemas.plans import PlanRead, PlanRequest
+from app.schemas.plans import PlanRead
 from app.schemas.reps import RepListParams
 from app.security import Principal
 from app.services import plans
@@ -42,7 +40,8 @@ router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A day without a route to show: why, and whether the rep can plan it from the page."""
+    """A day without a route to show: why, and whether it can be planned from the page (a
+    working day that has not passed)."""
 
     text: str
     can_plan: bool = False
@@ -50,7 +49,6 @@ class Notice:
 
 @router.get("/rep")
 def rep_page(
-    request: Request,
     principal: PageUser,
     session: SessionDep,
     settings: SettingsDep,
@@ -64,10 +62,8 @@ def rep_page(
         return _rep_picker(session, settings, principal, day)
     today = plans.rep_today(rep, settings)
     day = day or today
-    # Read before planning: a failed plan rolls the session back and expires the rep.
-    rep_key, rep_name = rep.id, rep.name
-    content = _day_content(request.app, session, settings, principal, rep, day, today)
-    return day_page(principal, rep_key, rep_name, day, today, content)
+    content = _day_content(session, principal, rep, day, today)
+    return day_page(principal, rep.id, rep.name, day, today, content)
 
 
 def day_page(
@@ -156,37 +152,18 @@ def _rep_picker(
 
 
 def _day_content(
-    app: FastAPI,
-    session: Session,
-    settings: Settings,
-    principal: Principal,
-    rep: Rep,
-    day: date,
-    today: date,
+    session: Session, principal: Principal, rep: Rep, day: date, today: date
 ) -> PlanView | Notice:
-    """The plan of the day, planning it first when it has none and has not passed."""
+    """The plan of the day, or why there is none (and whether the page can plan it)."""
     plan = _stored_plan(session, principal, rep.id, day)
-    if plan is None:
-        if day < today:
-            return Notice(f"No route was planned for {long_date(day)}.")
-        if DAYS[day.weekday()] not in (rep.working_days or []):
-            return Notice(f"{long_date(day)} is not one of {rep.name}'s working days.")
-        rep_id = rep.id
-        work = partial(plans.plan_rep, session, principal, rep_id, PlanRequest(date=day), settings)
-        try:
-            # Through the app's solve limiter, like the plan API: solves beyond the limit wait
-            # for a core instead of competing for it.
-            run = anyio.from_thread.run(run_cpu_bound, app, work)
-        except AppError as exc:
-            # Nothing half-planned may be committed with the page.
-            session.rollback()
-            return Notice(f"This day could not be planned: {exc.detail}", can_plan=True)
-        plan = next((p for p in run.plans if p.date == day), None)
-        if plan is None:
-            plan = _stored_plan(session, principal, rep_id, day)
-        if plan is None:
-            return Notice("There is nothing to plan on this day.")
-    return plan_view(plan, today=today)
+    if plan is not None:
+        return plan_view(plan, today=today)
+    if day < today:
+        return Notice(f"No route was planned for {long_date(day)}.")
+    if DAYS[day.weekday()] not in (rep.working_days or []):
+        return Notice(f"{long_date(day)} is not one of {rep.name}'s working days.")
+    when = "today" if day == today else long_date(day)
+    return Notice(f"No plan yet for {when}.", can_plan=True)
 
 
 def _stored_plan(session: Session, principal: Principal, rep_id: int, day: date) -> PlanRead | None:
