@@ -18,35 +18,9 @@
   const WORDS = {planned: "Planned", booked: "Appointment", arrived: "On site", done: "Done",
     skipped: "Skipped", cancelled: "Cancelled"};
 
-  function say(text, isError) {
-    msg.textContent = text;
-    msg.classList.toggle("error", Boolean(isError));
-  }
+  const {call, detail} = window.fieldroute;
+  const say = (text, isError) => window.fieldroute.say(msg, text, isError);
   msg.addEventListener("click", () => say("", false));
-
-  async function call(method, url, body) {
-    const options = {method, credentials: "same-origin", headers: {Accept: "application/json"}};
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(url, options);
-    } catch (err) {
-      return {ok: false, status: 0, data: {detail: "No connection: nothing was saved. Try again."}};
-    }
-    const data = await response.json().catch(() => ({}));
-    return {ok: response.ok, status: response.status, data};
-  }
-
-  function detail(result) {
-    const data = result.data || {};
-    if (Array.isArray(data.errors) && data.errors.length) {
-      return data.errors.map((e) => (e.field ? `${e.field}: ${e.msg}` : e.msg)).join("; ");
-    }
-    return data.detail ? String(data.detail) : `The server answered ${result.status}.`;
-  }
 
   // Tabs: without this script every panel simply shows, one under the other.
   const tabs = Array.from(document.querySelectorAll("[role=tab]"));
