@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.core import clock
 from app.db import SessionDep
 from app.deps import SettingsDep
-from app.models import User
 from app.security import (
     BROWSER_SESSION,
     SESSION_COOKIE,
@@ -29,6 +28,7 @@ from app.security import (
     signed_in,
     verify_token,
 )
+from app.services import users
 from app.web.templating import render
 
 router = APIRouter(tags=["session"], include_in_schema=True)
@@ -77,7 +77,7 @@ def login(
     if principal is None:
         error = "Unknown, revoked or expired token."
         return _form(error=error, next=_safe_next(next), status_code=401)
-    user = session.get_one(User, principal.user_id)
+    user = users.get_user(session, principal, principal.user_id)
     browser_token = issue_token(
         session, user, name=BROWSER_SESSION, expires_at=clock.now() + SESSION_LENGTH
     )

@@ -3,9 +3,9 @@
 The page only reads: the stored plan (`plans.current_plan`), or, for a working day of today or
 later without one, "No plan yet" and a "Plan my day" button. Planning, visits and re-plans are
 sent by `static/js/rep.js` to the API (cookie auth), which checks the request's origin; a GET
-never writes (browsers, prefetchers and link previews send GETs freely). The map is its own same-origin page
-(`/rep/map`) in an iframe, as on the manager page: the page stays small and the map can be
-reloaded alone after a visit changes a marker.
+never writes (browsers, prefetchers and link previews send GETs freely). The map is its own
+same-origin page (`/rep/map`) in an iframe, as on the manager page: the page stays small and
+the map can be reloaded alone after a visit changes a marker.
 """
 
 from __future__ import annotations
