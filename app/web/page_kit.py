@@ -81,12 +81,9 @@ class PhonePageRoute(PageRoute):
     layout = PHONE
 
 
-def page(
-    template: str, principal: Principal, *, status_code: int = 200, **context: Any
-) -> HTMLResponse:
+def page(template: str, principal: Principal, **context: Any) -> HTMLResponse:
     """A signed-in page: `template` with the user line, never cached."""
-    content = render(template, who=who(principal), **context)
-    return HTMLResponse(content, status_code=status_code, headers=NO_STORE)
+    return HTMLResponse(render(template, who=who(principal), **context), headers=NO_STORE)
 
 
 def error_page(exc: AppError, principal: Principal | None, layout: Layout) -> HTMLResponse:
