@@ -24,6 +24,7 @@ RUN groupadd --system fieldroute \
     && useradd --system --gid fieldroute --home-dir /srv/fieldroute --no-create-home fieldroute
 
 COPY routing/ routing/
+# app/ with the pages' templates (app/web/templates/); static/ holds their CSS and JS.
 COPY app/ app/
 COPY static/ static/
 COPY data/ data/

@@ -49,8 +49,8 @@ test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test su
 HOUR_OFFSETS ?= +8h +16h
 HOUR_TESTS := tests/core/test_one_clock.py tests/plans/test_plans.py tests/visits/test_visits.py \
 	tests/accounts/test_accounts.py tests/auth/test_auth.py tests/users/test_users.py \
-	tests/test_cli.py tests/test_demo_load.py tests/pages/test_rep_page.py \
-	tests/pages/test_manager_http.py
+	tests/test_cli.py tests/test_demo_load.py tests/web/test_rep_page.py \
+	tests/web/test_rep_http.py tests/web/test_manager_http.py
 
 test-hours: $(VENV)/.installed-dev ## The date and time tests again at other hours (needs faketime)
 	@for offset in $(HOUR_OFFSETS); do \

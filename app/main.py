@@ -18,10 +18,10 @@ from app.core.db import make_engine, make_session_factory
 from app.core.http_errors import install_error_handlers
 from app.core.migrate import upgrade as upgrade_database
 from app.imports import jobs as import_jobs
-from app.pages import login, manager, rep
-from app.pages.assets import install_static
-from app.pages.docs import install_docs
 from app.placement.service import geocoder_chain
+from app.web import login, manager, rep
+from app.web.assets import install_static
+from app.web.docs import install_docs
 from routing.route.parallel import shutdown as shutdown_solver_pool
 from routing.route.parallel import warm_up as warm_up_solver_pool
 
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         version=__version__,
         description=DESCRIPTION,
         lifespan=_lifespan,
-        # Served by app.pages.docs: behind sign-in, with local assets.
+        # Served by app.web.docs: behind sign-in, with local assets.
         docs_url=None,
         redoc_url=None,
         openapi_url=None,

@@ -266,7 +266,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         headers = {"Authorization": f"Bearer {token}"}
         with TestClient(app) as client:
-            # Without the day part, the first (untimed) request plans the day on the spot.
+            # Without the day part there is no plan yet: plan it as the page's button does (the
+            # page itself only reads).
+            if planned_day is None:
+                made = client.post(
+                    f"/api/v1/reps/{rep_id}/plans",
+                    json={"date": monday.isoformat()},
+                    headers=headers,
+                )
+                assert made.status_code == 201, made.text
             page_url = f"/rep?date={planned_day or monday}"
             first = client.get(page_url, headers=headers)
             page_times, health_times = [], []

@@ -125,6 +125,7 @@ class ImportJobRead(ImportJobSummary):
                     "rejected": 1,
                     "not_placed": 0,
                     "encoding": "utf-8",
+                    "encoding_confidence": 1.0,
                     "delimiter": ",",
                     "mapping": {
                         "external_id": "Account ID",
@@ -146,6 +147,7 @@ class ImportJobRead(ImportJobSummary):
                         }
                     ],
                     "warnings": [],
+                    "file_warnings": [],
                     "preview": [
                         {
                             "row": 2,

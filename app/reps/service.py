@@ -61,6 +61,17 @@ def list_reps(
     return Page(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
+def active_team_reps(session: Session, principal: Principal, team_id: int) -> list[tuple[int, str]]:
+    """The active reps of a team that the caller may see, by name: `(id, name)` each, all of
+    them (a grid's rows, unlike `list_reps`'s pages)."""
+    query = (
+        select(Rep.id, Rep.name)
+        .where(rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True))
+        .order_by(Rep.name, Rep.id)
+    )
+    return [(rep_id, name) for rep_id, name in session.execute(query)]
+
+
 def get_rep(session: Session, principal: Principal, rep_id: int) -> Rep:
     """The rep, if the caller may see them; 404 otherwise."""
     query = select(Rep).where(Rep.id == rep_id, rep_scope(principal)).options(*NO_RELATIONS)

@@ -35,32 +35,14 @@
     return node;
   }
 
+  // The form's and the proposal's status lines: an alert when something went wrong.
   function say(target, text, isError) {
-    target.textContent = text;
-    target.classList.toggle("error", Boolean(isError));
+    window.fieldroute.say(target, text, isError);
     target.setAttribute("role", isError ? "alert" : "status");
   }
-
-  async function call(method, url, body) {
-    const options = {method, credentials: "same-origin", headers: {Accept: "application/json"}};
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(url, options);
-    } catch (err) {
-      return {ok: false, status: 0, data: {detail: "The server could not be reached."}};
-    }
-    const data = await response.json().catch(() => ({}));
-    return {ok: response.ok, status: response.status, data};
-  }
-
-  function detail(result) {
-    const text = result.data && result.data.detail;
-    return text ? String(text) : `The server answered ${result.status}.`;
-  }
+  const call = (method, url, body) =>
+    window.fieldroute.call(method, url, body, "The server could not be reached.");
+  const {detail} = window.fieldroute;
 
   function showMap(proposalId) {
     mapFrame.src = proposalId ? `${mapBase}&proposal_id=${proposalId}` : mapBase;

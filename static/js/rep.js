@@ -1,6 +1,6 @@
 // The rep's phone page (/rep): tabs, the visit buttons (arrived, done, skip) sent to the visits
-// API and shown on their card in place, and re-planning from the phone's position. Text from
-// the server is only ever set with textContent.
+// API and shown on their card in place, planning a day that has no plan yet, and re-planning
+// from the phone's position. Text from the server is only ever set with textContent.
 "use strict";
 
 (function () {
@@ -18,35 +18,9 @@
   const WORDS = {planned: "Planned", booked: "Appointment", arrived: "On site", done: "Done",
     skipped: "Skipped", cancelled: "Cancelled"};
 
-  function say(text, isError) {
-    msg.textContent = text;
-    msg.classList.toggle("error", Boolean(isError));
-  }
+  const {call, detail} = window.fieldroute;
+  const say = (text, isError) => window.fieldroute.say(msg, text, isError);
   msg.addEventListener("click", () => say("", false));
-
-  async function call(method, url, body) {
-    const options = {method, credentials: "same-origin", headers: {Accept: "application/json"}};
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(url, options);
-    } catch (err) {
-      return {ok: false, status: 0, data: {detail: "No connection: nothing was saved. Try again."}};
-    }
-    const data = await response.json().catch(() => ({}));
-    return {ok: response.ok, status: response.status, data};
-  }
-
-  function detail(result) {
-    const data = result.data || {};
-    if (Array.isArray(data.errors) && data.errors.length) {
-      return data.errors.map((e) => (e.field ? `${e.field}: ${e.msg}` : e.msg)).join("; ");
-    }
-    return data.detail ? String(data.detail) : `The server answered ${result.status}.`;
-  }
 
   // Tabs: without this script every panel simply shows, one under the other.
   const tabs = Array.from(document.querySelectorAll("[role=tab]"));
@@ -230,13 +204,19 @@
     });
   }
 
-  async function planAgain(button, body, notice) {
+  async function planAndReload(button, body, notice) {
     button.disabled = true;
     say("Planning\u2026 (a few seconds)", false);
     const result = await call("POST", button.dataset.url, body);
     if (!result.ok) {
       button.disabled = false;
       say(detail(result), true);
+      return;
+    }
+    // A day plan that planned no day (the API says which days it kept as they were).
+    if (Array.isArray(result.data.plans) && !result.data.plans.length) {
+      button.disabled = false;
+      say("There is nothing to plan on this day.", false);
       return;
     }
     window.sessionStorage.setItem(NOTICE_KEY, notice);
@@ -250,14 +230,20 @@
       say("Finding where you are\u2026", false);
       const coords = await here();
       const body = coords ? {latitude: coords.latitude, longitude: coords.longitude} : {};
-      planAgain(replan, body, coords ? "Re-planned from where you are." :
+      planAndReload(replan, body, coords ? "Re-planned from where you are." :
         "Re-planned from your last stop done (your position was not available).");
     });
   }
   const again = document.getElementById("plan-again");
   if (again) {
-    again.addEventListener("click", () => planAgain(again, {date: again.dataset.date},
+    again.addEventListener("click", () => planAndReload(again, {date: again.dataset.date},
       "Planned again."));
+  }
+  // A day with no plan yet: opening the page plans nothing, this button does.
+  const first = document.getElementById("plan-day");
+  if (first) {
+    first.addEventListener("click", () => planAndReload(first, {date: first.dataset.date},
+      "Planned."));
   }
 
   const notice = window.sessionStorage.getItem(NOTICE_KEY);

@@ -10,7 +10,7 @@ import xstatic.pkg.leaflet  # type: ignore[import-untyped]
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.maps import JQUERY_URL, LEAFLET_URL
+from app.web.maps import JQUERY_URL, LEAFLET_URL
 
 STATIC_URL = "/static"
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"

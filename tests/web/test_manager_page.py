@@ -1,15 +1,17 @@
 """`/manager` in headless Chromium: the map, the figures, a rebalance proposed, applied and
-discarded, the stale-proposal message, who may see the page, and that nothing leaves the
-machine (tiles are answered locally with an empty 204)."""
+discarded, the stale-proposal message, who may see the page, the week of plans planned with its
+button, and that nothing leaves the machine (tiles are answered locally with an empty 204)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
 from app.models import Account
-from tests.pages.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
+from tests.moments import TODAY_UTC
+from tests.web.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -231,3 +233,22 @@ def test_phone_size_stacks_map_above_figures(browser: Browser, live_app: LiveApp
         screenshot(page, "manager-phone")
     finally:
         context.close()
+
+
+def test_the_week_of_plans_is_planned_with_its_button(
+    context: BrowserContext, live_app: LiveApp, traffic: Traffic
+) -> None:
+    page = context.new_page()
+    monday = TODAY_UTC + timedelta(days=7 - TODAY_UTC.weekday())
+    sign_in(page, live_app, "manager_north", f"/manager/plans?start={monday}")
+    assert page.locator("table.week td a").count() == 0
+    # Every rep planned: the grid reloads with their days.
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_role("button", name="Plan this week for every rep of North").click()
+    page.locator("table.week td a").first.wait_for()
+    north = live_app.world.team_ids["North"]
+    week = _api(context, live_app, f"/api/v1/plans?start={monday}&days=7&team_id={north}")
+    assert len(week) == 2 * 5, "two reps, Monday to Friday"
+    assert page.locator("table.week td a").count() == len(week)
+    screenshot(page, "manager-week-planned")
+    _assert_stayed_local(traffic)

@@ -1,4 +1,4 @@
-"""`app.maps`: offline assets, what a territory map draws, and how heavy it is (no browser)."""
+"""`app.web.maps`: offline assets, what a territory map draws, and how heavy it is (no browser)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import folium
 import pytest
 
-from app.maps import (
+from app.web.maps import (
     LEAFLET_URL,
     MAX_RADIUS_PX,
     MIN_RADIUS_PX,

@@ -1,5 +1,5 @@
 """The rep page's HTML and route map without a browser: route links split for Google Maps,
-stop cards, the plan's parts, and what `route_map` draws."""
+stop cards and the plan's parts rendered through the templates, and what `route_map` draws."""
 
 from __future__ import annotations
 
@@ -12,22 +12,30 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app.maps import LEAFLET_URL, route_map
-from app.pages import rep_html
-from app.pages.rep_html import (
+from app.auth.principal import Principal
+from app.core.config import Role
+from app.core.time_text import duration
+from app.plans.schemas import PlanRead
+from app.web.maps import LEAFLET_URL, route_map
+from app.web.rep import Notice, day_page
+from app.web.rep_view import (
     apple_destination,
     dial,
-    duration,
     google_destination,
-    plan_content,
+    plan_view,
     route_chunks,
     route_links,
-    whole_route,
+    route_parts,
 )
-from app.plans.schemas import PlanRead
+from app.web.templating import render
 
 DAY = date(2030, 6, 4)
 CHICAGO = "America/Chicago"
+
+
+def plan_content(plan: PlanRead, *, today: date) -> str:
+    """The plan's part of the rep's page, as the page renders it."""
+    return render("rep/plan.html", view=plan_view(plan, today=today))
 
 
 def _points(n: int) -> list[tuple[float, float]]:
@@ -228,32 +236,33 @@ def test_whole_route_starts_after_the_last_stop_done() -> None:
     stops[2]["state"] = "done"  # stop 3
     stops[4]["state"] = "skipped"  # stop 5
     plan = _plan(stops)
-    html = whole_route(plan)
-    urls = [u.replace("&amp;", "&") for u in re.findall(r'href="([^"]+)"', html)]
-    points = [p for chunk in (_link_points(u) for u in urls) for p in chunk]
+    html = plan_content(plan, today=DAY)
+    parts = route_parts(plan)
+    for part in parts:
+        assert f'href="{part.url.replace("&", "&amp;")}"' in html
+    points = [p for chunk in (_link_points(part.url) for part in parts) for p in chunk]
     stop_points = {(round(s["latitude"], 5), round(s["longitude"], 5)): s["seq"] for s in stops}
     visited = [stop_points.get(p, "end") for p in points]
     # From stop 3 (done) through 4, 6..12 (5 is skipped) and home: 10 points, one link.
     assert visited == [3, 4, 6, 7, 8, 9, 10, 11, 12, "end"]
     assert "Part 1 of 1: stop 3 &rarr; end" in html
     stops[2]["state"] = "planned"
-    two = whole_route(_plan(stops))
+    two = plan_content(_plan(stops), today=DAY)
     # Start, 1-4, 6-12, end: 13 points; the skipped stop 5 is not a point.
     assert "Part 1 of 2: start &rarr; stop 10" in two
     assert "Part 2 of 2: stop 10 &rarr; end" in two
 
 
-def test_day_body_links_keep_a_managers_rep() -> None:
-    own = rep_html.day_body(
-        rep_id=3, rep_name="A", day=DAY, today=DAY, link_rep_id=None, content=""
-    )
+def test_day_links_keep_a_managers_rep() -> None:
+    rep = Principal(user_id=1, name="A", role=Role.REP, rep_id=3)
+    manager = Principal(user_id=2, name="M", role=Role.MANAGER, team_ids=frozenset({1}))
+    nothing = Notice("No route was planned.")
+    own = day_page(rep, 3, "A", DAY, DAY, nothing).body.decode()
     assert 'href="/rep?date=2030-06-03"' in own
     assert 'href="/rep?date=2030-06-05"' in own
     assert "Today, Tuesday 4 June 2030" in own
     assert "Back to today" not in own
-    managed = rep_html.day_body(
-        rep_id=3, rep_name="A", day=DAY, today=date(2030, 6, 1), link_rep_id=3, content=""
-    )
+    managed = day_page(manager, 3, "A", DAY, date(2030, 6, 1), nothing).body.decode()
     assert 'href="/rep?date=2030-06-05&amp;rep_id=3"' in managed
     assert 'href="/rep?date=2030-06-01&amp;rep_id=3">Back to today' in managed
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from app.models import Account, Rep, Team, Territory
-from tests.pages.browser import LiveApp, Traffic, screenshot, sign_in
+from tests.web.browser import LiveApp, Traffic, screenshot, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext

@@ -22,7 +22,8 @@ from app.core.db import make_session_factory
 from app.main import create_app
 from app.models import Account
 from tests.moments import NOW
-from tests.pages.browser import (
+from tests.seed import World, seed_world
+from tests.web.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     TILE_HOST,
@@ -31,7 +32,6 @@ from tests.pages.browser import (
     Traffic,
     missing,
 )
-from tests.seed import World, seed_world
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright

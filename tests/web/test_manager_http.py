@@ -105,6 +105,7 @@ def test_static_files_are_served_and_docs_assets_still_are(client: TestClient) -
         "/static/leaflet/leaflet.css",
         "/static/leaflet/images/layers.png",
         "/static/jquery/jquery.min.js",
+        "/static/js/api.js",
         "/static/js/manager.js",
         "/static/css/app.css",
         "/static/js/territory-map.js",

@@ -10,54 +10,35 @@ another site cannot sign a browser in or out.
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth.dependencies import SESSION_COOKIE, check_same_site, signed_in
+from app.auth.principal import Principal
 from app.auth.tokens import BROWSER_SESSION, issue_token, revoke_browser_session, verify_token
 from app.core import clock
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.http_errors import error_responses
-from app.models import User
+from app.users import service as users
+from app.web.templating import render
 
 router = APIRouter(tags=["session"], include_in_schema=True)
 
 SESSION_LENGTH = timedelta(days=7)
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Fieldroute</title>
-<style>
-body {{ font: 16px/1.4 system-ui, sans-serif; margin: 0; display: grid; place-items: center;
-       min-height: 100vh; background: #f4f6f8; }}
-main {{ background: #fff; padding: 1.5rem; border-radius: 8px; width: min(22rem, 90vw);
-        box-shadow: 0 1px 4px #0002; }}
-label, input, button {{ display: block; width: 100%; box-sizing: border-box; }}
-input {{ margin: .4rem 0 1rem; padding: .6rem; font-size: 1rem; }}
-button {{ padding: .7rem; font-size: 1rem; background: #1f6feb; color: #fff; border: 0;
-          border-radius: 6px; }}
-.error {{ color: #b42318; }}
-</style></head>
-<body><main>
-<h1>Fieldroute</h1>
-{body}
-</main></body></html>"""
 
-FORM = """<form method="post" action="/login">
-{error}
-<label for="token">API token</label>
-<input id="token" name="token" type="password" autocomplete="current-password" required>
-<input type="hidden" name="next" value="{next}">
-<button type="submit">Sign in</button>
-</form>"""
-
-SIGNED_IN = """<p>Signed in as <strong>{name}</strong> ({role}).</p>
-<form method="post" action="/logout"><button type="submit">Sign out</button></form>"""
+def _form(
+    *,
+    next: str,
+    principal: Principal | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    content = render("login.html", principal=principal, error=error, next=next)
+    return HTMLResponse(content, status_code=status_code)
 
 
 _HTML = {"text/html": {"schema": {"type": "string"}}}
@@ -99,11 +80,7 @@ def login_form(
 
     `next`: the path the form sends the browser to after signing in."""
     principal = signed_in(request, session, settings)
-    if principal is not None:
-        body = SIGNED_IN.format(name=escape(principal.name), role=principal.role.value)
-    else:
-        body = FORM.format(error="", next=escape(_safe_next(next)))
-    return HTMLResponse(PAGE.format(body=body))
+    return _form(principal=principal, next=_safe_next(next))
 
 
 _LOGIN_RESPONSES = _redirect_responses(
@@ -140,10 +117,9 @@ def login(
     check_same_site(request)
     principal = verify_token(session, settings, token.strip())
     if principal is None:
-        error = '<p class="error" role="alert">Unknown, revoked or expired token.</p>'
-        body = FORM.format(error=error, next=escape(_safe_next(next)))
-        return HTMLResponse(PAGE.format(body=body), status_code=401)
-    user = session.get_one(User, principal.user_id)
+        error = "Unknown, revoked or expired token."
+        return _form(error=error, next=_safe_next(next), status_code=401)
+    user = users.get_user(session, principal, principal.user_id)
     browser_token = issue_token(
         session, user, name=BROWSER_SESSION, expires_at=clock.now() + SESSION_LENGTH
     )

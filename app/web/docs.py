@@ -9,17 +9,17 @@ from pathlib import Path
 import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from app.auth.dependencies import CurrentPrincipal, signed_in
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.auth.dependencies import CurrentPrincipal
+from app.web.page_routes import PageRoute, PageUser
 
 ASSETS_URL = "/static/docs"
 ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 
 router = APIRouter(include_in_schema=False)
+pages = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/openapi.json")
@@ -29,11 +29,9 @@ def openapi(request: Request, _: CurrentPrincipal) -> JSONResponse:
     return JSONResponse(app.openapi())
 
 
-@router.get("/docs", response_model=None)
-def docs(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+@pages.get("/docs")
+def docs(_: PageUser) -> HTMLResponse:
     """Swagger UI; signs the browser in first when it is not."""
-    if signed_in(request, session, settings) is None:
-        return RedirectResponse("/login?next=/docs", status_code=303)
     return get_swagger_ui_html(
         openapi_url="/openapi.json",
         title="Fieldroute API",
@@ -46,3 +44,4 @@ def docs(request: Request, session: SessionDep, settings: SettingsDep) -> Respon
 def install_docs(app: FastAPI) -> None:
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
     app.include_router(router)
+    app.include_router(pages)

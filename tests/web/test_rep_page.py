@@ -1,7 +1,8 @@
 """`/rep` in headless Chromium at phone size (390x844): the day's map and stop cards agree with
 the stored plan, a tap on Done persists, Skip needs a reason, the call-instead tab, today planned
-on the spot and re-planned from the phone's position, who may see whose day, no sideways
-scrolling, under 300 KB before tiles, and nothing leaves the machine."""
+with a tap (opening the page plans nothing) and re-planned from the phone's position, who may
+see whose day, no sideways scrolling, under 300 KB before tiles, and nothing leaves the
+machine."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from app.models import Account, Rep, User
 from app.plans import service as plans
 from app.plans.schemas import PlanRequest
 from tests.moments import TODAY_CHICAGO
-from tests.pages.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
+from tests.web.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -319,7 +320,7 @@ def test_done_persists_and_skip_needs_a_reason(
     assert traffic.off_machine() == []
 
 
-def test_today_is_planned_on_the_spot_and_replanned_from_here(
+def test_today_is_planned_with_a_tap_and_replanned_from_here(
     phone: BrowserContext, rep_day: RepDay, traffic: Traffic
 ) -> None:
     live = rep_day.live
@@ -331,8 +332,21 @@ def test_today_is_planned_on_the_spot_and_replanned_from_here(
         today = plans.rep_today(rep, live.settings)
         session.commit()
     assert today == TODAY_CHICAGO
-    page = _open_day(phone, rep_day, "/rep")
+    today_plan = rep_day.url(f"/api/v1/reps/{rep_day.rep_id}/plans/{today}")
+    page = phone.new_page()
+    sign_in(page, live, "rep_north_1", "/rep")
     assert page.locator("h1 .date").inner_text().startswith("Today, ")
+    # Opening the page plans nothing: it says so and offers the button.
+    assert "No plan yet" in page.locator(".notice").inner_text()
+    assert page.locator("#stops").count() == 0
+    assert phone.request.get(today_plan).status == 404
+    _no_sideways_scroll(page)
+    screenshot(page, "rep-no-plan-yet")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Plan my day").tap()
+    page.locator("#stops").wait_for()
+    page.frame_locator("#map").locator(".fr-stop").first.wait_for()
+    assert "Planned." in page.get_by_role("alert").inner_text()
     plan = _plan(phone, rep_day, today)
     assert plan["version"] == 1
     assert page.locator("#stops .stop").count() == len(plan["stops"]) > 0

@@ -107,7 +107,7 @@ def sign_in(page: Page, live: LiveApp, who: str, next_path: str = "/manager") ->
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page PNG under tests/pages/artifacts/ (gitignored; CI keeps it)."""
+    """Save a full-page PNG under tests/web/artifacts/ (gitignored; CI keeps it)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -1,1 +1,0 @@
-"""HTML pages (signed in with the session cookie)."""

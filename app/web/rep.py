@@ -1,0 +1,184 @@
+"""`/rep`: a rep's day on a phone: the route on a map, the stop cards, the call-instead list.
+
+The page only reads: the stored plan (`plans.current_plan`), or, for a working day of today or
+later without one, "No plan yet" and a "Plan my day" button. Planning, visits and re-plans are
+sent by `static/js/rep.js` to the API (cookie auth), which checks the request's origin; a GET
+never writes (browsers, prefetchers and link previews send GETs freely). The map is its own
+same-origin page (`/rep/map`) in an iframe, as on the manager page: the page stays small and
+the map can be reloaded alone after a visit changes a marker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from app.accounts.opening_hours import DAYS
+from app.auth.principal import Principal
+from app.core.config import Role, Settings
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
+from app.core.errors import NotFound
+from app.core.schemas import RowId
+from app.core.time_text import long_date
+from app.models import Rep
+from app.plans import service as plans
+from app.plans.schemas import PlanRead
+from app.reps.schemas import RepListParams
+from app.reps.service import get_rep, list_reps
+from app.web.maps import route_map
+from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
+from app.web.rep_view import PlanView, plan_view
+
+router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A day without a route to show: why, and whether it can be planned from the page (a
+    working day that has not passed)."""
+
+    text: str
+    can_plan: bool = False
+
+
+@router.get("/rep")
+def rep_page(
+    principal: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    date: Annotated[str | None, Query(description="YYYY-MM-DD; the rep's today")] = None,
+    rep_id: Annotated[RowId | None, Query()] = None,
+) -> HTMLResponse:
+    """A rep's day (their own for a rep; any rep in scope for managers and admins)."""
+    day = _parse_day(date)
+    rep = _the_rep(session, principal, rep_id)
+    if rep is None:
+        return _rep_picker(session, settings, principal, day)
+    today = plans.rep_today(rep, settings)
+    day = day or today
+    content = _day_content(session, principal, rep, day, today)
+    return day_page(principal, rep.id, rep.name, day, today, content)
+
+
+def day_page(
+    principal: Principal,
+    rep_id: int,
+    rep_name: str,
+    day: date,
+    today: date,
+    content: PlanView | Notice,
+) -> HTMLResponse:
+    """The page of a rep's day: its plan, or a notice saying why there is none."""
+    return page(
+        "rep/day.html",
+        principal,
+        rep_id=rep_id,
+        rep_name=rep_name,
+        day=day,
+        today=today,
+        previous=day - timedelta(days=1),
+        following=day + timedelta(days=1),
+        # A manager viewing a rep keeps the rep in the day links; a rep's own page needs none.
+        link_rep_id=None if principal.rep_id == rep_id else rep_id,
+        view=content if isinstance(content, PlanView) else None,
+        notice=content if isinstance(content, Notice) else None,
+    )
+
+
+@router.get("/rep/map")
+def rep_map(
+    principal: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    rep_id: Annotated[RowId, Query()],
+    date: Annotated[str, Query(description="YYYY-MM-DD")],
+    version: Annotated[RowId | None, Query(description="latest by default")] = None,
+) -> HTMLResponse:
+    """The route map of a rep's day (a whole HTML page, for the page's iframe)."""
+    day = _parse_day(date)
+    if day is None:
+        raise PageError(400, "Not a date", "The map needs a date: YYYY-MM-DD.")
+    rep = get_rep(session, principal, rep_id)
+    plan = plans.current_plan(session, principal, rep_id, day, version)
+    home = (
+        (rep.home_latitude, rep.home_longitude)
+        if rep.home_latitude is not None and rep.home_longitude is not None
+        else None
+    )
+    m = route_map(
+        plan,
+        home,
+        tiles_url=settings.map_tiles_url,
+        tiles_attribution=settings.map_tiles_attribution,
+    )
+    return HTMLResponse(m.get_root().render(), headers=NO_STORE)
+
+
+def _the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep | None:
+    """The rep whose day to show: a rep's own (another rep's id is not found), or the one a
+    manager or admin names; None when a manager or admin named none."""
+    if rep_id is not None:
+        return get_rep(session, principal, rep_id)
+    if principal.rep_id is not None:
+        return get_rep(session, principal, principal.rep_id)
+    if principal.role is Role.REP:
+        raise PageError(
+            404,
+            "No rep record",
+            "Your sign-in is not linked to a rep, so there is no route to show. "
+            "An admin can link your user to your rep record.",
+        )
+    return None
+
+
+def _rep_picker(
+    session: Session, settings: Settings, principal: Principal, day: date | None
+) -> HTMLResponse:
+    """For a manager or admin who opened `/rep` without a rep: whose day to see."""
+    params = RepListParams(limit=settings.max_page_size, sort="name", active=True)
+    reps = list_reps(session, settings, principal, params).items
+    text = (
+        "You are not a rep yourself: choose the rep whose day to see."
+        if reps
+        else "There are no active reps in your teams."
+    )
+    return page("rep/pick.html", principal, text=text, reps=reps, day=day)
+
+
+def _day_content(
+    session: Session, principal: Principal, rep: Rep, day: date, today: date
+) -> PlanView | Notice:
+    """The plan of the day, or why there is none (and whether the page can plan it)."""
+    plan = _stored_plan(session, principal, rep.id, day)
+    if plan is not None:
+        return plan_view(plan, today=today)
+    if day < today:
+        return Notice(f"No route was planned for {long_date(day)}.")
+    if DAYS[day.weekday()] not in (rep.working_days or []):
+        return Notice(f"{long_date(day)} is not one of {rep.name}'s working days.")
+    when = "today" if day == today else long_date(day)
+    return Notice(f"No plan yet for {when}.", can_plan=True)
+
+
+def _stored_plan(session: Session, principal: Principal, rep_id: int, day: date) -> PlanRead | None:
+    try:
+        return plans.current_plan(session, principal, rep_id, day)
+    except NotFound:
+        return None
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PageError(
+            400, "Not a date", f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2030-06-04."
+        ) from None

@@ -1,0 +1,50 @@
+"""The pages' own URLs, built in one place (the templates call these)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+
+def rep_url(rep_id: int | None, day: date | None) -> str:
+    """`/rep` for a day (None: the rep's today); with `rep_id` for a manager's view (a rep's
+    own page needs none)."""
+    query: dict[str, str | int] = {}
+    if day is not None:
+        query["date"] = day.isoformat()
+    if rep_id is not None:
+        query["rep_id"] = rep_id
+    return "/rep?" + urlencode(query) if query else "/rep"
+
+
+def rep_map_url(rep_id: int, day: date, version: int) -> str:
+    return "/rep/map?" + urlencode({"rep_id": rep_id, "date": day.isoformat(), "version": version})
+
+
+def plan_cell_url(rep_id: int, day: date) -> str:
+    """A rep's day from the manager's week grid."""
+    return "/rep?" + urlencode({"rep_id": rep_id, "date": day.isoformat()})
+
+
+def manager_map_url(team_id: int, proposal_id: int | None = None) -> str:
+    query: dict[str, int] = {"team_id": team_id}
+    if proposal_id is not None:
+        query["proposal_id"] = proposal_id
+    return "/manager/map?" + urlencode(query)
+
+
+def week_url(team_id: int, start: date) -> str:
+    return "/manager/plans?" + urlencode({"team_id": team_id, "start": start.isoformat()})
+
+
+def plans_api_url(rep_id: int) -> str:
+    """Where the page's script posts to plan a rep's day."""
+    return f"/api/v1/reps/{rep_id}/plans"
+
+
+def replan_api_url(rep_id: int, day: date) -> str:
+    return f"/api/v1/reps/{rep_id}/plans/{day.isoformat()}/replan"
+
+
+def export_url(rep_id: int, day: date, name: str) -> str:
+    return f"/api/v1/reps/{rep_id}/plans/{day.isoformat()}/{name}"
