@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from tests.imported import imported_modules
 
 ROUTING = Path(__file__).resolve().parents[1] / "routing"
 FORBIDDEN = {
@@ -20,17 +21,6 @@ FORBIDDEN = {
 }
 
 
-def _imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module)
-    return names
-
-
 def _routing_modules() -> list[Path]:
     return sorted(ROUTING.rglob("*.py"))
 
@@ -41,7 +31,7 @@ def test_routing_package_exists() -> None:
 
 @pytest.mark.parametrize("path", _routing_modules(), ids=lambda p: str(p.relative_to(ROUTING)))
 def test_routing_imports_no_outer_layer(path: Path) -> None:
-    offending = sorted(name for name in _imported_modules(path) if name.split(".")[0] in FORBIDDEN)
+    offending = sorted(name for name in imported_modules(path) if name.split(".")[0] in FORBIDDEN)
     assert not offending, f"routing/{path.relative_to(ROUTING)} imports {offending}"
 
 
@@ -52,4 +42,4 @@ def test_checker_sees_imports(tmp_path: Path) -> None:
         "def f():\n    import geopy\n",
         encoding="utf-8",
     )
-    assert _imported_modules(sample) == {"fastapi.routing", "app.main", "geopy"}
+    assert imported_modules(sample) == {"fastapi.routing", "app.main", "geopy"}
