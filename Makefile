@@ -1,6 +1,9 @@
 # Fieldroute: `make run` serves the app, `make test` runs every check. No activation needed.
 
-PYTHON ?= python3
+# The newest Python that actually starts, else python3. Being on PATH is not enough: a pyenv shim
+# for a version that is not selected is there and fails. PYTHON=... picks one by hand; an existing
+# .venv keeps the Python it was made with (rm -rf .venv to switch).
+PYTHON ?= $(firstword $(foreach py,python3.13 python3.12,$(if $(shell $(py) -c 'import sys' 2>/dev/null && echo ok),$(py))) python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
