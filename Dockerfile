@@ -13,12 +13,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /srv/fieldroute
 
-# Dependencies first, from pyproject.toml's pinned list, so code changes reuse this layer.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, so code changes reuse this layer: exactly the versions `make run` and the
+# tests use, every file checked against its hash (requirements/README.md).
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --require-hashes --only-binary :all: -r requirements/runtime.txt
 
 RUN groupadd --system fieldroute \
     && useradd --system --gid fieldroute --home-dir /srv/fieldroute --no-create-home fieldroute

@@ -1,6 +1,9 @@
 # Fieldroute: `make run` serves the app, `make test` runs every check. No activation needed.
 
-PYTHON ?= python3
+# The newest Python that actually starts, else python3. Being on PATH is not enough: a pyenv shim
+# for a version that is not selected is there and fails. PYTHON=... picks one by hand; an existing
+# .venv keeps the Python it was made with (rm -rf .venv to switch).
+PYTHON ?= $(firstword $(foreach py,python3.13 python3.12,$(if $(shell $(py) -c 'import sys' 2>/dev/null && echo ok),$(py))) python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
@@ -12,7 +15,7 @@ FIELDROUTE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/de
 export FIELDROUTE_TEST_POSTGRES_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-hours lint fmt typecheck bench clean
+.PHONY: help run test test-hours lint fmt typecheck bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,18 +23,40 @@ help: ## List the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# One stamp per set of extras, redone whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+# One stamp per lock file (requirements/README.md), redone whenever it or pyproject.toml changes.
+# Each installs exactly what its lock pins, every file checked against its hash, then the project
+# itself without resolving anything more; pip check catches a lock that pyproject.toml outgrew.
+define install-lock
+	$(PIP) install --quiet --require-hashes -r $(1)
+	$(PIP) install --quiet --no-deps -e .
+	@$(PIP) check >/dev/null || { $(PIP) check; echo "$(1) does not satisfy pyproject.toml: run make lock" >&2; exit 1; }
+endef
+
+$(VENV)/.installed: requirements/runtime.txt pyproject.toml | $(BIN)/python
+	$(call install-lock,requirements/runtime.txt)
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(call install-lock,requirements/dev.txt)
 	@touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[dev,bench]'
+$(VENV)/.installed-bench: requirements/bench.txt pyproject.toml | $(BIN)/python
+	$(call install-lock,requirements/bench.txt)
 	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
+# Resolved for every platform and every Python that requires-python admits (--universal); each set
+# is constrained by the one before it so that a package has one version in all of them. uv keeps
+# the versions already in the file unless pyproject.toml needs others.
+UV_COMPILE = UV_CUSTOM_COMPILE_COMMAND='make lock' $(BIN)/uv pip compile --quiet --universal \
+	--generate-hashes$(if $(UPGRADE), --upgrade)
+
+lock: | $(BIN)/python ## Re-pin requirements/*.txt from pyproject.toml (UPGRADE=1: newest allowed)
+	$(PIP) install --quiet --require-hashes -r requirements/uv.txt
+	$(UV_COMPILE) requirements/uv.in -o requirements/uv.txt
+	$(UV_COMPILE) pyproject.toml -o requirements/runtime.txt
+	$(UV_COMPILE) pyproject.toml --extra dev -c requirements/runtime.txt -o requirements/dev.txt
+	$(UV_COMPILE) pyproject.toml --extra dev --extra bench -c requirements/dev.txt \
+		-o requirements/bench.txt
 
 run: $(VENV)/.installed ## Migrate, load the demo company if the database is empty, serve the app
 	@$(BIN)/python -m app.cli demo
