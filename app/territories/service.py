@@ -1,5 +1,6 @@
-"""Territory design for a team: today's figures for the manager, and the conversion of the
-team (`territory_state`) to `routing.territories.design`'s plain data, shared with the proposals."""
+"""Territory design for a team: today's figures for the manager, and the team as it stands
+(`territories.state`) turned into the designer's inputs (`routing.territories`), shared with the
+proposals."""
 
 from __future__ import annotations
 
