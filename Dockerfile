@@ -22,9 +22,8 @@ RUN groupadd --system fieldroute \
     && useradd --system --gid fieldroute --home-dir /srv/fieldroute --no-create-home fieldroute
 
 COPY routing/ routing/
-# app/ with the pages' templates (app/web/templates/); static/ holds their CSS and JS.
+# app/ with the pages' templates, CSS and JS (app/web/templates/, app/web/static/).
 COPY app/ app/
-COPY static/ static/
 COPY data/ data/
 COPY alembic.ini ./
 

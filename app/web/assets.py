@@ -1,5 +1,5 @@
 """Static files for the pages, served by the app itself so nothing loads from a CDN: Leaflet
-and jQuery from the `xstatic-*` packages, and the repository's `static/` folder (CSS, JS)."""
+and jQuery from the `xstatic-*` packages, and the pages' own `static/` folder (CSS, JS)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from app.web.maps import JQUERY_URL, LEAFLET_URL
 
 STATIC_URL = "/static"
-STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def install_static(app: FastAPI) -> None:
