@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,14 @@ def test_the_rules_catch_upward_imports() -> None:
     ]
     assert _violations("app.plans.service", {"app.main", "app.reps.home"}) == ["app.main"]
     assert _violations("app.main", {"app.plans.router", "app.api"}) == []
+
+
+def test_the_domain_imports_without_the_web_framework() -> None:
+    """Services, jobs and the CLI can use who calls, tokens, the domain errors and the database
+    without FastAPI (issue 10: `Principal` lived in the FastAPI auth module)."""
+    modules = ["app.auth.principal", "app.auth.tokens", "app.core.errors", "app.core.db"]
+    code = f"import sys\nfor m in {modules!r}: __import__(m)\nprint('fastapi' in sys.modules)"
+    done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+        [sys.executable, "-c", code], cwd=APP.parent, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"

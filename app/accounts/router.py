@@ -10,8 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from app.accounts import service
 from app.accounts.schemas import AccountCreate, AccountListParams, AccountRead, AccountUpdate
 from app.auth.dependencies import CurrentPrincipal
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
 

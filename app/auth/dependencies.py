@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.auth.tokens import verify_token
 from app.core.config import Settings
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "fieldroute_session"

@@ -1,4 +1,4 @@
-"""Engine, sessions and the one-transaction-per-request session dependency.
+"""Engine and sessions (the request's session and its one transaction: `app.core.deps`).
 
 SQLite (a file under the data directory, WAL mode, foreign keys on) by default; PostgreSQL when
 `DATABASE_URL` names it. Services flush, never commit: the request's session commits once when the
@@ -7,11 +7,9 @@ endpoint returns and rolls back when it raises.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,21 +44,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_session_factory(engine: Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's session: committed when the endpoint returns, rolled back if it raises."""
-    factory: SessionFactory = request.app.state.session_factory
-    with factory() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-# scope="function": commit before the response is sent. FastAPI's default ("request") commits
-# after it, so a client could be told 201 and then not find the row, or never hear of a failed
-# commit (seen: a browser following /login's redirect before its session token was committed).
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]

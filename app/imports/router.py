@@ -11,8 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request, Response, UploadF
 from app.auth.access import require_role
 from app.auth.dependencies import CurrentPrincipal
 from app.core.config import Role
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import InvalidRequest, PayloadTooLarge
 from app.core.http_errors import error_responses
 from app.core.schemas import RowId

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import CurrentPrincipal
-from app.core.db import SessionDep
+from app.core.deps import SessionDep
 from app.core.http_errors import error_responses
 from app.core.schemas import MAX_ROW_ID
 from app.plans import exports as plan_exports

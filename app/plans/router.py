@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.dependencies import CurrentPrincipal
 from app.core.concurrency import run_cpu_bound
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import RowId
 from app.plans import service as plans

@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.auth.dependencies import CurrentPrincipal
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import MAX_ROW_ID, Page
 from app.users import service

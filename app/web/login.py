@@ -19,8 +19,7 @@ from app.auth.dependencies import SESSION_COOKIE, check_same_site, signed_in
 from app.auth.principal import Principal
 from app.auth.tokens import BROWSER_SESSION, issue_token, revoke_browser_session, verify_token
 from app.core import clock
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.users import service as users
 from app.web.templating import render

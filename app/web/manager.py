@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role, Settings
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.schemas import RowId
 from app.plans import service as plans
 from app.reps import service as reps

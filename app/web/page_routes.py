@@ -19,8 +19,7 @@ from fastapi.routing import APIRoute
 
 from app.auth.dependencies import signed_in
 from app.auth.principal import Principal
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import AppError
 from app.web.templating import DESK, PHONE, Layout, render
 

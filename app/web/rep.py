@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 from app.accounts.opening_hours import DAYS
 from app.auth.principal import Principal
 from app.core.config import Role, Settings
-from app.core.db import SessionDep
-from app.core.deps import SettingsDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import NotFound
 from app.core.schemas import RowId
 from app.core.time_text import long_date

@@ -538,7 +538,7 @@ def test_export_endpoints_answer_files(monkeypatch: pytest.MonkeyPatch) -> None:
     from app.auth.dependencies import authenticate
     from app.auth.principal import Principal
     from app.core.config import Role
-    from app.core.db import get_session
+    from app.core.deps import get_session
     from app.plans import exports_router as api
 
     plan = make_plan()
