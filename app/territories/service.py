@@ -196,11 +196,8 @@ def rounded_figures(f: RepFigures) -> Figures:
 
 def _rep_territory(state: TeamState, rep: Rep, f: RepFigures) -> RepTerritory:
     territory = state.territory_of_rep.get(rep.id)
-    home = (
-        LatLon(lat=rep.home_latitude, lon=rep.home_longitude)
-        if rep.home_latitude is not None and rep.home_longitude is not None
-        else None
-    )
+    point = home_point(rep)
+    home = LatLon(lat=point.lat, lon=point.lon) if point is not None else None
     return RepTerritory(
         **rounded_figures(f).model_dump(),
         rep_id=rep.id,

@@ -28,6 +28,7 @@ from app.core.time_text import long_date
 from app.models import Rep
 from app.plans import service as plans
 from app.plans.schemas import PlanRead
+from app.reps.home import home_point
 from app.reps.schemas import RepListParams
 from app.reps.service import get_rep, list_reps
 from app.web.maps import route_map
@@ -105,11 +106,8 @@ def rep_map(
         raise PageError(400, "Not a date", "The map needs a date: YYYY-MM-DD.")
     rep = get_rep(session, principal, rep_id)
     plan = plans.current_plan(session, principal, rep_id, day, version)
-    home = (
-        (rep.home_latitude, rep.home_longitude)
-        if rep.home_latitude is not None and rep.home_longitude is not None
-        else None
-    )
+    point = home_point(rep)
+    home = (point.lat, point.lon) if point is not None else None
     m = route_map(
         plan,
         home,
