@@ -1,7 +1,7 @@
 # Fieldroute API: docker build -t fieldroute . && \
 #   docker run -p 8000:8000 -e DATABASE_URL=postgresql://... fieldroute
 # First admin: docker run --rm -e DATABASE_URL=... fieldroute python -m app.cli create-admin EMAIL NAME
-FROM python:3.11-slim
+FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -1,9 +1,9 @@
 # Fieldroute: `make run` serves the app, `make test` runs every check. No activation needed.
 
-# The newest Python that actually starts, else python3. Being on PATH is not enough: a pyenv shim
-# for a version that is not selected is there and fails. PYTHON=... picks one by hand; an existing
-# .venv keeps the Python it was made with (rm -rf .venv to switch).
-PYTHON ?= $(firstword $(foreach py,python3.13 python3.12,$(if $(shell $(py) -c 'import sys' 2>/dev/null && echo ok),$(py))) python3)
+# CPython 3.12+ (the OSRM bindings have no wheel for older ones): tools/find-python tries each
+# candidate, pyenv's installed versions included, and says what to install when none starts.
+# PYTHON=... picks one by hand. A .venv made with an older Python is made again.
+PYTHON ?= $(shell tools/find-python)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
@@ -20,7 +20,16 @@ export FIELDROUTE_TEST_POSTGRES_URL
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# A .venv made with an older Python cannot take the locks: it is made again.
+ifneq ($(wildcard $(BIN)/python),)
+ifneq ($(shell $(BIN)/python -c 'import sys; print(sys.version_info >= (3, 12))' 2>/dev/null),True)
+$(info $(VENV) was made with an older Python than 3.12: making it again)
+$(shell rm -rf $(VENV))
+endif
+endif
+
 $(BIN)/python:
+	@test -n "$(PYTHON)" || { tools/find-python >/dev/null; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # One stamp per lock file (requirements/README.md), redone whenever it or pyproject.toml changes.

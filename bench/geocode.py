@@ -22,7 +22,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 if __package__ in (None, ""):  # `python bench/geocode.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,8 +39,6 @@ from app.geocoding.us_zip import ZipEntry, zip_table
 from app.geocoding.world_places import place_table
 from app.placement.cache import DbGeocodeCache
 
-T = TypeVar("T")
-
 STREETS = ["Main", "Oak", "Maple", "Washington", "Park", "Elm", "Lake", "Hill", "Cedar", "Pine"]
 SUFFIXES = ["St", "Street", "Ave", "Avenue", "Rd", "Road", "Blvd", "Dr", "Lane", "Ct"]
 STATES = ["CA", "TX", "NY", "FL", "IL", "PA", "OH", "GA", "NC", "MI"]
@@ -56,7 +53,7 @@ KINDS = {
 }
 
 
-def timed(fn: Callable[[], T]) -> tuple[T, float]:
+def timed[T](fn: Callable[[], T]) -> tuple[T, float]:
     """fn's result and its wall time in seconds."""
     start = time.perf_counter()
     value = fn()

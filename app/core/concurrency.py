@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 
 from app.core.config import Settings
-
-T = TypeVar("T")
 
 
 def _solve_limiter(app: FastAPI) -> anyio.CapacityLimiter:
@@ -25,6 +22,6 @@ def _solve_limiter(app: FastAPI) -> anyio.CapacityLimiter:
     return limiter
 
 
-async def run_cpu_bound(app: FastAPI, work: Callable[[], T]) -> T:
+async def run_cpu_bound[T](app: FastAPI, work: Callable[[], T]) -> T:
     """`work()` in a worker thread, so the event loop keeps serving other requests."""
     return await anyio.to_thread.run_sync(work, limiter=_solve_limiter(app))

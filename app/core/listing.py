@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,8 +28,6 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.core.errors import InvalidRequest
 from app.core.schemas import ListParams
-
-M = TypeVar("M")
 
 _SQLITE_LOWER = "fieldroute_lower"
 
@@ -69,7 +67,7 @@ def order_by(sort: str | None, sorting: Sorting) -> list[ColumnElement[Any]]:
     return clauses
 
 
-def fetch_page(
+def fetch_page[M](
     session: Session,
     entity: type[M],
     where: Sequence[ColumnElement[bool]],

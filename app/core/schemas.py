@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -16,8 +16,6 @@ from pydantic import (
     ValidationInfo,
 )
 from pydantic_core import core_schema
-
-T = TypeVar("T")
 
 MAX_OFFSET = 10**12
 """Far past any real table, and well inside the databases' 64-bit OFFSET."""
@@ -107,7 +105,7 @@ Email = Annotated[Text, Field(max_length=254), AfterValidator(_email)]
 """An email address, stored in lower case (so uniqueness ignores case)."""
 
 
-class Page(BaseModel, Generic[T]):
+class Page[T](BaseModel):
     """One page of a list: the items, how many match in all, and the window that was asked."""
 
     items: list[T]
