@@ -44,6 +44,21 @@ def clock() -> Iterator[FixedClock]:
         yield fixed
 
 
+ROAD_EXTRACTS = Path(__file__).resolve().parents[1] / "data" / "roads"
+
+
+@pytest.fixture(scope="session")
+def road_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with OSRM data built from both real extracts (Baltimore, Liechtenstein;
+    about a second each), for `Settings(data_dir=..., roads_region=...)`."""
+    from app.roads.build import build_roads
+
+    data_dir = tmp_path_factory.mktemp("roads-data")
+    for region in ("liechtenstein", "baltimore"):
+        build_roads(ROAD_EXTRACTS / f"{region}.osm.pbf", data_dir)
+    return data_dir
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (cheaper than migrating each time)."""

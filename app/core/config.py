@@ -20,6 +20,19 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class RoadEngineKind(StrEnum):
+    """Where road travel times come from."""
+
+    EMBEDDED = "embedded"
+    """OSRM in the app, on data `python -m app.cli roads build` made; the estimate if none."""
+    OSRM = "osrm"
+    VALHALLA = "valhalla"
+    GRAPHHOPPER = "graphhopper"
+    """The three remote engines, at `roads_url`."""
+    ESTIMATE = "estimate"
+    """Never roads: the straight-line estimate."""
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     MANAGER = "manager"
@@ -95,6 +108,40 @@ class Settings(BaseSettings):
     default_speed_kmh: float = Field(default=DEFAULT_SPEED_KMH, gt=0)
     default_circuity: float = Field(default=DEFAULT_CIRCUITY, ge=1.0)
 
+    roads_engine: RoadEngineKind = Field(
+        default=RoadEngineKind.EMBEDDED,
+        description="embedded (OSRM on data under data_dir/roads), osrm, valhalla, graphhopper "
+        "(a server at roads_url) or estimate",
+    )
+    roads_region: str | None = Field(
+        default=None,
+        description="embedded: the built region to use (default: the one built last)",
+    )
+    roads_url: str | None = Field(
+        default=None, description="the remote engine's base URL, e.g. http://osrm:5000"
+    )
+    roads_api_key: SecretStr | None = Field(default=None, description="GraphHopper's key")
+    roads_profile: str = Field(
+        default="car", description="the remote engine's profile (OSRM, GraphHopper) or costing"
+    )
+    roads_snap_m: float = Field(
+        default=1000.0,
+        gt=0,
+        description="a place farther than this from any road cannot be driven to (unreachable)",
+    )
+    roads_timeout_s: float = Field(default=10.0, gt=0, description="per remote engine call")
+    roads_retries: int = Field(
+        default=2, ge=0, le=5, description="retries of a remote call that failed to connect"
+    )
+    roads_max_concurrent: int = Field(
+        default=4, ge=1, description="remote engine calls at once, per process"
+    )
+    roads_table_size: int = Field(
+        default=100,
+        ge=2,
+        description="most places per remote table request (OSRM's --max-table-size default)",
+    )
+
     default_time_zone: str = Field(
         default="UTC",
         description="IANA time zone of reps without one of their own: their today, shift, appointments",
@@ -166,6 +213,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {name!r}") from exc
         return name
+
+    @model_validator(mode="after")
+    def _check_roads(self) -> Self:
+        remote = self.roads_engine not in (RoadEngineKind.EMBEDDED, RoadEngineKind.ESTIMATE)
+        if remote and not self.roads_url:
+            raise ValueError(
+                f"roads_url: the {self.roads_engine.value} engine needs its URL "
+                "(FIELDROUTE_ROADS_URL)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_online_geocoder(self) -> Self:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.core.errors import AppError
-from routing import ProblemError, RequiredStopError
+from routing import ProblemError, RequiredStopError, TravelError
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflicts with what is stored (e.g. a duplicate email or external id)",
         413: "Request too large (body size, stops, vehicles, matrix or file)",
         422: "Invalid or unsolvable request; `detail` names the field and stop or vehicle",
+        502: "The road engine answered with an error or with garbage; `detail` has its message",
+        503: "The road engine (or the database) is not answering; retry after `Retry-After`",
     }
     return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
 
@@ -86,6 +88,19 @@ async def _problem_error(_: Request, exc: Exception) -> JSONResponse:
 async def _required_stop_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequiredStopError)
     return _render(422, ErrorBody(detail=str(exc), stop=exc.stop_id, reason=exc.reason))
+
+
+async def _travel_error(request: Request, exc: Exception) -> JSONResponse:
+    """The road engine is down (503) or answered wrongly (502): never a straight-line plan."""
+    assert isinstance(exc, TravelError)
+    logger.warning("road engine on %s %s: %s", request.method, request.url.path, exc)
+    if exc.unavailable:
+        return _render(
+            503,
+            ErrorBody(detail=f"the road engine is not answering: {exc}", field="travel"),
+            {"Retry-After": "30"},
+        )
+    return _render(502, ErrorBody(detail=f"the road engine failed: {exc}", field="travel"))
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -174,6 +189,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(ProblemError, _problem_error)
     app.add_exception_handler(RequiredStopError, _required_stop_error)
+    app.add_exception_handler(TravelError, _travel_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _operational_error)

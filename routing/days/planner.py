@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from routing.days.value import ValueWeights, visit_prize
-from routing.route.matrix import haversine_matrix
 from routing.route.model import (
     Break,
     Costs,
@@ -32,6 +31,7 @@ from routing.route.model import (
     Vehicle,
 )
 from routing.route.solver import solve
+from routing.route.travel import Estimate, Travel
 
 DAY_S = 86_400
 _CLOSED = "closed"
@@ -133,13 +133,16 @@ class LeftOut:
 @dataclass(frozen=True, slots=True)
 class DaysPlan:
     """One route per workday in input order, the accounts left out (highest prize first), the
-    prize used per candidate (0: visited too recently, neither planned nor left out), and the
-    wall time (s) of building and solving."""
+    prize used per candidate (0: visited too recently, neither planned nor left out), the
+    wall time (s) of building and solving, and the travel model that timed it (`TravelMatrix`'s
+    `model` and `model_detail`)."""
 
     days: tuple[DayRoute, ...]
     left_out: tuple[LeftOut, ...]
     prizes: Mapping[str, float]
     solve_time_s: float
+    travel_model: str = "estimate"
+    travel_detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,7 @@ def plan_rep_days(
     costs: Costs,
     weights: ValueWeights | None = None,
     options: SolveOptions | None = None,
+    travel: Travel | None = None,
 ) -> DaysPlan:
     """Plan a rep's workdays in one solve, maximising prize collected minus travel cost.
 
@@ -187,6 +191,8 @@ def plan_rep_days(
         The value model's weights (default `ValueWeights()`).
     options
         Search time limit (s), seed and workers.
+    travel
+        Where travel times come from (default: `Estimate()`, the straight-line estimate).
 
     Raises
     ------
@@ -194,9 +200,13 @@ def plan_rep_days(
         Malformed input; the message names the field and the day or id.
     RequiredStopError
         An appointment cannot be kept.
+    TravelError
+        The travel source could not answer.
     """
     started = time.monotonic()
-    built = _build(days, candidates, appointments, costs, weights or ValueWeights())
+    built = _build(
+        days, candidates, appointments, costs, weights or ValueWeights(), travel or Estimate()
+    )
     plan = solve(built.problem, options)
     prizes_by_stop = {stop.id: stop.prize for stop in built.problem.stops}
     day0 = days[0].day
@@ -219,6 +229,8 @@ def plan_rep_days(
         left_out=tuple(left_out),
         prizes=dict(built.prizes),
         solve_time_s=time.monotonic() - started,
+        travel_model=built.problem.matrix.model,
+        travel_detail=built.problem.matrix.model_detail,
     )
 
 
@@ -228,6 +240,7 @@ def _build(
     appointments: Sequence[Appointment],
     costs: Costs,
     weights: ValueWeights,
+    travel: Travel,
 ) -> _Built:
     """The week-clock `Problem`, the prize of every candidate and the closed ones."""
     offsets = _offsets(days)
@@ -299,7 +312,7 @@ def _build(
     problem = Problem(
         vehicles=tuple(vehicles),
         stops=tuple(stops),
-        matrix=haversine_matrix(places),
+        matrix=travel.matrix(places),
         costs=costs,
     )
     return _Built(problem=problem, offsets=offsets, prizes=prizes, closed=tuple(closed))

@@ -27,10 +27,12 @@ from routing.route.model import (
     Vehicle,
 )
 from routing.route.solver import solve
+from routing.route.travel import Estimate, Travel, TravelError
 
 __all__ = [
     "Break",
     "Costs",
+    "Estimate",
     "Plan",
     "Point",
     "Problem",
@@ -44,6 +46,8 @@ __all__ = [
     "Status",
     "Stop",
     "TimeWindow",
+    "Travel",
+    "TravelError",
     "TravelMatrix",
     "Unassigned",
     "Vehicle",

@@ -34,7 +34,7 @@ def haversine_matrix(
         raise ProblemError(f"speed must be > 0, got {speed_kmh}")
     if not points:
         empty = np.zeros((0, 0), dtype=np.float64)
-        return TravelMatrix(durations_s=empty, distances_m=empty.copy())
+        return TravelMatrix(durations_s=empty, distances_m=empty.copy(), model="estimate")
     lat = np.radians(np.fromiter((p.lat for p in points), dtype=np.float64, count=len(points)))
     lon = np.radians(np.fromiter((p.lon for p in points), dtype=np.float64, count=len(points)))
     dlat = lat[:, None] - lat[None, :]
@@ -45,7 +45,12 @@ def haversine_matrix(
     )
     distances = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) * circuity
     durations = distances / (speed_kmh / 3.6)
-    return TravelMatrix(durations_s=durations, distances_m=distances)
+    return TravelMatrix(
+        durations_s=durations,
+        distances_m=distances,
+        model="estimate",
+        model_detail=f"straight-line distance x {circuity:.2f} at {speed_kmh:.0f} km/h",
+    )
 
 
 def explicit_matrix(

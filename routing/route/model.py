@@ -12,6 +12,7 @@ message that names the field and the stop or vehicle, so that callers can show i
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -171,10 +172,16 @@ class TravelMatrix:
     """Travel durations (s) and distances (m) between matrix indices, row = from.
 
     A negative or non-finite duration means there is no way from one place to the other.
+    `model` names the travel model that made it ("matrix": the caller's own numbers) and
+    `model_detail` says it in words; `unreachable` gives, per index that no route may use, why
+    (e.g. "1.8 km from the nearest road"), for the explanation of a left-out stop.
     """
 
     durations_s: NDArray[np.float64]
     distances_m: NDArray[np.float64]
+    model: str = "matrix"
+    model_detail: str = "travel times given by the caller"
+    unreachable: Mapping[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         d, m = self.durations_s, self.distances_m

@@ -27,6 +27,7 @@ from routing.route.integer_problem import IntegerProblem, to_integer_problem
 from routing.route.model import (
     Plan,
     Problem,
+    Reason,
     RequiredStopError,
     Route,
     ScheduledBreak,
@@ -77,7 +78,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
     started = time.monotonic()
     deadline = time.time() + options.time_limit_s
     integer = to_integer_problem(problem)
-    verdicts = alone_verdicts(integer)
+    verdicts = _with_place_notes(problem, integer, alone_verdicts(integer))
     check_required(problem, verdicts)
     impossible = set(verdicts)
     explain_s = _EXPLAIN_S_PER_STOP_VEHICLE * integer.n_stops * len(integer.vehicles)
@@ -124,6 +125,34 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Plan:
         solve_time_s=time.monotonic() - started,
         status=Status.FEASIBLE,
     )
+
+
+def _with_place_notes(
+    problem: Problem, integer: IntegerProblem, verdicts: dict[int, tuple[Reason, str]]
+) -> dict[int, tuple[Reason, str]]:
+    """Unreachable verdicts that say why, where the matrix knows (a stop far from any road,
+    or every allowed vehicle's start or end)."""
+    notes = problem.matrix.unreachable
+    if not notes:
+        return verdicts
+    told = dict(verdicts)
+    for node, (reason, detail) in verdicts.items():
+        if reason is not Reason.UNREACHABLE:
+            continue
+        stop = problem.stops[node]
+        if stop.index in notes:
+            told[node] = (reason, notes[stop.index])
+            continue
+        ends = {
+            i
+            for v, vehicle in enumerate(problem.vehicles)
+            if integer.may_serve(v, node)
+            for i in (vehicle.start_index, vehicle.end_index)
+            if i is not None and i in notes
+        }
+        if ends:
+            told[node] = (reason, f"{detail}: " + "; ".join(sorted(notes[i] for i in ends)))
+    return told
 
 
 def _best(results: Sequence[SearchResult | None]) -> SearchResult | None:

@@ -1,0 +1,111 @@
+"""OSRM in this process, through the OSRM project's Python bindings, on data `build` made.
+
+The engine object is opened lazily, once per process and data folder: a `EmbeddedOsrm` pickles
+to its folder and manifest, so the plan pool's worker processes open their own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import osrm
+
+from app.roads.build import Manifest
+from app.roads.engine import EngineRefused, RoadRoute, Table
+from routing import Point
+
+_OPEN: dict[Path, Any] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _engine(base: Path) -> Any:
+    with _OPEN_LOCK:
+        engine = _OPEN.get(base)
+        if engine is None:
+            try:
+                engine = osrm.OSRM(
+                    storage_config=str(base), algorithm="MLD", use_shared_memory=False
+                )
+            except RuntimeError as exc:
+                raise EngineRefused(
+                    f"the road data at {base.parent} cannot be opened: {exc}"
+                ) from exc
+            _OPEN[base] = engine
+        return engine
+
+
+def forget(base: Path) -> None:
+    """Drop an opened engine (its data was replaced)."""
+    with _OPEN_LOCK:
+        _OPEN.pop(base, None)
+
+
+class EmbeddedOsrm:
+    """The embedded OSRM engine on one build of one region."""
+
+    def __init__(self, folder: Path, manifest: Manifest) -> None:
+        self.folder = folder
+        self.manifest = manifest
+
+    def __reduce__(self) -> tuple[type[EmbeddedOsrm], tuple[Path, Manifest]]:
+        return (EmbeddedOsrm, (self.folder, self.manifest))
+
+    @property
+    def name(self) -> str:
+        return "osrm"
+
+    @property
+    def data_version(self) -> str:
+        return self.manifest.data_key
+
+    @property
+    def detail(self) -> str:
+        m = self.manifest
+        return (
+            f"road times from OSRM (embedded) on OpenStreetMap data of {m.region} "
+            f"({m.source}, data version {m.version}, built {m.built_at[:10]})"
+        )
+
+    @property
+    def base(self) -> Path:
+        return self.folder / self.manifest.base
+
+    def table(self, points: Sequence[Point]) -> Table:
+        if not points:
+            return Table([], [], [])
+        parameters = osrm.TableParameters(
+            coordinates=[(p.lon, p.lat) for p in points],
+            annotations=["duration", "distance"],
+            generate_hints=False,
+        )
+        try:
+            answer = _engine(self.base).Table(parameters)
+        except RuntimeError as exc:
+            raise EngineRefused(f"OSRM refused the table: {exc}") from exc
+        return Table(
+            durations_s=[list(row) for row in answer["durations"]],
+            distances_m=[list(row) for row in answer["distances"]],
+            snapped_m=[float(s["distance"]) for s in answer["sources"]],
+        )
+
+    def route(self, points: Sequence[Point]) -> RoadRoute:
+        parameters = osrm.RouteParameters(
+            coordinates=[(p.lon, p.lat) for p in points],
+            overview="simplified",
+            geometries="geojson",
+            generate_hints=False,
+        )
+        try:
+            answer = _engine(self.base).Route(parameters)
+        except RuntimeError as exc:
+            raise EngineRefused(f"OSRM found no route: {exc}") from exc
+        best = answer["routes"][0]
+        return RoadRoute(
+            distance_m=float(best["distance"]),
+            duration_s=float(best["duration"]),
+            legs=[(float(leg["distance"]), float(leg["duration"])) for leg in best["legs"]],
+            geometry=[(float(lat), float(lon)) for lon, lat in best["geometry"]["coordinates"]],
+        )

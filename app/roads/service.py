@@ -1,0 +1,156 @@
+"""Which travel model the app plans with, from the settings; one per process.
+
+- `embedded` (the default): OSRM on the region built last under `<data_dir>/roads` (or
+  `roads_region`); a rebuild is picked up at the next matrix, no restart. With no road data
+  built, the straight-line estimate, labelled as such.
+- `osrm`, `valhalla`, `graphhopper`: that engine at `roads_url`. Down or refusing is an error
+  (502/503), never a quiet fall back to straight lines.
+- `estimate`: straight lines always.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app.core.config import RoadEngineKind, Settings
+from app.roads.build import Manifest, current_manifest
+from app.roads.embedded import EmbeddedOsrm
+from app.roads.engine import RoadEngine, RoadRoute
+from app.roads.fit import fit_estimate
+from app.roads.remote import remote_engine
+from app.roads.travel import RoadTravel
+from routing import Estimate, Point, Travel, TravelMatrix
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedRoads:
+    """The embedded engine on whatever build of the region is current when asked.
+
+    Pickles to paths and numbers: a worker process opens the data itself.
+    """
+
+    data_dir: Path
+    region: str | None
+    snap_m: float
+    fallback: Estimate
+
+    def current(self) -> RoadTravel | None:
+        found = current_manifest(self.data_dir, self.region)
+        if found is None:
+            return None
+        return _road_travel(found[0], found[1], self.snap_m)
+
+    def matrix(self, points: Sequence[Point]) -> TravelMatrix:
+        travel = self.current()
+        if travel is None:
+            return self.fallback.matrix(points)
+        return travel.matrix(points)
+
+    def route(self, points: Sequence[Point]) -> RoadRoute | None:
+        travel = self.current()
+        return None if travel is None else travel.route(points)
+
+
+_FITTED: dict[str, Estimate | None] = {}
+_FITTED_LOCK = threading.Lock()
+
+
+def _road_travel(folder: Path, manifest: Manifest, snap_m: float) -> RoadTravel:
+    engine = EmbeddedOsrm(folder, manifest)
+    with _FITTED_LOCK:
+        if manifest.data_key not in _FITTED:
+            _FITTED[manifest.data_key] = fit_estimate(engine, manifest.bbox, manifest.region)
+        fitted = _FITTED[manifest.data_key]
+    return RoadTravel(
+        engine=engine,
+        snap_m=snap_m,
+        area=manifest.bbox,
+        region=manifest.region,
+        outside=fitted,
+    )
+
+
+def travel(settings: Settings) -> Travel:
+    """The process-wide travel model for these settings."""
+    return _travel(
+        settings.roads_engine,
+        settings.data_dir,
+        settings.roads_region,
+        settings.roads_snap_m,
+        settings.default_circuity,
+        settings.default_speed_kmh,
+        settings.roads_url,
+        settings.roads_profile,
+        settings.roads_api_key.get_secret_value() if settings.roads_api_key else None,
+        settings.roads_timeout_s,
+        settings.roads_retries,
+        settings.roads_max_concurrent,
+        settings.roads_table_size,
+    )
+
+
+@lru_cache(maxsize=8)
+def _travel(
+    kind: RoadEngineKind,
+    data_dir: Path,
+    region: str | None,
+    snap_m: float,
+    circuity: float,
+    speed_kmh: float,
+    url: str | None,
+    profile: str,
+    api_key: str | None,
+    timeout_s: float,
+    retries: int,
+    max_concurrent: int,
+    table_size: int,
+) -> Travel:
+    estimate = Estimate(circuity=circuity, speed_kmh=speed_kmh)
+    if kind is RoadEngineKind.ESTIMATE:
+        return estimate
+    if kind is RoadEngineKind.EMBEDDED:
+        return EmbeddedRoads(data_dir, region, snap_m, estimate)
+    assert url is not None  # Settings refuses a remote engine without a URL
+    engine = _remote(kind, url, profile, api_key, timeout_s, retries, max_concurrent, table_size)
+    return RoadTravel(engine=engine, snap_m=snap_m)
+
+
+def _remote(
+    kind: RoadEngineKind,
+    url: str,
+    profile: str,
+    api_key: str | None,
+    timeout_s: float,
+    retries: int,
+    max_concurrent: int,
+    table_size: int,
+) -> RoadEngine:
+    return remote_engine(
+        kind.value,
+        url,
+        profile=profile,
+        api_key=api_key,
+        timeout_s=timeout_s,
+        retries=retries,
+        max_concurrent=max_concurrent,
+        table_size=table_size,
+    )
+
+
+def model_of(travel: Travel) -> tuple[str, str]:
+    """(model, detail) that a plan made now with `travel` will carry, without planning."""
+    probe = travel.matrix([])
+    return probe.model, probe.model_detail
+
+
+def road_route(travel: Travel, points: Sequence[Point]) -> RoadRoute | None:
+    """The drive through `points` on the roads, or None when `travel` has no roads."""
+    if isinstance(travel, EmbeddedRoads):
+        return travel.route(points)
+    if isinstance(travel, RoadTravel):
+        return travel.route(points)
+    return None

@@ -1,0 +1,160 @@
+"""A road engine as the planners' `routing.Travel`: matrices with honest gaps.
+
+A place farther than the snapping distance from any road, or outside the road data's area, is
+unreachable with a detail that says how far off it is; a pair the engine finds no way between
+(another component of the network, a one-way trap) is infinite. When every place lies outside
+the road data, the estimate fitted to that data answers instead, labelled as such: a team in a
+region without road data still gets plans, and says they are estimates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from app.roads.engine import EngineRefused, RoadEngine, RoadRoute
+from routing import Estimate, Point, TravelMatrix
+from routing.route.matrix import EARTH_RADIUS_M
+
+BBox = tuple[float, float, float, float]
+"""(south, west, north, east) in degrees."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoadTravel:
+    """`engine`'s times, refusing places more than `snap_m` from a road or outside `area`.
+
+    `outside` answers for a set of places that lies wholly outside `area` (None: they are all
+    unreachable).
+    """
+
+    engine: RoadEngine
+    snap_m: float
+    area: BBox | None = None
+    region: str = "the road data"
+    outside: Estimate | None = None
+
+    @property
+    def model(self) -> str:
+        return self.engine.name
+
+    def matrix(self, points: Sequence[Point]) -> TravelMatrix:
+        inside = [self._covers(p) for p in points]
+        if points and not any(inside) and self.outside is not None:
+            return self.outside.matrix(points)
+        unique, where = _distinct(points)
+        notes: dict[int, str] = {}
+        for i, point in enumerate(points):
+            if not inside[i]:
+                notes[i] = (
+                    f"at {point.lat:.5f}, {point.lon:.5f}, outside the road data of {self.region}"
+                )
+        asked = [k for k, p in enumerate(unique) if self._covers(p)]
+        size = len(points)
+        durations = np.full((size, size), np.inf)
+        distances = np.full((size, size), np.inf)
+        if asked:
+            table = self.engine.table([unique[k] for k in asked])
+            n = len(asked)
+            if (
+                len(table.durations_s) != n
+                or len(table.distances_m) != n
+                or len(table.snapped_m) != n
+                or any(len(row) != n for row in (*table.durations_s, *table.distances_m))
+            ):
+                raise EngineRefused(
+                    f"{self.engine.name} answered a table of the wrong size for {n} places"
+                )
+            small_d = _as_array(table.durations_s)
+            small_m = _as_array(table.distances_m)
+            position = {k: j for j, k in enumerate(asked)}
+            for i, point in enumerate(points):
+                j = position.get(where[i])
+                if j is None:
+                    continue
+                snapped = table.snapped_m[j]
+                if snapped is None or not math.isfinite(snapped):
+                    notes[i] = (
+                        f"at {point.lat:.5f}, {point.lon:.5f}, the engine found no road near it"
+                    )
+                elif snapped > self.snap_m:
+                    notes[i] = (
+                        f"{_distance(snapped)} from the nearest road "
+                        f"(the limit is {_distance(self.snap_m)})"
+                    )
+            rows = np.array([position.get(where[i], -1) for i in range(size)])
+            known = rows >= 0
+            sub = np.ix_(rows[known], rows[known])
+            inner = np.ix_(np.flatnonzero(known), np.flatnonzero(known))
+            durations[inner] = small_d[sub]
+            distances[inner] = small_m[sub]
+        for i in notes:
+            durations[i, :] = durations[:, i] = np.inf
+            distances[i, :] = distances[:, i] = np.inf
+        np.fill_diagonal(durations, 0.0)
+        np.fill_diagonal(distances, 0.0)
+        # Missing distances where a time exists would make money out of nothing: treat as no way.
+        no_way = ~np.isfinite(durations) | ~np.isfinite(distances)
+        durations[no_way] = np.inf
+        distances[no_way] = np.inf
+        return TravelMatrix(
+            durations_s=durations,
+            distances_m=distances,
+            model=self.engine.name,
+            model_detail=self.engine.detail,
+            unreachable=notes,
+        )
+
+    def route(self, points: Sequence[Point]) -> RoadRoute:
+        return self.engine.route(points)
+
+    def _covers(self, point: Point) -> bool:
+        if self.area is None:
+            return True
+        south, west, north, east = self.area
+        pad_lat = self.snap_m / 111_320.0
+        pad_lon = pad_lat / max(0.01, math.cos(math.radians(point.lat)))
+        return (
+            south - pad_lat <= point.lat <= north + pad_lat
+            and west - pad_lon <= point.lon <= east + pad_lon
+        )
+
+
+def with_outside(travel: RoadTravel, estimate: Estimate) -> RoadTravel:
+    return replace(travel, outside=estimate)
+
+
+def _distinct(points: Sequence[Point]) -> tuple[list[Point], list[int]]:
+    """The distinct places, and for each input its position among them (a home is often the
+    start and the end of several days)."""
+    seen: dict[tuple[float, float], int] = {}
+    where = []
+    for point in points:
+        key = (point.lat, point.lon)
+        where.append(seen.setdefault(key, len(seen)))
+    return [Point(lat, lon) for lat, lon in seen], where
+
+
+def _as_array(rows: list[list[float | None]]) -> np.ndarray:
+    array = np.array(rows, dtype=np.float64)  # None becomes NaN
+    if array.size:
+        bad = ~np.isfinite(array) | (array < 0)
+        array[bad] = np.inf
+    return array.reshape(len(rows), len(rows))
+
+
+def _distance(metres: float) -> str:
+    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+
+
+def straight_m(a: Point, b: Point) -> float:
+    """Great-circle distance in metres."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
