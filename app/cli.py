@@ -9,6 +9,10 @@ demo                             load the demo company if the database is empty;
 plan [--date D] [--days N] [--team NAME] [--rep EMAIL] [--time-limit S]
                                  plan reps' days (all active reps, or a team or one rep), reps in
                                  parallel across the cores; prints a line per rep and day
+roads build REGION.osm.pbf [--region NAME]
+                                 build OSRM road data from an OpenStreetMap extract under the
+                                 data directory; the app plans on it (no restart needed)
+roads status                     the road data in use, and what plans are timed with
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from app.imports.service import run_job, start_job
 from app.models import ImportJob, Rep, Team, User
 from app.plans import service as plans
 from app.plans.schemas import BatchPlanRequest, BatchRun
+from app.roads.build import BuildError, build_roads, roads_dir
+from app.roads.service import model_of, travel
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,9 +68,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan.add_argument("--team", help="only this team's reps")
     plan.add_argument("--rep", dest="rep_email", help="only this rep (e-mail)")
     plan.add_argument("--time-limit", type=float, help="seconds of search per rep")
+    roads = commands.add_parser("roads", help="road data for travel times (OSRM)")
+    roads_commands = roads.add_subparsers(dest="roads_command", required=True)
+    build = roads_commands.add_parser("build", help="build OSRM data from an extract")
+    build.add_argument("extract", type=Path, help="an OpenStreetMap extract (.osm.pbf)")
+    build.add_argument("--region", help="name (default: from the file name)")
+    roads_commands.add_parser("status", help="the road data in use")
     args = parser.parse_args(argv)
 
     settings = Settings()
+    if args.command == "roads":
+        return _roads(settings, args)
     engine = make_engine(settings.sqlalchemy_url)
     upgrade(engine)
     factory = make_session_factory(engine)
@@ -228,6 +242,31 @@ def _print_report(report: ImportJobRead) -> None:
         print(f"  row {error.row}{column}: {error.message} ({error.value!r})")
     if len(report.errors) > 50:
         print(f"  ... and {len(report.errors) - 50} more (GET /api/v1/imports/{report.id})")
+
+
+def _roads(settings: Settings, args: argparse.Namespace) -> int:
+    if args.roads_command == "build":
+        print(f"building road data from {args.extract} ...", flush=True)
+        try:
+            manifest = build_roads(
+                args.extract,
+                settings.data_dir,
+                region=args.region,
+                progress=lambda line: print(f"  {line}", flush=True),
+            )
+        except BuildError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            print("the road data in use, if any, is unchanged", file=sys.stderr)
+            return 1
+        print(
+            f"{manifest.region}: data version {manifest.version}, {manifest.nodes:,} nodes, "
+            f"{manifest.edges:,} edges, {manifest.size_bytes / 1e6:.1f} MB, "
+            f"built in {manifest.build_s:.1f} s"
+        )
+        print(f"  in {roads_dir(settings.data_dir) / manifest.region / f'v{manifest.version}'}")
+    model, detail = model_of(travel(settings))
+    print(f"plans are timed with: {model}: {detail}")
+    return 0
 
 
 def _demo(factory: SessionFactory, settings: Settings) -> int:

@@ -62,4 +62,12 @@ class RoutePlan(Base):
     stops: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     left_out: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What timed the travel ("osrm", "estimate", ...; routing.TravelMatrix.model) and in words.
+    travel_model: Mapped[str] = mapped_column(
+        String(32), default="estimate", server_default="estimate"
+    )
+    travel_detail: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The drive along the roads, start to end, as [lat, lon] pairs (simplified); None when the
+    # plan was made without roads.
+    geometry: Mapped[list[list[float]] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -1,7 +1,8 @@
 """Where each vehicle and stop is in the travel matrix, on either input path.
 
 Location path: no `matrix`; every vehicle start (and end, unless open) and every stop has a
-`location`, and the server builds a haversine matrix over the distinct points.
+`location`, and the server's travel model (`app.roads.service.travel`: road times when road data
+or an engine is set up, else the labelled estimate) gives the matrix over the distinct points.
 Matrix path: `matrix` is given and every vehicle has `start_index` (`end_index` null = open end)
 and every stop an `index`. A place that follows the other path is a 422 naming it.
 """
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from app.core.config import Settings
 from app.core.errors import InvalidRequest, PayloadTooLarge
 from app.optimize.schemas import Location, MatrixIn, OptimizeRequest
-from routing import Point, ProblemError, TravelMatrix, explicit_matrix, haversine_matrix
+from app.roads.service import travel
+from routing import Point, ProblemError, TravelMatrix, explicit_matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +79,12 @@ def _from_locations(request: OptimizeRequest, settings: Settings) -> Places:
                 f"{_stop(request, i)}: location is missing; {hint}", field=f"stops[{i}].location"
             )
         stops.append(place(stop.location))
-    matrix = haversine_matrix(
-        points, circuity=settings.default_circuity, speed_kmh=settings.default_speed_kmh
+    return Places(
+        matrix=travel(settings).matrix(points),
+        vehicle_starts=starts,
+        vehicle_ends=ends,
+        stops=stops,
     )
-    return Places(matrix=matrix, vehicle_starts=starts, vehicle_ends=ends, stops=stops)
 
 
 def _from_matrix(request: OptimizeRequest, given: MatrixIn, settings: Settings) -> Places:

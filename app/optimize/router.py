@@ -18,7 +18,7 @@ router = APIRouter(tags=["optimize"])
 @router.post(
     "/optimize",
     summary="Optimize routes (stateless)",
-    responses=error_responses(400, 401, 413, 422),
+    responses=error_responses(400, 401, 413, 422, 502, 503),
 )
 async def optimize(
     body: OptimizeRequest, settings: SettingsDep, request: Request
@@ -26,9 +26,11 @@ async def optimize(
     """Plan the best routes for the given vehicles and stops (no stored state).
 
     Times are seconds on a clock of your choosing, distances metres. Either every place has a
-    `location` (travel is estimated from the distance between the points) or `matrix` gives
-    the durations and every place an `index`. Stops not worth their detour or that do not fit
-    come back in `unassigned` with a reason; a `required` stop that cannot be served is a 422
-    naming it.
+    `location` (travel then comes from the server's road engine, or from a straight-line
+    estimate where no road data is set up: `summary.travel_model` says which) or `matrix` gives
+    the durations and every place an `index`. Stops not worth their detour, that do not fit or
+    that no road reaches come back in `unassigned` with a reason; a `required` stop that cannot
+    be served is a 422 naming it. A road engine that fails is a 502, one that does not answer a
+    503: never a silent straight-line plan.
     """
     return await run_cpu_bound(request.app, partial(service.optimize, body, settings))

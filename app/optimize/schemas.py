@@ -185,6 +185,11 @@ class SummaryOut(BaseModel):
     solve_time: float = Field(description="s")
     status: Status
     time_limit: float = Field(description="the search budget used, s, after the server's cap")
+    travel_model: str = Field(
+        description="what timed the travel: osrm (embedded road data), osrm-server, valhalla, "
+        "graphhopper, estimate (straight line; no road data) or matrix (the request's own)"
+    )
+    travel_detail: str = Field(description="the travel model in words: engine, data, version")
 
 
 class OptimizeResponse(BaseModel):
@@ -231,6 +236,9 @@ class OptimizeResponse(BaseModel):
                         "solve_time": 0.52,
                         "status": "feasible",
                         "time_limit": 2.0,
+                        "travel_model": "osrm",
+                        "travel_detail": "road times from OSRM (embedded) on OpenStreetMap "
+                        "data of baltimore (baltimore.osm.pbf, data version 1, built 2026-12-02)",
                     },
                 }
             ]

@@ -29,6 +29,7 @@ from routing import (
     SolveOptions,
     Stop,
     TimeWindow,
+    TravelMatrix,
     Vehicle,
     solve,
 )
@@ -38,7 +39,8 @@ def optimize(request: OptimizeRequest, settings: Settings) -> OptimizeResponse:
     """Solve `request` within the server's limits. CPU-bound: call it off the event loop.
 
     Raises `PayloadTooLarge`, `InvalidRequest`, `routing.ProblemError` or
-    `routing.RequiredStopError` for input that cannot be solved.
+    `routing.RequiredStopError` for input that cannot be solved, `routing.TravelError` when the
+    road engine cannot answer.
     """
     check_size(request, settings)
     check_unique_ids(request)
@@ -47,7 +49,7 @@ def optimize(request: OptimizeRequest, settings: Settings) -> OptimizeResponse:
     options = SolveOptions(
         time_limit_s=time_limit_s, seed=request.options.seed, workers=settings.solver_workers
     )
-    return to_response(solve(problem, options), time_limit_s=time_limit_s)
+    return to_response(solve(problem, options), time_limit_s=time_limit_s, matrix=problem.matrix)
 
 
 def check_size(request: OptimizeRequest, settings: Settings) -> None:
@@ -144,7 +146,7 @@ def _stop(stop: StopIn, index: int) -> Stop:
     )
 
 
-def to_response(plan: Plan, *, time_limit_s: float) -> OptimizeResponse:
+def to_response(plan: Plan, *, time_limit_s: float, matrix: TravelMatrix) -> OptimizeResponse:
     routes = [
         RouteOut(
             vehicle=route.vehicle_id,
@@ -176,5 +178,7 @@ def to_response(plan: Plan, *, time_limit_s: float) -> OptimizeResponse:
         solve_time=plan.solve_time_s,
         status=plan.status,
         time_limit=time_limit_s,
+        travel_model=matrix.model,
+        travel_detail=matrix.model_detail,
     )
     return OptimizeResponse(routes=routes, unassigned=unassigned, summary=summary)

@@ -21,6 +21,7 @@ from app.models import Account, Rep, Territory, Visit
 from app.plans.solve import PlanJob
 from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
+from app.roads.service import travel
 from app.visits.service import service_minutes_estimates
 from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
 from routing.days.planner import Appointment, Candidate, Workday
@@ -189,6 +190,7 @@ def build_job(
         weights=weights,
         time_limit_s=time_limit_s,
         unplaced=unplaced,
+        travel=travel(settings),
     )
     return job, by_id
 

@@ -240,6 +240,9 @@ _PLAN_EXAMPLE: dict[str, Any] = {
         "net": 65.43,
         "solve_time_s": 0.878,
     },
+    "travel_model": "estimate",
+    "travel_detail": "straight-line distance x 1.30 at 50 km/h (an estimate: no road data is "
+    "set up)",
 }
 _PLAN_RUN_EXAMPLE: dict[str, Any] = {"rep_id": 7, "plans": [_PLAN_EXAMPLE], "kept": []}
 
@@ -264,6 +267,11 @@ class PlanRead(BaseModel):
     breaks: list[PlanBreak]
     call_instead: list[CallInstead]
     totals: PlanTotals
+    travel_model: str = Field(
+        description="what timed the travel: osrm (embedded road data), osrm-server, valhalla, "
+        "graphhopper or estimate (straight line: no road data covers the rep's places)"
+    )
+    travel_detail: str = Field(description="the travel model in words: engine, data, version")
 
 
 class PlanSummary(BaseModel):
@@ -282,6 +290,7 @@ class PlanSummary(BaseModel):
     skipped: int
     call_instead: int
     totals: PlanTotals
+    travel_model: str = Field(description="as on the plan: osrm, estimate, ...")
 
 
 class PlanRun(BaseModel):

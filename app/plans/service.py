@@ -284,6 +284,8 @@ def _store_run(
             stops=stops,
             left_out=[item.model_dump(mode="json") for item in call_instead],
             totals=_totals(day_route, workday_spec, result, zone),
+            travel_model=result.travel_model,
+            travel_detail=result.travel_detail[:300],
         )
         session.add(row)
         session.flush()
@@ -515,6 +517,8 @@ def read_plan(session: Session, row: RoutePlan, rep: Rep) -> PlanRead:
         breaks=[PlanBreak.model_validate(b) for b in totals.get("breaks", [])],
         call_instead=[CallInstead.model_validate(item) for item in row.left_out],
         totals=PlanTotals.model_validate(totals),
+        travel_model=row.travel_model,
+        travel_detail=row.travel_detail,
     )
 
 
@@ -564,6 +568,7 @@ def week_summaries(
                 skipped=sum(1 for a in planned if day_states.get(a) == "skipped"),
                 call_instead=len(row.left_out),
                 totals=PlanTotals.model_validate(totals),
+                travel_model=row.travel_model,
             )
         )
     return summaries

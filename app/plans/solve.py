@@ -1,6 +1,7 @@
 """Solving planning jobs: one in this process, or many at once in worker processes (a batch).
 
-Only `routing` is imported here, so worker processes start without the web and database stack.
+Only `routing` is imported here, so worker processes start without the web and database stack
+(a road travel model brings its own module, `app.roads`, when it is unpickled there).
 """
 
 from __future__ import annotations
@@ -10,7 +11,15 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from routing import Costs, ProblemError, RequiredStopError, SolveOptions, ValueWeights
+from routing import (
+    Costs,
+    Estimate,
+    ProblemError,
+    RequiredStopError,
+    SolveOptions,
+    Travel,
+    ValueWeights,
+)
 from routing.days.planner import Appointment, Candidate, DaysPlan, Workday, plan_rep_days
 
 
@@ -29,6 +38,9 @@ class PlanJob:
     time_limit_s: float
     # Accounts worth a visit that cannot be driven to (no coordinates): id -> first-day prize.
     unplaced: dict[int, float] = field(default_factory=dict)
+    # Where travel times come from; pickles to paths and settings (worker processes open the
+    # road data themselves).
+    travel: Travel = field(default_factory=Estimate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +61,7 @@ def solve_job(job: PlanJob, workers: int = 1) -> DaysPlan | Unsolvable:
             costs=job.costs,
             weights=job.weights,
             options=options,
+            travel=job.travel,
         )
     except RequiredStopError as exc:
         return Unsolvable(f"an appointment cannot be kept: {exc}", "appointments")

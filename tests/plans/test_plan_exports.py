@@ -127,6 +127,8 @@ def make_plan(*, kind: str = "day", with_end: bool = True) -> PlanRead:
         time_zone="America/Chicago",
         created_at=datetime(2025, 6, 3, 12, 5, tzinfo=UTC),
         frozen=False,
+        travel_model="estimate",
+        travel_detail="straight-line distance x 1.30 at 50 km/h",
         start=home,
         end=PlanPlace(latitude=41.8781, longitude=-87.6298, at=at(16)) if with_end else None,
         stops=stops,
