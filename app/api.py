@@ -9,6 +9,7 @@ from app.optimize import router as optimize
 from app.plans import exports_router as plan_exports
 from app.plans import router as plans
 from app.reps import router as reps
+from app.roads import router as roads
 from app.teams import router as teams
 from app.territories import router as territories
 from app.users import router as users
@@ -25,5 +26,6 @@ api_router.include_router(territories.router)
 api_router.include_router(visits.router)
 api_router.include_router(plans.router)
 api_router.include_router(plan_exports.router)
+api_router.include_router(roads.router)
 
 __all__ = ["api_router"]

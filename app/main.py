@@ -19,6 +19,7 @@ from app.core.http_errors import install_error_handlers
 from app.core.migrate import upgrade as upgrade_database
 from app.imports import jobs as import_jobs
 from app.placement.service import geocoder_chain
+from app.roads.service import open_at_start as open_roads_at_start
 from app.web import login, manager, rep
 from app.web.assets import install_static
 from app.web.docs import install_docs
@@ -44,6 +45,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The offline geocoder's tables take a second or two to build: pay that now, not in the
     # first import or account edit.
     geocoder_chain(settings).prepare()
+    # Likewise the road data: opened, and its estimate fitted, before the first plan needs it.
+    open_roads_at_start(settings)
     # Everything loaded so far lives as long as the process: take it out of the garbage
     # collector's full passes, which otherwise walk it all and add 60-90 ms to random requests.
     gc.collect()

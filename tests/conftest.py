@@ -21,6 +21,7 @@ from app.core.config import Environment, Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.migrate import upgrade
 from app.main import create_app
+from app.roads.build import build_roads
 from app.models import Base
 from tests.backends import POSTGRES_URL
 from tests.moments import NOW
@@ -51,8 +52,6 @@ ROAD_EXTRACTS = Path(__file__).resolve().parents[1] / "data" / "roads"
 def road_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with OSRM data built from both real extracts (Baltimore, Liechtenstein;
     about a second each), for `Settings(data_dir=..., roads_region=...)`."""
-    from app.roads.build import build_roads
-
     data_dir = tmp_path_factory.mktemp("roads-data")
     for region in ("liechtenstein", "baltimore"):
         build_roads(ROAD_EXTRACTS / f"{region}.osm.pbf", data_dir)

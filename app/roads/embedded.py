@@ -6,6 +6,7 @@ to its folder and manifest, so the plan pool's worker processes open their own.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,9 @@ from routing import Point
 
 _OPEN: dict[Path, Any] = {}
 _OPEN_LOCK = threading.Lock()
+# Close the engines before the interpreter tears the bindings' types down; otherwise nanobind
+# reports every still-open engine as a leak on the way out.
+atexit.register(_OPEN.clear)
 
 
 def _engine(base: Path) -> Any:
@@ -76,6 +80,8 @@ class EmbeddedOsrm:
     def table(self, points: Sequence[Point]) -> Table:
         if not points:
             return Table([], [], [])
+        if len(points) == 1:  # OSRM's table needs two places; one is where it snaps
+            return Table([[0.0]], [[0.0]], [self._snapped(points[0])])
         parameters = osrm.TableParameters(
             coordinates=[(p.lon, p.lat) for p in points],
             annotations=["duration", "distance"],
@@ -90,6 +96,14 @@ class EmbeddedOsrm:
             distances_m=[list(row) for row in answer["distances"]],
             snapped_m=[float(s["distance"]) for s in answer["sources"]],
         )
+
+    def _snapped(self, point: Point) -> float | None:
+        parameters = osrm.NearestParameters(coordinates=[(point.lon, point.lat)])
+        try:
+            answer = _engine(self.base).Nearest(parameters)
+        except RuntimeError:
+            return None  # no road at all near it
+        return float(answer["waypoints"][0]["distance"])
 
     def route(self, points: Sequence[Point]) -> RoadRoute:
         parameters = osrm.RouteParameters(

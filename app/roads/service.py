@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ from app.roads.embedded import EmbeddedOsrm
 from app.roads.engine import RoadEngine, RoadRoute
 from app.roads.fit import fit_estimate
 from app.roads.remote import remote_engine
+from app.roads.schemas import RoadDataOut, TravelModelOut
 from app.roads.travel import RoadTravel
-from routing import Estimate, Point, Travel, TravelMatrix
+from routing import Estimate, Point, Travel, TravelError, TravelMatrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class EmbeddedRoads:
         travel = self.current()
         return None if travel is None else travel.route(points)
 
+
+logger = logging.getLogger(__name__)
 
 _FITTED: dict[str, Estimate | None] = {}
 _FITTED_LOCK = threading.Lock()
@@ -154,3 +158,49 @@ def road_route(travel: Travel, points: Sequence[Point]) -> RoadRoute | None:
     if isinstance(travel, RoadTravel):
         return travel.route(points)
     return None
+
+
+def describe(settings: Settings) -> TravelModelOut:
+    """The travel model in use now, for `GET /api/v1/roads` and `roads status`."""
+    chosen = travel(settings)
+    model, detail = model_of(chosen)
+    road_data = fitted = None
+    if isinstance(chosen, EmbeddedRoads):
+        found = current_manifest(chosen.data_dir, chosen.region)
+        if found is not None:
+            manifest = found[1]
+            road_data = RoadDataOut(
+                region=manifest.region,
+                version=manifest.version,
+                source=manifest.source,
+                built_at=manifest.built_at,
+                nodes=manifest.nodes,
+                edges=manifest.edges,
+                bbox=manifest.bbox,
+                size_bytes=manifest.size_bytes,
+            )
+            current = chosen.current()
+            if current is not None and current.outside is not None:
+                fitted = current.outside.detail
+    return TravelModelOut(
+        travel_model=model,
+        travel_detail=detail,
+        engine=settings.roads_engine.value,
+        road_data=road_data,
+        fitted_estimate=fitted,
+    )
+
+
+def open_at_start(settings: Settings) -> None:
+    """Open the embedded road data (and fit its estimate) now rather than in the first plan.
+
+    Data that cannot be opened does not stop the app: it is logged, and every plan that needs
+    it is then a 502 naming the problem.
+    """
+    chosen = travel(settings)
+    if not isinstance(chosen, EmbeddedRoads):
+        return
+    try:
+        chosen.current()
+    except TravelError as exc:
+        logger.error("road data: %s", exc)

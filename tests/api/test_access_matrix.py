@@ -271,6 +271,7 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         for name in ("export.ics", "export.gpx", "export.csv", "export.geojson", "call-instead.csv")
     },
     ("POST", "/optimize"): (lambda ctx, t: Probe("/optimize", OPTIMIZE), ANYONE),
+    ("GET", "/roads"): (lambda ctx, t: Probe("/roads"), ANYONE),
     ("GET", "/accounts"): (lambda ctx, t: Probe(f"/accounts?team_id={ctx.team(t)}"), ANYONE),
     ("POST", "/accounts"): (new_account, CREATE_IN_TEAM),
     ("GET", "/accounts/{account_id}"): (lambda ctx, t: Probe(account(ctx, t)), SCOPED),
