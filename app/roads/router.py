@@ -19,7 +19,8 @@ router = APIRouter(tags=["roads"])
     responses=error_responses(401),
 )
 def travel_model(settings: SettingsDep) -> TravelModelOut:
-    """The travel model that times plans and `/optimize` now: road data (region, version, when
-    built) or the straight-line estimate, and the estimate fitted to the roads that answers for
-    places outside them."""
+    """The travel model that times plans and `/optimize` now.
+
+    Road data (region, version, when built) or the straight-line estimate, and the estimate
+    fitted to the roads that answers for places outside them."""
     return service.describe(settings)
