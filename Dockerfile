@@ -1,6 +1,10 @@
 # Fieldroute API: docker build -t fieldroute . && \
 #   docker run -p 8000:8000 -e DATABASE_URL=postgresql://... fieldroute
 # First admin: docker run --rm -e DATABASE_URL=... fieldroute python -m app.cli create-admin EMAIL NAME
+# Road data (embedded OSRM; kept in the var volume, picked up by a running app without a restart):
+#   docker run --rm -v fieldroute-var:/srv/fieldroute/var -v $PWD:/in fieldroute \
+#     python -m app.cli roads build /in/region.osm.pbf
+# Or an engine you run already: -e FIELDROUTE_ROADS_ENGINE=osrm -e FIELDROUTE_ROADS_URL=http://osrm:5000
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,7 +31,8 @@ COPY app/ app/
 COPY data/ data/
 COPY alembic.ini ./
 
-# Without DATABASE_URL the SQLite file and the geocoder's index caches live here.
+# Without DATABASE_URL the SQLite file and the geocoder's index caches live here; so does the
+# road data (var/roads/<region>/v<N>/), with the OSRM programs from the osrm-bindings wheel.
 RUN mkdir -p var && chown fieldroute:fieldroute var
 VOLUME ["/srv/fieldroute/var"]
 
