@@ -12,9 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.core.config import Settings
+from app.core.config import RoadEngineKind, Settings
+from app.demo import COMPANIES, ensure_roads
 from app.geocoding import AddressQuery, OsmAddressIndex, Precision
 from app.imports.parsing import read_accounts_csv
+from app.roads.build import current_manifest
 from app.roads.service import travel
 from routing import Point
 from tests.test_demo_data import OPENING_HOURS, haversine_km, load_build
@@ -142,3 +144,25 @@ def test_every_account_and_home_is_on_the_roads(
     assert float((durations[off_diagonal] > 0).mean()) > 0.99
     # Central Baltimore, about 5 x 7 km: no drive between two of them takes half an hour.
     assert float(durations.max()) < 1800
+
+
+def test_demo_roads_are_built_only_where_the_app_would_use_them(
+    road_data_dir: Path, tmp_path: Path
+) -> None:
+    baltimore, chicagoland = COMPANIES["baltimore"], COMPANIES["chicagoland"]
+    note = ensure_roads(Settings(data_dir=tmp_path), chicagoland)
+    assert note.built is None
+    assert "no road data ships for Lakeshore Supply Co." in note.note
+    estimate = Settings(data_dir=tmp_path, roads_engine=RoadEngineKind.ESTIMATE)
+    assert ensure_roads(estimate, baltimore).note == "roads: the estimate engine (not built here)"
+    elsewhere = Settings(data_dir=tmp_path, roads_region="liechtenstein")
+    note = ensure_roads(elsewhere, baltimore)
+    assert note.built is None
+    assert note.note == (
+        "roads: roads_region is 'liechtenstein' (not built); the demo's addresses are in "
+        "'baltimore'"
+    )
+    assert current_manifest(tmp_path) is None  # none of these built anything
+    found = ensure_roads(Settings(data_dir=road_data_dir), baltimore)
+    assert found.built is None
+    assert found.note.startswith("roads: baltimore v1 from baltimore.osm.pbf")
