@@ -67,10 +67,14 @@ lock: | $(BIN)/python ## Re-pin requirements/*.txt from pyproject.toml (UPGRADE=
 	$(UV_COMPILE) pyproject.toml --extra dev --extra bench -c requirements/dev.txt \
 		-o requirements/bench.txt
 
-run: $(VENV)/.installed ## Migrate, load the demo company if the database is empty, serve the app
-	@$(BIN)/python -m app.cli demo
+# DEMO=chicagoland loads the larger company that has no road data (plans on the estimate). The
+# Baltimore extract also geocodes addresses typed into the app, unless the variable is set.
+DEMO ?= baltimore
+run: $(VENV)/.installed ## Migrate, load the demo company (and its roads) if the database is empty, serve the app
+	@$(BIN)/python -m app.cli demo --company $(DEMO)
 	@echo "Fieldroute at http://$(HOST):$(PORT)  (sign in: /login, manager page: /manager, API docs: /docs)"
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	FIELDROUTE_GEOCODER_OSM_EXTRACT="$${FIELDROUTE_GEOCODER_OSM_EXTRACT-data/roads/baltimore.osm.pbf}" \
+		$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
 	$(BIN)/ruff check .

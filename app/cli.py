@@ -5,7 +5,11 @@ create-admin EMAIL NAME          create an admin (the first one, on a new instal
 create-token EMAIL [--name N]    a new token for an existing user; prints it
 import-accounts FILE [--dry-run] [--mapping JSON] [--team NAME]
                                  import a CRM export, with a progress bar and the report
-demo                             load the demo company if the database is empty; print logins
+demo [--company baltimore|chicagoland]
+                                 load a demo company if the database is empty (default:
+                                 baltimore, at real addresses, whose road data it builds when
+                                 none is built, so plans run on roads; chicagoland: the larger
+                                 company with no road data, planned on the estimate); print logins
 plan [--date D] [--days N] [--team NAME] [--rep EMAIL] [--time-limit S]
                                  plan reps' days (all active reps, or a team or one rep), reps in
                                  parallel across the cores; prints a line per rep and day
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -34,7 +39,15 @@ from app.core.config import Role, Settings
 from app.core.db import SessionFactory, make_engine, make_session_factory
 from app.core.errors import AppError
 from app.core.migrate import upgrade
-from app.demo import demo_logins, is_empty, load_demo
+from app.demo import (
+    COMPANIES,
+    DEFAULT_COMPANY,
+    demo_logins,
+    ensure_roads,
+    is_empty,
+    load_demo,
+    loaded_company,
+)
 from app.imports.parsing import CsvFormatError, read_accounts_csv
 from app.imports.schemas import ImportJobRead
 from app.imports.service import run_job, start_job
@@ -61,7 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     imports.add_argument("--mapping", help='JSON: {"external_id": "Customer No", ...}')
     imports.add_argument("--team", help="team for rows without a Team column")
     imports.add_argument("--as", dest="as_email", help="run as this user (default: first admin)")
-    commands.add_parser("demo", help="load the demo company into an empty database")
+    demo = commands.add_parser("demo", help="load a demo company into an empty database")
+    demo.add_argument(
+        "--company",
+        choices=sorted(COMPANIES),
+        default=DEFAULT_COMPANY,
+        help=f"which demo company (default: {DEFAULT_COMPANY})",
+    )
     plan = commands.add_parser("plan", help="plan reps' days or weeks")
     plan.add_argument("--date", type=date.fromisoformat, help="first day (default: today)")
     plan.add_argument("--days", type=int, default=1, help="1 (a day) .. 7 (a week)")
@@ -94,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(factory, settings, args)
         if args.command == "plan":
             return _plan(factory, settings, args)
-        return _demo(factory, settings)
+        return _demo(factory, settings, args.company)
     finally:
         engine.dispose()
 
@@ -269,13 +288,24 @@ def _roads(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(factory: SessionFactory, settings: Settings) -> int:
+def _demo(factory: SessionFactory, settings: Settings, company: str) -> int:
     with factory() as session:
         if is_empty(session):
-            print("loading the demo company (data/demo/) ...", flush=True)
-            load_demo(session, settings)
+            demo = COMPANIES[company]
+            print(f"loading the demo company {demo.name} (data/demo/{demo.key}/) ...", flush=True)
+            started = time.monotonic()
+            load_demo(session, settings, company=company)
             session.commit()
+            print(f"loaded in {time.monotonic() - started:.1f} s")
+            loaded = loaded_company(session)
+        else:
+            loaded = loaded_company(session)
+            held = f"it holds the demo {loaded.name}" if loaded else "not a demo company"
+            print(f"the database is not empty ({held}): nothing loaded")
         logins = demo_logins(session)
+    if loaded is not None:
+        roads = ensure_roads(settings, loaded, before_build=lambda line: print(line, flush=True))
+        print(roads.note if roads.built is None else f"built {roads.note.removeprefix('roads: ')}")
     if logins:
         print("Demo sign-in tokens (development only; header `Authorization: Bearer <token>`,")
         print("or paste one at /login):")

@@ -1,4 +1,11 @@
-"""The demo company (data/demo/): loaded by `make run` into an empty database.
+"""The demo companies (data/demo/<company>/): `make run` loads one into an empty database.
+
+- `baltimore` (the default): Harborline Supply Co., 300 accounts and 5 reps at real addresses
+  in central Baltimore, read from the OpenStreetMap extract its road data is built from; the
+  offline geocoder places them from that same extract (address precision), and `make run`
+  builds the road data when none is built, so plans run on roads out of the box.
+- `chicagoland`: Lakeshore Supply Co., 1,720 accounts and 10 reps at real ZIPs with synthetic
+  streets (postcode precision); no road data ships for it, so its plans use the estimate.
 
 Accounts go through the same CSV import a customer's CRM export does. Each rep gets a starter
 territory (the accounts of their team nearest to their home) and eight weeks of visit history,
@@ -14,6 +21,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,13 +30,15 @@ from app.accounts.opening_hours import DAYS, parse_opening_hours
 from app.auth.principal import Principal
 from app.auth.tokens import hash_token, issue_token
 from app.core import clock
-from app.core.config import Role, Settings
+from app.core.config import RoadEngineKind, Role, Settings
 from app.imports.parsing import read_accounts_csv
 from app.imports.service import import_rows
 from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit
 from app.placement.service import place_rep_home
+from app.roads.build import Manifest, Progress, build_roads, current_manifest, region_of
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEMO_DIR = DATA_DIR / "demo"
 HISTORY_WEEKS = 8
 SEED = 20261127
 OUTCOMES = ("order placed", "follow-up agreed", "quote requested", "no decision", "relationship")
@@ -42,6 +52,47 @@ class DemoLogin:
     token: str
 
 
+@dataclass(frozen=True)
+class DemoCompany:
+    """One demo company: its files, its reps' time zone and, where it has one, the OSM extract
+    its addresses come from (the geocoder reads them from it; its roads are built from it)."""
+
+    key: str
+    name: str
+    folder: Path
+    time_zone: str
+    admin_email: str
+    extract: Path | None = None
+
+    @property
+    def region(self) -> str | None:
+        """The road data region its extract builds (`baltimore`), if it has one."""
+        return region_of(self.extract) if self.extract else None
+
+
+COMPANIES = {
+    company.key: company
+    for company in (
+        DemoCompany(
+            "baltimore",
+            "Harborline Supply Co. (Baltimore)",
+            DEMO_DIR / "baltimore",
+            "America/New_York",
+            "admin@harborline.example.com",
+            extract=DATA_DIR / "roads" / "baltimore.osm.pbf",
+        ),
+        DemoCompany(
+            "chicagoland",
+            "Lakeshore Supply Co. (Chicagoland)",
+            DEMO_DIR / "chicagoland",
+            "America/Chicago",
+            "admin@lakeshore.example.com",
+        ),
+    )
+}
+DEFAULT_COMPANY = "baltimore"
+
+
 def demo_token(email: str) -> str:
     return "fr_dev_" + email.split("@", 1)[0]
 
@@ -52,21 +103,33 @@ def is_empty(session: Session) -> bool:
     )
 
 
-def load_demo(session: Session, settings: Settings, *, today: date | None = None) -> None:
-    """Load the demo company into `session` (the caller commits)."""
-    today = today or clock.today(settings.company_zone)
-    teams = {row["name"]: Team(name=row["name"]) for row in _rows("teams.csv")}
+def load_demo(
+    session: Session,
+    settings: Settings,
+    *,
+    company: str = DEFAULT_COMPANY,
+    today: date | None = None,
+) -> None:
+    """Load the demo company `company` (a key of COMPANIES) into `session` (the caller
+    commits). Nothing is downloaded: a company with an extract is geocoded from it (its address
+    index is built once under `settings.data_dir`)."""
+    demo = COMPANIES[company]
+    today = today or clock.today(ZoneInfo(demo.time_zone))
+    if demo.extract is not None:
+        # The company's own addresses come from this extract, whatever the app is set to use.
+        settings = settings.model_copy(update={"geocoder_osm_extract": demo.extract})
+    teams = {row["name"]: Team(name=row["name"]) for row in _rows(demo, "teams.csv")}
     session.add_all(teams.values())
     session.flush()
-    reps = [_rep(session, settings, row, teams) for row in _rows("reps.csv")]
+    reps = [_rep(session, settings, demo, row, teams) for row in _rows(demo, "reps.csv")]
     session.flush()
-    _users(session, teams, reps)
+    _users(session, demo, teams, reps)
 
     admin = Principal(user_id=0, name="demo loader", role=Role.ADMIN)
-    parsed = read_accounts_csv((DEMO_DIR / "accounts.csv").read_bytes())
+    parsed = read_accounts_csv((demo.folder / "accounts.csv").read_bytes())
     if parsed.errors:
         first = parsed.errors[0]
-        raise RuntimeError(f"demo accounts.csv row {first.row}: {first.message}")
+        raise RuntimeError(f"demo {company} accounts.csv row {first.row}: {first.message}")
     import_rows(session, settings, parsed, admin, team_id=None)
     territories = _starter_territories(session, reps)
     _history(session, reps, territories, today)
@@ -88,8 +151,67 @@ def demo_logins(session: Session) -> list[DemoLogin]:
     return logins
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DEMO_DIR / name).open(newline="", encoding="utf-8") as file:
+def loaded_company(session: Session) -> DemoCompany | None:
+    """The demo company this database holds (found by its admin), if any."""
+    emails = {company.admin_email: company for company in COMPANIES.values()}
+    found = session.scalars(select(User.email).where(User.email.in_(emails))).first()
+    return emails[found] if found is not None else None
+
+
+@dataclass(frozen=True)
+class DemoRoads:
+    """What `ensure_roads` found or did: `built` is set when it built the data now."""
+
+    note: str
+    built: Manifest | None = None
+
+
+def ensure_roads(
+    settings: Settings, company: DemoCompany, *, before_build: Progress | None = None
+) -> DemoRoads:
+    """Build the company's road data under `settings.data_dir` when the app would plan with the
+    embedded engine and no road data is built yet; otherwise say what the plans will use.
+    `before_build` hears one line before a build starts (it takes a few seconds)."""
+    if company.extract is None or company.region is None:
+        return DemoRoads(
+            f"no road data ships for {company.name}: its plans use the straight-line estimate"
+        )
+    if settings.roads_engine is not RoadEngineKind.EMBEDDED:
+        return DemoRoads(f"roads: the {settings.roads_engine.value} engine (not built here)")
+    if settings.roads_region not in (None, company.region):
+        found = current_manifest(settings.data_dir, settings.roads_region)
+        state = "built" if found else "not built"
+        return DemoRoads(
+            f"roads: roads_region is {settings.roads_region!r} ({state}); the demo's "
+            f"addresses are in {company.region!r}"
+        )
+    found = current_manifest(settings.data_dir, settings.roads_region)
+    if found is not None:
+        manifest = found[1]
+        if manifest.region == company.region:
+            return DemoRoads(f"roads: {_describe(manifest)}")
+        return DemoRoads(
+            f"roads: the app uses {manifest.region!r} (built last), not the demo's region; "
+            f"set FIELDROUTE_ROADS_REGION={company.region} to plan the demo on roads"
+        )
+    if before_build is not None:
+        before_build(
+            f"building road data for {company.region} from {company.extract.name} "
+            "(OpenStreetMap, ODbL) ..."
+        )
+    manifest = build_roads(company.extract, settings.data_dir, region=company.region)
+    return DemoRoads(f"roads: {_describe(manifest)}", built=manifest)
+
+
+def _describe(manifest: Manifest) -> str:
+    return (
+        f"{manifest.region} v{manifest.version} from {manifest.source} "
+        f"({manifest.nodes:,} nodes, {manifest.edges:,} edges; built in {manifest.build_s:.1f} s)"
+    )
+
+
+def _rows(company: DemoCompany, name: str) -> list[dict[str, str]]:
+    with (company.folder / name).open(newline="", encoding="utf-8") as file:
         return list(csv.DictReader(file))
 
 
@@ -98,11 +220,13 @@ def _clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-DEMO_TIME_ZONE = "America/Chicago"
-"""Lakeshore Supply's reps all work around Lake Michigan's south-west shore."""
-
-
-def _rep(session: Session, settings: Settings, row: dict[str, str], teams: dict[str, Team]) -> Rep:
+def _rep(
+    session: Session,
+    settings: Settings,
+    company: DemoCompany,
+    row: dict[str, str],
+    teams: dict[str, Team],
+) -> Rep:
     rep = Rep(
         name=row["name"],
         email=row["email"],
@@ -121,17 +245,17 @@ def _rep(session: Session, settings: Settings, row: dict[str, str], teams: dict[
         cost_per_km=float(row["cost_per_km"]),
         cost_per_hour=float(row["cost_per_hour"]),
         max_visits_per_day=int(row["max_visits_per_day"]),
-        time_zone=DEMO_TIME_ZONE,
+        time_zone=company.time_zone,
     )
     session.add(rep)
     if place_rep_home(session, settings, rep) is None:
-        raise RuntimeError(f"demo reps.csv: cannot place the home of {rep.name}")
+        raise RuntimeError(f"demo {company.key} reps.csv: cannot place the home of {rep.name}")
     return rep
 
 
-def _users(session: Session, teams: dict[str, Team], reps: list[Rep]) -> None:
+def _users(session: Session, company: DemoCompany, teams: dict[str, Team], reps: list[Rep]) -> None:
     by_email = {rep.email: rep for rep in reps}
-    for row in _rows("users.csv"):
+    for row in _rows(company, "users.csv"):
         user = User(email=row["email"], name=row["name"], role=Role(row["role"]))
         if row["rep_email"]:
             user.rep = by_email[row["rep_email"]]

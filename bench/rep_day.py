@@ -1,4 +1,4 @@
-"""The rep's day benchmark, end to end through the service on the demo company (SQLite).
+"""The rep's day benchmark, end to end through the service on the Chicagoland demo company (SQLite).
 
 Run from the repository root: ``python -m bench.rep_day [--skip-serial]``.
 
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     today = clock.today(UTC)
     monday = next_monday(today)
     with factory() as session:
-        load_demo(session, settings, today=today)
+        load_demo(session, settings, company="chicagoland", today=today)
         session.commit()
         admin_user = session.scalars(select(User).where(User.role == "admin")).first()
         assert admin_user is not None

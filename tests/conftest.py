@@ -21,8 +21,8 @@ from app.core.config import Environment, Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.migrate import upgrade
 from app.main import create_app
-from app.roads.build import build_roads
 from app.models import Base
+from app.roads.build import build_roads
 from tests.backends import POSTGRES_URL
 from tests.moments import NOW
 from tests.seed import TEST_TOKEN, World, seed_world

@@ -1,4 +1,5 @@
-"""The shell commands: the first admin, tokens, a CRM import with its report, the demo."""
+"""The shell commands: the first admin, tokens, a CRM import with its report, the demo (its
+company and road data)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.cli import main
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
 from app.models import Account, ApiToken, User
+from app.roads.build import current_manifest
 from tests.moments import TODAY_UTC
 
 
@@ -108,3 +110,30 @@ def test_plan_plans_every_rep_and_names_the_ones_it_cannot(
     assert main(["plan", "--date", monday.isoformat(), "--team", "Nowhere"]) == 2
     assert main(["plan", "--days", "9"]) == 2
     engine.dispose()
+
+
+def test_demo_loads_baltimore_and_builds_its_roads_once(
+    env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "loading the demo company Harborline Supply Co. (Baltimore)" in out
+    assert "building road data for baltimore from baltimore.osm.pbf" in out
+    assert "built baltimore v1 from baltimore.osm.pbf" in out
+    assert "admin    Pat Admin                fr_dev_admin" in out
+    assert count(env, Account) == 300
+    assert current_manifest(env.data_dir, "baltimore") is not None
+
+    assert main(["demo", "--company", "chicagoland"]) == 0
+    out = capsys.readouterr().out
+    assert "database is not empty (it holds the demo Harborline Supply Co. (Baltimore))" in out
+    assert "roads: baltimore v1" in out  # found, not built again
+    assert "building" not in out
+    assert count(env, Account) == 300
+
+
+def test_demo_refuses_an_unknown_company(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["demo", "--company", "atlantis"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'atlantis'" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""The committed demo company under data/demo/ is realistic, consistent and reproducible."""
+"""The committed Chicagoland demo company (data/demo/chicagoland/) is realistic, consistent and
+reproducible; the Baltimore one has its own tests (test_demo_baltimore.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from types import ModuleType
 import pytest
 import zipcodes
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+BUILD = Path(__file__).resolve().parents[1] / "data" / "demo" / "build.py"
+DEMO = BUILD.parent / "chicagoland"
 FILES = ("accounts.csv", "teams.csv", "reps.csv", "users.csv")
 _DAYS = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?"
 _SPAN = r"(?:[01]\d|2[0-3]):[0-5]\d-(?:[01]\d|2[0-4]):[0-5]\d"
@@ -176,7 +178,7 @@ def test_every_rep_and_manager_has_a_user(reps: list[dict[str, str]]) -> None:
 
 
 def load_build() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("demo_build", DEMO / "build.py")
+    spec = importlib.util.spec_from_file_location("demo_build", BUILD)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -185,7 +187,7 @@ def load_build() -> ModuleType:
 
 
 def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
-    stats = load_build().generate(tmp_path)
+    stats = load_build().generate("chicagoland", tmp_path)
     assert any("top 20% of accounts hold" in line for line in stats)
     for name in FILES:
         assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name

@@ -1,9 +1,14 @@
-"""Build the demo company "Lakeshore Supply Co." (Chicagoland, NW Indiana, SE Wisconsin).
+"""Build the demo companies: accounts.csv, teams.csv, reps.csv and users.csv for each.
 
-Run as `.venv/bin/python data/demo/build.py`: rewrites accounts.csv, teams.csv, reps.csv and
-users.csv beside this file from a fixed seed and prints summary statistics. Every account sits at a
-real STANDARD ZIP from the `zipcodes` package (city, state and ZIP taken from one record); streets,
-names, phones and values are synthetic.
+- `baltimore/`: "Harborline Supply Co.", 300 accounts and 5 reps at real street addresses read
+  from the OpenStreetMap extract data/roads/baltimore.osm.pbf (the one the demo's road data is
+  built from), so the offline geocoder places them at address precision and plans run on roads.
+- `chicagoland/`: "Lakeshore Supply Co." (Chicagoland, NW Indiana, SE Wisconsin), 1,720 accounts
+  at real STANDARD ZIPs from the `zipcodes` package (city, state and ZIP taken from one record)
+  with synthetic streets.
+
+Run as `.venv/bin/python data/demo/build.py`: rewrites both folders from fixed seeds and prints
+summary statistics. Names, phones and values are synthetic for both.
 """
 
 import csv
@@ -14,6 +19,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import osmium
+import osmium.filter
+import osmium.osm
 import zipcodes
 
 SEED = 20_240_611
@@ -22,6 +30,7 @@ BBOX = (41.35, -88.45, 43.20, -86.80)  # south, west, north, east in degrees
 STATES = ("IL", "IN", "WI")
 DOMAIN = "lakeshore.example.com"
 OUT_DIR = Path(__file__).resolve().parent
+COMPANIES = ("baltimore", "chicagoland")
 
 
 def _split(text: str) -> list[str]:
@@ -128,6 +137,7 @@ class Place:
     lat: float
     lon: float
     area_codes: tuple[str, ...]
+    street: str = ""  # a real street address here (Baltimore); empty: make one up (Chicagoland)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -171,12 +181,21 @@ def street(rng: random.Random, place: Place, site: str = "street") -> str:
     return line
 
 
-def business_name(rng: random.Random, kind: str, city: str, taken: set[str]) -> str:
+def real_street(rng: random.Random, place: Place, site: str = "street") -> str:
+    """The place's real street address, with a suite number on some offices."""
+    if site == "suite" and rng.random() < 0.4:
+        return f"{place.street} Suite {rng.choice((100, 110, 120, 200, 210, 250, 300))}"
+    return place.street
+
+
+def business_name(
+    rng: random.Random, kind: str, city: str, taken: set[str], words: list[str] = WORDS
+) -> str:
     """A name for this industry that no other account in the same city already has."""
     for _ in range(500):
         pattern = rng.choice(NAMES[kind].split("|"))
         s, s2 = rng.sample(SURNAMES, 2)
-        name = pattern.format(s=s, s2=s2, w=rng.choice(WORDS), c=city)
+        name = pattern.format(s=s, s2=s2, w=rng.choice(words), c=city)
         if name not in taken:
             taken.add(name)
             return name
@@ -217,8 +236,16 @@ def write_csv(path: Path, headers: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def make_accounts(rng: random.Random, sites: list[Place]) -> list[dict[str, str]]:
-    """One CRM account row per site (without Team), tiered by annual value."""
+def make_accounts(
+    rng: random.Random,
+    sites: list[Place],
+    *,
+    words: list[str] = WORDS,
+    overlays: tuple[str, ...] = OVERLAYS,
+    crm_share: float = 0.01,
+) -> list[dict[str, str]]:
+    """One CRM account row per site (without Team), tiered by annual value. `crm_share` of the
+    rows carry CRM coordinates (the site's point moved by up to 0.01 degrees)."""
     kinds, ids, taken = list(PROFILES), set[str](), dict[str, set[str]]()
     accounts: list[dict[str, str]] = []
     for place in sites:
@@ -227,13 +254,14 @@ def make_accounts(rng: random.Random, sites: list[Place]) -> list[dict[str, str]
         value = 0.0
         while not 2_000 <= value <= 500_000:  # truncated lognormal: no pile-up at the bounds
             value = rng.lognormvariate(math.log(9_000 * value_factor), 1.5)
-        crm_coords = rng.random() < 0.01
-        classic = [c for c in place.area_codes if c not in OVERLAYS] or place.area_codes
+        crm_coords = rng.random() < crm_share
+        classic = [c for c in place.area_codes if c not in overlays] or place.area_codes
         area = rng.choice(classic if rng.random() < 0.85 else place.area_codes)
         accounts.append({
             "Account ID": salesforce_id(rng, ids),
-            "Account Name": business_name(rng, kind, place.city, taken.setdefault(place.city + place.state, set())),
-            "Billing Street": street(rng, place, site), "Billing City": place.city,
+            "Account Name": business_name(rng, kind, place.city, taken.setdefault(place.city + place.state, set()), words),
+            "Billing Street": (real_street if place.street else street)(rng, place, site),
+            "Billing City": place.city,
             "Billing State/Province": place.state, "Billing Zip/Postal Code": place.zip_code,
             "Billing Country": "USA",
             "Billing Latitude": f"{place.lat + rng.uniform(-0.01, 0.01):.6f}" if crm_coords else "",
@@ -256,13 +284,23 @@ def make_accounts(rng: random.Random, sites: list[Place]) -> list[dict[str, str]
     return accounts
 
 
-def make_reps(rng: random.Random, homes: list[Place], n_north: int) -> list[list[str]]:
-    """One reps.csv row per home (homes sorted north to south); the first n_north are North."""
+def make_reps(
+    rng: random.Random,
+    homes: list[Place],
+    n_first: int,
+    *,
+    names: list[str] = REPS,
+    teams: tuple[str, str] = ("North", "South"),
+    domain: str = DOMAIN,
+) -> list[list[str]]:
+    """One reps.csv row per home (homes in the order the teams split them); the first n_first
+    are in the first team."""
     shifts = (("08:00", "17:00"), ("07:30", "16:30"), ("08:30", "17:30"), ("07:00", "16:00"))
     reps: list[list[str]] = []
-    for i, (name, home) in enumerate(zip(REPS, homes, strict=True)):
+    for i, (name, home) in enumerate(zip(names, homes, strict=True)):
         reps.append([
-            name, email(name), "North" if i < n_north else "South", street(rng, home),
+            name, email(name, domain), teams[0] if i < n_first else teams[1],
+            (real_street if home.street else street)(rng, home),
             home.city, home.state, home.zip_code, "USA", "Mo-Th" if i in (3, 8) else "Mo-Fr",
             *rng.choice(shifts), "11:30", "14:00", str(rng.choice((30, 45))),
             f"{rng.uniform(0.45, 0.70):.2f}", str(rng.randint(35, 60)), str(rng.randint(6, 10)),
@@ -270,36 +308,248 @@ def make_reps(rng: random.Random, homes: list[Place], n_north: int) -> list[list
     return reps
 
 
-def generate(out_dir: Path, seed: int = SEED) -> list[str]:
-    """Write the four demo CSVs into out_dir and return human-readable summary lines."""
+def generate(company: str, out_dir: Path) -> list[str]:
+    """Write the four CSVs of `company` (one of COMPANIES) into out_dir; return summary lines."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if company == "baltimore":
+        return generate_baltimore(out_dir)
+    if company == "chicagoland":
+        return generate_chicagoland(out_dir)
+    raise ValueError(f"no demo company {company!r}; choose from {', '.join(COMPANIES)}")
+
+
+def generate_chicagoland(out_dir: Path, seed: int = SEED) -> list[str]:
+    """Write Lakeshore Supply's four CSVs into out_dir and return human-readable summary lines."""
     rng = random.Random(seed)
     places = region_places()
     sites = allocate(rng, places)
     accounts = make_accounts(rng, sites)
     homes = sorted(kmeans_homes(rng, places, sites, len(REPS)), key=lambda p: -p.lat)
-    nearest = [min(range(len(homes)), key=lambda i: haversine_km(s.lat, s.lon, homes[i].lat, homes[i].lon)) for s in sites]  # fmt: skip
-    # Team North is the northernmost reps, as many as splits the accounts most evenly.
-    load = Counter(nearest)
-    n_north = min(range(1, len(homes)), key=lambda k: abs(2 * sum(load[i] for i in range(k)) - len(sites)))  # fmt: skip
-    reps = make_reps(rng, homes, n_north)
-    for acc, i in zip(
-        accounts, nearest, strict=True
-    ):  # an account belongs to its nearest rep's team
-        acc["Team"] = reps[i][2]
-    accounts.sort(key=lambda a: (a["Account Name"], a["Billing City"], a["Account ID"]))
-    write_csv(out_dir / "accounts.csv", ACCOUNT_HEADERS, [[a[h] for h in ACCOUNT_HEADERS] for a in accounts])  # fmt: skip
-    write_csv(out_dir / "teams.csv", ["name", "manager_email"], [[t, email(m)] for t, m in MANAGERS.items()])  # fmt: skip
-    write_csv(out_dir / "reps.csv", REP_HEADERS, reps)
-    users = [[f"admin@{DOMAIN}", "Pat Admin", "admin", "", ""]]
-    users += [[email(m), m, "manager", "", t] for t, m in MANAGERS.items()]
-    users += [[r[1], r[0], "rep", r[1], r[2]] for r in reps]
-    write_csv(out_dir / "users.csv", ["email", "name", "role", "rep_email", "teams"], users)
+    reps = staff(rng, out_dir, accounts, sites, homes, names=REPS, managers=MANAGERS, domain=DOMAIN)
     return summary(accounts, places, reps)
 
 
-def email(name: str) -> str:
+def staff(
+    rng: random.Random,
+    out_dir: Path,
+    accounts: list[dict[str, str]],
+    sites: list[Place],
+    homes: list[Place],
+    *,
+    names: list[str],
+    managers: dict[str, str],
+    domain: str,
+) -> list[list[str]]:
+    """Reps at `homes` (in the order the two teams split them), each account in the team of its
+    nearest rep; write the four CSVs and return the reps' rows."""
+    nearest = [min(range(len(homes)), key=lambda i: haversine_km(s.lat, s.lon, homes[i].lat, homes[i].lon)) for s in sites]  # fmt: skip
+    # The first team is the first reps in `homes`, as many as split the accounts most evenly.
+    load = Counter(nearest)
+    n_first = min(range(1, len(homes)), key=lambda k: abs(2 * sum(load[i] for i in range(k)) - len(sites)))  # fmt: skip
+    first, second = managers
+    reps = make_reps(rng, homes, n_first, names=names, teams=(first, second), domain=domain)
+    for acc, i in zip(accounts, nearest, strict=True):  # an account is in its nearest rep's team
+        acc["Team"] = reps[i][2]
+    accounts.sort(key=lambda a: (a["Account Name"], a["Billing City"], a["Account ID"]))
+    write_csv(out_dir / "accounts.csv", ACCOUNT_HEADERS, [[a[h] for h in ACCOUNT_HEADERS] for a in accounts])  # fmt: skip
+    write_csv(out_dir / "teams.csv", ["name", "manager_email"], [[t, email(m, domain)] for t, m in managers.items()])  # fmt: skip
+    write_csv(out_dir / "reps.csv", REP_HEADERS, reps)
+    users = [[f"admin@{domain}", "Pat Admin", "admin", "", ""]]
+    users += [[email(m, domain), m, "manager", "", t] for t, m in managers.items()]
+    users += [[r[1], r[0], "rep", r[1], r[2]] for r in reps]
+    write_csv(out_dir / "users.csv", ["email", "name", "role", "rep_email", "teams"], users)
+    return reps
+
+
+# --- Harborline Supply Co., Baltimore: real addresses from the OpenStreetMap extract ---------
+
+BALTIMORE_SEED = 20_261_127
+BALTIMORE_EXTRACT = OUT_DIR.parent / "roads" / "baltimore.osm.pbf"
+BALTIMORE_BBOX = (39.22, -76.66, 39.35, -76.48)  # the extract's area (data/roads/SOURCES.md)
+BALTIMORE_ACCOUNTS = 300
+BALTIMORE_DOMAIN = "harborline.example.com"
+BALTIMORE_REPS = _split("Keisha Brooks|Luis Ortega|Megan Doyle|Nate Sobczak|Priya Raman")
+BALTIMORE_MANAGERS = {"West": "Tamara Greene", "East": "Victor Alvarez"}
+BALTIMORE_WORDS = _split(
+    "Harbor Chesapeake Patapsco Fells Canton Tidewater Bayview Patterson Clifton Calvert "
+    "Locust Point Anchor Pier Seawall Lighthouse Dundalk Bayside Charm City Oriole Federal Hill"
+)
+# Area codes of every 212xx ZIP: 410 (1991), then the overlays 443 (1997) and 667 (2012).
+BALTIMORE_OVERLAYS = ("443", "667")
+# The cell (degrees) over which addresses are thinned: OSM mappers covered some blocks house by
+# house and others not at all, so sampling evenly would pile the accounts onto a few streets.
+CELL_DEG = 0.005
+MIN_GAP_KM = 0.05  # between any two accounts or homes
+# USPS abbreviations a CRM would hold ("South Wolfe Street" -> "S Wolfe St").
+DIRECTIONS = {"North": "N", "South": "S", "East": "E", "West": "W"}
+STREET_TYPES = {
+    "Street": "St", "Avenue": "Ave", "Road": "Rd", "Drive": "Dr", "Lane": "Ln", "Court": "Ct",
+    "Place": "Pl", "Boulevard": "Blvd", "Circle": "Cir", "Highway": "Hwy", "Parkway": "Pkwy",
+    "Terrace": "Ter", "Square": "Sq", "Alley": "Aly",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OsmAddress:
+    """One `addr:*` object of the extract: a node, or a building way at its outline's mean."""
+
+    lat: float
+    lon: float
+    housenumber: str
+    street: str
+    postcode: str
+    city: str
+
+
+def read_osm_addresses(pbf: Path) -> list[OsmAddress]:
+    """Every node and way of the extract with `addr:housenumber` (other tags may be empty)."""
+    processor = (
+        osmium.FileProcessor(str(pbf))
+        .with_locations()
+        .with_filter(osmium.filter.KeyFilter("addr:housenumber"))
+    )
+    found: list[OsmAddress] = []
+    for obj in processor:
+        if isinstance(obj, osmium.osm.Node):
+            if not obj.location.valid():
+                continue
+            lat, lon = obj.location.lat, obj.location.lon
+        elif isinstance(obj, osmium.osm.Way):
+            refs = list(obj.nodes)
+            if len(refs) > 1 and refs[0].ref == refs[-1].ref:
+                refs = refs[:-1]  # a closed outline repeats its first node
+            points = [(r.lat, r.lon) for r in refs if r.location.valid()]
+            if not points:
+                continue
+            lat = sum(p[0] for p in points) / len(points)
+            lon = sum(p[1] for p in points) / len(points)
+        else:
+            continue
+        tags = obj.tags
+        found.append(OsmAddress(
+            round(lat, 7), round(lon, 7), tags.get("addr:housenumber", ""),
+            tags.get("addr:street", ""), tags.get("addr:postcode", ""), tags.get("addr:city", ""),
+        ))  # fmt: skip
+    return found
+
+
+def crm_street(address: OsmAddress, abbreviate: bool) -> str:
+    """The address line as a CRM holds it: house number and street, often USPS-abbreviated."""
+    words = address.street.split()
+    if abbreviate:
+        if len(words) > 2 and words[0] in DIRECTIONS:
+            words[0] = DIRECTIONS[words[0]]
+        if len(words) > 1 and words[-1] in STREET_TYPES:
+            words[-1] = STREET_TYPES[words[-1]]
+    return f"{address.housenumber} {' '.join(words)}"
+
+
+def baltimore_places(rng: random.Random, pbf: Path = BALTIMORE_EXTRACT) -> list[Place]:
+    """The extract's complete, unambiguous addresses inside its area as places, in a stable order.
+
+    Complete: house number (digits only), street, postcode and city all tagged. Unambiguous: no
+    other object of the extract has the same street and house number, so the geocoder has one
+    answer for it.
+    """
+    everything = read_osm_addresses(pbf)
+    same = Counter((a.street.casefold(), a.housenumber.casefold()) for a in everything)
+    south, west, north, east = BALTIMORE_BBOX
+    usable = sorted(
+        {
+            a for a in everything
+            if a.housenumber.isdigit() and a.street and a.postcode and a.city
+            and same[(a.street.casefold(), a.housenumber.casefold())] == 1
+            and south <= a.lat <= north and west <= a.lon <= east
+        },
+        key=lambda a: (a.postcode, a.street, int(a.housenumber), a.lat, a.lon),
+    )  # fmt: skip
+    places = []
+    for a in usable:
+        zip_record = zipcodes.matching(a.postcode)  # type: ignore[no-untyped-call]
+        area_codes = tuple(zip_record[0]["area_codes"]) if zip_record else ("410",)
+        line = crm_street(a, abbreviate=rng.random() < 0.7)
+        places.append(Place(a.postcode, a.city, "MD", a.lat, a.lon, area_codes, line))
+    return places
+
+
+def thinned_sample(rng: random.Random, places: list[Place], k: int) -> list[Place]:
+    """k places, each weighted 1/sqrt(addresses in its cell), so densely mapped blocks give more
+    accounts than sparse ones but do not swamp them; none within MIN_GAP_KM of another."""
+
+    def cell(p: Place) -> tuple[int, int]:
+        return math.floor(p.lat / CELL_DEG), math.floor(p.lon / CELL_DEG)
+
+    per_cell = Counter(cell(p) for p in places)
+    # Efraimidis-Spirakis: taking the largest u ** (1 / weight) first is a weighted sample.
+    keyed = [(rng.random() ** math.sqrt(per_cell[cell(p)]), i) for i, p in enumerate(places)]
+    chosen: list[int] = []
+    for _, i in sorted(keyed, reverse=True):
+        if len(chosen) == k:
+            break
+        if not any(near(places[i], places[j]) for j in chosen):
+            chosen.append(i)
+    return [places[i] for i in sorted(chosen)]
+
+
+def near(a: Place, b: Place) -> bool:
+    """Next door: two such places can snap onto one stretch of a one-way street, where OSRM's
+    table finds no way from the one ahead back to the one behind."""
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) < MIN_GAP_KM
+
+
+def generate_baltimore(out_dir: Path, seed: int = BALTIMORE_SEED) -> list[str]:
+    """Write Harborline Supply's four CSVs into out_dir and return human-readable summary lines."""
+    rng = random.Random(seed)
+    places = baltimore_places(rng)
+    sites = thinned_sample(rng, places, BALTIMORE_ACCOUNTS)
+    accounts = make_accounts(
+        rng, sites, words=BALTIMORE_WORDS, overlays=BALTIMORE_OVERLAYS, crm_share=0.0
+    )
+    # Reps live at addresses no account has, none next door to one.
+    free = [p for p in places if not any(near(p, s) for s in sites)]
+    homes = sorted(
+        kmeans_homes(rng, free, sites, len(BALTIMORE_REPS)), key=lambda p: (p.lon, p.lat)
+    )
+    reps = staff(
+        rng, out_dir, accounts, sites, homes,
+        names=BALTIMORE_REPS, managers=BALTIMORE_MANAGERS, domain=BALTIMORE_DOMAIN,
+    )  # fmt: skip
+    return baltimore_summary(accounts, sites, places, reps)
+
+
+def baltimore_summary(
+    accounts: list[dict[str, str]], sites: list[Place], places: list[Place], reps: list[list[str]]
+) -> list[str]:
+    """Human-readable statistics about the Baltimore company."""
+    s, n = min(p.lat for p in sites), max(p.lat for p in sites)
+    w, e = min(p.lon for p in sites), max(p.lon for p in sites)
+    values = sorted((int(a["Annual Value"]) for a in accounts), reverse=True)
+    top = sum(values[: len(values) // 5]) / sum(values)
+    lunch = sum(bool(re.search(r"\d,\d", a["Opening Hours"])) for a in accounts)
+
+    def fmt(counts: Counter[str]) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+    return [
+        f"accounts: {len(accounts)} at real addresses (of {len(places)} usable in the extract), "
+        f"{len({a['Billing Zip/Postal Code'] for a in accounts})} ZIPs",
+        f"per city: {fmt(Counter(a['Billing City'] for a in accounts))}",
+        f"per tier: {fmt(Counter(a['Tier'] for a in accounts))}",
+        f"per team: {fmt(Counter(a['Team'] for a in accounts))}",
+        f"inactive: {sum(a['Active'] == 'false' for a in accounts)}, "
+        f"hours with a midday break: {lunch}",
+        f"bounding box: lat {s:.4f}..{n:.4f}, lon {w:.4f}..{e:.4f}; "
+        f"N-S {haversine_km(s, w, n, w):.1f} km, W-E {haversine_km(s, w, s, e):.1f} km",
+        f"annual value: total {sum(values):,}, median {values[len(values) // 2]:,}, "
+        f"top 20% of accounts hold {top:.1%}",
+        f"reps: {len(reps)}; teams: {fmt(Counter(r[2] for r in reps))}; "
+        f"homes: {'; '.join(f'{r[3]}, {r[4]}' for r in reps)}",
+    ]
+
+
+def email(name: str, domain: str = DOMAIN) -> str:
     """Company email for a person's display name."""
-    return name.lower().replace(" ", ".") + "@" + DOMAIN
+    return name.lower().replace(" ", ".") + "@" + domain
 
 
 def summary(accounts: list[dict[str, str]], places: list[Place], reps: list[list[str]]) -> list[str]:  # fmt: skip
@@ -335,8 +585,10 @@ def summary(accounts: list[dict[str, str]], places: list[Place], reps: list[list
 
 def main() -> None:
     """Regenerate the committed demo CSVs and print their statistics."""
-    for line in generate(OUT_DIR):
-        print(line)
+    for company in COMPANIES:
+        print(f"== {company} (data/demo/{company}/)")
+        for line in generate(company, OUT_DIR / company):
+            print(line)
 
 
 if __name__ == "__main__":
