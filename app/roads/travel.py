@@ -19,6 +19,9 @@ from app.roads.engine import EngineRefused, RoadEngine, RoadRoute
 from routing import Estimate, Point, TravelMatrix
 from routing.route.matrix import EARTH_RADIUS_M
 
+_MAX_GAP_ROUTES = 200
+"""Table holes filled from the route service per matrix at most (each is one route call)."""
+
 BBox = tuple[float, float, float, float]
 """(south, west, north, east) in degrees."""
 
@@ -70,6 +73,7 @@ class RoadTravel:
                 )
             small_d = _as_array(table.durations_s)
             small_m = _as_array(table.distances_m)
+            self._ask_route_for_gaps([unique[k] for k in asked], small_d, small_m)
             position = {k: j for j, k in enumerate(asked)}
             for i, point in enumerate(points):
                 j = position.get(where[i])
@@ -110,6 +114,27 @@ class RoadTravel:
 
     def route(self, points: Sequence[Point]) -> RoadRoute:
         return self.engine.route(points)
+
+    def _ask_route_for_gaps(
+        self, points: Sequence[Point], durations: np.ndarray, distances: np.ndarray
+    ) -> None:
+        """Fill the table's holes between places that are otherwise connected, from the route
+        service. OSRM's table has left out a next-door pair on a one-way street (the way round
+        the block exists; the route service finds it); a hole there would make a plan treat two
+        neighbours as unreachable from each other."""
+        holes = ~np.isfinite(durations) | ~np.isfinite(distances)
+        np.fill_diagonal(holes, False)
+        if not holes.any():
+            return
+        connected = (~holes).sum(axis=1) > 1
+        pairs = [(i, j) for i, j in np.argwhere(holes) if connected[i] and connected[j]]
+        for i, j in pairs[:_MAX_GAP_ROUTES]:
+            try:
+                found = self.engine.route([points[i], points[j]])
+            except EngineRefused:
+                continue  # really no way between them: the hole stays
+            durations[i, j] = found.duration_s
+            distances[i, j] = found.distance_m
 
     def _covers(self, point: Point) -> bool:
         if self.area is None:

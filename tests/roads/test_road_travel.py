@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import math
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from app.core.config import RoadEngineKind, Settings
+from app.roads.embedded import EmbeddedOsrm
+from app.roads.engine import RoadRoute, Table
 from app.roads.service import EmbeddedRoads, road_route, travel
+from app.roads.travel import RoadTravel
 from routing import Point, haversine_matrix
 from tests.roads.places import BALTIMORE, BALTIMORE_HOME, BALTIMORE_WATER, on_roads, spread
 
@@ -115,3 +119,38 @@ def test_the_estimate_setting_never_uses_roads(road_data_dir: Path) -> None:
 def test_a_remote_engine_needs_its_url() -> None:
     with pytest.raises(ValueError, match="roads_url"):
         Settings(roads_engine=RoadEngineKind.VALHALLA)
+
+
+class _TableWithHoles:
+    """The real embedded engine, with chosen table entries blanked as OSRM's table has been
+    seen to leave them (a next-door pair on a one-way street)."""
+
+    def __init__(self, engine: EmbeddedOsrm, holes: set[tuple[int, int]]) -> None:
+        self.engine = engine
+        self.holes = holes
+        self.name, self.data_version, self.detail = engine.name, "test", engine.detail
+
+    def table(self, points: Sequence[Point]) -> Table:
+        full = self.engine.table(points)
+        durations = [list(row) for row in full.durations_s]
+        distances = [list(row) for row in full.distances_m]
+        for i, j in self.holes:
+            durations[i][j] = distances[i][j] = None
+        return Table(durations, distances, full.snapped_m)
+
+    def route(self, points: Sequence[Point]) -> RoadRoute:
+        return self.engine.route(points)
+
+
+def test_a_hole_in_the_table_is_filled_from_the_route_service(road_data_dir: Path) -> None:
+    current = roads(road_data_dir, "baltimore").current()
+    assert current is not None
+    points = on_roads(road_data_dir, "baltimore", 5, seed=5)
+    complete = current.matrix(points)
+    holed = RoadTravel(
+        engine=_TableWithHoles(current.engine, {(1, 3), (4, 0)}),  # type: ignore[arg-type]
+        snap_m=1000.0,
+    ).matrix(points)
+    assert np.isfinite(holed.durations_s).all()
+    assert holed.durations_s == pytest.approx(complete.durations_s, abs=1.0)
+    assert holed.distances_m == pytest.approx(complete.distances_m, abs=5.0)
