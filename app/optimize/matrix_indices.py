@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from app.core.config import Settings
 from app.core.errors import InvalidRequest, PayloadTooLarge
 from app.optimize.schemas import Location, MatrixIn, OptimizeRequest
-from routing import Point, ProblemError, TravelMatrix, explicit_matrix, haversine_matrix
+from app.roads.service import travel
+from routing import Point, ProblemError, TravelMatrix, explicit_matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +78,7 @@ def _from_locations(request: OptimizeRequest, settings: Settings) -> Places:
                 f"{_stop(request, i)}: location is missing; {hint}", field=f"stops[{i}].location"
             )
         stops.append(place(stop.location))
-    matrix = haversine_matrix(
-        points, circuity=settings.default_circuity, speed_kmh=settings.default_speed_kmh
-    )
+    matrix = travel(settings).matrix(points)
     return Places(matrix=matrix, vehicle_starts=starts, vehicle_ends=ends, stops=stops)
 
 
