@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-import pytest
 from sqlalchemy import func, select
 
 from app.auth.principal import principal_for
