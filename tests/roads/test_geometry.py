@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from routing import Point
 from tests.plans.baltimore import HOME, Baltimore, next_monday, road_settings, seed_baltimore
 
 FAST = 0.5
+GPX = "{http://www.topografix.com/GPX/1/1}"
 
 
 def _client(settings: Settings, clock: FixedClock) -> Iterator[tuple[TestClient, Baltimore]]:
@@ -102,6 +104,23 @@ def test_a_plan_on_roads_keeps_the_drive_from_home_past_every_stop(
     ).json()
     assert again["geometry"] == line
     assert again["travel_model"] == "osrm"
+    # The GPX carries the drive as a track, beside the waypoints and the route.
+    gpx = client.get(
+        f"/api/v1/reps/{world.rep_id}/plans/{plan['date']}/export.gpx",
+        headers=world.headers("rep"),
+    )
+    assert gpx.status_code == 200
+    root = ET.fromstring(gpx.content)
+    track = root.findall(f"{GPX}trk/{GPX}trkseg/{GPX}trkpt")
+    assert len(track) == len(line) >= len(stops)
+    assert len(root.findall(f"{GPX}rte/{GPX}rtept")) == len(stops) + 2
+    geojson = client.get(
+        f"/api/v1/reps/{world.rep_id}/plans/{plan['date']}/export.geojson",
+        headers=world.headers("rep"),
+    ).json()
+    (route,) = [f for f in geojson["features"] if f["properties"]["kind"] == "route"]
+    assert route["properties"]["line"] == "roads"
+    assert route["geometry"]["coordinates"] == [[lon, lat] for lat, lon in line]
 
 
 def test_a_plan_without_road_data_is_an_estimate_without_a_line(
@@ -113,6 +132,16 @@ def test_a_plan_without_road_data_is_an_estimate_without_a_line(
     assert "no road data" in plan["travel_detail"]
     assert plan["stops"]
     assert plan["geometry"] is None
+    gpx = client.get(
+        f"/api/v1/reps/{world.rep_id}/plans/{plan['date']}/export.gpx",
+        headers=world.headers("rep"),
+    )
+    assert ET.fromstring(gpx.content).findall(f"{GPX}trk") == []
+    page = client.get(
+        f"/rep/map?rep_id={world.rep_id}&date={plan['date']}", headers=world.headers("rep")
+    )
+    assert page.status_code == 200
+    assert '"roads": false' in page.text
 
 
 def test_simplify_keeps_ends_caps_points_and_drops_repeats() -> None:
