@@ -5,6 +5,7 @@ from app.models.activity import RoutePlan, Visit
 from app.models.base import Base
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, Team, User, manager_team
+from app.models.road_cache import RoadCacheEntry
 from app.models.territory_proposals import TerritoryChange, TerritoryProposal
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "GeocodeCacheEntry",
     "ImportJob",
     "Rep",
+    "RoadCacheEntry",
     "RoutePlan",
     "Team",
     "Territory",

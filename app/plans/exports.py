@@ -165,21 +165,27 @@ def _vevent(
 
 
 def plan_gpx(plan: PlanRead) -> str:
-    """The plan as GPX 1.1: a waypoint per stop plus start and end, and one route through them."""
+    """The plan as GPX 1.1: a waypoint per stop plus start and end, one route through them, and,
+    when the plan was made on roads, a track along the roads (the route's points are the stops,
+    which a navigation app joins its own way; the track is the drive the plan was timed on)."""
     # Plain tags under a literal xmlns: ElementTree's default_namespace refuses plain attributes.
     root = ET.Element("gpx", {"xmlns": GPX_NS, "version": "1.1", "creator": "Fieldroute"})
     metadata = ET.SubElement(root, "metadata")
     _text(metadata, "name", _title(plan))
+    _text(metadata, "desc", f"Travel: {plan.travel_detail or plan.travel_model}")
     _text(metadata, "time", _gpx_time(plan.created_at, plan.time_zone))
     points = _route_points(plan)
+    track = _road_line(plan)
+    lats = [point.latitude for point in points] + [lat for lat, _ in track]
+    lons = [point.longitude for point in points] + [lon for _, lon in track]
     ET.SubElement(
         metadata,
         "bounds",
         {
-            "minlat": _decimal(min(point.latitude for point in points)),
-            "minlon": _decimal(min(point.longitude for point in points)),
-            "maxlat": _decimal(max(point.latitude for point in points)),
-            "maxlon": _decimal(max(point.longitude for point in points)),
+            "minlat": _decimal(min(lats)),
+            "minlon": _decimal(min(lons)),
+            "maxlat": _decimal(max(lats)),
+            "maxlon": _decimal(max(lons)),
         },
     )
     for point in points:
@@ -195,6 +201,13 @@ def plan_gpx(plan: PlanRead) -> str:
         rtept = ET.SubElement(route, "rtept", _gpx_position(point))
         _text(rtept, "time", _gpx_time(point.at, plan.time_zone))
         _text(rtept, "name", point.name)
+    if track:
+        trk = ET.SubElement(root, "trk")
+        _text(trk, "name", f"{_title(plan)}: the drive on the roads")
+        _text(trk, "src", plan.travel_detail or plan.travel_model)
+        segment = ET.SubElement(trk, "trkseg")
+        for lat, lon in track:
+            ET.SubElement(segment, "trkpt", {"lat": _decimal(lat), "lon": _decimal(lon)})
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     # Written by hand: ElementTree declares the locale's encoding for a str, not UTF-8.
@@ -251,9 +264,15 @@ def call_instead_csv(plan: PlanRead) -> str:
 
 
 def plan_geojson(plan: PlanRead) -> dict[str, Any]:
-    """The plan as an RFC 7946 FeatureCollection: the route line, a point per stop, start, end."""
+    """The plan as an RFC 7946 FeatureCollection: the route line (along the roads when the plan
+    was made on them, else straight between the stops: `line` says which), a point per stop,
+    start, end."""
     zone = plan.time_zone
-    line = [[point.longitude, point.latitude] for point in _route_points(plan)]
+    road = _road_line(plan)
+    if road:
+        line = [[lon, lat] for lat, lon in road]
+    else:
+        line = [[point.longitude, point.latitude] for point in _route_points(plan)]
     features: list[dict[str, Any]] = [
         _feature(
             {"type": "LineString", "coordinates": line},
@@ -264,6 +283,9 @@ def plan_geojson(plan: PlanRead) -> dict[str, Any]:
                 "date": plan.date.isoformat(),
                 "version": plan.version,
                 "totals": plan.totals.model_dump(mode="json"),
+                "line": "roads" if road else "straight",
+                "travel_model": plan.travel_model,
+                "travel_detail": plan.travel_detail,
             },
         ),
         # A re-plan starts where the rep stood, not at home.
@@ -357,6 +379,13 @@ def _route_points(plan: PlanRead) -> list[_Point]:
         end = plan.end
         points.append(_Point(end.latitude, end.longitude, "End", end.at, "end", None))
     return points
+
+
+def _road_line(plan: PlanRead) -> list[tuple[float, float]]:
+    """The plan's drive along the roads as (lat, lon); empty without one (or without stops)."""
+    if not plan.geometry or len(plan.geometry) < 2 or not plan.stops:
+        return []
+    return [(float(point[0]), float(point[1])) for point in plan.geometry]
 
 
 def _feature(geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:

@@ -243,6 +243,7 @@ _PLAN_EXAMPLE: dict[str, Any] = {
     "travel_model": "estimate",
     "travel_detail": "straight-line distance x 1.30 at 50 km/h (an estimate: no road data is "
     "set up)",
+    "geometry": None,
 }
 _PLAN_RUN_EXAMPLE: dict[str, Any] = {"rep_id": 7, "plans": [_PLAN_EXAMPLE], "kept": []}
 
@@ -272,6 +273,13 @@ class PlanRead(BaseModel):
         "graphhopper or estimate (straight line: no road data covers the rep's places)"
     )
     travel_detail: str = Field(description="the travel model in words: engine, data, version")
+    geometry: list[list[float]] | None = Field(
+        default=None,
+        description="the drive along the roads, start -> stops -> end, as [latitude, longitude] "
+        "pairs (simplified: at most 2,000 points, 5 decimals); null when the plan was made "
+        "without roads (travel_model estimate) or the engine could not draw it: a map then "
+        "draws straight lines between the stops",
+    )
 
 
 class PlanSummary(BaseModel):

@@ -25,6 +25,7 @@ from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.core.time_text import time_of_day
 from app.models import Account, Rep, RoutePlan, Visit
+from app.plans.geometry import day_geometry
 from app.plans.inputs import build_job, workday, working_days
 from app.plans.schemas import (
     BatchFailure,
@@ -113,9 +114,14 @@ def batch_plan(
         else:
             pending.append(prepared)
     results = solve_jobs([p.job for p in pending], settings.plan_batch_processes)
-    for prepared, result in zip(pending, results, strict=True):
+    # Every road line first, then the writes (see `_days`).
+    days = [
+        None if isinstance(result, Unsolvable) else _days(prepared, result)
+        for prepared, result in zip(pending, results, strict=True)
+    ]
+    for prepared, result, ready in zip(pending, results, days, strict=True):
         try:
-            runs.append(_store_run(session, principal, prepared, result))
+            runs.append(_store_run(session, principal, prepared, result, ready))
         except AppError as exc:
             failed.append(_failure(prepared.rep, exc))
     return BatchRun(runs=runs, failed=failed, wall_time_s=round(time.monotonic() - started, 3))
@@ -258,8 +264,42 @@ def _started(session: Session, rep: Rep, day: date, now_s: float) -> bool:
 # --- storing -------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Day:
+    """One day of a solved job, ready to store: its new stops and its road line."""
+
+    spec: Workday
+    route: DayRoute
+    stops: list[dict[str, Any]]
+    geometry: list[list[float]] | None
+
+
+def _days(prepared: _Prepared, result: DaysPlan) -> list[_Day]:
+    """The job's days with their road lines. Asked of the engine before anything is written, so
+    the road cache's own writes never wait behind this request's (SQLite has one writer)."""
+    job = prepared.job
+    zone = ZoneInfo(job.time_zone)
+    days = []
+    for spec, day_route in zip(job.workdays, result.days, strict=True):
+        stops = _stops(day_route, job, result, prepared.accounts, zone)
+        geometry = None
+        if stops:
+            points = [
+                spec.start,
+                *(Point(stop["latitude"], stop["longitude"]) for stop in stops),
+                *([spec.end] if spec.end is not None else []),
+            ]
+            geometry = day_geometry(job.travel, result.travel_model, points)
+        days.append(_Day(spec, day_route, stops, geometry))
+    return days
+
+
 def _store_run(
-    session: Session, principal: Principal, prepared: _Prepared, result: DaysPlan | Unsolvable
+    session: Session,
+    principal: Principal,
+    prepared: _Prepared,
+    result: DaysPlan | Unsolvable,
+    days: list[_Day] | None = None,
 ) -> PlanRun:
     if isinstance(result, Unsolvable):
         raise InvalidRequest(result.message, field=result.field)
@@ -267,25 +307,23 @@ def _store_run(
     zone = ZoneInfo(job.time_zone)
     call_instead = _call_instead(result, job, prepared.accounts)
     plans = []
-    for workday_spec, day_route in zip(job.workdays, result.days, strict=True):
-        stops = [
-            *prepared.done_stops,
-            *_stops(day_route, job, result, prepared.accounts, zone),
-        ]
+    for day in _days(prepared, result) if days is None else days:
+        stops = [*prepared.done_stops, *day.stops]
         for seq, stop in enumerate(stops, start=1):
             stop["seq"] = seq
         row = RoutePlan(
             rep_id=rep.id,
-            plan_date=day_route.day,
-            version=_next_version(session, rep.id, day_route.day),
+            plan_date=day.route.day,
+            version=_next_version(session, rep.id, day.route.day),
             kind=job.kind,
             time_zone=job.time_zone,
             created_by=principal.user_id,
             stops=stops,
             left_out=[item.model_dump(mode="json") for item in call_instead],
-            totals=_totals(day_route, workday_spec, result, zone),
+            totals=_totals(day.route, day.spec, result, zone),
             travel_model=result.travel_model,
             travel_detail=result.travel_detail[:300],
+            geometry=day.geometry,
         )
         session.add(row)
         session.flush()
@@ -519,6 +557,7 @@ def read_plan(session: Session, row: RoutePlan, rep: Rep) -> PlanRead:
         totals=PlanTotals.model_validate(totals),
         travel_model=row.travel_model,
         travel_detail=row.travel_detail,
+        geometry=row.geometry,
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from app.core.config import RoadEngineKind, Settings
 from app.roads.build import Manifest, current_manifest
+from app.roads.cache import CachedTravel
 from app.roads.embedded import EmbeddedOsrm
 from app.roads.engine import RoadEngine, RoadRoute
 from app.roads.fit import fit_estimate
@@ -79,8 +80,9 @@ def _road_travel(folder: Path, manifest: Manifest, snap_m: float) -> RoadTravel:
 
 
 def travel(settings: Settings) -> Travel:
-    """The process-wide travel model for these settings."""
-    return _travel(
+    """The process-wide travel model for these settings; road answers go through the cache
+    (`app.roads.cache`: this process's memory, then the app's database)."""
+    found = _travel(
         settings.roads_engine,
         settings.data_dir,
         settings.roads_region,
@@ -95,6 +97,14 @@ def travel(settings: Settings) -> Travel:
         settings.roads_max_concurrent,
         settings.roads_table_size,
     )
+    if isinstance(found, EmbeddedRoads | RoadTravel):
+        return _cached(found, settings.sqlalchemy_url)
+    return found
+
+
+@lru_cache(maxsize=8)
+def _cached(inner: EmbeddedRoads | RoadTravel, database_url: str) -> CachedTravel:
+    return CachedTravel(inner, database_url)
 
 
 @lru_cache(maxsize=8)
@@ -153,7 +163,7 @@ def model_of(travel: Travel) -> tuple[str, str]:
 
 def road_route(travel: Travel, points: Sequence[Point]) -> RoadRoute | None:
     """The drive through `points` on the roads, or None when `travel` has no roads."""
-    if isinstance(travel, EmbeddedRoads):
+    if isinstance(travel, CachedTravel | EmbeddedRoads):
         return travel.route(points)
     if isinstance(travel, RoadTravel):
         return travel.route(points)

@@ -348,6 +348,8 @@ class RouteLike(Protocol):
     def end(self) -> PlaceOnMap | None: ...
     @property
     def stops(self) -> Sequence[StopOnMap]: ...
+    @property
+    def geometry(self) -> Sequence[Sequence[float]] | None: ...
 
 
 ROUTE_STATES = frozenset({"planned", "booked", "arrived", "done", "skipped", "cancelled"})
@@ -363,9 +365,12 @@ def route_map(
     tiles_attribution: str = OSM_ATTRIBUTION,
 ) -> folium.Map:
     """A rep's day: the stops as numbered markers (1..n in route order; done, skipped and
-    cancelled ones greyed), the route line start -> stops -> end (straight legs), the rep's
-    `home` (lat, lon) as a house marker, a start marker when the route starts elsewhere (a
-    re-plan from the road), all fitted in view.
+    cancelled ones greyed), the route line start -> stops -> end, the rep's `home` (lat, lon)
+    as a house marker, a start marker when the route starts elsewhere (a re-plan from the
+    road), all fitted in view.
+
+    The line follows the roads when the plan kept the engine's geometry; otherwise it is
+    straight legs between the stops, and a note on the map says so.
     """
     clock = ZoneInfo(route.time_zone)
     stops: list[list[Any]] = [
@@ -381,19 +386,26 @@ def route_map(
     ]
     start = _place(route.start)
     end = _place(route.end) if route.end is not None else None
-    line: list[list[float]] = [start, *([s[0], s[1]] for s in stops)]
+    legs: list[list[float]] = [start, *([s[0], s[1]] for s in stops)]
     if end is not None:
-        line.append(end)
+        legs.append(end)
+    roads = [
+        [round(lat, COORD_DECIMALS), round(lon, COORD_DECIMALS)]
+        for lat, lon in (route.geometry or ())
+    ]
+    on_roads = len(roads) >= 2 and bool(stops)
+    line = roads if on_roads else legs
     home_point = [round(home[0], COORD_DECIMALS), round(home[1], COORD_DECIMALS)] if home else None
     data = {
         "stops": stops,
         "line": line,
+        "roads": on_roads,
         "home": home_point,
         "start": None if _same_place(start, home_point) else start,
     }
     m = offline_map(tiles_url=tiles_url, tiles_attribution=tiles_attribution)
     _RouteLayer(data).add_to(m)
-    bounds = _bounds(line + ([home_point] if home_point is not None else []))
+    bounds = _bounds(legs + line + ([home_point] if home_point is not None else []))
     if bounds is not None:
         m.fit_bounds(bounds, padding=(24, 24), max_zoom=15)
     return m
@@ -427,12 +439,24 @@ class _RouteLayer(MacroElement):
 .fr-home, .fr-start { border-radius: 4px; background: #24292f; color: #fff; border: 2px solid #fff;
   font: 700 12px/22px system-ui, sans-serif; text-align: center; box-shadow: 0 1px 3px #0008; }
 .fr-start { border-radius: 50%; background: #cf222e; }
+.fr-line-note { background: #fffc; padding: 2px 6px; border-radius: 4px;
+  font: 12px/1.4 system-ui, sans-serif; color: #24292f; }
 </style>
 {% endmacro %}
 {% macro script(this, kwargs) %}
 (function (map, d) {
   L.polyline(d.line, {color: "#1f6feb", weight: 4, opacity: 0.7, interactive: false,
-    className: "fr-route"}).addTo(map);
+    className: d.roads ? "fr-route fr-roads" : "fr-route fr-straight",
+    dashArray: d.roads ? null : "6 6"}).addTo(map);
+  if (!d.roads && d.stops.length) {
+    var note = L.control({position: "bottomleft"});
+    note.onAdd = function () {
+      var box = L.DomUtil.create("div", "fr-line-note");
+      box.textContent = "Straight lines: no road geometry";
+      return box;
+    };
+    note.addTo(map);
+  }
   var pin = function (at, cls, text, title, size, z) {
     var icon = L.divIcon({className: cls, iconSize: [size, size], html: "<span></span>"});
     var marker = L.marker(at, {icon: icon, title: title, zIndexOffset: z}).addTo(map);

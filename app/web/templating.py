@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from app.core import time_text
 from app.web import formats, urls
+from app.web.travel_words import travel_label, travel_short
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,8 @@ ENVIRONMENT.globals.update(
     plans_api_url=urls.plans_api_url,
     replan_api_url=urls.replan_api_url,
     export_url=urls.export_url,
+    travel_label=travel_label,
+    travel_short=travel_short,
 )
 
 

@@ -11,6 +11,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -597,3 +598,70 @@ def test_control_characters_do_not_break_ics_or_gpx() -> None:
     assert unescape(event["SUMMARY"]) == "Visit: Bell & Bros"
     root = ET.fromstring(plan_gpx(plan).encode("utf-8"))
     assert root.findall(f"{GPX}wpt")[1].findtext(f"{GPX}name") == "1. Bell & Bros"
+
+
+# --- along the roads -------------------------------------------------------------------------
+
+ROAD_DETAIL = (
+    "road times from OSRM (embedded) on OpenStreetMap data of chicago (chicago.osm.pbf, data "
+    "version 2, built 2025-06-01)"
+)
+
+
+def on_roads(plan: PlanRead) -> PlanRead:
+    """`plan` as if made on roads: a line through its points with a detour between each."""
+    points = [(plan.start.latitude, plan.start.longitude)]
+    points += [(s.latitude, s.longitude) for s in plan.stops]
+    if plan.end is not None:
+        points.append((plan.end.latitude, plan.end.longitude))
+    line: list[list[float]] = []
+    for (a_lat, a_lon), (b_lat, b_lon) in pairwise(points):
+        line += [
+            [a_lat, a_lon],
+            [a_lat, b_lon],
+            [round((a_lat + b_lat) / 2, 5), round(b_lon - 0.01, 5)],
+        ]
+    line.append([points[-1][0], points[-1][1]])
+    return plan.model_copy(
+        update={"geometry": line, "travel_model": "osrm", "travel_detail": ROAD_DETAIL}
+    )
+
+
+def test_gpx_of_a_plan_on_roads_adds_a_track_along_them() -> None:
+    plan = on_roads(make_plan())
+    assert plan.geometry is not None
+    root = ET.fromstring(plan_gpx(plan).encode("utf-8"))
+    # The waypoints and the route through the stops stay as they were.
+    assert len(root.findall(f"{GPX}wpt")) == len(plan.stops) + 2
+    assert len(root.findall(f"{GPX}rte/{GPX}rtept")) == len(plan.stops) + 2
+    (track,) = root.findall(f"{GPX}trk")
+    points = track.findall(f"{GPX}trkseg/{GPX}trkpt")
+    got = [[float(p.get("lat", "nan")), float(p.get("lon", "nan"))] for p in points]
+    assert got == plan.geometry
+    assert track.findtext(f"{GPX}src") == ROAD_DETAIL
+    # GPX 1.1 orders the children of gpx: metadata, wpt, rte, trk.
+    order = [child.tag.removeprefix(GPX) for child in root]
+    assert order == sorted(order, key=["metadata", "wpt", "rte", "trk"].index)
+    bounds = root.find(f"{GPX}metadata/{GPX}bounds")
+    assert bounds is not None
+    assert float(bounds.get("minlon", "nan")) == min(lon for _, lon in plan.geometry)
+    assert root.findtext(f"{GPX}metadata/{GPX}desc") == f"Travel: {ROAD_DETAIL}"
+
+
+def test_gpx_without_road_geometry_has_no_track() -> None:
+    root = ET.fromstring(plan_gpx(make_plan()).encode("utf-8"))
+    assert root.findall(f"{GPX}trk") == []
+
+
+def test_geojson_of_a_plan_on_roads_draws_the_road_line() -> None:
+    plan = on_roads(make_plan())
+    assert plan.geometry is not None
+    (line,) = [f for f in plan_geojson(plan)["features"] if f["properties"]["kind"] == "route"]
+    assert line["geometry"]["coordinates"] == [[lon, lat] for lat, lon in plan.geometry]
+    assert line["properties"]["line"] == "roads"
+    assert line["properties"]["travel_model"] == "osrm"
+    (straight,) = [
+        f for f in plan_geojson(make_plan())["features"] if f["properties"]["kind"] == "route"
+    ]
+    assert straight["properties"]["line"] == "straight"
+    assert len(straight["geometry"]["coordinates"]) == len(plan.stops) + 2

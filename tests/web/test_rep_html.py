@@ -28,6 +28,7 @@ from app.web.rep_view import (
     route_parts,
 )
 from app.web.templating import render
+from app.web.travel_words import travel_label
 
 DAY = date(2030, 6, 4)
 CHICAGO = "America/Chicago"
@@ -182,6 +183,9 @@ def _plan(stops: list[dict[str, Any]] | None = None, **extra: Any) -> PlanRead:
             "net": 320.0,
             "solve_time_s": 2.0,
         },
+        "travel_model": "estimate",
+        "travel_detail": "straight-line distance x 1.30 at 50 km/h (an estimate: no road data "
+        "is set up)",
     }
     data.update(extra)
     return PlanRead.model_validate(data)
@@ -286,11 +290,67 @@ def test_route_map_numbers_the_stops_and_draws_the_day() -> None:
     assert data["line"][0] == data["line"][-1] == [42.0, -87.8]
     assert data["home"] == [42.0, -87.8]
     assert data["start"] is None
+    # No road geometry: straight legs, and the map says so.
+    assert data["roads"] is False
+    assert "Straight lines: no road geometry" in html
     assert "fitBounds" in html
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert sources == [f"{LEAFLET_URL}/leaflet.js", f"{LEAFLET_URL}/leaflet.css"]
     assert "<b>Bad" not in html
     assert len(html.encode()) < 20_000
+
+
+def test_route_map_follows_the_road_geometry_when_the_plan_kept_one() -> None:
+    road = [
+        [42.0, -87.8],
+        *([round(42.0 + i * 1e-3, 5), round(-87.8 + (i % 3) * 1e-3, 5)] for i in range(1, 60)),
+        [42.0, -87.8],
+    ]
+    plan = _plan(
+        geometry=road,
+        travel_model="osrm",
+        travel_detail="road times from OSRM (embedded) on OpenStreetMap data of chicago "
+        "(chicago.osm.pbf, data version 3, built 2026-03-01)",
+    )
+    html = route_map(plan, (42.0, -87.8), tiles_url="").get_root().render()
+    data = _route_data(html)
+    assert data["roads"] is True
+    assert data["line"] == road
+    assert [s[2] for s in data["stops"]] == [1, 2, 3, 4]
+    # The note is in the script either way; the data decides whether it is drawn.
+    assert "if (!d.roads" in html
+
+
+def test_the_travel_model_is_labelled_shortly_with_the_details_in_a_tooltip() -> None:
+    roads = travel_label(
+        "osrm",
+        "road times from OSRM (embedded) on OpenStreetMap data of baltimore "
+        "(baltimore.osm.pbf, data version 1, built 2026-03-04)",
+    )
+    assert roads.text == "Road times: OSRM on OpenStreetMap data of baltimore (v1)"
+    assert roads.roads
+    estimate = travel_label(
+        "estimate", "straight-line distance x 1.30 at 50 km/h (an estimate: no road data is set up)"
+    )
+    assert estimate.text == (
+        "Estimated travel (straight lines x 1.3 at 50 km/h): no road data is set up"
+    )
+    assert not estimate.roads
+    fitted = travel_label(
+        "estimate",
+        "straight-line distance x 1.41 at 38 km/h (an estimate: no road data here; factors "
+        "fitted to the roads of baltimore)",
+    )
+    assert fitted.text == (
+        "Estimated travel (straight lines x 1.41 at 38 km/h): outside the road data "
+        "(factors fitted to baltimore)"
+    )
+    html = plan_content(
+        _plan(travel_detail='straight x 1.30 at 50 km/h "><script>x</script>'), today=DAY
+    )
+    assert "Estimated travel (straight lines x 1.3 at 50 km/h)" in html
+    assert "<script>x</script>" not in html
+    assert "&#34;&gt;&lt;script&gt;" in html
 
 
 def test_route_map_marks_a_start_away_from_home_and_no_end() -> None:
