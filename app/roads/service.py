@@ -170,9 +170,14 @@ def road_route(travel: Travel, points: Sequence[Point]) -> RoadRoute | None:
     return None
 
 
+def uncached(travel: Travel) -> Travel:
+    """The travel model behind the cache."""
+    return travel.inner if isinstance(travel, CachedTravel) else travel
+
+
 def describe(settings: Settings) -> TravelModelOut:
     """The travel model in use now, for `GET /api/v1/roads` and `roads status`."""
-    chosen = travel(settings)
+    chosen = uncached(travel(settings))
     model, detail = model_of(chosen)
     road_data = fitted = None
     if isinstance(chosen, EmbeddedRoads):
@@ -207,7 +212,7 @@ def open_at_start(settings: Settings) -> None:
     Data that cannot be opened does not stop the app: it is logged, and every plan that needs
     it is then a 502 naming the problem.
     """
-    chosen = travel(settings)
+    chosen = uncached(travel(settings))
     if not isinstance(chosen, EmbeddedRoads):
         return
     try:

@@ -31,6 +31,7 @@ from app.roads.engine import EngineDown, EngineRefused, RoadEngine
 from app.roads.remote import remote_engine
 from app.roads.remote.osrm import OsrmServer
 from routing import Point
+from tests.moments import TODAY_UTC
 from tests.roads.fixtures.fake_server import (
     Reply,
     Request,
@@ -245,7 +246,7 @@ def test_the_engine_pickles_without_its_client(server: str) -> None:
 def test_names_and_data_version_say_where_the_times_come_from(server: str) -> None:
     remote = engine(server + "/")
     assert remote.name == "osrm-server"
-    assert remote.data_version == f"osrm-server:{server}:car"
+    assert remote.data_version == f"osrm-server:{server}:car:{TODAY_UTC.isoformat()}"
     assert server in remote.detail
     assert "car" in remote.detail
 

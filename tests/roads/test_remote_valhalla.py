@@ -31,6 +31,7 @@ from app.roads.remote import remote_engine
 from app.roads.remote.polyline import PolylineError, decode
 from app.roads.travel import RoadTravel
 from routing import Point
+from tests.moments import TODAY_UTC
 from tests.roads.fixtures.fake_server import Reply, Request, free_port, load, serving
 
 MATRIX = load("valhalla/sources_to_targets.json")
@@ -300,5 +301,5 @@ def test_the_engine_pickles_and_names_itself() -> None:
         copy = pickle.loads(pickle.dumps(remote))  # noqa: S301 (our own bytes)
         assert copy.table(PLACES[:3]) == table
     assert copy.name == "valhalla"
-    assert copy.data_version == f"valhalla:{fake.url}:car"
+    assert copy.data_version == f"valhalla:{fake.url}:car:{TODAY_UTC.isoformat()}"
     assert "costing auto" in copy.detail

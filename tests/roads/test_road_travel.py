@@ -14,14 +14,14 @@ import pytest
 from app.core.config import RoadEngineKind, Settings
 from app.roads.embedded import EmbeddedOsrm
 from app.roads.engine import RoadRoute, Table
-from app.roads.service import EmbeddedRoads, road_route, travel
+from app.roads.service import EmbeddedRoads, road_route, travel, uncached
 from app.roads.travel import RoadTravel
 from routing import Point, haversine_matrix
 from tests.roads.places import BALTIMORE, BALTIMORE_HOME, BALTIMORE_WATER, on_roads, spread
 
 
 def roads(data_dir: Path, region: str, **more: object) -> EmbeddedRoads:
-    chosen = travel(Settings(data_dir=data_dir, roads_region=region, **more))  # type: ignore[arg-type]
+    chosen = uncached(travel(Settings(data_dir=data_dir, roads_region=region, **more)))  # type: ignore[arg-type]
     assert isinstance(chosen, EmbeddedRoads)
     return chosen
 

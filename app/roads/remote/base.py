@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
+from app.core import clock
 from app.roads.engine import RoadRoute, Table
 from app.roads.remote.answers import Answer
 from app.roads.remote.http import Calls, RemoteHttp
@@ -52,8 +53,10 @@ class RemoteEngine(ABC):
 
     @property
     def data_version(self) -> str:
-        # The server's data may change under the same URL; what we can name is where we ask.
-        return f"{self.name}:{self.remote.url}:{self.remote.profile}"
+        # The server's data may change under the same URL without telling us: its answers are
+        # kept (app.roads.cache) for the UTC day at most, then asked again.
+        day = clock.now().date().isoformat()
+        return f"{self.name}:{self.remote.url}:{self.remote.profile}:{day}"
 
     @property
     def detail(self) -> str:
