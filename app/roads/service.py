@@ -23,7 +23,7 @@ from app.roads.engine import RoadEngine, RoadRoute
 from app.roads.fit import fit_estimate
 from app.roads.remote import remote_engine
 from app.roads.travel import RoadTravel
-from routing import Estimate, Point, Travel, TravelMatrix
+from routing import Estimate, Point, Travel, TravelError, TravelMatrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +154,27 @@ def road_route(travel: Travel, points: Sequence[Point]) -> RoadRoute | None:
     if isinstance(travel, RoadTravel):
         return travel.route(points)
     return None
+
+
+def drive_factors(settings: Settings) -> tuple[float, float, str]:
+    """(circuity, speed km/h, label) for the rough drive figures that a road matrix per account
+    would be too slow for (territory drive estimates, the driving part of workloads): the
+    estimate fitted to the current embedded road data, or the settings' defaults.
+
+    Road data that cannot be read gives the defaults, the label saying why: these figures
+    compare territories, and a plan made on that data fails loudly on its own.
+    """
+    defaults = settings.default_circuity, settings.default_speed_kmh
+    source = travel(settings)
+    if not isinstance(source, EmbeddedRoads):
+        return *defaults, "the default estimate (no embedded road data)"
+    try:
+        roads = source.current()
+    except TravelError as exc:
+        return *defaults, f"the default estimate (the road data cannot be read: {exc})"
+    if roads is None:
+        return *defaults, "the default estimate (no road data built)"
+    if roads.outside is None:
+        return *defaults, f"the default estimate (too few connected places to fit {roads.region})"
+    fitted = roads.outside
+    return fitted.circuity, fitted.speed_kmh, f"fitted to the roads of {fitted.fitted_to}"
