@@ -2,12 +2,12 @@
 
 Companies from `bench.territory_data`, squeezed (each axis scaled) into a road data's box:
 
-- design: 10,000 accounts x 25 reps (quick: 2,000 x 10). `territory_figures` and
+- design: 10,000 accounts x 25 reps (quick: 1,000 x 5). `territory_figures` and
   `design_territories` (the settings of `bench.territory`'s fresh design) with the default
   factors and with those fitted to the roads, the driving part of each workload timed by the
   same factors as the app does (`app.territories.state.drive_minutes_per_visit`): time, max
   workload deviation, locks kept, drive per rep. The fit itself is timed too.
-- drive: 1,720 accounts x 10 reps (the demo company's size; quick: 3 reps), accounts and
+- drive: 1,720 accounts x 10 reps (the demo company's size; quick: 2 reps), accounts and
   homes moved onto the nearest road, territories designed; for each rep one week of visits is
   drawn (each account with probability = its visits a week) and planned as 5 day routes from
   home by `routing.solve` (08:00-18:00, costs 1 per km, prizes so high every reachable visit is
@@ -96,7 +96,7 @@ def options(estimate: Estimate, **more: float) -> TerritoryOptions:
 def design_part(
     region: str, box: tuple[float, float, float, float], fitted: Estimate, quick: bool
 ) -> None:
-    n, reps = (2_000, 10) if quick else (10_000, 25)
+    n, reps = (1_000, 5) if quick else (10_000, 25)
     base = into_box(make_company(n, reps, seed=0), box)
     print(f"design, {n:,} accounts x {reps} reps in {region}'s box:")
     for name, estimate in (("defaults", Estimate()), ("fitted", fitted)):
@@ -187,7 +187,7 @@ def drive_part(region: str, data_dir: Path, fitted: Estimate, quick: bool, seed:
     )
     rng = random.Random(seed)
     limit_s = 0.5 if quick else 2.0
-    reps = company.reps[:3] if quick else company.reps
+    reps = company.reps[:2] if quick else company.reps
     rows = []
     for k, rep in enumerate(reps):
         mine = [a for a in company.accounts if result.assignment[a.id] == rep.id]
