@@ -219,3 +219,27 @@ def open_at_start(settings: Settings) -> None:
         chosen.current()
     except TravelError as exc:
         logger.error("road data: %s", exc)
+
+
+def drive_factors(settings: Settings) -> tuple[float, float, str]:
+    """(circuity, speed km/h, label) for the rough drive figures that a road matrix per account
+    would be too slow for (territory drive estimates, the driving part of workloads): the
+    estimate fitted to the current embedded road data, or the settings' defaults.
+
+    Road data that cannot be read gives the defaults, the label saying why: these figures
+    compare territories, and a plan made on that data fails loudly on its own.
+    """
+    defaults = settings.default_circuity, settings.default_speed_kmh
+    source = uncached(travel(settings))
+    if not isinstance(source, EmbeddedRoads):
+        return *defaults, "the default estimate (no embedded road data)"
+    try:
+        roads = source.current()
+    except TravelError as exc:
+        return *defaults, f"the default estimate (the road data cannot be read: {exc})"
+    if roads is None:
+        return *defaults, "the default estimate (no road data built)"
+    if roads.outside is None:
+        return *defaults, f"the default estimate (too few connected places to fit {roads.region})"
+    fitted = roads.outside
+    return fitted.circuity, fitted.speed_kmh, f"fitted to the roads of {fitted.fitted_to}"

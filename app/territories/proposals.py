@@ -28,6 +28,7 @@ from app.territories.service import (
     color_of,
     current_assignment,
     designer_inputs,
+    drive_minutes_for,
     options_for,
     rounded_figures,
     team_for,
@@ -55,7 +56,8 @@ def create_proposal(
     kept = [rep for rep in state.reps if rep.id not in removed]
     if not kept:
         raise InvalidRequest("remove_rep_ids: at least one rep must remain", field="remove_rep_ids")
-    reps, accounts = designer_inputs(state, settings.value_default_cadence_days)
+    minutes = drive_minutes_for(settings)
+    reps, accounts = designer_inputs(state, settings.value_default_cadence_days, minutes)
     kept_reps = [r for r in reps if int(r.id) not in removed]
     options = options_for(settings, body)
     try:
@@ -72,7 +74,10 @@ def create_proposal(
     after = {f.rep_id: f for f in result.reps}
     by_id = {a.id: a for a in state.accounts}
     cadence = settings.value_default_cadence_days
-    moves = [_move(by_id[int(m.account_id)], m.from_rep, m.to_rep, cadence) for m in result.moves]
+    moves = [
+        _move(by_id[int(m.account_id)], m.from_rep, m.to_rep, cadence, minutes)
+        for m in result.moves
+    ]
     proposal = TerritoryProposal(
         team_id=team.id,
         created_by_id=principal.user_id or None,
@@ -219,7 +224,13 @@ def _read(session: Session, proposal: TerritoryProposal) -> ProposalRead:
     )
 
 
-def _move(account: Account, from_rep: str | None, to_rep: str, default_cadence_days: int) -> Move:
+def _move(
+    account: Account,
+    from_rep: str | None,
+    to_rep: str,
+    default_cadence_days: int,
+    drive_minutes: float,
+) -> Move:
     return Move(
         account_id=account.id,
         account=account.name,
@@ -228,7 +239,7 @@ def _move(account: Account, from_rep: str | None, to_rep: str, default_cadence_d
         from_rep_id=int(from_rep) if from_rep else None,
         to_rep_id=int(to_rep),
         value=account.value,
-        workload_hours=workload_hours(account, default_cadence_days),
+        workload_hours=workload_hours(account, default_cadence_days, drive_minutes),
     )
 
 

@@ -14,6 +14,7 @@ from app.core.config import Role, Settings
 from app.core.errors import InvalidRequest, NotFound
 from app.models import Account, Rep, Team
 from app.reps.home import home_point
+from app.roads.service import drive_factors
 from app.teams import service as teams
 from app.territories.schemas import (
     Figures,
@@ -23,7 +24,15 @@ from app.territories.schemas import (
     RepTerritory,
     TerritoryOverview,
 )
-from app.territories.state import TeamState, capacity_hours, load, visits_per_week, workload_hours
+from app.territories.state import (
+    TRAVEL_MINUTES_PER_VISIT,
+    TeamState,
+    capacity_hours,
+    drive_minutes_per_visit,
+    load,
+    visits_per_week,
+    workload_hours,
+)
 from routing import Point
 from routing.territories.figures import territory_figures
 from routing.territories.model import RepFigures, TerritoryAccount, TerritoryOptions, TerritoryRep
@@ -58,7 +67,9 @@ def overview(
     """Each rep's territory in figures, and the accounts for the map."""
     team = team_for(session, principal, team_id)
     state = load(session, team.id)
-    reps, accounts = designer_inputs(state, settings.value_default_cadence_days)
+    reps, accounts = designer_inputs(
+        state, settings.value_default_cadence_days, drive_minutes_for(settings)
+    )
     current = current_assignment(state)
     rep_figures = territory_figures(reps, accounts, current, options_for(settings)) if reps else ()
     return TerritoryOverview(
@@ -72,13 +83,23 @@ def overview(
     )
 
 
+def drive_minutes_for(settings: Settings) -> float:
+    """The driving per visit in workloads, timed like the drive estimate (`drive_factors`:
+    fitted to the road data when there is some)."""
+    circuity, speed_kmh, _ = drive_factors(settings)
+    return drive_minutes_per_visit(circuity, speed_kmh)
+
+
 def designer_inputs(
-    state: TeamState, default_cadence_days: int
+    state: TeamState,
+    default_cadence_days: int,
+    drive_minutes: float = TRAVEL_MINUTES_PER_VISIT,
 ) -> tuple[list[TerritoryRep], list[TerritoryAccount]]:
     """The team as `routing.territories.design` data. A rep without a home point is measured from the
     middle of their accounts (of the team's, if they have none): the overview shows figures for
     them; proposals refuse such reps (`check_ready`). Capacity is at least an hour, so a rep with
-    no working hours still has a (tiny) target; proposals refuse those reps too."""
+    no working hours still has a (tiny) target; proposals refuse those reps too. Workloads count
+    `drive_minutes` of driving per visit (`drive_minutes_for(settings)`)."""
     reps = [
         TerritoryRep(
             id=str(rep.id),
@@ -91,7 +112,7 @@ def designer_inputs(
         TerritoryAccount(
             id=str(a.id),
             point=Point(a.latitude or 0.0, a.longitude or 0.0),
-            workload_h=workload_hours(a, default_cadence_days),
+            workload_h=workload_hours(a, default_cadence_days, drive_minutes),
             value=a.value,
             current_rep=str(state.rep_of_account[a.id]) if state.rep_of_account[a.id] else None,
             locked=a.locked and state.rep_of_account[a.id] is not None,
@@ -151,9 +172,12 @@ def _ids(assignment: Mapping[str, str]) -> set[int]:
 
 
 def options_for(settings: Settings, body: ProposalCreate | None = None) -> TerritoryOptions:
+    """The designer's options; the drive estimate uses the road-fitted factors when road data
+    exists (`drive_factors`)."""
+    circuity, speed_kmh, _ = drive_factors(settings)
     common = {
-        "speed_kmh": settings.default_speed_kmh,
-        "circuity": settings.default_circuity,
+        "speed_kmh": speed_kmh,
+        "circuity": circuity,
         "workers": settings.solver_workers,
     }
     if body is None:

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from app.models import Account, Rep, Territory
 from app.reps.clock import seconds_of
+from routing.route.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
 
 TRAVEL_MINUTES_PER_VISIT = 20.0
-"""Expected driving per visit inside a territory, added to the service time in workloads."""
+"""Expected driving per visit inside a territory at the default estimate (straight-line km x
+`DEFAULT_CIRCUITY` at `DEFAULT_SPEED_KMH`), added to the service time in workloads."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,22 @@ def visits_per_week(account: Account, default_cadence_days: int) -> float:
     return 7.0 / (account.cadence_days or default_cadence_days)
 
 
-def workload_hours(account: Account, default_cadence_days: int) -> float:
-    """Hours a week the account takes: visits a week x (time on site + driving per visit)."""
-    minutes = account.service_minutes + TRAVEL_MINUTES_PER_VISIT
+def drive_minutes_per_visit(circuity: float, speed_kmh: float) -> float:
+    """The expected drive per visit timed by another estimate (e.g. one fitted to the roads):
+    the straight-line distance that `TRAVEL_MINUTES_PER_VISIT` takes at the defaults (12.8 km),
+    at `circuity` and `speed_kmh`. The defaults give `TRAVEL_MINUTES_PER_VISIT` back."""
+    straight_km = TRAVEL_MINUTES_PER_VISIT / 60.0 * DEFAULT_SPEED_KMH / DEFAULT_CIRCUITY
+    return straight_km * circuity / speed_kmh * 60.0
+
+
+def workload_hours(
+    account: Account,
+    default_cadence_days: int,
+    drive_minutes: float = TRAVEL_MINUTES_PER_VISIT,
+) -> float:
+    """Hours a week the account takes: visits a week x (time on site + `drive_minutes`, the
+    driving per visit)."""
+    minutes = account.service_minutes + drive_minutes
     return visits_per_week(account, default_cadence_days) * minutes / 60.0
 
 

@@ -44,9 +44,9 @@ def check_route(problem: Problem, route: Route) -> list[str]:
         errors.append(f"{vehicle.id} makes {len(route.stops)} stops, max {vehicle.max_stops}")
 
     breaks = sorted((b.start_s, b.end_s) for b in route.breaks)
-    for start, end in breaks:
-        if start < route.start_s - EPS or end > route.end_s + EPS:
-            errors.append(f"{vehicle.id}: break [{start}, {end}] outside the route")
+    for b_start, b_end in breaks:
+        if b_start < route.start_s - EPS or b_end > route.end_s + EPS:
+            errors.append(f"{vehicle.id}: break [{b_start}, {b_end}] outside the route")
     for (_, end_a), (start_b, _) in itertools.pairwise(breaks):
         if start_b < end_a - EPS:
             errors.append(f"{vehicle.id}: breaks overlap")
@@ -64,6 +64,13 @@ def check_route(problem: Problem, route: Route) -> list[str]:
         gaps.append((departure, scheduled.start_s, leg))
         if scheduled.arrival_s > scheduled.start_s + EPS:
             errors.append(f"{stop.id}: service starts before arrival")
+        # The matrix may be asymmetric (one-way streets) and infinite (no way): the leg is
+        # always this row's from-here-to-there entry.
+        if scheduled.arrival_s < departure + leg - EPS:
+            errors.append(
+                f"{stop.id}: arrives at {scheduled.arrival_s}, before the {leg:.3f} s drive "
+                f"from the last place (left at {departure}) can end"
+            )
         if not _in_windows(stop, scheduled.start_s, vehicle):
             errors.append(f"{stop.id}: service starts at {scheduled.start_s}, outside its windows")
         if scheduled.departure_s < scheduled.start_s + stop.service_s - EPS:
