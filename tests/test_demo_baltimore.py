@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import math
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +167,15 @@ def test_demo_roads_are_built_only_where_the_app_would_use_them(
     found = ensure_roads(Settings(data_dir=road_data_dir), baltimore)
     assert found.built is None
     assert found.note.startswith("roads: baltimore v1 from baltimore.osm.pbf")
+
+
+def test_demo_roads_that_fail_to_build_leave_the_demo_on_the_estimate(tmp_path: Path) -> None:
+    broken = tmp_path / "baltimore.osm.pbf"
+    broken.write_bytes(b"")
+    company = replace(COMPANIES["baltimore"], extract=broken)
+    note = ensure_roads(Settings(data_dir=tmp_path), company)
+    assert note.built is None
+    assert note.note == (
+        f"roads: not built ({broken}: the file is empty); plans use the straight-line estimate"
+    )
+    assert current_manifest(tmp_path) is None

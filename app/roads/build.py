@@ -98,7 +98,8 @@ def build_roads(
         )
     _check_extract(pbf)
     started = time.monotonic()
-    home = roads_dir(data_dir) / region
+    # Absolute: OSRM's steps run inside the build folder, where a relative path means nothing.
+    home = roads_dir(data_dir).resolve() / region
     home.mkdir(parents=True, exist_ok=True)
     _remove_stale_builds(home)
     work = home / f".building-{os.getpid()}-{time.monotonic_ns()}"

@@ -118,3 +118,15 @@ def test_a_region_name_must_be_a_plain_name(tmp_path: Path) -> None:
         build_roads(BALTIMORE_PBF, tmp_path, region="../x")
     assert region_of(Path("Maryland Latest.osm.pbf")) == "maryland-latest"
     assert not (tmp_path / "roads").exists() or not any((tmp_path / "roads").iterdir())
+
+
+def test_a_relative_data_dir_builds_where_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default data_dir is "var", relative to where the app runs (make run).
+    monkeypatch.chdir(tmp_path)
+    manifest = build_roads(BALTIMORE_PBF, Path("var"))
+    assert (tmp_path / "var" / "roads" / "baltimore" / f"v{manifest.version}").is_dir()
+    found = current_manifest(Path("var"))
+    assert found is not None
+    assert found[1] == manifest
