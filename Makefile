@@ -107,7 +107,7 @@ fmt: $(VENV)/.installed-dev ## Fix lint where safe and format the code
 typecheck: $(VENV)/.installed-dev ## mypy (strict) on app and routing
 	$(BIN)/mypy app routing
 
-bench: $(VENV)/.installed-bench ## Solver vs PyVRP and VROOM; import, geocoding, list, territory, rep-day and road speed
+bench: $(VENV)/.installed-bench ## Solver vs PyVRP and VROOM; import, geocoding, list, territory, rep-day and road speed; the web under solving load
 	$(BIN)/python -m bench.run_toptw
 	$(BIN)/python -m bench.geocode
 	$(BIN)/python -m bench.import_accounts
@@ -115,6 +115,7 @@ bench: $(VENV)/.installed-bench ## Solver vs PyVRP and VROOM; import, geocoding,
 	$(BIN)/python -m bench.territory
 	$(BIN)/python -m bench.rep_day
 	$(BIN)/python -m bench.roads
+	$(BIN)/python -m bench.web_under_load
 
 clean: ## Remove caches and build output (keeps the virtualenv; `rm -rf .venv` for that)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist *.egg-info

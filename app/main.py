@@ -13,6 +13,7 @@ from app.api import api_router
 from app.core import health
 from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.clock import Clock, ClockMiddleware, current, using
+from app.core.concurrency import start_solver_pool, stop_solver_pool
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.http_errors import install_error_handlers
@@ -23,14 +24,16 @@ from app.roads.service import open_at_start as open_roads_at_start
 from app.web import login, manager, rep
 from app.web.assets import install_static
 from app.web.docs import install_docs
-from routing.route.parallel import shutdown as shutdown_solver_pool
-from routing.route.parallel import warm_up as warm_up_solver_pool
 
 DESCRIPTION = """\
 Field-sales territory and route planning. `POST /api/v1/optimize` plans reps' days: which
 accounts to visit, in what order and when, for the most value net of travel cost.
 Authenticate with `Authorization: Bearer <token>`, or sign in at `/login` for a session cookie.
 """
+
+
+_SOLVER_PRELOAD = ["app.optimize.service", "app.plans.solve"]
+"""What solver processes run, loaded once by their fork server rather than by each process."""
 
 
 @asynccontextmanager
@@ -51,14 +54,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # collector's full passes, which otherwise walk it all and add 60-90 ms to random requests.
     gc.collect()
     gc.freeze()
-    # Start the solver's worker processes now rather than in the first request, and stop them
-    # on shutdown: they would otherwise outlive uvicorn after a SIGTERM. Started from this
-    # thread on purpose: a pool started from a worker thread outlived uvicorn even so.
-    warm_up_solver_pool(settings.solver_workers, settings.max_concurrent_solves)
+    # Every solve runs in these processes, never in this one. Started from the event loop's
+    # thread (the one that lasts), ended on shutdown, and tied to this process's life besides.
+    start_solver_pool(app, _SOLVER_PRELOAD)
     try:
         yield
     finally:
-        shutdown_solver_pool()
+        stop_solver_pool(app)
         engine.dispose()
 
 

@@ -90,7 +90,27 @@ class Settings(BaseSettings):
     max_stops: int = Field(default=1000, ge=0)
     max_vehicles: int = Field(default=100, ge=1)
     max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
-    max_concurrent_solves: int = Field(default=2, ge=1)
+    max_time_limit_manager_s: float = Field(
+        default=30.0, gt=0, description="a manager's cap on a solve's time limit"
+    )
+    max_time_limit_rep_s: float = Field(
+        default=10.0, gt=0, description="a rep's cap on a solve's time limit (admins: the max)"
+    )
+    max_concurrent_solves: int = Field(
+        default=2, ge=1, description="solves running at once (one solver process each)"
+    )
+    max_running_solves_per_user: int = Field(
+        default=1, ge=1, description="solves one user may have running at once (others wait)"
+    )
+    max_solves_per_user: int = Field(
+        default=2, ge=1, description="solves one user may have running or waiting (then 429)"
+    )
+    max_waiting_solves: int = Field(
+        default=8, ge=0, description="solves waiting for a slot, server-wide (then 503)"
+    )
+    solver_nice: int = Field(
+        default=10, ge=0, le=19, description="niceness of solver processes (the web runs at 0)"
+    )
     solver_workers: int = Field(
         default_factory=lambda: min(2, os.cpu_count() or 1),
         ge=1,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import APIRouter, Request
 
-from app.core.concurrency import run_cpu_bound
+from app.auth.dependencies import CurrentPrincipal
+from app.core.concurrency import admitted, role_settings, solve_in_worker
 from app.core.deps import SettingsDep
 from app.core.http_errors import error_responses
 from app.optimize import service
@@ -21,7 +20,7 @@ router = APIRouter(tags=["optimize"])
     responses=error_responses(400, 401, 413, 422, 502, 503),
 )
 async def optimize(
-    body: OptimizeRequest, settings: SettingsDep, request: Request
+    body: OptimizeRequest, settings: SettingsDep, request: Request, principal: CurrentPrincipal
 ) -> OptimizeResponse:
     """Plan the best routes for the given vehicles and stops (no stored state).
 
@@ -32,5 +31,11 @@ async def optimize(
     that no road reaches come back in `unassigned` with a reason; a `required` stop that cannot
     be served is a 422 naming it. A road engine that fails is a 502, one that does not answer a
     503: never a silent straight-line plan.
+
+    `options.time_limit` is capped by role (`summary.time_limit` says what was used). Each user
+    has one solve running at a time; a further one waits its turn, and beyond that the answer
+    is 429 (yours) or 503 (the server's queue is full), with `Retry-After`.
     """
-    return await run_cpu_bound(request.app, partial(service.optimize, body, settings))
+    capped = role_settings(settings, principal.role)
+    async with admitted(request.app, principal.user_id, capped):
+        return await solve_in_worker(request.app, service.optimize, body, capped)

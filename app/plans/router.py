@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.dependencies import CurrentPrincipal
-from app.core.concurrency import run_cpu_bound
+from app.core.concurrency import admitted, role_settings, run_in_thread, worker_runner
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import RowId
@@ -31,7 +31,7 @@ router = APIRouter(tags=["plans"])
     "/reps/{rep_id}/plans",
     summary="Plan a rep's day or week",
     status_code=201,
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 404, 409, 422, 503),
 )
 async def plan_rep(
     rep_id: RowId,
@@ -48,8 +48,11 @@ async def plan_rep(
     overdue accounts over the days and leaves a day that has started as it is (`kept`).
     Each planned day gets a new plan version.
     """
-    work = partial(plans.plan_rep, session, principal, rep_id, body, settings)
-    return await run_cpu_bound(request.app, work)
+    capped = role_settings(settings, principal.role)
+    run = worker_runner(request.app)
+    work = partial(plans.plan_rep, session, principal, rep_id, body, capped, run=run)
+    async with admitted(request.app, principal.user_id, capped):
+        return await run_in_thread(work)
 
 
 @router.get(
@@ -72,7 +75,7 @@ def read_plan(
     "/reps/{rep_id}/plans/{day}/replan",
     summary="Re-plan the rest of today",
     status_code=201,
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 404, 409, 422, 503),
 )
 async def replan(
     rep_id: RowId,
@@ -89,8 +92,11 @@ async def replan(
     Starts from `latitude`/`longitude` (or the last stop reached, or home) at `at` (default:
     now), keeps done, skipped and under-way stops, and stores a new version of today's plan.
     """
-    work = partial(plans.replan, session, principal, rep_id, day, body, settings)
-    plan = await run_cpu_bound(request.app, work)
+    capped = role_settings(settings, principal.role)
+    run = worker_runner(request.app)
+    work = partial(plans.replan, session, principal, rep_id, day, body, capped, run=run)
+    async with admitted(request.app, principal.user_id, capped):
+        plan = await run_in_thread(work)
     response.headers["Location"] = f"/api/v1/reps/{rep_id}/plans/{day}?version={plan.version}"
     return plan
 
@@ -116,7 +122,7 @@ def week(
     "/plans/batch",
     summary="Plan every rep at once (batch)",
     status_code=201,
-    responses=error_responses(401, 403, 404, 422),
+    responses=error_responses(401, 403, 404, 422, 503),
 )
 async def batch(
     body: BatchPlanRequest,
@@ -130,5 +136,8 @@ async def batch(
     Reps are solved in parallel, one core each. Reps that cannot be planned are listed in
     `failed` with the reason; the others' plans are stored.
     """
-    work = partial(plans.batch_plan, session, principal, body, settings)
-    return await run_cpu_bound(request.app, work)
+    capped = role_settings(settings, principal.role)
+    run = worker_runner(request.app)
+    work = partial(plans.batch_plan, session, principal, body, capped, run=run)
+    async with admitted(request.app, principal.user_id, capped):
+        return await run_in_thread(work)

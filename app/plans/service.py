@@ -21,6 +21,7 @@ from app.accounts.opening_hours import DAYS, intervals_s
 from app.auth.access import rep_scope, require_role, sees_team
 from app.auth.principal import Principal
 from app.core import clock
+from app.core.concurrency import Runner, run_here
 from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.core.time_text import time_of_day
@@ -76,13 +77,16 @@ def plan_rep(
     rep_id: int,
     request: PlanRequest,
     settings: Settings,
+    *,
+    run: Runner = run_here,
 ) -> PlanRun:
-    """Plan `request.days` days of the rep from `request.date` (default: their today)."""
+    """Plan `request.days` days of the rep from `request.date` (default: their today); the
+    solve goes through `run` (the web passes its solver processes)."""
     rep = get_rep(session, principal, rep_id)
     prepared = _prepare(session, rep, request, settings)
     if isinstance(prepared, PlanRun):
         return prepared
-    result = solve_job(prepared.job, workers=settings.solver_workers)
+    result = run(solve_job, prepared.job, settings.solver_workers)
     return _store_run(session, principal, prepared, result)
 
 
@@ -91,6 +95,8 @@ def batch_plan(
     principal: Principal,
     request: BatchPlanRequest,
     settings: Settings,
+    *,
+    run: Runner = run_here,
 ) -> BatchRun:
     """Plan every active rep in the caller's scope (or `request.team_id`), one core per rep."""
     require_role(principal, Role.ADMIN, Role.MANAGER)
@@ -113,7 +119,7 @@ def batch_plan(
             runs.append(prepared)
         else:
             pending.append(prepared)
-    results = solve_jobs([p.job for p in pending], settings.plan_batch_processes)
+    results = run(solve_jobs, [p.job for p in pending], settings.plan_batch_processes)
     # Every road line first, then the writes (see `_days`).
     days = [
         None if isinstance(result, Unsolvable) else _days(prepared, result)
@@ -134,8 +140,11 @@ def replan(
     day: date,
     request: ReplanRequest,
     settings: Settings,
+    *,
+    run: Runner = run_here,
 ) -> PlanRead:
-    """The rest of today from where the rep is, keeping what is done, skipped or under way."""
+    """The rest of today from where the rep is, keeping what is done, skipped or under way;
+    the solve goes through `run`."""
     rep = get_rep(session, principal, rep_id)
     zone = rep_zone(rep, settings)
     now = clock.now()
@@ -183,8 +192,9 @@ def replan(
         appointments_from_s=from_s,
     )
     prepared = _Prepared(rep, job, accounts, kept=[], done_stops=done_stops)
-    run = _store_run(session, principal, prepared, solve_job(job, workers=settings.solver_workers))
-    return run.plans[0]
+    result = run(solve_job, job, settings.solver_workers)
+    stored = _store_run(session, principal, prepared, result)
+    return stored.plans[0]
 
 
 def _prepare(

@@ -7,6 +7,7 @@ Only `routing` is imported here, so worker processes start without the web and d
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from routing import (
     ValueWeights,
 )
 from routing.days.planner import Appointment, Candidate, DaysPlan, Workday, plan_rep_days
+from routing.route.parallel import become_worker, stop_pool
 
 
 @dataclass(slots=True)
@@ -70,10 +72,22 @@ def solve_job(job: PlanJob, workers: int = 1) -> DaysPlan | Unsolvable:
 
 
 def solve_jobs(jobs: Sequence[PlanJob], processes: int) -> list[DaysPlan | Unsolvable]:
-    """Solve `jobs`, `processes` at a time, each on one core; results in job order."""
+    """Solve `jobs`, `processes` at a time, each on one core; results in job order.
+
+    The web calls this in one of its solver processes; its pool's processes die with that one.
+    """
     if processes <= 1 or len(jobs) <= 1:
         return [solve_job(job) for job in jobs]
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["app.plans.solve"])
-    with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=min(processes, len(jobs)),
+        mp_context=context,
+        initializer=become_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
         return list(pool.map(solve_job, jobs))
+    finally:
+        # Ended, not just shut down: an error above must not leave a batch solving on.
+        stop_pool(pool)

@@ -3,11 +3,18 @@
 OR-Tools' routing search is single-threaded, so parallelism means processes. The pool is kept
 between solves (and started by `warm_up`) so that a solve does not pay for starting Python and
 loading OR-Tools. Workers get an absolute deadline, so a slow start only shortens their search.
+
+Every solver process (these and the app's) starts with `become_worker`: it runs at a lower
+priority than the process serving requests, and it dies with its parent, `kill -9` included.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import multiprocessing.forkserver
+import os
+import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +29,57 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 
+SOLVER_NICE = 10
+"""Niceness of solver processes: the web process (nice 0) gets the cores first when it needs them."""
+_PR_SET_PDEATHSIG = 1
+
+
+def become_worker(owner_pid: int, nice: int = SOLVER_NICE) -> None:
+    """Initializer of every solver process: lower its priority and tie its life to `owner_pid`,
+    the process that made the pool.
+
+    Linux sends SIGKILL when the parent ends (`PR_SET_PDEATHSIG`). The parent of a forkserver
+    child is the fork server, which ends when its owner does, once no child holds the owner's
+    "alive" pipe: so the child closes its inherited copy (and starts its own fork server for any
+    pool of its own). A parent that ended before the signal was set is caught by the check after.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    server = multiprocessing.forkserver._forkserver
+    inherited = getattr(server, "_forkserver_alive_fd", None)
+    if inherited is not None and getattr(server, "_forkserver_pid", None) is None:
+        os.close(inherited)
+        server._forkserver_alive_fd = None  # type: ignore[attr-defined]
+        server._forkserver_address = None  # type: ignore[attr-defined]
+    if not _descends_from(owner_pid):
+        os._exit(0)
+    lower_priority(nice)
+
+
+def lower_priority(nice: int) -> None:
+    """Run at niceness `nice` at least (never raises priority, which needs privileges)."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice > current:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+
+
+def _descends_from(owner_pid: int) -> bool:
+    """Whether this process's parent is `owner_pid`, or a fork server that `owner_pid` started."""
+    parent = os.getppid()
+    if parent == owner_pid:
+        return True
+    try:
+        stat = open(f"/proc/{parent}/stat", encoding="ascii").read()  # noqa: SIM115
+    except OSError:
+        try:
+            os.kill(owner_pid, 0)
+        except OSError:
+            return False
+        return True
+    # The command name may hold spaces and parentheses: the fields after its last ")".
+    return int(stat.rpartition(")")[2].split()[1]) == owner_pid
+
 
 def _executor(size: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
@@ -32,7 +90,12 @@ def _executor(size: int) -> ProcessPoolExecutor:
             context = multiprocessing.get_context("forkserver")
             # Named from `search` itself: a stale module name would be skipped without a word.
             context.set_forkserver_preload([search.__module__])
-            _pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
+            _pool = ProcessPoolExecutor(
+                max_workers=size,
+                mp_context=context,
+                initializer=become_worker,
+                initargs=(os.getpid(),),
+            )
             _pool_size = size
         return _pool
 
@@ -51,11 +114,28 @@ def warm_up(workers: int, concurrent_solves: int = 1) -> None:
 
 
 def shutdown() -> None:
+    """Stop the pool's processes now, searches under way included."""
     global _pool, _pool_size
     with _lock:
         if _pool is not None:
-            _pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(_pool)
         _pool, _pool_size = None, 0
+
+
+def stop_pool(pool: ProcessPoolExecutor, grace_s: float = 1.0) -> None:
+    """End `pool` and its processes: queued work is cancelled, running work ended."""
+    # The executor keeps its processes private; without them a running task would finish
+    # (or, for a long search, outlive the shutdown) unseen.
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + grace_s
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
 
 
 def _order(n_nodes: int, n_stops: int, seed: int, worker: int) -> np.ndarray | None:
