@@ -23,7 +23,7 @@ async def _method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
         match, _ = route.matches({**scope, "method": next(iter(route.methods))})
         if match is Match.FULL:
             methods |= route.methods
-    allow = ", ".join(sorted(methods)) if methods else exc.headers.get("Allow", "")
+    allow = ", ".join(sorted(methods)) if methods else (exc.headers or {}).get("Allow", "")
     return JSONResponse(
         status_code=405,
         content={"detail": f"{request.method} is not allowed here; allowed: {allow}"},
