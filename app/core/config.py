@@ -56,7 +56,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FIELDROUTE_", extra="ignore")
 
-    environment: Environment = Environment.DEVELOPMENT
+    environment: Environment = Field(
+        default=Environment.PRODUCTION,
+        description="production unless told: development accepts the demo's guessable tokens "
+        "and sends the session cookie without Secure (`make run` sets development)",
+    )
     data_dir: Path = Field(
         default=Path("var"), description="where the SQLite file and geocoder indexes live"
     )
@@ -91,6 +95,13 @@ class Settings(BaseSettings):
     max_vehicles: int = Field(default=100, ge=1)
     max_body_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     max_concurrent_solves: int = Field(default=2, ge=1)
+    sign_in_failures: int = Field(
+        default=10,
+        ge=1,
+        description="failed sign-ins (the /login form, refused API tokens) allowed per client "
+        "and per token prefix within sign_in_window_s; then 429 until the window frees one",
+    )
+    sign_in_window_s: float = Field(default=60.0, gt=0)
     solver_workers: int = Field(
         default_factory=lambda: min(2, os.cpu_count() or 1),
         ge=1,
