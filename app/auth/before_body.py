@@ -77,7 +77,10 @@ class AuthBeforeBodyMiddleware:
 
 def _handler_for(app: Starlette, error: AppError) -> Callable[..., Awaitable[Response]]:
     handlers = app.exception_handlers
-    return next(handlers[kind] for kind in type(error).__mro__ if kind in handlers)
+    handler: Callable[..., Awaitable[Response]] = next(
+        handlers[kind] for kind in type(error).__mro__ if kind in handlers
+    )
+    return handler
 
 
 def _valid_token(connection: HTTPConnection, token: str) -> bool:
