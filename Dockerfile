@@ -7,6 +7,7 @@
 # Or an engine you run already: -e FIELDROUTE_ROADS_ENGINE=osrm -e FIELDROUTE_ROADS_URL=http://osrm:5000
 FROM python:3.12-slim
 
+# production is also the app's default (demo tokens refused, Secure cookies); said here too.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \

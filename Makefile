@@ -70,9 +70,12 @@ lock: | $(BIN)/python ## Re-pin requirements/*.txt from pyproject.toml (UPGRADE=
 # DEMO=chicagoland loads the larger company that has no road data (plans on the estimate). The
 # Baltimore extract also geocodes addresses typed into the app, unless the variable is set.
 DEMO ?= baltimore
-run: $(VENV)/.installed ## Migrate, load the demo company (and its roads) if the database is empty, serve the app
-	@$(BIN)/python -m app.cli demo --company $(DEMO)
+# The app's default environment is production; the demo's guessable sign-in tokens work only in
+# development, which `make run` (a machine of one's own) asks for.
+run: $(VENV)/.installed ## Migrate, load the demo company (and its roads) if the database is empty, serve the app (development)
+	@FIELDROUTE_ENVIRONMENT=development $(BIN)/python -m app.cli demo --company $(DEMO)
 	@echo "Fieldroute at http://$(HOST):$(PORT)  (sign in: /login, manager page: /manager, API docs: /docs)"
+	FIELDROUTE_ENVIRONMENT=development \
 	FIELDROUTE_GEOCODER_OSM_EXTRACT="$${FIELDROUTE_GEOCODER_OSM_EXTRACT-data/roads/baltimore.osm.pbf}" \
 		$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
 

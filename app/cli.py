@@ -311,6 +311,10 @@ def _demo(factory: SessionFactory, settings: Settings, company: str) -> int:
         print("or paste one at /login):")
         for login in logins:
             print(f"  {login.role:<8} {login.name:<24} {login.token}")
+        if not settings.is_development:
+            # The default is production, where these guessable tokens are refused.
+            print("They work only in a server started with FIELDROUTE_ENVIRONMENT=development")
+            print("(`make run` sets it).")
     return 0
 
 

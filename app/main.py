@@ -7,9 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from app import __version__
 from app.api import api_router
+from app.auth.before_body import AuthBeforeBodyMiddleware
+from app.auth.rate_limit import FailureLimiter
 from app.core import health
 from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.clock import Clock, ClockMiddleware, current, using
@@ -18,6 +21,7 @@ from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.http_errors import install_error_handlers
 from app.core.migrate import upgrade as upgrade_database
+from app.core.security_headers import SecurityHeadersMiddleware, image_origin
 from app.imports import jobs as import_jobs
 from app.placement.service import geocoder_chain
 from app.roads.service import open_at_start as open_roads_at_start
@@ -64,12 +68,22 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine.dispose()
 
 
+class _App(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's own outermost layer (the one that answers unhandled errors with
+        # 500), so that even those responses get the security headers.
+        tiles = image_origin(self.state.settings.map_tiles_url)
+        return SecurityHeadersMiddleware(
+            super().build_middleware_stack(), image_sources=(tiles,) if tiles else ()
+        )
+
+
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """A new app; `settings` default to the environment (`FIELDROUTE_*`). `clock` is the time
     the app lives by, by default the clock in force where the app is made (the system clock
     unless a caller chose another with `app.core.clock.using`, as the tests do)."""
     settings = settings if settings is not None else Settings()
-    app = FastAPI(
+    app = _App(
         title="Fieldroute",
         version=__version__,
         description=DESCRIPTION,
@@ -81,6 +95,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.settings = settings
     app.state.clock = clock if clock is not None else current()
+    app.state.sign_in_limiter = FailureLimiter(
+        limit=settings.sign_in_failures, window_s=settings.sign_in_window_s
+    )
+    # Innermost first: the token is checked (inside the clock) before anything reads the body.
+    app.add_middleware(AuthBeforeBodyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ClockMiddleware)
     install_error_handlers(app)

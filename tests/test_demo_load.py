@@ -30,7 +30,11 @@ TODAY = date(2026, 11, 27)
 
 
 def test_chicagoland_demo_company(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'demo.db'}")
+    settings = Settings(
+        environment=Environment.DEVELOPMENT,
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'demo.db'}",
+    )
     engine = make_engine(settings.sqlalchemy_url)
     upgrade(engine)
     with make_session_factory(engine)() as session:

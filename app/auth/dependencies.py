@@ -15,6 +15,7 @@ from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
+from app.auth.rate_limit import check_not_blocked, note_failure
 from app.auth.tokens import verify_token
 from app.core.config import Settings
 from app.core.deps import SessionDep, SettingsDep
@@ -51,6 +52,15 @@ _cookie = APIKeyCookie(
 )
 
 
+def presented_token(authorization: str | None, cookie: str | None) -> str | None:
+    """The credential a request presents, as `authenticate` reads it: the bearer token when
+    there is one, else the session cookie."""
+    scheme, credentials = get_authorization_scheme_param(authorization)
+    if authorization and scheme.lower() == "bearer" and credentials:
+        return credentials
+    return cookie or None
+
+
 def authenticate(
     request: Request,
     session: SessionDep,
@@ -65,8 +75,10 @@ def authenticate(
         check_same_site(request)
     if not token:
         raise Unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
+    check_not_blocked(request, token)
     principal = verify_token(session, settings, token)
     if principal is None:
+        note_failure(request, token)
         raise Unauthorized("unknown, revoked or expired token")
     request.state.principal = principal
     return principal

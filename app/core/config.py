@@ -56,7 +56,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FIELDROUTE_", extra="ignore")
 
-    environment: Environment = Environment.DEVELOPMENT
+    environment: Environment = Field(
+        default=Environment.PRODUCTION,
+        description="production unless told: development accepts the demo's guessable tokens "
+        "and sends the session cookie without Secure (`make run` sets development)",
+    )
     data_dir: Path = Field(
         default=Path("var"), description="where the SQLite file and geocoder indexes live"
     )
@@ -111,6 +115,13 @@ class Settings(BaseSettings):
     solver_nice: int = Field(
         default=10, ge=0, le=19, description="niceness of solver processes (the web runs at 0)"
     )
+    sign_in_failures: int = Field(
+        default=10,
+        ge=1,
+        description="failed sign-ins (the /login form, refused API tokens) allowed per client "
+        "and per token prefix within sign_in_window_s; then 429 until the window frees one",
+    )
+    sign_in_window_s: float = Field(default=60.0, gt=0)
     solver_workers: int = Field(
         default_factory=lambda: min(2, os.cpu_count() or 1),
         ge=1,

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth.dependencies import SESSION_COOKIE, check_same_site, signed_in
 from app.auth.principal import Principal
+from app.auth.rate_limit import TooManyFailures, check_not_blocked, note_failure
 from app.auth.tokens import BROWSER_SESSION, issue_token, revoke_browser_session, verify_token
 from app.core import clock
 from app.core.deps import SessionDep, SettingsDep
@@ -91,6 +92,12 @@ _LOGIN_RESPONSES[401] = {
     "description": "Unknown, revoked or expired token: the form again, with the error",
     "content": _HTML,
 }
+_LOGIN_RESPONSES[429] = {
+    "description": "Too many failed sign-ins from this client or with this token: the form "
+    "again, with the error; retry after `Retry-After` seconds",
+    "headers": {"Retry-After": {"description": "seconds", "schema": {"type": "integer"}}},
+    "content": _HTML,
+}
 
 
 @router.post(
@@ -114,8 +121,16 @@ def login(
     `next` with the session cookie, or the form again with 401; the API token itself is not
     stored in the browser."""
     check_same_site(request)
-    principal = verify_token(session, settings, token.strip())
+    token = token.strip()
+    try:
+        check_not_blocked(request, token)
+    except TooManyFailures as refused:
+        page = _form(error=refused.detail, next=_safe_next(next), status_code=429)
+        page.headers.update(refused.headers or {})
+        return page
+    principal = verify_token(session, settings, token)
     if principal is None:
+        note_failure(request, token)
         error = "Unknown, revoked or expired token."
         return _form(error=error, next=_safe_next(next), status_code=401)
     user = users.get_user(session, principal, principal.user_id)

@@ -26,7 +26,7 @@ from app.teams.schemas import TeamListParams, TeamRead
 from app.teams.service import list_teams
 from app.territories import proposals as territory_proposals
 from app.territories import service as territories
-from app.web.maps import territory_map
+from app.web.maps import map_page, territory_map
 from app.web.page_routes import NO_STORE, PageError, PageRoute, PageUser, page
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -111,7 +111,7 @@ def manager_map(
         tiles_url=settings.map_tiles_url,
         tiles_attribution=settings.map_tiles_attribution,
     )
-    return HTMLResponse(m.get_root().render(), headers=NO_STORE)
+    return HTMLResponse(map_page(m), headers=NO_STORE)
 
 
 def _require_manager(principal: Principal) -> None:

@@ -15,6 +15,7 @@ few lines of script ride along in the page.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from app.core.config import OSM_ATTRIBUTION, OSM_TILES_URL
+from app.core.security_headers import allow_framing_by_this_site, csp_nonce
 from app.core.time_text import wall_time
 
 LEAFLET_URL = "/static/leaflet"
@@ -121,6 +123,23 @@ class _Account:
     locked: bool
     moved_from: int | None = None
     moved: bool = False
+
+
+_INLINE_TAG = re.compile(r"<(script|style)(?=[\s>])")
+
+
+def map_page(m: folium.Map) -> str:
+    """The map as a whole HTML page for this site's iframes: framable by this site only, and
+    folium's inline `<script>`/`<style>` blocks stamped with the response's CSP nonce.
+
+    Stamping every tag is safe because every tag is folium's or ours: the data reaches the page
+    through `tojson`, which writes `<` as `\\u003c`, so no stored text can open a tag."""
+    allow_framing_by_this_site()
+    nonce = csp_nonce()
+    html = m.get_root().render()
+    if not nonce:
+        return html
+    return _INLINE_TAG.sub(lambda tag: f'<{tag.group(1)} nonce="{nonce}"', html)
 
 
 def offline_map(

@@ -31,7 +31,7 @@ from app.plans.schemas import PlanRead
 from app.reps.home import home_point
 from app.reps.schemas import RepListParams
 from app.reps.service import get_rep, list_reps
-from app.web.maps import route_map
+from app.web.maps import map_page, route_map
 from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
 from app.web.rep_view import PlanView, plan_view
 
@@ -114,7 +114,7 @@ def rep_map(
         tiles_url=settings.map_tiles_url,
         tiles_attribution=settings.map_tiles_attribution,
     )
-    return HTMLResponse(m.get_root().render(), headers=NO_STORE)
+    return HTMLResponse(map_page(m), headers=NO_STORE)
 
 
 def _the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep | None:

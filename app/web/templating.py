@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from app.core import time_text
+from app.core.security_headers import csp_nonce
 from app.web import formats, urls
 from app.web.travel_words import travel_label, travel_short
 
@@ -65,6 +66,7 @@ ENVIRONMENT.globals.update(
     export_url=urls.export_url,
     travel_label=travel_label,
     travel_short=travel_short,
+    csp_nonce=csp_nonce,
 )
 
 

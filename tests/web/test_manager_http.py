@@ -73,7 +73,8 @@ def test_the_map_draws_the_team_from_local_files(client: TestClient, world: Worl
     north = world.team_ids["North"]
     response = client.get(f"/manager/map?team_id={north}", headers=world.headers("manager_north"))
     assert response.status_code == 200
-    assert '<script src="/static/leaflet/leaflet.js">' in response.text
+    # Stamped with the response's CSP nonce (app.core.security_headers).
+    assert re.search(r'<script nonce="[^"]+" src="/static/leaflet/leaflet.js">', response.text)
     assert "cdn" not in response.text.lower()
     data = _map_data(response.text)
     assert len(data["accounts"]) == 6

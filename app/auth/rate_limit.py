@@ -1,0 +1,119 @@
+"""A limit on failed sign-ins: tokens pasted into `/login`, and bearer tokens or session cookies
+the API refused. Each client (IP address) and each token prefix (the first characters that the
+token list shows, the nearest thing to an account a token-only sign-in names) may fail at most
+`sign_in_failures` times per `sign_in_window_s`; past that, every attempt from that client or
+with that prefix is refused with 429 and `Retry-After` until the oldest failure leaves the
+window, before the token is even looked up, so a blocked guesser learns nothing.
+
+Only presented credentials that fail count: a request with no token at all guesses nothing, and
+successful sign-ins neither count nor clear earlier failures.
+
+The limiter lives in the process (a bounded dict of sliding windows): with several server
+processes each keeps its own, so the effective limit is that many times higher. Issue 14 moves
+it to Redis, shared by all. Behind a proxy, run uvicorn with `--proxy-headers` (and
+`--forwarded-allow-ips`) so the client address is the caller's, not the proxy's.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict, deque
+
+from starlette.requests import HTTPConnection
+
+from app.core.errors import AppError
+
+TOKEN_PREFIX_LENGTH = 10
+"""As `ApiToken.prefix`: what the token list shows of a token."""
+MAX_KEYS = 10_000
+"""Clients and prefixes remembered at most; the least recently failed are forgotten first."""
+
+
+class TooManyFailures(AppError):
+    status_code = 429
+
+    def __init__(self, retry_after_s: float) -> None:
+        seconds = max(1, math.ceil(retry_after_s))
+        super().__init__(
+            f"too many failed sign-in attempts from this client or with this token; "
+            f"retry in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
+
+
+class FailureLimiter:
+    """At most `limit` failures per key within `window_s` seconds (monotonic time: a limit is a
+    duration, whatever the app's clock says)."""
+
+    def __init__(self, *, limit: int, window_s: float, max_keys: int = MAX_KEYS) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self.max_keys = max_keys
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        # Sync endpoints run in worker threads.
+        self._lock = threading.Lock()
+
+    def retry_after(self, keys: list[str]) -> float | None:
+        """Seconds until the first of `keys` may try again, or None if none is blocked."""
+        now = time.monotonic()
+        waits: list[float] = []
+        with self._lock:
+            for key in keys:
+                times = self._failures.get(key)
+                if times is None:
+                    continue
+                self._expire(times, now)
+                if len(times) >= self.limit:
+                    waits.append(times[0] + self.window_s - now)
+        return max(waits) if waits else None
+
+    def record_failure(self, keys: list[str]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                times = self._failures.pop(key, None) or deque()
+                self._expire(times, now)
+                times.append(now)
+                # Keep only what the window needs: a flood costs no more memory than `limit`.
+                while len(times) > self.limit:
+                    times.popleft()
+                self._failures[key] = times
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
+
+    def _expire(self, times: deque[float], now: float) -> None:
+        while times and times[0] <= now - self.window_s:
+            times.popleft()
+
+
+def attempt_keys(connection: HTTPConnection, token: str | None) -> list[str]:
+    """The keys an attempt counts against: its client, and the token's listed prefix."""
+    client = connection.client.host if connection.client is not None else "unknown"
+    keys = [f"client:{client}"]
+    if token:
+        keys.append(f"token:{token[:TOKEN_PREFIX_LENGTH]}")
+    return keys
+
+
+def limiter_of(connection: HTTPConnection) -> FailureLimiter | None:
+    """The app's limiter (`create_app` makes one), or None in an app made without it."""
+    limiter: FailureLimiter | None = getattr(connection.app.state, "sign_in_limiter", None)
+    return limiter
+
+
+def check_not_blocked(connection: HTTPConnection, token: str | None) -> None:
+    """429 (`TooManyFailures`) when the client or the token's prefix has failed too often."""
+    limiter = limiter_of(connection)
+    if limiter is None:
+        return
+    wait = limiter.retry_after(attempt_keys(connection, token))
+    if wait is not None:
+        raise TooManyFailures(wait)
+
+
+def note_failure(connection: HTTPConnection, token: str | None) -> None:
+    limiter = limiter_of(connection)
+    if limiter is not None:
+        limiter.record_failure(attempt_keys(connection, token))
