@@ -12,8 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from fastapi import FastAPI
 
 from app.core.db import make_session_factory
+from tests.backends import ON_BOTH_BACKENDS
 from tests.core.live_server import serving
 from tests.seed import TEST_TOKEN, seed_world
+
+pytestmark = ON_BOTH_BACKENDS
 
 WRITERS = 60
 READ_LATENCY_BOUND_S = 5.0
