@@ -40,6 +40,9 @@ VOLUME ["/srv/fieldroute/var"]
 USER fieldroute
 EXPOSE 8000
 
+# Liveness, not readiness: an unhealthy container gets restarted, and a restart does not bring a
+# database back (the app reconnects by itself when it returns). Load balancers and orchestrators'
+# readiness probes ask /health/ready, which answers 503 while the database is unavailable.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4).status == 200 else 1)"]
 

@@ -18,16 +18,46 @@ SessionFactory = sessionmaker[Session]
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite write waits for another writer (an import holds the lock while it runs)."""
 
+POOL_TIMEOUT_S = 5.0
+"""How long a request waits for a pooled connection before it is answered 503 (Retry-After):
+a short wait, so a client retries instead of holding a worker thread for half a minute."""
+
+SQLITE_POOL_SIZE = 8
+SQLITE_MAX_OVERFLOW = 72
+"""SQLite connections are file handles: cheap, so the pool is sized for the worker threads
+(anyio's 40) holding two each (a request's session and the token's last-use note), which a
+smaller pool deadlocked on until its timeout. SQLite lets one writer in at a time whatever the
+pool size; the others wait on its lock (`SQLITE_BUSY_TIMEOUT_MS`), not on the pool, and readers
+(WAL) never wait for a writer."""
+
+POSTGRES_POOL_SIZE = 10
+POSTGRES_MAX_OVERFLOW = 20
+"""Within a default PostgreSQL's 100 connections with a few processes running."""
+
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; for a SQLite file, creates its folder and turns on WAL."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # pre_ping: a connection the server dropped (restart, failover) is replaced before use.
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=POSTGRES_POOL_SIZE,
+            max_overflow=POSTGRES_MAX_OVERFLOW,
+            pool_timeout=POOL_TIMEOUT_S,
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=SQLITE_POOL_SIZE,
+        max_overflow=SQLITE_MAX_OVERFLOW,
+        pool_timeout=POOL_TIMEOUT_S,
+        # A file removed or made unreadable under a pooled connection fails the ping, so the
+        # next request gets a fresh connection (or a clean 503) rather than a stale handle.
+        pool_pre_ping=True,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -15,7 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import AppError
 from routing import ProblemError, RequiredStopError, TravelError
@@ -122,20 +124,104 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return _render(409, ErrorBody(detail="conflicts with a change made at the same time; retry"))
 
 
+DATABASE_RETRY_AFTER_S = 5
+DISK_FULL_RETRY_AFTER_S = 60
+DISK_FULL_SIGNS = ("database or disk is full", "could not extend file", "no space left on device")
+
+
 async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
-    if "database is locked" in str(exc):
+    """The database's state, not the request, failed it: busy, full, gone or restarting. The
+    caller can retry the same request later, so 503 with Retry-After, never a 500."""
+    message = str(exc).lower()
+    if "database is locked" in message:
         # SQLite has one writer: a long import holds the lock; the caller can simply retry.
         return _render(
             503,
             ErrorBody(detail="the database is busy with another write (an import?); retry soon"),
-            {"Retry-After": "5"},
+            {"Retry-After": str(DATABASE_RETRY_AFTER_S)},
         )
+    if any(sign in message for sign in DISK_FULL_SIGNS):
+        logger.error("database disk full on %s %s: %s", request.method, request.url.path, exc)
+        return _render(
+            503,
+            ErrorBody(
+                detail="the database's disk is full: nothing was saved; retry once space is freed"
+            ),
+            {"Retry-After": str(DISK_FULL_RETRY_AFTER_S)},
+        )
+    return _database_unavailable(request, exc)
+
+
+async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
+    """A lost connection (SQLAlchemy flags it) is the database going away; any other driver error
+    (a malformed statement) is ours, a 500."""
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return _database_unavailable(request, exc)
     return await _unexpected_error(request, exc)
+
+
+async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
+    """Every pooled connection stayed busy for the pool's timeout: too much at once."""
+    logger.warning("connection pool exhausted on %s %s", request.method, request.url.path)
+    return _render(
+        503,
+        ErrorBody(detail="the service is busy: no database connection was free; retry soon"),
+        {"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
+
+
+def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return _render(
+        503,
+        ErrorBody(detail="the database is not available; retry later"),
+        {"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _internal_error()
+
+
+def _internal_error() -> JSONResponse:
     return _render(500, ErrorBody(detail="internal error; the request was not processed"))
+
+
+class CompleteServerErrors:
+    """Outside Starlette's ServerErrorMiddleware, which answers an unhandled exception (with the
+    handler above) and then raises it again: uvicorn then closes the connection, and a client
+    reusing it for its next request fails. Here an exception after a complete response, or before
+    any, ends as a complete JSON 500 on a connection that stays open; one in the middle of a
+    response is raised on, since only closing the connection tells the client it is cut short."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = complete = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started, complete
+            if message["type"] == "http.response.start":
+                started = True
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                complete = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if started and not complete:
+                raise
+            if not started:
+                # ServerErrorMiddleware logged it and sent nothing (its handler failed too).
+                logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
+                await _internal_error()(scope, receive, send)
 
 
 def field_path(loc: Sequence[str | int]) -> str:
@@ -193,4 +279,13 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _operational_error)
+    app.add_exception_handler(DBAPIError, _dbapi_error)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
     app.add_exception_handler(Exception, _unexpected_error)
+    # Around the whole stack, ServerErrorMiddleware included, whatever middleware is added later.
+    build_stack = app.build_middleware_stack
+
+    def build_complete_stack() -> ASGIApp:
+        return CompleteServerErrors(build_stack())
+
+    app.build_middleware_stack = build_complete_stack  # type: ignore[method-assign]
