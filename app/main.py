@@ -20,6 +20,7 @@ from app.core.concurrency import start_solver_pool, stop_solver_pool
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.http_errors import install_error_handlers
+from app.core.method_not_allowed import install as install_method_not_allowed
 from app.core.migrate import upgrade as upgrade_database
 from app.core.security_headers import SecurityHeadersMiddleware, image_origin
 from app.imports import jobs as import_jobs
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ClockMiddleware)
     install_error_handlers(app)
+    install_method_not_allowed(app)
     app.include_router(health.router)
     app.include_router(login.router)
     install_docs(app)
