@@ -103,8 +103,8 @@ LocalTime = Annotated[
         {
             "type": "string",
             "pattern": _CLOCK_TEXT,
-            "description": "a time of day on the rep's clock, HH:MM[:SS], sent back as HH:MM:SS",
-            "examples": ["08:30"],
+            "description": "a time of day on the rep's clock, HH:MM[:SS] (08:30), sent back as "
+            "HH:MM:SS",
         }
     ),
 ]

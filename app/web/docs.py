@@ -76,8 +76,11 @@ def document_errors(document: dict[str, Any]) -> dict[str, Any]:
             for answer in answers:
                 responses.setdefault(str(answer), _error_response(answer))
             for status, response in responses.items():
-                if status.startswith(("4", "5")):
-                    response["content"] = {"application/json": {"schema": {"$ref": ERROR_REF}}}
+                # JSON errors (FastAPI's HTTPValidationError among them) are ErrorBody; a page's
+                # HTML error (sign-in) stays as its route documents it.
+                content = response.get("content", {})
+                if status.startswith(("4", "5")) and "application/json" in content:
+                    content["application/json"] = {"schema": {"$ref": ERROR_REF}}
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)

@@ -243,7 +243,7 @@ def test_every_error_is_documented_as_the_error_body(
         if operation.get("parameters") or operation.get("requestBody"):
             assert "422" in responses, (method, path)
         for code, response in responses.items():
-            if code[0] in "45":
+            if code[0] in "45" and "text/html" not in response["content"]:
                 schema = response["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path, code)
     # A real 422 is what the document says it is.
