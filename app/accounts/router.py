@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -12,10 +11,10 @@ from app.accounts.schemas import AccountCreate, AccountListParams, AccountRead, 
 from app.auth.dependencies import CurrentPrincipal
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
-from app.core.schemas import MAX_ROW_ID, Page
+from app.core.schemas import Day, Page, RowId
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
-AccountId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+AccountId = Annotated[RowId, Path()]
 
 
 @router.get("", summary="List accounts", responses=error_responses(401, 422))
@@ -55,7 +54,7 @@ def read_account(
     session: SessionDep,
     settings: SettingsDep,
     principal: CurrentPrincipal,
-    as_of: Annotated[date | None, Query(description="the day for overdue; default today")] = None,
+    as_of: Annotated[Day | None, Query(description="the day for overdue; default today")] = None,
 ) -> AccountRead:
     """One account, with `next_due_date`, `overdue` and `overdue_days` on `as_of` (default today)."""
     return service.read_account(session, settings, principal, account_id, as_of)

@@ -20,6 +20,7 @@ from pydantic import (
 from app.accounts.opening_hours import OpeningHours, parse_opening_hours, validate_opening_hours
 from app.core import clock
 from app.core.schemas import (
+    Day,
     Latitude,
     ListParams,
     Longitude,
@@ -84,7 +85,7 @@ class _AccountFields(BaseModel):
     tier: Annotated[str | None, OptionalText(TEXT_MAX["tier"])] = None
     cadence_days: CadenceDays | None = None
     opening_hours: OpeningHoursIn = None
-    notes: Annotated[str | None, OptionalText(TEXT_MAX["notes"])] = None
+    notes: Annotated[str | None, OptionalText(TEXT_MAX["notes"], multiline=True)] = None
     territory_id: RowId | None = None
     last_visit_date: PastDate | None = None
 
@@ -266,7 +267,7 @@ class AccountListParams(ListParams):
         default=None, description="repeatable: tier=A&tier=B"
     )
     overdue: bool | None = Field(default=None, description="overdue on as_of (or not)")
-    as_of: date | None = Field(default=None, description="the day for overdue; default today")
+    as_of: Day | None = Field(default=None, description="the day for overdue; default today")
     q: SearchText = Field(
         default=None,
         description="case-insensitive text in name, external_id, city, postcode or street",

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,29 +43,41 @@ class ErrorItem(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """The body of every error response."""
+    """The body of every error response (4xx and 5xx, the 422 of a validation error included):
+    `detail` always; the other keys only when they apply (absent, never null)."""
 
-    detail: str
-    field: str | None = None
-    stop: str | None = None
-    reason: str | None = None
-    errors: list[ErrorItem] | None = None
+    detail: str = Field(description="what is wrong, for a person")
+    field: str | None = Field(
+        default=None,
+        description="the field at fault as a path (`stops[3].windows[0]`), when one is",
+    )
+    stop: str | None = Field(default=None, description="the stop a solver error is about")
+    reason: str | None = Field(default=None, description="why that stop cannot be served")
+    errors: list[ErrorItem] | None = Field(
+        default=None, description="a validation error's every problem (the first 50)"
+    )
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Malformed request",
+    401: "Missing or unknown bearer token",
+    403: "The token's role may not do this",
+    404: "Not found, or not yours to see",
+    409: "Conflicts with what is stored (e.g. a duplicate email or external id)",
+    413: "Request too large (body size, stops, vehicles, matrix or file)",
+    429: "Too many: failed sign-ins from this client or token, or solves of yours running or "
+    "waiting; retry after `Retry-After`",
+    422: "Invalid or unsolvable request; `field` and `errors` name what is wrong",
+    500: "Internal error; the request was not processed",
+    502: "The road engine answered with an error or with garbage; `detail` has its message",
+    503: "The road engine (or the database) is not answering; retry after `Retry-After`",
+}
+"""What each error status means on any route; every one answers an `ErrorBody`."""
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` entries for a route, so OpenAPI documents the errors it can answer."""
-    descriptions = {
-        400: "Malformed JSON",
-        401: "Missing or unknown bearer token",
-        403: "The token's role may not do this",
-        404: "Not found, or not yours to see",
-        409: "Conflicts with what is stored (e.g. a duplicate email or external id)",
-        413: "Request too large (body size, stops, vehicles, matrix or file)",
-        422: "Invalid or unsolvable request; `detail` names the field and stop or vehicle",
-        502: "The road engine answered with an error or with garbage; `detail` has its message",
-        503: "The road engine (or the database) is not answering; retry after `Retry-After`",
-    }
-    return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
+    return {code: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[code]} for code in codes}
 
 
 def _render(

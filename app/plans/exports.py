@@ -62,7 +62,11 @@ _NUMERIC_COLUMNS = frozenset(
     {"seq", "rank", "account_id", "latitude", "longitude", "service_minutes"}
     | {"prize", "value", "overdue_days"}
 )
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What + or - may lead without being a formula a spreadsheet would run: a phone number
+# ("+1 (555) 010-0000", "+49 30 1234-5678") or a plain number ("-12.5", "-1,5"). Neither holds a
+# letter, a quote, `!`, `|` or `:`, so neither can call a function, name a cell or reach DDE.
+_PHONE_OR_NUMBER = re.compile(r"[+-][0-9][0-9 ()./-]*|-[0-9]+(?:[.,][0-9]+)?")
 # Neither RFC 5545 TEXT nor XML 1.0 allows control characters but TAB, CR and LF.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -320,13 +324,14 @@ def address(stop: PlanStop) -> str:
 
 def csv_cell(value: CellValue, *, numeric: bool = False) -> str:
     """One CSV cell, defused against spreadsheet formula injection (OWASP): text that starts
-    with = + - @ TAB or CR gets a leading apostrophe; numeric cells are left as numbers."""
+    with = @ TAB CR or LF, or with + or - unless it reads as a phone number or a plain number,
+    gets a leading apostrophe; numeric cells are left as numbers."""
     if value is None:
         return ""
     text = str(value)
-    if not numeric and text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    if numeric or not text.startswith(_FORMULA_PREFIXES) or _PHONE_OR_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
 
 
 def _csv(columns: Sequence[str], rows: Iterable[dict[str, CellValue]]) -> str:

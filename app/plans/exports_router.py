@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -15,16 +14,14 @@ from sqlalchemy.orm import Session
 from app.auth.dependencies import CurrentPrincipal
 from app.core.deps import SessionDep
 from app.core.http_errors import error_responses
-from app.core.schemas import MAX_ROW_ID
+from app.core.schemas import Day, RowId
 from app.plans import exports as plan_exports
 from app.plans import service as plans
 from app.plans.schemas import PlanRead
 
 router = APIRouter(tags=["plans"])
-RepId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
-Version = Annotated[
-    int | None, Query(ge=1, le=MAX_ROW_ID, description="A plan version; default: the latest")
-]
+RepId = Annotated[RowId, Path()]
+Version = Annotated[RowId | None, Query(description="A plan version; default: the latest")]
 
 ICS = "text/calendar; charset=utf-8"
 GPX = "application/gpx+xml"
@@ -95,7 +92,7 @@ EXPORTS = (
 def _add_route(export: _Export) -> None:
     def download(
         rep_id: RepId,
-        day: date,
+        day: Day,
         session: SessionDep,
         principal: CurrentPrincipal,
         version: Version = None,

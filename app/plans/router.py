@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from app.auth.dependencies import CurrentPrincipal
 from app.core.concurrency import admitted, role_settings, run_in_thread, worker_runner
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
-from app.core.schemas import RowId
+from app.core.schemas import Day, RowId
 from app.plans import service as plans
 from app.plans.schemas import (
     BatchPlanRequest,
@@ -62,10 +61,10 @@ async def plan_rep(
 )
 def read_plan(
     rep_id: RowId,
-    day: date,
+    day: Day,
     session: SessionDep,
     principal: CurrentPrincipal,
-    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    version: Annotated[RowId | None, Query()] = None,
 ) -> PlanRead:
     """A rep's plan for a day (the latest version unless `version`), with each stop's state."""
     return plans.current_plan(session, principal, rep_id, day, version)
@@ -79,7 +78,7 @@ def read_plan(
 )
 async def replan(
     rep_id: RowId,
-    day: date,
+    day: Day,
     body: ReplanRequest,
     request: Request,
     response: Response,
@@ -109,7 +108,7 @@ async def replan(
 def week(
     session: SessionDep,
     principal: CurrentPrincipal,
-    start: date,
+    start: Day,
     days: Annotated[int, Query(ge=1, le=31)] = 7,
     team_id: Annotated[RowId | None, Query()] = None,
     rep_id: Annotated[RowId | None, Query()] = None,

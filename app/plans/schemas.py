@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.schemas import Latitude, Longitude, RowId
+from app.core.schemas import Day as SentDay
+from app.core.schemas import Latitude, Longitude, Moment, RowId
 
 PlanKind = Literal["day", "week", "replan"]
 VisitState = Literal["planned", "booked", "arrived", "done", "skipped", "cancelled"]
@@ -45,7 +46,9 @@ class PlanRequest(BaseModel):
         },
     )
 
-    date: Day | None = Field(default=None, description="The day; default: today on the rep's clock")
+    date: SentDay | None = Field(
+        default=None, description="The day; default: today on the rep's clock"
+    )
     days: Annotated[int, Field(ge=1, le=7)] = Field(
         default=1,
         description="1 for a day; up to 7 for the days from `date` on (working days only)",
@@ -82,7 +85,7 @@ class ReplanRequest(BaseModel):
 
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    at: datetime | None = Field(
+    at: Moment | None = Field(
         default=None, description="Now, by default; an aware time or the rep's local time"
     )
     time_limit: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S)] | None = None

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from app.auth.dependencies import CurrentPrincipal
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
-from app.core.schemas import MAX_ROW_ID, Page
+from app.core.schemas import Page, RowId
 from app.reps import service
 from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate
 
 router = APIRouter(prefix="/reps", tags=["reps"])
-RepId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+RepId = Annotated[RowId, Path()]
 
 
 @router.get("", summary="List reps", responses=error_responses(401, 422))

@@ -25,6 +25,7 @@ from app.core.schemas import (
     Email,
     Latitude,
     ListParams,
+    LocalTime,
     Longitude,
     Name,
     OptionalText,
@@ -47,18 +48,12 @@ def _working_days(days: list[str]) -> list[str]:
     return [day for day in DAYS if day in keys]
 
 
-def _local_time(value: time) -> time:
-    if value.tzinfo is not None:
-        raise ValueError("give a local time of day without a time zone, like 08:30")
-    return value
-
-
 WorkingDays = Annotated[
     list[str],
     Field(min_length=1, max_length=7, description="day keys mo..su; at least one"),
     AfterValidator(_working_days),
 ]
-ClockTime = Annotated[time, AfterValidator(_local_time)]
+ClockTime = LocalTime
 Cost = Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False)]
 LunchMinutes = Annotated[int, Field(ge=0, le=MINUTES_PER_DAY)]
 MaxVisits = Annotated[int, Field(ge=1, le=1000)]
@@ -175,10 +170,10 @@ class RepRead(BaseModel):
     home_precision: str | None
     home_source: str | None
     working_days: list[str]
-    shift_start: time
-    shift_end: time
-    lunch_start: time | None
-    lunch_end: time | None
+    shift_start: LocalTime
+    shift_end: LocalTime
+    lunch_start: LocalTime | None
+    lunch_end: LocalTime | None
     lunch_minutes: int
     cost_per_km: float
     cost_per_hour: float

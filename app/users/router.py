@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from app.auth.dependencies import CurrentPrincipal
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
-from app.core.schemas import MAX_ROW_ID, Page
+from app.core.schemas import Page, RowId
 from app.users import service
 from app.users.schemas import (
     TokenCreate,
@@ -24,8 +24,8 @@ from app.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"])
-UserId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
-TokenId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+UserId = Annotated[RowId, Path()]
+TokenId = Annotated[RowId, Path()]
 
 
 @router.get("", summary="List users", responses=error_responses(401, 422))

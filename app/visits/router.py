@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Path, Query, status
 from app.auth.dependencies import CurrentPrincipal
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
-from app.core.schemas import MAX_ROW_ID, Page
+from app.core.schemas import Page, RowId
 from app.visits import service
 from app.visits.schemas import (
     AppointmentCancel,
@@ -22,7 +22,7 @@ from app.visits.schemas import (
 )
 
 router = APIRouter(tags=["visits"])
-VisitId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+VisitId = Annotated[RowId, Path()]
 
 
 @router.get("/visits", summary="List visits", responses=error_responses(401, 422))

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from app.core.schemas import ListParams, OptionalText, RowId, refuse_null
+from app.core.schemas import Day, ListParams, Moment, OptionalText, RowId, refuse_null
 
 VisitStatus = Literal["booked", "arrived", "done", "skipped", "cancelled"]
 RecordedStatus = Literal["arrived", "done", "skipped"]
@@ -20,7 +20,7 @@ APPOINTMENT_MINUTES = (5, 480)
 """Shortest and longest appointment, in minutes."""
 
 Outcome = Annotated[str | None, OptionalText(100)]
-Notes = Annotated[str | None, OptionalText(4000)]
+Notes = Annotated[str | None, OptionalText(4000, multiline=True)]
 Reason = Annotated[str | None, OptionalText(200)]
 AppointmentMinutes = Annotated[
     int, Field(ge=APPOINTMENT_MINUTES[0], le=APPOINTMENT_MINUTES[1], description="minutes")
@@ -53,10 +53,10 @@ class VisitCreate(BaseModel):
 
     account_id: RowId
     status: RecordedStatus
-    date: dt.date | None = Field(
+    date: Day | None = Field(
         default=None, description="the visit's day; default: the day of `at` on the rep's clock"
     )
-    at: dt.datetime | None = Field(
+    at: Moment | None = Field(
         default=None, description="when; default now. Without an offset: the rep's local time"
     )
     outcome: Outcome = None
@@ -117,7 +117,7 @@ class AppointmentCreate(BaseModel):
     )
 
     account_id: RowId
-    starts_at: dt.datetime = Field(description="aware, or without an offset on the rep's clock")
+    starts_at: Moment = Field(description="aware, or without an offset on the rep's clock")
     duration_minutes: AppointmentMinutes | None = Field(
         default=None, description="default: the account's service minutes"
     )
@@ -186,6 +186,6 @@ class VisitListParams(ListParams):
 
     rep_id: RowId | None = None
     account_id: RowId | None = None
-    date_from: dt.date | None = Field(default=None, description="visit_date on or after")
-    date_to: dt.date | None = Field(default=None, description="visit_date on or before")
+    date_from: Day | None = Field(default=None, description="visit_date on or after")
+    date_to: Day | None = Field(default=None, description="visit_date on or before")
     status: list[VisitStatus] | None = Field(default=None, description="repeatable")

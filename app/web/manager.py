@@ -8,7 +8,7 @@ be reloaded alone (with a proposal's moves drawn on it) and tests can open it di
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -19,7 +19,7 @@ from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.deps import SessionDep, SettingsDep
-from app.core.schemas import RowId
+from app.core.schemas import Day, RowId
 from app.plans import service as plans
 from app.reps import service as reps
 from app.teams.schemas import TeamListParams, TeamRead
@@ -66,7 +66,7 @@ def week_of_plans(
     session: SessionDep,
     settings: SettingsDep,
     team_id: Annotated[RowId | None, Query()] = None,
-    start: Annotated[date | None, Query()] = None,
+    start: Annotated[Day | None, Query()] = None,
 ) -> HTMLResponse:
     """Every rep's plan for a week (Monday of this week unless `start`), rep x day."""
     _require_manager(principal)

@@ -4,7 +4,9 @@ as HTML pages, the user line, no-store.
 A page's router is made with `route_class=PageRoute` (or `PhonePageRoute`) and its endpoints
 take `PageUser`: a caller without a session goes to `/login` and back, and an `AppError` raised
 anywhere in the endpoint (a `PageError` for a page's own headings) becomes the message page
-with its status, in the layout of the router's pages.
+with its status, in the layout of the router's pages. A query or path parameter that fails its
+type (an id out of range, a date outside the supported calendar) is that message page too, with
+the 422 the API would answer: a page never answers JSON.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 
@@ -21,6 +24,7 @@ from app.auth.dependencies import signed_in
 from app.auth.principal import Principal
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import AppError
+from app.core.http_errors import field_path
 from app.web.templating import DESK, PHONE, Layout, render
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -71,6 +75,9 @@ class PageRoute(APIRoute):
             except AppError as exc:
                 principal: Principal | None = getattr(request.state, "page_user", None)
                 return error_page(exc, principal, layout)
+            except RequestValidationError as exc:
+                principal = getattr(request.state, "page_user", None)
+                return error_page(_invalid_parameters(exc), principal, layout)
 
         return page_handler
 
@@ -79,6 +86,15 @@ class PhonePageRoute(PageRoute):
     """The phone page's routes: their error pages are phone pages too."""
 
     layout = PHONE
+
+
+def _invalid_parameters(exc: RequestValidationError) -> PageError:
+    sentences = []
+    for error in exc.errors():
+        where = field_path(list(error.get("loc", ()))[1:])  # after "query" or "path"
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        sentences.append(f"{where}: {message}" if where else message)
+    return PageError(422, "Not a valid address", "; ".join(sentences[:5]))
 
 
 def page(template: str, principal: Principal, **context: Any) -> HTMLResponse:

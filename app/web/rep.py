@@ -23,7 +23,7 @@ from app.auth.principal import Principal
 from app.core.config import Role, Settings
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import NotFound
-from app.core.schemas import RowId
+from app.core.schemas import RowId, parse_day
 from app.core.time_text import long_date
 from app.models import Rep
 from app.plans import service as plans
@@ -174,8 +174,6 @@ def _parse_day(value: str | None) -> date | None:
     if value is None or value == "":
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PageError(
-            400, "Not a date", f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2030-06-04."
-        ) from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise PageError(400, "Not a date", f"{exc}.") from None

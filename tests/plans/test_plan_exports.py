@@ -138,7 +138,7 @@ def make_plan(*, kind: str = "day", with_end: bool = True) -> PlanRead:
             CallInstead(
                 account_id=201,
                 name='=HYPERLINK("http://evil.example","x")',
-                phone="-5551234",
+                phone="-1+cmd|' /C calc'!A0",
                 city="Evanston",
                 value=52000.0,
                 prize=80.5,
@@ -431,7 +431,7 @@ def test_plan_csv_has_one_row_per_stop() -> None:
 
 def test_plan_csv_guards_against_formula_injection() -> None:
     _, rows = read_csv(plan_csv(make_plan()))
-    assert rows[0]["phone"] == "'+1 312-555-0100"
+    assert rows[0]["phone"] == "+1 312-555-0100"  # a phone number stays readable
     assert rows[2]["name"] == "'@Home Hardware"
     assert rows[0]["longitude"].startswith("-8")
 
@@ -444,13 +444,16 @@ def test_call_instead_csv_keeps_order_and_guards_text() -> None:
     assert [int(r["account_id"]) for r in rows] == [201, 202]
     first, second = rows
     assert first["name"] == "'" + plan.call_instead[0].name
-    assert first["phone"] == "'-5551234"
+    assert first["phone"] == "'" + str(plan.call_instead[0].phone)
     assert first["value"] == "52000.0"
     assert first["prize"] == "80.5"
     assert first["reason"] == "no_time"
     assert first["last_visit_date"] == "2025-04-01"
     assert first["overdue_days"] == "33"
     assert second["name"] == "Zoë's Bakery"
+    with_phone = plan.call_instead[0].model_copy(update={"phone": "+1 (555) 010-0000"})
+    _, [only] = read_csv(call_instead_csv(plan.model_copy(update={"call_instead": [with_phone]})))
+    assert only["phone"] == "+1 (555) 010-0000"
     assert second["value"] == "-250.0"  # a number, so no apostrophe
     assert second["phone"] == second["city"] == second["last_visit_date"] == ""
     assert second["overdue_days"] == ""
@@ -460,7 +463,13 @@ def test_call_instead_csv_keeps_order_and_guards_text() -> None:
     ("value", "numeric", "cell"),
     [
         ("=1+1", False, "'=1+1"),
-        ("+1 555", False, "'+1 555"),
+        ("+1 555", False, "+1 555"),
+        ("+1 (555) 010-0000", False, "+1 (555) 010-0000"),
+        ("-12.5", False, "-12.5"),
+        ("+1+1", False, "'+1+1"),
+        ("+cmd|' /C calc'!A0", False, "'+cmd|' /C calc'!A0"),
+        ("-2+3+cmd|'/c calc'!A0", False, "'-2+3+cmd|'/c calc'!A0"),
+        ("\nx", False, "'\nx"),
         ("-x", False, "'-x"),
         ("@SUM(A1)", False, "'@SUM(A1)"),
         ("\tcmd", False, "'\tcmd"),

@@ -2,6 +2,11 @@
 
 Every reader takes a trimmed, non-empty cell and returns the value or raises `CellError`, whose
 message says what was expected (the row and column are added by the caller).
+
+Control characters are normalised in text (a CRM's export is not the place to refuse a stray
+tab or a street on two lines): single-line text gets one space for each run of them, a street's
+lines are joined with ", ", and only multi-line text (notes) keeps its line breaks. Ids and
+phone numbers are refused instead: a changed id would no longer match the CRM's.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from app.core.schemas import control_character
 from app.models.limits import TEXT_MAX
 
 CADENCE_UNITS: dict[str, int] = {
@@ -59,22 +65,34 @@ class CellError(ValueError):
     """A cell that cannot be read as its column's type."""
 
 
-def text(raw: str, *, max_chars: int, multiline: bool = False) -> str:
-    """Runs of spaces collapsed; line breaks kept (blank lines dropped) only when `multiline`."""
-    if multiline:
-        lines = (" ".join(line.split()) for line in raw.splitlines())
-        value = "\n".join(line for line in lines if line)
+def text(
+    raw: str, *, max_chars: int, multiline: bool = False, join_lines: str | None = None
+) -> str:
+    """Runs of spaces and control characters collapsed to one space; line breaks kept (blank
+    lines dropped) only when `multiline`, or the lines joined with `join_lines`."""
+    lines = [_one_line(line) for line in raw.splitlines()]
+    separator = "\n" if multiline else join_lines
+    if separator is None:
+        value = " ".join(line for line in lines if line)
     else:
-        value = " ".join(raw.split())
+        value = separator.join(line for line in lines if line)
     if len(value) > max_chars:
         raise CellError(f"longer than {max_chars} characters ({len(value)})")
     return value
 
 
+def _one_line(line: str) -> str:
+    return " ".join(_CONTROL.sub(" ", line).split())
+
+
+# C0 and C1 controls and DEL (Unicode category Cc), which `str.split` does not all treat as space.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def identifier(raw: str, *, max_chars: int) -> str:
     """An id as written (case and inner spaces matter: Salesforce ids are case-sensitive)."""
-    if any(ch in raw for ch in "\r\n\t"):
-        raise CellError("an id must be on one line, without tabs")
+    if control_character(raw) is not None:
+        raise CellError("must be on one line, without tabs or other control characters")
     if len(raw) > max_chars:
         raise CellError(f"longer than {max_chars} characters ({len(raw)})")
     return raw

@@ -90,7 +90,7 @@ def _converters(decimal_comma: bool) -> dict[str, Callable[[str], Any]]:
     }
     return converters | {
         "external_id": partial(cells.identifier, max_chars=MAX_CHARS["external_id"]),
-        "street": partial(cells.text, max_chars=MAX_CHARS["street"], multiline=True),
+        "street": partial(cells.text, max_chars=MAX_CHARS["street"], join_lines=", "),
         "notes": partial(cells.text, max_chars=MAX_CHARS["notes"], multiline=True),
         "phone": partial(cells.identifier, max_chars=MAX_CHARS["phone"]),
         "postcode": cells.postcode,

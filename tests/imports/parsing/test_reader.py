@@ -62,7 +62,7 @@ def test_salesforce_export() -> None:
     assert [row.row for row in parsed.rows] == [2, 4, 5, 8]  # multi-line cells counted
     acme, globex, initech, umbrella = parsed.rows
     assert acme.external_id == "0015g00000ABCDeAAH"
-    assert acme.street == "100 Main St\nSuite 400"
+    assert acme.street == "100 Main St, Suite 400"
     assert (acme.city, acme.postcode, acme.region, acme.country) == (
         "Cambridge",
         "02139",
@@ -73,7 +73,7 @@ def test_salesforce_export() -> None:
     assert acme.phone == "(617) 555-0100"
     assert acme.notes == 'Key account, visit "monthly"'
     assert (globex.latitude, globex.longitude) == (None, None)
-    assert initech.street == "4120 Freidrich Ln\nBuilding 2\nFloor 3"
+    assert initech.street == "4120 Freidrich Ln, Building 2, Floor 3"  # one line: see cells.text
     assert umbrella.postcode is None
     assert umbrella.country is None
     assert parsed.mapped["street"] == "Billing Street"
