@@ -7,14 +7,12 @@
   wait in a bounded queue); a user with too many in flight gets 429, a full queue 503, both
   with `Retry-After`.
 - Each role's cap on a solve's time limit (`role_settings`).
-
-`run_cpu_bound` remains for CPU work that is not a solve (territory design): a thread.
+The territory design (CP-SAT) goes through the same pool and gate as the route solves.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copyreg
 import math
 import multiprocessing
 import os
@@ -33,7 +31,6 @@ from fastapi import FastAPI
 
 from app.core.config import Role, Settings
 from app.core.errors import AppError
-from routing.route.model import RequiredStopError
 from routing.route.parallel import become_worker, stop_pool
 from routing.route.parallel import warm_up as warm_up_searches
 
@@ -184,15 +181,8 @@ async def admitted(app: FastAPI, user_id: int, settings: Settings) -> AsyncItera
 # --- the worker processes ------------------------------------------------------------------
 
 
-def _reduce_required_stop(error: RequiredStopError) -> tuple[Any, tuple[str, str, str]]:
-    return RequiredStopError, (error.stop_id, error.reason, str(error))
-
-
 def _init_solve_worker(owner_pid: int, nice: int, search_workers: int) -> None:
     become_worker(owner_pid, nice)
-    # Its constructor takes three arguments, so the default pickling of an exception (by its
-    # message) would fail on the way back and break the pool.
-    copyreg.pickle(RequiredStopError, _reduce_required_stop)
     if search_workers > 1:
         warm_up_searches(search_workers)
 
@@ -300,22 +290,6 @@ def worker_runner(app: FastAPI) -> Runner:
         return anyio.from_thread.run(solve_in_worker, app, work, *args)
 
     return run
-
-
-def _solve_limiter(app: FastAPI) -> anyio.CapacityLimiter:
-    # Created on first use, inside the event loop; work beyond the limit queues up here
-    # instead of competing for the CPU cores.
-    limiter: anyio.CapacityLimiter | None = getattr(app.state, "solve_limiter", None)
-    if limiter is None:
-        settings: Settings = app.state.settings
-        limiter = anyio.CapacityLimiter(settings.max_concurrent_solves)
-        app.state.solve_limiter = limiter
-    return limiter
-
-
-async def run_cpu_bound[T](app: FastAPI, work: Callable[[], T]) -> T:
-    """`work()` in a worker thread, so the event loop keeps serving other requests."""
-    return await anyio.to_thread.run_sync(work, limiter=_solve_limiter(app))
 
 
 async def run_in_thread[T](work: Callable[[], T]) -> T:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.auth.access import require_role, sees_team
 from app.auth.principal import Principal
 from app.core import clock
+from app.core.concurrency import Runner, run_here
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, Team, Territory, TerritoryProposal, User
@@ -40,9 +41,16 @@ from routing.territories.model import LockedAccountError, RepFigures, TerritoryE
 
 
 def create_proposal(
-    session: Session, settings: Settings, principal: Principal, body: ProposalCreate
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    body: ProposalCreate,
+    run: Runner = run_here,
 ) -> ProposalRead:
-    """Compute a rebalance and store it as a proposal (nothing moves until it is applied)."""
+    """Compute a rebalance and store it as a proposal (nothing moves until it is applied).
+
+    `run` runs the design (CP-SAT): a solver process for the web, here for the command line.
+    """
     team = team_for(session, principal, body.team_id)
     state = load(session, team.id)
     check_ready(state)
@@ -61,7 +69,7 @@ def create_proposal(
     kept_reps = [r for r in reps if int(r.id) not in removed]
     options = options_for(settings, body)
     try:
-        result = design_territories(kept_reps, accounts, options)
+        result = run(design_territories, kept_reps, accounts, options)
     except LockedAccountError as exc:
         raise InvalidRequest(
             f"remove_rep_ids: {len(exc.account_ids)} locked accounts belong to a removed rep; "

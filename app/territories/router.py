@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.dependencies import CurrentPrincipal
-from app.core.concurrency import run_cpu_bound
+from app.core.concurrency import admitted, run_in_thread, worker_runner
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Page, RowId
@@ -62,8 +62,10 @@ async def create_proposal(
     assignment meets the tolerance, the tightest achievable one is proposed and `balance.met`
     is false. Nothing moves until the proposal is applied.
     """
-    work = partial(territory_proposals.create_proposal, session, settings, principal, body)
-    proposal = await run_cpu_bound(request.app, work)
+    run = worker_runner(request.app)
+    work = partial(territory_proposals.create_proposal, session, settings, principal, body, run)
+    async with admitted(request.app, principal.user_id, settings):
+        proposal = await run_in_thread(work)
     response.headers["Location"] = f"/api/v1/territories/proposals/{proposal.id}"
     return proposal
 

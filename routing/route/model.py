@@ -32,6 +32,10 @@ class RequiredStopError(ValueError):
         self.stop_id = stop_id
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[RequiredStopError], tuple[str, str, str]]:
+        # Solves run in worker processes: the error must cross back whole.
+        return (RequiredStopError, (self.stop_id, self.reason, str(self)))
+
 
 def _finite(value: float, what: str) -> None:
     if not math.isfinite(value):

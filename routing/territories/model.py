@@ -33,6 +33,10 @@ class LockedAccountError(TerritoryError):
         super().__init__(message)
         self.account_ids = account_ids
 
+    def __reduce__(self) -> tuple[type[LockedAccountError], tuple[tuple[str, ...], str]]:
+        # The design runs in a worker process: the error must cross back whole.
+        return (LockedAccountError, (self.account_ids, str(self)))
+
 
 def _check(value: float, what: str, *, positive: bool = False) -> None:
     if not math.isfinite(value):
