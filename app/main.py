@@ -26,7 +26,7 @@ from app.core.security_headers import SecurityHeadersMiddleware, image_origin
 from app.imports import jobs as import_jobs
 from app.placement.service import geocoder_chain
 from app.roads.service import open_at_start as open_roads_at_start
-from app.web import login, manager, rep
+from app.web import home, login, manager, rep
 from app.web.assets import install_static
 from app.web.docs import install_docs
 
@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     install_error_handlers(app)
     install_method_not_allowed(app)
     app.include_router(health.router)
+    app.include_router(home.router)
     app.include_router(login.router)
     install_docs(app)
     install_static(app)

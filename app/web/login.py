@@ -23,6 +23,7 @@ from app.core import clock
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.users import service as users
+from app.web.home import home_path
 from app.web.templating import render
 
 router = APIRouter(tags=["session"], include_in_schema=True)
@@ -75,11 +76,14 @@ def _safe_next(target: str) -> str:
 )
 def login_form(
     request: Request, session: SessionDep, settings: SettingsDep, next: str = "/login"
-) -> HTMLResponse:
+) -> Response:
     """The sign-in form for the browser pages (or who is signed in, with a sign-out button).
 
     `next`: the path the form sends the browser to after signing in."""
     principal = signed_in(request, session, settings)
+    if principal is not None and next == "/login":
+        # Already signed in and going nowhere in particular: to their own page.
+        return RedirectResponse(home_path(principal), status_code=303)
     return _form(principal=principal, next=_safe_next(next))
 
 
