@@ -124,6 +124,15 @@ class PlanStop(BaseModel):
     outcome: str | None = None
     notes: str | None = None
     reason: str | None = None
+    region: str | None = Field(None, description="State or region, e.g. MD")
+    country: str | None = None
+    precision: str | None = Field(
+        None,
+        description="How exactly the point locates the account: address, street, postcode, "
+        "city or manual (none in plans made before it was stored)",
+    )
+    started_at: datetime | None = Field(None, description="When the visit began, as recorded")
+    ended_at: datetime | None = Field(None, description="When the visit ended, as recorded")
 
 
 class PlanBreak(BaseModel):

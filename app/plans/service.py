@@ -373,6 +373,9 @@ def _stops(
             street=account.street,
             city=account.city,
             postcode=account.postcode,
+            region=account.region,
+            country=account.country,
+            precision=account.geocode_precision,
             phone=account.phone,
             latitude=account.latitude,
             longitude=account.longitude,
@@ -386,7 +389,16 @@ def _stops(
         )
         stops.append(
             stop.model_dump(
-                mode="json", exclude={"state", "visit_id", "outcome", "notes", "reason"}
+                mode="json",
+                exclude={
+                    "state",
+                    "visit_id",
+                    "outcome",
+                    "notes",
+                    "reason",
+                    "started_at",
+                    "ended_at",
+                },
             )
         )
     return stops
@@ -540,6 +552,7 @@ def read_plan(session: Session, row: RoutePlan, rep: Rep) -> PlanRead:
             stop.state = visit.status  # type: ignore[assignment]
             stop.visit_id = visit.id
             stop.outcome, stop.notes, stop.reason = visit.outcome, visit.notes, visit.reason
+            stop.started_at, stop.ended_at = visit.started_at, visit.ended_at
         elif stop.kind == "appointment":
             stop.state = "booked"
         stops.append(stop)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.opening_hours import DAYS
 from app.auth.principal import Principal
+from app.core import clock
 from app.core.config import Role, Settings
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import NotFound
@@ -28,6 +29,7 @@ from app.core.time_text import long_date
 from app.models import Rep
 from app.plans import service as plans
 from app.plans.schemas import PlanRead
+from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import home_point
 from app.reps.schemas import RepListParams
 from app.reps.service import get_rep, list_reps
@@ -45,6 +47,7 @@ class Notice:
 
     text: str
     can_plan: bool = False
+    day_over: bool = False
 
 
 @router.get("/rep")
@@ -60,9 +63,11 @@ def rep_page(
     rep = _the_rep(session, principal, rep_id)
     if rep is None:
         return _rep_picker(session, settings, principal, day)
-    today = plans.rep_today(rep, settings)
+    now = clock.now()
+    today = plans.rep_today(rep, settings, now)
     day = day or today
-    content = _day_content(session, principal, rep, day, today)
+    shift_over = seconds_into(today, now, rep_zone(rep, settings)) >= seconds_of(rep.shift_end)
+    content = _day_content(session, principal, rep, day, today, shift_over)
     return day_page(principal, rep.id, rep.name, day, today, content)
 
 
@@ -149,14 +154,17 @@ def _rep_picker(
 
 
 def _day_content(
-    session: Session, principal: Principal, rep: Rep, day: date, today: date
+    session: Session, principal: Principal, rep: Rep, day: date, today: date, shift_over: bool
 ) -> PlanView | Notice:
-    """The plan of the day, or why there is none (and whether the page can plan it)."""
+    """The plan of the day, or why there is none (and whether the page can plan it: not a
+    day gone by, nor today once the shift is over)."""
     plan = _stored_plan(session, principal, rep.id, day)
     if plan is not None:
-        return plan_view(plan, today=today)
+        return plan_view(plan, today=today, shift_over=shift_over)
     if day < today:
         return Notice(f"No route was planned for {long_date(day)}.")
+    if day == today and shift_over:
+        return Notice("No route was planned for today.", day_over=True)
     if DAYS[day.weekday()] not in (rep.working_days or []):
         return Notice(f"{long_date(day)} is not one of {rep.name}'s working days.")
     when = "today" if day == today else long_date(day)

@@ -17,6 +17,7 @@ from typing import ClassVar, Literal
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from app.core.time_text import wall_time
 from app.plans.schemas import CallInstead, PlanBreak, PlanRead, PlanStop
 
 OUTCOMES = (
@@ -73,8 +74,14 @@ MAX_LINK_POINTS = 10
 most 9 waypoints, fewer in some mobile browsers; 10 points keep a link working everywhere the
 rep is likely to open it."""
 _DIAL = re.compile(r"[^\d+]")
+PRECISE = frozenset({"address", "street", "manual"})
+"""Geocode precisions whose point a navigation app can drive to; a postcode's or a city's
+centre can be kilometres from the customer, so those stops navigate by their address."""
+US_COUNTRY = frozenset({"US", "USA", "U.S.", "U.S.A.", "UNITED STATES", "UNITED STATES OF AMERICA"})
 
 PlanAction = Literal["replan", "plan-again"]
+Place = tuple[float, float] | str
+"""Where a link goes: a point (lat, lon), or an address a navigation app looks up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,8 @@ class StopCard:
     google: str
     apple: str
     result: str
+    recorded: str = ""
+    """When the visit happened, as recorded ("10:05-10:40"): shown instead of the plan's time."""
     is_break: ClassVar[bool] = False
 
 
@@ -130,6 +139,10 @@ class PlanView:
     kind: str
     under_way: bool
     action: PlanAction | None
+    can_record: bool
+    """Visits can be recorded: not on a day still ahead (the buttons would be refused)."""
+    day_over: bool
+    """Today's shift has ended: nothing left to plan or re-plan today."""
     items: list[StopCard | BreakItem]
     route_parts: list[RoutePart]
     calls: list[CallItem]
@@ -139,29 +152,33 @@ class PlanView:
     exports: ClassVar[Sequence[tuple[str, str, str]]] = EXPORTS
 
 
-def plan_view(plan: PlanRead, *, today: date) -> PlanView:
-    """The plan as the page shows it on `today` (the rep's): re-plan today's from here, plan
-    a later day again, leave a past day as it was."""
+def plan_view(plan: PlanRead, *, today: date, shift_over: bool = False) -> PlanView:
+    """The plan as the page shows it on `today` (the rep's): re-plan today's from here until
+    the shift is over, plan a later day again, leave a past day as it was."""
+    zone = ZoneInfo(plan.time_zone)
+    day_over = plan.date == today and shift_over
     action: PlanAction | None = None
-    if plan.date == today:
+    if plan.date == today and not day_over:
         action = "replan"
     elif plan.date > today:
         action = "plan-again"
     return PlanView(
         plan=plan,
-        zone=ZoneInfo(plan.time_zone),
+        zone=zone,
         done=sum(1 for stop in plan.stops if stop.state == "done"),
         kind=KIND_WORDS.get(plan.kind, plan.kind),
-        under_way=plan.frozen and plan.date == today,
+        under_way=plan.frozen and plan.date == today and not day_over,
         action=action,
-        items=route_items(plan.stops, plan.breaks),
+        can_record=plan.date <= today,
+        day_over=day_over,
+        items=route_items(plan.stops, plan.breaks, zone),
         route_parts=route_parts(plan),
         calls=[call_item(item) for item in plan.call_instead],
     )
 
 
 def route_items(
-    stops: Sequence[PlanStop], breaks: Sequence[PlanBreak]
+    stops: Sequence[PlanStop], breaks: Sequence[PlanBreak], zone: ZoneInfo | None = None
 ) -> list[StopCard | BreakItem]:
     """The stop cards in route order, numbered from 1, with breaks where they fall (none
     without stops: the page then says there are none)."""
@@ -173,27 +190,72 @@ def route_items(
         while pending and pending[0].start <= stop.arrival:
             pause = pending.pop(0)
             items.append(BreakItem(pause.start, pause.end))
-        items.append(stop_card(stop, number))
+        items.append(stop_card(stop, number, zone))
     items.extend(BreakItem(pause.start, pause.end) for pause in pending)
     return items
 
 
-def stop_card(stop: PlanStop, number: int) -> StopCard:
+def stop_card(stop: PlanStop, number: int, zone: ZoneInfo | None = None) -> StopCard:
     hours = stop.opening_hours or "hours not known"
-    address = ", ".join(
-        part for part in (stop.street, " ".join(p for p in (stop.postcode, stop.city) if p)) if part
-    )
+    target = destination(stop)
     return StopCard(
         number=number,
         stop=stop,
         state_word=STATE_WORDS.get(stop.state, stop.state),
         hours=f"Open {hours}" if hours[:1].isdigit() else hours[:1].upper() + hours[1:],
-        address=address,
+        address=address_text(stop.street, stop.city, stop.postcode, stop.region, stop.country),
         tel=dial(stop.phone) if stop.phone else "",
-        google=google_destination(stop.latitude, stop.longitude),
-        apple=apple_destination(stop.latitude, stop.longitude),
+        google=google_destination(*target) if isinstance(target, tuple) else google_to(target),
+        apple=apple_destination(*target) if isinstance(target, tuple) else apple_to(target),
         result=_result_text(stop),
+        recorded=recorded_time(stop, zone) if zone is not None else "",
     )
+
+
+def recorded_time(stop: PlanStop, zone: ZoneInfo) -> str:
+    """When a finished or begun visit happened, on the rep's clock: "10:05-10:40" for one done
+    with both times, "10:05" when only one is known, "" when none is (nor for a planned one)."""
+    if stop.state not in ("done", "arrived"):
+        return ""
+    times = [wall_time(t, zone) for t in (stop.started_at, stop.ended_at) if t is not None]
+    return "\u2013".join(times)
+
+
+def is_us(country: str | None, region: str | None) -> bool:
+    """Whether an address is written the US way; without a country, a region (a state) says so,
+    as in the demo data and most US CRM exports."""
+    if country:
+        return country.strip().upper() in US_COUNTRY
+    return bool(region)
+
+
+def address_text(
+    street: str | None,
+    city: str | None,
+    postcode: str | None,
+    region: str | None,
+    country: str | None = None,
+) -> str:
+    """One line as the post writes it: "1 Main St, Baltimore, MD 21224" in the US (city, then
+    state and ZIP), "Städtle 1, 9490 Vaduz" elsewhere (postcode before the city)."""
+    parts: tuple[str | None, ...]
+    if is_us(country, region):
+        parts = (street, city, " ".join(p for p in (region, postcode) if p))
+    else:
+        parts = (street, " ".join(p for p in (postcode, city) if p))
+    return ", ".join(p for p in parts if p)
+
+
+def destination(stop: PlanStop) -> Place:
+    """Where a navigation app should go: the point when it is on the street or better, else
+    the address, which the app finds more exactly than a postcode's or a city's centre."""
+    # A plan stored before precision was kept says nothing: its point, as it always did.
+    precise = stop.precision is None or stop.precision in PRECISE
+    text = address_text(stop.street, stop.city, stop.postcode, stop.region, stop.country)
+    if precise or not stop.street:
+        return (stop.latitude, stop.longitude)
+    country = "" if not stop.country or is_us(stop.country, stop.region) else stop.country
+    return ", ".join(p for p in (text, country) if p)
 
 
 def _result_text(stop: PlanStop) -> str:
@@ -221,13 +283,13 @@ def call_item(item: CallInstead) -> CallItem:
 def route_parts(plan: PlanRead) -> list[RoutePart]:
     """Google Maps links for what is left of the route: from the last stop done (or the
     start) through the open stops to the end, at most `MAX_LINK_POINTS` points per link."""
-    points: list[tuple[float, float]] = [(plan.start.latitude, plan.start.longitude)]
+    points: list[Place] = [(plan.start.latitude, plan.start.longitude)]
     labels = ["start"]
     for number, stop in enumerate(plan.stops, start=1):
         if stop.state in ("done", "arrived"):
             points, labels = [(stop.latitude, stop.longitude)], [f"stop {number}"]
         elif stop.state not in FINISHED:
-            points.append((stop.latitude, stop.longitude))
+            points.append(destination(stop))
             labels.append(f"stop {number}")
     if plan.end is not None:
         points.append((plan.end.latitude, plan.end.longitude))
@@ -252,10 +314,8 @@ def route_chunks(count: int, max_points: int = MAX_LINK_POINTS) -> list[tuple[in
     return [(first, min(first + step, count - 1)) for first in range(0, count - 1, step)]
 
 
-def route_links(
-    points: Sequence[tuple[float, float]], max_points: int = MAX_LINK_POINTS
-) -> list[str]:
-    """Google Maps directions links through `points` (lat, lon) in order: the first point is
+def route_links(points: Sequence[Place], max_points: int = MAX_LINK_POINTS) -> list[str]:
+    """Google Maps directions links through `points` ((lat, lon) or an address) in order: the first point is
     the origin. A route longer than `max_points` is split into several links, each ending where
     the next begins. One point gives a link to it from wherever the phone is."""
     links: list[str] = []
@@ -280,11 +340,22 @@ def apple_destination(lat: float, lon: float) -> str:
     return APPLE_MAPS + "?" + urlencode({"daddr": _coords((lat, lon))}, safe=",")
 
 
+def google_to(address: str) -> str:
+    """Google Maps directions to an address, from wherever the phone is."""
+    return GOOGLE_DIR + "?" + urlencode({"api": "1", "destination": address})
+
+
+def apple_to(address: str) -> str:
+    return APPLE_MAPS + "?" + urlencode({"daddr": address})
+
+
 def dial(phone: str) -> str:
     """A phone number as a `tel:` URI wants it: digits and a leading +, nothing else."""
     digits = _DIAL.sub("", phone)
     return ("+" if digits.startswith("+") else "") + digits.replace("+", "")
 
 
-def _coords(point: tuple[float, float]) -> str:
+def _coords(point: Place) -> str:
+    if isinstance(point, str):
+        return point
     return f"{point[0]:.5f},{point[1]:.5f}"
