@@ -417,6 +417,7 @@ def route_map(
     home_point = [round(home[0], COORD_DECIMALS), round(home[1], COORD_DECIMALS)] if home else None
     data = {
         "stops": stops,
+        "groups": same_point_groups(stops),
         "line": line,
         "roads": on_roads,
         "home": home_point,
@@ -428,6 +429,16 @@ def route_map(
     if bounds is not None:
         m.fit_bounds(bounds, padding=(24, 24), max_zoom=15)
     return m
+
+
+def same_point_groups(stops: Sequence[Sequence[Any]]) -> list[list[int]]:
+    """Indices of the stops that share one point (rows of [lat, lon, ...]), in route order, one
+    list per point: several accounts placed at one postcode's centre would otherwise stack as
+    markers hiding each other, so each point gets one marker that lists its stops."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for index, stop in enumerate(stops):
+        groups.setdefault((stop[0], stop[1]), []).append(index)
+    return list(groups.values())
 
 
 def _place(place: PlaceOnMap) -> list[float]:
@@ -454,6 +465,8 @@ class _RouteLayer(MacroElement):
   font: 700 13px/24px system-ui, sans-serif; text-align: center; box-shadow: 0 1px 3px #0008; }
 .fr-stop.fr-arrived { background: #9a6700; }
 .fr-stop.fr-done { background: #1a7f37; }
+.fr-stop.fr-group { line-height: 28px; font-size: 12px; }
+.fr-group-list { margin: 4px 0 0; padding-left: 1.6em; font: 13px/1.4 system-ui, sans-serif; }
 .fr-stop.fr-skipped, .fr-stop.fr-cancelled { background: #8c959f; text-decoration: line-through; }
 .fr-home, .fr-start { border-radius: 4px; background: #24292f; color: #fff; border: 2px solid #fff;
   font: 700 12px/22px system-ui, sans-serif; text-align: center; box-shadow: 0 1px 3px #0008; }
@@ -484,14 +497,41 @@ class _RouteLayer(MacroElement):
   };
   if (d.home) { pin(d.home, "fr-home", "H", "Home", 26, 0); }
   if (d.start) { pin(d.start, "fr-start", "S", "Start", 26, 0); }
-  d.stops.forEach(function (s) {
-    var marker = pin([s[0], s[1]], "fr-stop fr-" + s[3], String(s[2]),
-      s[2] + ". " + s[4] + " \u00b7 " + s[5], 28, 1000 - s[2]);
-    marker.on("click", function () {
-      if (window.parent !== window) {
-        window.parent.postMessage({fieldrouteStop: s[2]}, window.location.origin);
-      }
+  var line = function (s) { return s[2] + ". " + s[4] + " \u00b7 " + s[5]; };
+  d.groups.forEach(function (group) {
+    var s = d.stops[group[0]];
+    if (group.length === 1) {
+      var marker = pin([s[0], s[1]], "fr-stop fr-" + s[3], String(s[2]), line(s), 28,
+        1000 - s[2]);
+      marker.on("click", function () {
+        if (window.parent !== window) {
+          window.parent.postMessage({fieldrouteStop: s[2]}, window.location.origin);
+        }
+      });
+      return;
+    }
+    // Several stops at one point: one marker, "3 stops here", each listed in its popup.
+    var all = group.map(function (i) { return d.stops[i]; });
+    var open = all.filter(function (t) { return t[3] !== "done" && t[3] !== "skipped"
+      && t[3] !== "cancelled"; });
+    var heading = group.length + " stops here";
+    var many = pin([s[0], s[1]], "fr-stop fr-group fr-" + (open.length ? open[0][3] : s[3]),
+      String(group.length) + "\u00d7", heading + ": " + all.map(line).join("; "), 32,
+      1000 - s[2]);
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = heading;
+    box.appendChild(title);
+    var list = document.createElement("ol");
+    list.className = "fr-group-list";
+    all.forEach(function (t) {
+      var item = document.createElement("li");
+      item.value = t[2];
+      item.textContent = t[4] + " \u00b7 " + t[5];
+      list.appendChild(item);
     });
+    box.appendChild(list);
+    many.bindPopup(box);
   });
 })({{ this._parent.get_name() }}, {{ this.data|tojson }});
 {% endmacro %}

@@ -9,9 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from app.auth.principal import Principal
 from app.core.config import Role
+from app.web.maps import route_map, same_point_groups
 from app.web.rep import Notice, day_page
 from app.web.rep_view import StopCard, address_text, plan_view, route_parts
-from tests.web.test_rep_html import DAY, _plan, _stop, plan_content
+from tests.web.test_rep_html import DAY, _plan, _route_data, _stop, plan_content
 
 
 def test_us_addresses_put_the_city_first_and_show_the_state() -> None:
@@ -76,3 +77,20 @@ def test_after_the_shift_the_page_offers_tomorrow_not_a_plan() -> None:
     assert 'id="plan-day"' not in nothing
     assert "Today's shift is over." in nothing
     assert plan_view(_plan(), today=DAY).action == "replan"
+
+
+def test_stops_at_one_point_share_one_marker_that_lists_them() -> None:
+    same = {"latitude": 41.6, "longitude": -87.6}
+    stops = [
+        _stop(1, 11, 9, **same),
+        _stop(2, 12, 10),
+        _stop(3, 13, 11, **same),
+        _stop(4, 14, 12, **same),
+    ]
+    html = route_map(_plan(stops), (42.0, -87.8)).get_root().render()
+    data = _route_data(html)
+    assert data["groups"] == [[0, 2, 3], [1]]
+    assert " stops here" in html
+    assert "bindPopup" in html
+    # Names still reach the page only as data (text nodes), never as markup.
+    assert same_point_groups([]) == []
