@@ -42,7 +42,8 @@ STOP_CSV_COLUMNS: tuple[str, ...] = (
     "opening_hours",
     "state",
     "outcome",
-    "prize",
+    "reason",
+    "visit_value_model",
 )
 CALL_INSTEAD_CSV_COLUMNS: tuple[str, ...] = (
     "rank",
@@ -51,7 +52,7 @@ CALL_INSTEAD_CSV_COLUMNS: tuple[str, ...] = (
     "phone",
     "city",
     "value",
-    "prize",
+    "visit_value_model",
     "reason",
     "detail",
     "last_visit_date",
@@ -60,7 +61,7 @@ CALL_INSTEAD_CSV_COLUMNS: tuple[str, ...] = (
 # Numbers are written by us, never by a user: a negative longitude must stay a number.
 _NUMERIC_COLUMNS = frozenset(
     {"seq", "rank", "account_id", "latitude", "longitude", "service_minutes"}
-    | {"prize", "value", "overdue_days"}
+    | {"visit_value_model", "value", "overdue_days"}
 )
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 # What + or - may lead without being a formula a spreadsheet would run: a phone number
@@ -239,7 +240,8 @@ def plan_csv(plan: PlanRead) -> str:
             "opening_hours": stop.opening_hours,
             "state": stop.state,
             "outcome": stop.outcome,
-            "prize": round(stop.prize, 2),
+            "reason": stop.reason,
+            "visit_value_model": round(stop.prize, 2),
         }
         for stop in plan.stops
     )
@@ -256,7 +258,7 @@ def call_instead_csv(plan: PlanRead) -> str:
             "phone": row.phone,
             "city": row.city,
             "value": round(row.value, 2),
-            "prize": round(row.prize, 2),
+            "visit_value_model": round(row.prize, 2),
             "reason": row.reason,
             "detail": row.detail,
             "last_visit_date": row.last_visit_date.isoformat() if row.last_visit_date else None,
@@ -353,9 +355,12 @@ def _stop_description(stop: PlanStop, *, with_address: bool = False) -> str:
         lines.append(f"Phone: {stop.phone}")
     if stop.opening_hours:
         lines.append(f"Open: {stop.opening_hours}")
-    lines.append(f"Prize: {stop.prize:.2f}")
+    # The solver's "prize": what the value model says a visit today is worth.
+    lines.append(f"Visit value (model): {stop.prize:.2f}")
     if stop.outcome:
         lines.append(f"Outcome: {stop.outcome}")
+    if stop.reason:
+        lines.append(f"Reason: {stop.reason}")
     if stop.notes:
         lines.append(f"Notes: {stop.notes}")
     return "\n".join(lines)

@@ -308,7 +308,7 @@ def test_ics_escapes_text_values() -> None:
     assert unescape(description).split("\n") == [
         "Phone: +1 312-555-0100",
         "Open: 08:00-12:00, 13:00-17:00",
-        "Prize: 123.46",
+        "Visit value (model): 123.46",
         f"Notes: {LONG_NOTES}",
     ]
 
@@ -421,7 +421,7 @@ def test_plan_csv_has_one_row_per_stop() -> None:
     assert first["name"] == CAFE_NAME
     assert first["street"] == "123 W. Randolph St"
     assert first["postcode"] == "60601"
-    assert first["prize"] == "123.46"
+    assert first["visit_value_model"] == "123.46"
     assert first["arrival"] == "2025-06-03T08:55:00-05:00"
     assert second["name"] == CJK_NAME
     assert second["outcome"] == "'-10% discount agreed"
@@ -446,7 +446,7 @@ def test_call_instead_csv_keeps_order_and_guards_text() -> None:
     assert first["name"] == "'" + plan.call_instead[0].name
     assert first["phone"] == "'" + str(plan.call_instead[0].phone)
     assert first["value"] == "52000.0"
-    assert first["prize"] == "80.5"
+    assert first["visit_value_model"] == "80.5"
     assert first["reason"] == "no_time"
     assert first["last_visit_date"] == "2025-04-01"
     assert first["overdue_days"] == "33"

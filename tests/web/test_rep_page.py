@@ -19,7 +19,8 @@ from app.auth.principal import principal_for
 from app.core.clock import FixedClock, using
 from app.models import Account, Rep, User
 from app.plans import service as plans
-from app.plans.schemas import PlanRequest
+from app.plans.schemas import PlanRequest, PlanStop
+from app.web.rep_view import apple_destination, apple_to, destination, google_destination, google_to
 from tests.moments import TODAY_CHICAGO
 from tests.web.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
 
@@ -182,11 +183,16 @@ def test_the_day_on_a_phone(phone: BrowserContext, rep_day: RepDay, traffic: Tra
     assert tel.get_attribute("href") == "tel:" + "".join(
         ch for ch in stops[0]["phone"] if ch.isdigit() or ch == "+"
     )
-    lat, lon = stops[0]["latitude"], stops[0]["longitude"]
+    # A point only as exact as its postcode navigates by the address; else by the point.
+    target = destination(PlanStop.model_validate(stops[0]))
+    if stops[0]["precision"] in ("postcode", "city") and stops[0]["street"]:
+        assert isinstance(target, str)
+        assert target.startswith(stops[0]["street"])
     google = first.get_by_role("link", name="Google Maps").get_attribute("href") or ""
-    assert google.endswith(f"destination={lat:.5f},{lon:.5f}")
+    by_address = isinstance(target, str)
+    assert google == (google_to(target) if by_address else google_destination(*target))
     apple = first.get_by_role("link", name="Apple Maps").get_attribute("href") or ""
-    assert apple == f"https://maps.apple.com/?daddr={lat:.5f},{lon:.5f}"
+    assert apple == (apple_to(target) if by_address else apple_destination(*target))
     # Start, the stops and the end, at most ten points a link.
     route_links = page.locator(".route-links a")
     assert route_links.count() == -(-(len(stops) + 1) // 9)

@@ -5,6 +5,7 @@ visits, and no planning of a day whose shift is over."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from app.auth.principal import Principal
@@ -80,12 +81,11 @@ def test_after_the_shift_the_page_offers_tomorrow_not_a_plan() -> None:
 
 
 def test_stops_at_one_point_share_one_marker_that_lists_them() -> None:
-    same = {"latitude": 41.6, "longitude": -87.6}
     stops = [
-        _stop(1, 11, 9, **same),
+        _stop(1, 11, 9, latitude=41.6, longitude=-87.6),
         _stop(2, 12, 10),
-        _stop(3, 13, 11, **same),
-        _stop(4, 14, 12, **same),
+        _stop(3, 13, 11, latitude=41.6, longitude=-87.6),
+        _stop(4, 14, 12, latitude=41.6, longitude=-87.6),
     ]
     html = route_map(_plan(stops), (42.0, -87.8)).get_root().render()
     data = _route_data(html)
@@ -94,3 +94,9 @@ def test_stops_at_one_point_share_one_marker_that_lists_them() -> None:
     assert "bindPopup" in html
     # Names still reach the page only as data (text nodes), never as markup.
     assert same_point_groups([]) == []
+
+
+def test_the_call_instead_count_never_wraps() -> None:
+    css = (Path(__file__).resolve().parents[2] / "app/web/static/css/rep.css").read_text()
+    rule = css[css.index(".tabs .count {") :]
+    assert "white-space: nowrap" in rule[: rule.index("}")]
