@@ -61,7 +61,8 @@ def test_a_started_week_plans_the_rest_of_it_and_names_whom_it_cannot_plan(
 
     # Only working days are listed, and a week that is over for a rep plans nothing for them.
     done = runs["South Rep 2"]
-    assert done["planned"] == [] and done["plans"] == []
+    assert done["planned"] == []
+    assert done["plans"] == []
     assert [s["date"] for s in done["skipped"]] == [mon, tue]
 
     (refused,) = batch["failed"]
