@@ -659,6 +659,14 @@ def week_summaries(
     return summaries
 
 
+def team_working_weekdays(session: Session, principal: Principal, team_id: int) -> set[int]:
+    """The weekdays (0 = Monday) any active rep of the team in the caller's scope works."""
+    query = select(Rep.working_days).where(
+        rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True)
+    )
+    return {DAYS.index(day) for days in session.scalars(query) for day in days if day in DAYS}
+
+
 def _latest(session: Session, rep_id: int, day: date) -> RoutePlan | None:
     query = (
         select(RoutePlan)
@@ -713,5 +721,6 @@ __all__ = [
     "read_plan",
     "rep_today",
     "replan",
+    "team_working_weekdays",
     "week_summaries",
 ]
