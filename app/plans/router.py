@@ -12,8 +12,10 @@ from app.core.concurrency import admitted, role_settings, run_in_thread, worker_
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Day, RowId
+from app.plans import actual
 from app.plans import service as plans
 from app.plans.schemas import (
+    ActualReport,
     BatchPlanRequest,
     BatchRun,
     PlanRead,
@@ -115,6 +117,28 @@ def week(
 ) -> list[PlanSummary]:
     """Every rep's latest plan per day from `start`: the manager's week at a glance."""
     return plans.week_summaries(session, principal, start, days, team_id, rep_id)
+
+
+@router.get(
+    "/plans/actual",
+    summary="Plan vs actual of a team (and today so far)",
+    responses=error_responses(401, 403, 404, 422, 502, 503),
+)
+def plan_vs_actual(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    team_id: RowId,
+    start: Day,
+    days: Annotated[int, Query(ge=1, le=31)] = 7,
+) -> ActualReport:
+    """A team's plans against the recorded visits, its cadence, and today so far.
+
+    Per rep and day: stops planned, done, skipped (with reasons), still open and late (begun
+    more than `late_tolerance_minutes` after the planned start), km planned vs driven (an
+    estimate from the recorded visits on the travel model: there is no GPS track); the team's
+    cadence compliance as of today, and each rep's today so far. Managers and admins only."""
+    return actual.actual_report(session, principal, settings, team_id, start, days)
 
 
 @router.post(

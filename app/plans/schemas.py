@@ -257,7 +257,14 @@ _PLAN_EXAMPLE: dict[str, Any] = {
     "set up)",
     "geometry": None,
 }
-_PLAN_RUN_EXAMPLE: dict[str, Any] = {"rep_id": 7, "plans": [_PLAN_EXAMPLE], "kept": []}
+_PLAN_RUN_EXAMPLE: dict[str, Any] = {
+    "rep_id": 7,
+    "rep_name": "Jo Ruiz",
+    "plans": [_PLAN_EXAMPLE],
+    "planned": ["2025-06-02"],
+    "kept": [],
+    "skipped": [],
+}
 
 
 class PlanRead(BaseModel):
@@ -313,14 +320,35 @@ class PlanSummary(BaseModel):
     travel_model: str = Field(description="as on the plan: osrm, estimate, ...")
 
 
+SkipReason = Literal["past", "started"]
+
+
+class SkippedDay(BaseModel):
+    """A working day of the asked range that a batch left unplanned, and why."""
+
+    date: Day
+    reason: SkipReason = Field(
+        description="past: the day is over on the rep's clock; started: today's shift has begun "
+        "and the rep has no plan for it (the rep re-plans the rest of today from the phone)"
+    )
+    detail: str
+
+
 class PlanRun(BaseModel):
     """What a plan request produced: one plan per planned day, and the days it left alone."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [_PLAN_RUN_EXAMPLE]})
 
     rep_id: int
+    rep_name: str = ""
     plans: list[PlanRead]
+    planned: list[Day] = Field(default_factory=list, description="The days planned, in order")
     kept: list[Day] = Field(description="Days already started, kept frozen as they were")
+    skipped: list[SkippedDay] = Field(
+        default_factory=list,
+        description="Working days of the range a batch did not plan: over, or started without "
+        "a plan (a batch of a started week plans the rest of it)",
+    )
 
 
 class BatchRun(BaseModel):
@@ -336,7 +364,7 @@ class BatchRun(BaseModel):
                             "rep_id": 9,
                             "rep_name": "Sam Lee",
                             "status": 422,
-                            "detail": "rep 9 (Sam Lee) has no home location to start from; "
+                            "detail": "Sam Lee has no home location to start from; "
                             "set their home address or coordinates first",
                         }
                     ],
@@ -359,3 +387,106 @@ class BatchFailure(BaseModel):
 
 
 BatchRun.model_rebuild()
+
+
+# --- plan vs actual ------------------------------------------------------------------------
+
+
+class SkippedVisit(BaseModel):
+    account_id: int
+    name: str
+    reason: str = Field(description="as the rep gave it; 'no reason given' when none")
+
+
+class LateVisit(BaseModel):
+    account_id: int
+    name: str
+    planned_start: datetime
+    started_at: datetime = Field(
+        description="recorded arrival; the end less the planned service time when only the end "
+        "was recorded"
+    )
+    minutes_late: int
+
+
+class DayActual(BaseModel):
+    """One rep's day: what the latest plan asked for and what the recorded visits say."""
+
+    date: Day
+    plan_version: int | None = Field(description="the latest plan of the day; null: no plan")
+    planned: int = Field(description="stops on the latest plan")
+    done: int = Field(description="planned stops recorded done")
+    skipped: int = Field(description="planned stops recorded skipped")
+    open: int = Field(
+        description="planned stops not done or skipped: still to come today or later, missed on "
+        "a day that is over"
+    )
+    unplanned_done: int = Field(description="visits done that day to accounts not on the plan")
+    late: int = Field(description="done stops begun later than planned start + tolerance")
+    skipped_visits: list[SkippedVisit]
+    late_visits: list[LateVisit]
+    km_planned: float | None = Field(
+        description="home -> the plan's stops in order -> home, on the travel model"
+    )
+    km_driven: float | None = Field(
+        description="an estimate: home -> the recorded visits in the order they were recorded "
+        "-> home (once the day is over), on the travel model; there is no GPS track"
+    )
+
+
+class RepActual(BaseModel):
+    rep_id: int
+    rep_name: str
+    days: list[DayActual]
+
+
+class CadenceCompliance(BaseModel):
+    """The team's active accounts against their visit cadence, as of today."""
+
+    as_of: Day
+    accounts: int
+    within_cadence: int = Field(description="last visit no longer ago than the cadence")
+    overdue: int = Field(description="visited, but longer ago than the cadence")
+    never_visited: int
+    share: float | None = Field(description="within_cadence / accounts; null without accounts")
+
+
+class NextStop(BaseModel):
+    account_id: int
+    name: str
+    planned_start: datetime
+    state: VisitState
+
+
+class TodayProgress(BaseModel):
+    """A rep's today so far, for the live view."""
+
+    rep_id: int
+    rep_name: str
+    date: Day = Field(description="today on the rep's clock")
+    planned: int
+    done: int
+    skipped: int
+    next_stop: NextStop | None = Field(description="the first stop not done or skipped")
+    behind_minutes: int | None = Field(
+        description="how far the next stop's planned start is behind now (null: not behind)"
+    )
+    last_update: datetime | None = Field(description="the last visit recorded today")
+
+
+class ActualReport(BaseModel):
+    """Plan vs actual for a team's reps over a range, the team's cadence, and today so far."""
+
+    team_id: int
+    team_name: str
+    start: Day
+    days: int
+    as_of: datetime
+    late_tolerance_minutes: int
+    travel_model: str | None = Field(
+        description="what measured km planned and driven (osrm, estimate, ...); null when no "
+        "day had anything to measure"
+    )
+    reps: list[RepActual]
+    cadence: CadenceCompliance
+    today: list[TodayProgress]

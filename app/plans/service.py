@@ -7,9 +7,10 @@ plan when it is read, so a stop checked off shows as such in every version.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +43,7 @@ from app.plans.schemas import (
     PlanSummary,
     PlanTotals,
     ReplanRequest,
+    SkippedDay,
     StopKind,
 )
 from app.plans.solve import PlanJob, Unsolvable, solve_job, solve_jobs
@@ -66,6 +68,7 @@ class _Prepared:
     kept: list[date]
     # Stops already behind the rep on a re-plan; they open the new version unchanged.
     done_stops: list[dict[str, Any]]
+    skipped: list[SkippedDay] = field(default_factory=list)
 
 
 # --- planning ------------------------------------------------------------------------------
@@ -98,7 +101,11 @@ def batch_plan(
     *,
     run: Runner = run_here,
 ) -> BatchRun:
-    """Plan every active rep in the caller's scope (or `request.team_id`), one core per rep."""
+    """Plan every active rep in the caller's scope (or `request.team_id`), one core per rep.
+
+    A range that has begun plans the rest of it: each rep's working days before their today
+    are skipped (not refused), and a today that has started keeps its plan (or is skipped when
+    it has none: the rep re-plans it from the phone)."""
     require_role(principal, Role.ADMIN, Role.MANAGER)
     started = time.monotonic()
     query = select(Rep).where(rep_scope(principal), Rep.active.is_(True)).order_by(Rep.name)
@@ -111,7 +118,7 @@ def batch_plan(
     pending: list[_Prepared] = []
     for rep in session.scalars(query).unique():
         try:
-            prepared = _prepare(session, rep, request, settings)
+            prepared = _prepare(session, rep, request, settings, rest_of_range=True)
         except AppError as exc:
             failed.append(_failure(rep, exc))
             continue
@@ -202,31 +209,51 @@ def _prepare(
     rep: Rep,
     request: PlanRequest,
     settings: Settings,
+    *,
+    rest_of_range: bool = False,
 ) -> _Prepared | PlanRun:
+    """The solve job for `request`; with `rest_of_range` (a batch), the part of the range from
+    the rep's today on, the earlier working days listed as skipped."""
     zone = rep_zone(rep, settings)
     now = clock.now()
     today = rep_today(rep, settings, now)
     first = request.date or today
+    count = request.days
+    skipped: list[SkippedDay] = []
+    last = first + timedelta(days=count - 1)
+    if rest_of_range and first < today <= last:
+        skipped = [
+            SkippedDay(date=day, reason="past", detail=f"{day:%A %d %b} is over")
+            for day in working_days(rep, first, (today - first).days)
+        ]
+        first, count = today, (last - today).days + 1
     if first < today:
         raise InvalidRequest(
             f"{first} is in the past on the rep's clock ({zone.key}, today is {today}); "
             "plans are made for today or later",
             field="date",
         )
-    days = working_days(rep, first, request.days)
-    if not days:
+    days = working_days(rep, first, count)
+    if not days and not skipped:
         names = ", ".join(rep.working_days) or "no days"
         raise InvalidRequest(
-            f"rep {rep.id} ({rep.name}) works on {names}: none of the {request.days} day(s) "
+            f"{rep.name} works on {names}: none of the {count} day(s) "
             f"from {first} is a working day",
             field="date",
         )
     kept: list[date] = []
     exclude: set[int] = set()
-    if days[0] == today and _started(session, rep, today, seconds_into(today, now, zone)):
+    if days and days[0] == today and _started(session, rep, today, seconds_into(today, now, zone)):
         current = _latest(session, rep.id, today)
-        if current is not None:
-            if len(days) == 1:
+        if current is None and rest_of_range:
+            detail = (
+                f"today's shift began at {rep.shift_start:%H:%M} without a plan; "
+                f"{rep.name} re-plans the rest of today from the phone"
+            )
+            skipped.append(SkippedDay(date=today, reason="started", detail=detail))
+            days = days[1:]
+        elif current is not None:
+            if len(days) == 1 and not rest_of_range:
                 raise Conflict(
                     f"today's plan (version {current.version}) is under way; re-plan the rest "
                     f"of the day with POST /api/v1/reps/{rep.id}/plans/{today}/replan"
@@ -235,7 +262,7 @@ def _prepare(
             exclude.update(stop["account_id"] for stop in current.stops)
             days = days[1:]
     if not days:
-        return PlanRun(rep_id=rep.id, plans=[], kept=kept)
+        return PlanRun(rep_id=rep.id, rep_name=rep.name, plans=[], kept=kept, skipped=skipped)
     workdays = [workday(rep, day) for day in days]
     if len(days) == 1:
         limit = request.time_limit or settings.plan_day_time_limit_s
@@ -250,11 +277,13 @@ def _prepare(
         time_limit_s=min(limit, settings.max_time_limit_s),
         exclude=exclude,
     )
-    return _Prepared(rep, job, accounts, kept=kept, done_stops=[])
+    return _Prepared(rep, job, accounts, kept=kept, done_stops=[], skipped=skipped)
 
 
 def _failure(rep: Rep, exc: AppError) -> BatchFailure:
-    return BatchFailure(rep_id=rep.id, rep_name=rep.name, status=exc.status_code, detail=exc.detail)
+    # The manager reads names: "rep 9 (Sam Lee)" from the services that refused becomes "Sam Lee".
+    named = re.sub(rf"\brep {rep.id}\b(?: \({re.escape(rep.name)}\))?", rep.name, exc.detail)
+    return BatchFailure(rep_id=rep.id, rep_name=rep.name, status=exc.status_code, detail=named)
 
 
 def _works_on(rep: Rep, day: date) -> bool:
@@ -338,7 +367,14 @@ def _store_run(
         session.add(row)
         session.flush()
         plans.append(read_plan(session, row, rep))
-    return PlanRun(rep_id=rep.id, plans=plans, kept=prepared.kept)
+    return PlanRun(
+        rep_id=rep.id,
+        rep_name=rep.name,
+        plans=plans,
+        planned=[plan.date for plan in plans],
+        kept=prepared.kept,
+        skipped=prepared.skipped,
+    )
 
 
 def _next_version(session: Session, rep_id: int, day: date) -> int:
@@ -636,6 +672,14 @@ def week_summaries(
     return summaries
 
 
+def team_working_weekdays(session: Session, principal: Principal, team_id: int) -> set[int]:
+    """The weekdays (0 = Monday) any active rep of the team in the caller's scope works."""
+    query = select(Rep.working_days).where(
+        rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True)
+    )
+    return {DAYS.index(day) for days in session.scalars(query) for day in days if day in DAYS}
+
+
 def _latest(session: Session, rep_id: int, day: date) -> RoutePlan | None:
     query = (
         select(RoutePlan)
@@ -649,10 +693,10 @@ def _latest(session: Session, rep_id: int, day: date) -> RoutePlan | None:
 def _visits_by_account(session: Session, rep_id: int, day: date) -> dict[int, Visit]:
     """The visit that speaks for each account that day: the most advanced state, then newest."""
     query = select(Visit).where(Visit.rep_id == rep_id, Visit.visit_date == day)
-    return _strongest(session.scalars(query))
+    return strongest(session.scalars(query))
 
 
-def _strongest(visits: Iterable[Visit]) -> dict[int, Visit]:
+def strongest(visits: Iterable[Visit]) -> dict[int, Visit]:
     best: dict[int, Visit] = {}
     for visit in visits:
         held = best.get(visit.account_id)
@@ -676,7 +720,7 @@ def _states_in(
     for visit in session.scalars(query):
         grouped.setdefault((visit.rep_id, visit.visit_date), []).append(visit)
     return {
-        key: {account: v.status for account, v in _strongest(visits).items()}
+        key: {account: v.status for account, v in strongest(visits).items()}
         for key, visits in grouped.items()
     }
 
@@ -690,5 +734,6 @@ __all__ = [
     "read_plan",
     "rep_today",
     "replan",
+    "team_working_weekdays",
     "week_summaries",
 ]

@@ -8,7 +8,7 @@ be reloaded alone (with a proposal's moves drawn on it) and tests can open it di
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -20,6 +20,7 @@ from app.core import clock
 from app.core.config import Role, Settings
 from app.core.deps import SessionDep, SettingsDep
 from app.core.schemas import Day, RowId
+from app.plans import actual
 from app.plans import service as plans
 from app.reps import service as reps
 from app.teams.schemas import TeamListParams, TeamRead
@@ -75,6 +76,7 @@ def week_of_plans(
     today = clock.today(settings.company_zone)
     first = start or today - timedelta(days=today.weekday())
     summaries = plans.week_summaries(session, principal, first, WEEK, team_id=team.id)
+    working = plans.team_working_weekdays(session, principal, team.id)
     return page(
         "manager/plans.html",
         principal,
@@ -86,6 +88,7 @@ def week_of_plans(
         dates=[first + timedelta(days=i) for i in range(WEEK)],
         reps=reps.active_team_reps(session, principal, team.id),
         by_cell={(plan.rep_id, plan.date): plan for plan in summaries},
+        action=_plan_action(first, today, working),
     )
 
 
@@ -138,3 +141,52 @@ def _pick_team(teams: list[TeamRead], team_id: int | None) -> TeamRead:
         if team.id == team_id:
             return team
     raise PageError(404, "Not found", f"No team {team_id} among the teams you can see.")
+
+
+@router.get("/manager/actual")
+def plan_vs_actual(
+    principal: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    team_id: Annotated[RowId | None, Query()] = None,
+    start: Annotated[Day | None, Query()] = None,
+) -> HTMLResponse:
+    """Plan vs actual for a week (Monday of this week unless `start`) and today, live."""
+    _require_manager(principal)
+    teams = _teams(session, settings, principal)
+    team = _pick_team(teams, team_id)
+    today = clock.today(settings.company_zone)
+    first = start or today - timedelta(days=today.weekday())
+    report = actual.actual_report(session, principal, settings, team.id, first, WEEK)
+    return page(
+        "manager/actual.html",
+        principal,
+        teams=teams,
+        team=team,
+        start=first,
+        previous=first - timedelta(days=WEEK),
+        following=first + timedelta(days=WEEK),
+        dates=[first + timedelta(days=i) for i in range(WEEK)],
+        report=report,
+        today=today,
+        zone=settings.company_zone,
+    )
+
+
+def _plan_action(first: date, today: date, working: set[int]) -> tuple[str, date] | None:
+    """The week button's words and first day: the whole week ahead, the rest of a started week
+    (its working days from today), or None once the week is over."""
+    last = first + timedelta(days=WEEK - 1)
+    if today <= first:
+        return "Plan this week", first
+    ahead = [
+        today + timedelta(days=i)
+        for i in range((last - today).days + 1)
+        if (today + timedelta(days=i)).weekday() in working
+    ]
+    if not ahead:
+        return None
+    span = ahead[0].strftime("%a")
+    if len(ahead) > 1:
+        span += "-" + ahead[-1].strftime("%a")
+    return f"Plan the rest of this week ({span})", today

@@ -260,6 +260,11 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         lambda ctx, t: Probe(f"/plans?start={PLAN_DAY}&team_id={ctx.team(t)}"),
         ANYONE,
     ),
+    # The manager's view of a team: reps read their own day on the phone page instead.
+    ("GET", "/plans/actual"): (
+        lambda ctx, t: Probe(f"/plans/actual?start={PLAN_DAY}&days=1&team_id={ctx.team(t)}"),
+        codes("200/200", "200/404", "404/200", "403/403"),
+    ),
     ("POST", "/plans/batch"): (
         lambda ctx, t: Probe(
             "/plans/batch", {"date": str(PLAN_DAY), "team_id": ctx.team(t), "time_limit": 0.2}

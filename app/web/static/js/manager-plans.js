@@ -21,7 +21,7 @@
     const result = await call("POST", "/api/v1/plans/batch", {
       team_id: Number(form.dataset.teamId),
       date: form.dataset.start,
-      days: 7,
+      days: Number(form.dataset.days),
     }, "The server could not be reached.");
     button.disabled = false;
     if (!result.ok) {
@@ -29,10 +29,16 @@
       return;
     }
     const body = result.data;
-    const failed = body.failed.map((f) => f.rep_name + ": " + f.detail);
     say(status, `Planned ${body.runs.length} reps in ${body.wall_time_s.toFixed(1)} s.` +
-      (failed.length ? " Not planned: " + failed.join("; ") : ""), false);
-    if (!failed.length) {
+      (body.failed.length ? ` Not planned (${body.failed.length}):` : ""), body.failed.length > 0);
+    // One line per rep that could not be planned, with the reason in words.
+    const list = document.getElementById("plan-week-refusals");
+    list.replaceChildren(...body.failed.map((f) => {
+      const item = document.createElement("li");
+      item.textContent = f.rep_name + ": " + f.detail;
+      return item;
+    }));
+    if (!body.failed.length) {
       window.location.reload();
     }
   });
