@@ -3,6 +3,7 @@
 from app.models.accounts import Account, Territory
 from app.models.activity import RoutePlan, Visit
 from app.models.base import Base
+from app.models.idempotency import IdempotencyKey
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, Team, User, manager_team
 from app.models.road_cache import RoadCacheEntry
@@ -13,6 +14,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "GeocodeCacheEntry",
+    "IdempotencyKey",
     "ImportJob",
     "Rep",
     "RoadCacheEntry",

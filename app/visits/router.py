@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, status
+from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 
 from app.auth.dependencies import CurrentPrincipal
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Page, RowId
 from app.visits import service
+from app.visits.idempotency import KeyHeader, once
 from app.visits.schemas import (
     AppointmentCancel,
     AppointmentCreate,
@@ -43,20 +44,53 @@ def list_visits(
     responses=error_responses(401, 404, 409, 422),
 )
 def record_visit(
-    body: VisitCreate, session: SessionDep, settings: SettingsDep, principal: CurrentPrincipal
+    body: VisitCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    request: Request,
+    response: Response,
+    idempotency_key: KeyHeader = None,
 ) -> VisitRead:
-    """Record arrived, done or skipped at an account (closes the day's open visit there)."""
-    return service.record_visit(session, settings, principal, body)
+    """Record arrived, done or skipped at an account (closes the day's open visit there).
+    With an `Idempotency-Key`, a repeat answers as the first time and records nothing."""
+    return once(
+        session,
+        principal,
+        request,
+        response,
+        idempotency_key,
+        body,
+        VisitRead,
+        lambda: service.record_visit(session, settings, principal, body),
+        status.HTTP_201_CREATED,
+    )
 
 
 @router.patch(
     "/visits/{visit_id}", summary="Correct a visit", responses=error_responses(401, 404, 409, 422)
 )
 def update_visit(
-    visit_id: VisitId, body: VisitUpdate, session: SessionDep, principal: CurrentPrincipal
+    visit_id: VisitId,
+    body: VisitUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    request: Request,
+    response: Response,
+    idempotency_key: KeyHeader = None,
 ) -> VisitRead:
-    """Correct a visit's outcome, notes or reason, or turn done into skipped and back."""
-    return service.update_visit(session, principal, visit_id, body)
+    """Correct a visit's outcome, notes or reason, or turn done into skipped and back.
+    With an `Idempotency-Key`, a repeat answers as the first time and changes nothing."""
+    return once(
+        session,
+        principal,
+        request,
+        response,
+        idempotency_key,
+        body,
+        VisitRead,
+        lambda: service.update_visit(session, principal, visit_id, body),
+    )
 
 
 @router.post(

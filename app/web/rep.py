@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy.orm import Session
 
 from app.accounts.opening_hours import DAYS
@@ -33,6 +33,7 @@ from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import home_point
 from app.reps.schemas import RepListParams
 from app.reps.service import get_rep, list_reps
+from app.web.assets import STATIC_DIR
 from app.web.maps import map_page, route_map
 from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
 from app.web.rep_view import PlanView, plan_view
@@ -120,6 +121,19 @@ def rep_map(
         tiles_attribution=settings.map_tiles_attribution,
     )
     return HTMLResponse(map_page(m), headers=NO_STORE)
+
+
+@router.get("/rep/sw.js")
+def service_worker() -> FileResponse:
+    """The phone page's service worker (`static/js/rep-sw.js`), served under `/rep` so that
+    it may control `/rep` and `/rep/map` (a worker's scope cannot reach above its own path
+    without the `Service-Worker-Allowed` header, which says exactly that scope). Checked for
+    a new version on every load (no-cache), so a fix reaches phones with the next page."""
+    return FileResponse(
+        STATIC_DIR / "js" / "rep-sw.js",
+        media_type="text/javascript",
+        headers={"Service-Worker-Allowed": "/rep", "Cache-Control": "no-cache"},
+    )
 
 
 def _the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep | None:

@@ -6,9 +6,11 @@
 
 window.fieldroute = Object.freeze({
   // Resolves (never rejects) to {ok, status, data}; `offline` is the message when the request
-  // could not be sent at all.
-  async call(method, url, body, offline = "No connection: nothing was saved. Try again.") {
-    const options = {method, credentials: "same-origin", headers: {Accept: "application/json"}};
+  // could not be sent at all (status 0); `headers`: more request headers.
+  async call(method, url, body, offline = "No connection: nothing was saved. Try again.",
+    headers = {}) {
+    const options = {method, credentials: "same-origin",
+      headers: Object.assign({Accept: "application/json"}, headers)};
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);

@@ -63,6 +63,7 @@
     const said = visit.status === "done" ? [visit.outcome || "Done", visit.notes] :
       visit.status === "skipped" ? [visit.reason, visit.notes] : [];
     card.querySelector(".result").textContent = said.filter(Boolean).join(" \u00b7 ");
+    card.dataset.conflict = "false";
     const done = stops.querySelectorAll(".stop[data-state=done]").length;
     const total = stops.querySelectorAll(".stop").length;
     document.getElementById("sum-done").textContent = `${done} of ${total}`;
@@ -86,18 +87,197 @@
     form.querySelector("select, textarea, input").focus();
   }
 
+  // The offline queue: visits tapped without a connection (or whose request could not be
+  // sent) wait in localStorage, each with its own Idempotency-Key, and are sent in order when
+  // the connection returns (the `online` event, a page load, every 30 s). The server answers a
+  // repeated key with its first answer, so a change whose answer was lost is not made twice.
+  // A refusal on sending (409: recorded meanwhile elsewhere; 422/404: the day or stop changed)
+  // is said in words and dropped, not retried.
+  const QUEUE_KEY = "fieldroute.rep.queue";
+  const waiting = document.getElementById("waiting");
+  const MAX_TRIES = 5;
+
+  function queued() {
+    try {
+      const items = JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]");
+      return Array.isArray(items) ? items : [];
+    } catch (err) {
+      return [];
+    }
+  }
+
+  function saveQueue(items) {
+    window.localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
+    showWaiting(items);
+  }
+
+  function showWaiting(items) {
+    if (!waiting) {
+      return;
+    }
+    const n = items.length;
+    waiting.hidden = n === 0;
+    waiting.textContent = n === 0 ? "" : (n === 1 ? "1 change waiting to send" :
+      `${n} changes waiting to send`) + (navigator.onLine ? "" : " (no connection)");
+  }
+
+  function newKey() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return window.crypto.randomUUID();
+    }
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function cardFor(item) {
+    if (item.date !== date || item.repId !== repId || !stops) {
+      return null;
+    }
+    return stops.querySelector(`.stop[data-account-id="${Number(item.body.account_id)}"]`);
+  }
+
+  function markPending(card, on) {
+    let note = card.querySelector(".pending");
+    if (on && !note) {
+      note = document.createElement("p");
+      note.className = "pending";
+      note.textContent = "Waiting to send";
+      card.querySelector(".result").after(note);
+    } else if (!on && note) {
+      note.remove();
+    }
+    card.classList.toggle("queued", on);
+  }
+
+  function showQueued(card, body) {
+    setState(card, body);
+    markPending(card, true);
+  }
+
+  // `key`: the key a request already went out with (its answer was lost), sent again with
+  // the very same body; otherwise a new key, and the time of the tap (sent later, the server's
+  // "now" would be the time the signal came back).
+  function enqueue(card, fields, key) {
+    const body = key ? fields : Object.assign({at: new Date().toISOString()}, fields);
+    const items = queued();
+    items.push({key: key || newKey(), url: "/api/v1/visits", repId, date, body,
+      name: card.querySelector("h3").textContent, before: card.dataset.state, tries: 0});
+    saveQueue(items);
+    showQueued(card, Object.assign({}, body));
+  }
+
+  function refusal(item, result) {
+    const what = {arrived: "Arrived", done: "Done", skipped: "Skip"}[item.body.status] ||
+      item.body.status;
+    if (result.status === 409) {
+      return `${item.name}: your ${what} from offline was not saved: this stop was already ` +
+        "recorded meanwhile (on another device, or by your manager). Reload to see it.";
+    }
+    return `${item.name}: your ${what} from offline was not saved: ${detail(result)}. ` +
+      "Reload to see the day as it is now.";
+  }
+
+  let draining = false;
+
+  async function drainNow() {
+    const problems = [];
+    let sent = 0;
+    for (;;) {
+      const items = queued();
+      if (!items.length || !navigator.onLine) {
+        break;
+      }
+      const item = items[0];
+      const result = await call("POST", item.url, item.body, undefined,
+        {"Idempotency-Key": item.key});
+      const card = cardFor(item);
+      if (result.ok) {
+        saveQueue(queued().filter((other) => other.key !== item.key));
+        sent += 1;
+        if (card) {
+          markPending(card, queued().some((other) => cardFor(other) === card));
+          setState(card, result.data);
+        }
+        continue;
+      }
+      if (result.status === 0) {
+        break;  // still no connection: try again later
+      }
+      if (result.status === 401) {
+        problems.push("Sign in again to send the changes waiting on this phone.");
+        break;
+      }
+      const retry = result.status >= 500 || result.status === 429;
+      if (retry && item.tries + 1 < MAX_TRIES) {
+        item.tries += 1;
+        saveQueue(items);
+        break;
+      }
+      saveQueue(queued().filter((other) => other.key !== item.key));
+      problems.push(refusal(item, result));
+      if (card) {
+        markPending(card, false);
+        if (item.before) {
+          setState(card, {status: item.before});
+        }
+        card.dataset.conflict = "true";
+      }
+    }
+    if (problems.length) {
+      say(problems.join(" "), true);
+    } else if (sent) {
+      say(sent === 1 ? "1 change sent." : `${sent} changes sent.`, false);
+    }
+    if (sent || problems.length) {
+      refreshMap();
+      keepFresh();
+    }
+  }
+
+  async function drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    try {
+      // One tab at a time sends the queue (it is shared by the tabs of this site).
+      if (navigator.locks) {
+        await navigator.locks.request("fieldroute-queue", drainNow);
+      } else {
+        await drainNow();
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
   async function send(card, fields, button) {
     const body = Object.assign({account_id: Number(card.dataset.accountId), rep_id: repId, date},
       fields);
-    button.disabled = true;
     say("", false);
-    const result = await call("POST", "/api/v1/visits", body);
+    if (!navigator.onLine || queued().length) {
+      // Behind the changes already waiting, so they reach the server in the order tapped.
+      closeForm(card);
+      enqueue(card, body);
+      drain();
+      return;
+    }
+    const key = newKey();
+    button.disabled = true;
+    const result = await call("POST", "/api/v1/visits", body, undefined,
+      {"Idempotency-Key": key});
     button.disabled = false;
+    if (result.status === 0) {
+      closeForm(card);
+      // Sent with its key already: the server may have it; a repeat with the key is harmless.
+      enqueue(card, body, key);
+      return;
+    }
     if (!result.ok) {
       const name = card.querySelector("h3").textContent;
       // 409: recorded meanwhile from another device or tab; this card is out of date.
       const why = result.status === 409 ?
-        "this stop was already recorded (on another device?). Reload the page to see it." :
+        "this stop was already recorded (on another device?). Reload to see it." :
         detail(result);
       say(`${name}: ${why}`, true);
       return;
@@ -105,6 +285,7 @@
     closeForm(card);
     setState(card, result.data);
     refreshMap();
+    keepFresh();
   }
 
   function visitFields(form) {
@@ -251,4 +432,80 @@
     window.sessionStorage.removeItem(NOTICE_KEY);
     say(notice, false);
   }
+  // Installed as an app: the service worker keeps this page, tomorrow's and the maps for a
+  // dead zone (static/js/rep-sw.js, served as /rep/sw.js).
+  function worker(message) {
+    // The active worker, not the page's controller: on the first visit the page is not
+    // controlled yet, and that is when it most needs keeping.
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.ready.then((registration) => {
+        if (registration.active) {
+          registration.active.postMessage(message);
+        }
+      }).catch(() => undefined);
+    }
+  }
+
+  function keepFresh() {
+    worker({type: "refresh", urls: [window.location.href]});
+  }
+
+  function tomorrowUrl() {
+    const next = day.querySelector("nav.days a.next");
+    return next ? next.href : null;
+  }
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/rep/sw.js", {scope: "/rep"}).then(() =>
+      navigator.serviceWorker.ready).then(() => {
+      // The first visit is not served by the worker yet: keep it now, and tomorrow's day.
+      const urls = [window.location.href];
+      const isToday = !document.querySelector("p.today");
+      const next = tomorrowUrl();
+      if (isToday && next) {
+        urls.push(next);
+      }
+      worker({type: "warm", urls});
+    }).catch(() => undefined);
+  }
+
+  // Signing out forgets the kept pages (the next person on this phone must not see this day).
+  const signout = document.querySelector("form.signout");
+  if (signout) {
+    signout.addEventListener("submit", (event) => {
+      if (!window.caches || signout.dataset.forgotten) {
+        return;
+      }
+      event.preventDefault();
+      const waitingNow = queued().length;
+      if (waitingNow && !window.confirm(`${waitingNow} changes have not been sent yet and ` +
+        "will be lost if you sign out now. Sign out anyway?")) {
+        return;
+      }
+      window.localStorage.removeItem(QUEUE_KEY);
+      const done = () => {
+        signout.dataset.forgotten = "true";
+        signout.submit();
+      };
+      window.caches.keys().then((names) => Promise.all(names
+        .filter((name) => name.startsWith("fieldroute-"))
+        .map((name) => window.caches.delete(name)))).then(done, done);
+    });
+  }
+
+  // What is still waiting shows on its card after a reload (the kept copy predates it).
+  for (const item of queued()) {
+    const card = cardFor(item);
+    if (card) {
+      showQueued(card, Object.assign({}, item.body));
+    }
+  }
+  showWaiting(queued());
+  window.addEventListener("online", () => {
+    showWaiting(queued());
+    drain();
+  });
+  window.addEventListener("offline", () => showWaiting(queued()));
+  window.setInterval(drain, 30000);
+  drain();
 })();
