@@ -53,6 +53,7 @@ def record_visit(
     idempotency_key: KeyHeader = None,
 ) -> VisitRead:
     """Record arrived, done or skipped at an account (closes the day's open visit there).
+
     With an `Idempotency-Key`, a repeat answers as the first time and records nothing."""
     return once(
         session,
@@ -80,6 +81,7 @@ def update_visit(
     idempotency_key: KeyHeader = None,
 ) -> VisitRead:
     """Correct a visit's outcome, notes or reason, or turn done into skipped and back.
+
     With an `Idempotency-Key`, a repeat answers as the first time and changes nothing."""
     return once(
         session,
