@@ -200,5 +200,6 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
     return response
 
 
-router.include_router(login_links.router)
+# The pages first: "/login/link/new" would otherwise be read as a link's secret.
 router.include_router(login_links.pages)
+router.include_router(login_links.router)
