@@ -39,12 +39,14 @@ def test_the_form_offers_email_and_password_first(client: TestClient) -> None:
 def test_right_password_signs_in_wrong_one_does_not(client: TestClient, world: World) -> None:
     _set_password(client, world)
     status, text = _try(client, EMAIL, "wrong password here")
-    assert status == 401 and "Wrong e-mail address or password" in text
+    assert status == 401
+    assert "Wrong e-mail address or password" in text
     assert client.get("/api/v1/users/me").status_code == 401
     response = client.post(
         "/login", data={"email": EMAIL, "password": GOOD, "next": "/rep"}, follow_redirects=False
     )
-    assert response.status_code == 303 and response.headers["location"] == "/rep"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/rep"
     assert SESSION_COOKIE in response.headers["set-cookie"]
     assert client.get("/api/v1/users/me").json()["email"] == EMAIL
 
@@ -55,7 +57,8 @@ def test_a_user_without_a_password_cannot_sign_in_with_one(
     status, text = _try(client, EMAIL, "")
     assert status == 401
     status, text = _try(client, EMAIL, "anything at all")
-    assert status == 401 and "Wrong e-mail address or password" in text
+    assert status == 401
+    assert "Wrong e-mail address or password" in text
 
 
 def test_wrong_passwords_lock_the_address_even_for_the_right_one(
@@ -65,7 +68,8 @@ def test_wrong_passwords_lock_the_address_even_for_the_right_one(
     for _ in range(ACCOUNT_LIMIT):
         assert _try(client, EMAIL, "not the password")[0] == 401
     status, text = _try(client, EMAIL, GOOD)
-    assert status == 429 and "password sign-in is locked for 15 min" in text
+    assert status == 429
+    assert "password sign-in is locked for 15 min" in text
     # Another address from the same client is not locked.
     assert _try(client, "user-rep_north_2@example.com", "whatever it is")[0] == 401
 

@@ -28,7 +28,8 @@ def _sign_in(client: TestClient, email: str, password: str) -> int:
     response = client.post(
         "/login", data={"email": email, "password": password}, follow_redirects=False
     )
-    return response.status_code
+    status: int = response.status_code
+    return status
 
 
 def test_set_then_change_your_own_password(
@@ -39,13 +40,17 @@ def test_set_then_change_your_own_password(
     assert client.get("/api/v1/users/me", headers=me).json()["has_password"] is False
     assert client.put(url, json={"new_password": GOOD}, headers=me).status_code == 204
     stored = _stored(session, world, "rep_north_1")
-    assert stored is not None and stored.startswith("$argon2id$") and GOOD not in stored
+    assert stored is not None
+    assert stored.startswith("$argon2id$")
+    assert GOOD not in stored
     assert client.get("/api/v1/users/me", headers=me).json()["has_password"] is True
     # Changing needs the current one, and the right one.
     missing = client.put(url, json={"new_password": OTHER}, headers=me)
-    assert missing.status_code == 422 and missing.json()["field"] == "current_password"
+    assert missing.status_code == 422
+    assert missing.json()["field"] == "current_password"
     wrong = client.put(url, json={"current_password": "nope", "new_password": OTHER}, headers=me)
-    assert wrong.status_code == 403 and wrong.json()["field"] == "current_password"
+    assert wrong.status_code == 403
+    assert wrong.json()["field"] == "current_password"
     right = client.put(url, json={"current_password": GOOD, "new_password": OTHER}, headers=me)
     assert right.status_code == 204
     assert _sign_in(client, "user-rep_north_1@example.com", GOOD) == 401
@@ -103,6 +108,7 @@ def test_a_hash_with_old_parameters_is_replaced_on_sign_in(
     session.commit()
     assert _sign_in(client, "user-rep_north_1@example.com", GOOD) == 303
     stored = _stored(session, world, "rep_north_1")
-    assert stored is not None and stored != weak
+    assert stored is not None
+    assert stored != weak
     assert PasswordHasher().check_needs_rehash(stored) is False
     assert _sign_in(client, "user-rep_north_1@example.com", GOOD) == 303
