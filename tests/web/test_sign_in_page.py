@@ -12,12 +12,14 @@ from tests.web.browser import LiveApp, screenshot, sign_in
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext
 
-PHONE = {"width": 390, "height": 844}
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 PASSWORD = "north rep one phrase"
 
 
 def _phone(browser: Browser) -> BrowserContext:
-    return browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    return browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT}, has_touch=True, is_mobile=True
+    )
 
 
 def test_email_and_password_on_a_phone(browser: Browser, live_app: LiveApp) -> None:
@@ -33,7 +35,7 @@ def test_email_and_password_on_a_phone(browser: Browser, live_app: LiveApp) -> N
     first = page.locator("main input:not([type=hidden])").first
     assert first.get_attribute("id") == "email"
     # Nothing wider than the screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
     page.fill("#email", "user-rep_north_1@example.com")
     page.fill("#password", "not it at all, sorry")
     page.click("button[type=submit]")
