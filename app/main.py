@@ -99,6 +99,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.sign_in_limiter = FailureLimiter(
         limit=settings.sign_in_failures, window_s=settings.sign_in_window_s
     )
+    app.state.account_limiter = FailureLimiter(
+        limit=settings.sign_in_account_failures, window_s=settings.sign_in_lockout_s
+    )
     # Innermost first: the token is checked (inside the clock) before anything reads the body.
     app.add_middleware(AuthBeforeBodyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -5,6 +5,13 @@ token list shows, the nearest thing to an account a token-only sign-in names) ma
 with that prefix is refused with 429 and `Retry-After` until the oldest failure leaves the
 window, before the token is even looked up, so a blocked guesser learns nothing.
 
+Passwords (`/login` with an e-mail address) count per client in the same limiter, and per
+e-mail address in a second one (`account_limiter`): `sign_in_account_failures` wrong passwords
+for one address within `sign_in_lockout_s` lock that address's password sign-in until the oldest
+of them is that old. Addresses nobody has count and lock the same way, with the same message, so
+the answer never tells whether an address exists. A locked address can still sign in with a
+one-time link, which only an admin or manager issues.
+
 Only presented credentials that fail count: a request with no token at all guesses nothing, and
 successful sign-ins neither count nor clear earlier failures.
 
@@ -95,6 +102,41 @@ def attempt_keys(connection: HTTPConnection, token: str | None) -> list[str]:
     if token:
         keys.append(f"token:{token[:TOKEN_PREFIX_LENGTH]}")
     return keys
+
+
+class AccountLocked(AppError):
+    status_code = 429
+
+    def __init__(self, retry_after_s: float) -> None:
+        minutes = max(1, math.ceil(retry_after_s / 60))
+        super().__init__(
+            "too many wrong passwords for this e-mail address: password sign-in is locked for "
+            f"{minutes} min; ask your manager for a sign-in link, or try again later",
+            headers={"Retry-After": str(max(1, math.ceil(retry_after_s)))},
+        )
+
+
+def account_key(email: str) -> str:
+    return f"account:{email.strip().lower()}"
+
+
+def check_password_attempt(connection: HTTPConnection, email: str) -> None:
+    """429 when this client has failed too often (`TooManyFailures`) or this e-mail address
+    is locked (`AccountLocked`); checked before any password is looked at."""
+    check_not_blocked(connection, None)
+    accounts: FailureLimiter | None = getattr(connection.app.state, "account_limiter", None)
+    if accounts is None:
+        return
+    wait = accounts.retry_after([account_key(email)])
+    if wait is not None:
+        raise AccountLocked(wait)
+
+
+def note_password_failure(connection: HTTPConnection, email: str) -> None:
+    note_failure(connection, None)
+    accounts: FailureLimiter | None = getattr(connection.app.state, "account_limiter", None)
+    if accounts is not None:
+        accounts.record_failure([account_key(email)])
 
 
 def limiter_of(connection: HTTPConnection) -> FailureLimiter | None:

@@ -122,6 +122,16 @@ class Settings(BaseSettings):
         "and per token prefix within sign_in_window_s; then 429 until the window frees one",
     )
     sign_in_window_s: float = Field(default=60.0, gt=0)
+    sign_in_account_failures: int = Field(
+        default=5,
+        ge=1,
+        description="wrong passwords allowed for one e-mail address within sign_in_lockout_s; "
+        "then its password sign-in is locked until the oldest of them is that old",
+    )
+    sign_in_lockout_s: float = Field(default=900.0, gt=0)
+    sign_in_link_minutes: int = Field(
+        default=15, ge=1, le=1440, description="how long a one-time sign-in link works"
+    )
     solver_workers: int = Field(
         default_factory=lambda: min(2, os.cpu_count() or 1),
         ge=1,

@@ -5,7 +5,7 @@ from app.models.activity import RoutePlan, Visit
 from app.models.base import Base
 from app.models.idempotency import IdempotencyKey
 from app.models.operations import GeocodeCacheEntry, ImportJob
-from app.models.people import ApiToken, Rep, Team, User, manager_team
+from app.models.people import ApiToken, Rep, SignInLink, Team, User, manager_team
 from app.models.road_cache import RoadCacheEntry
 from app.models.territory_proposals import TerritoryChange, TerritoryProposal
 
@@ -19,6 +19,7 @@ __all__ = [
     "Rep",
     "RoadCacheEntry",
     "RoutePlan",
+    "SignInLink",
     "Team",
     "Territory",
     "TerritoryChange",

@@ -79,6 +79,9 @@ class User(Base):
     )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # Argon2id in its PHC string form (parameters and salt included); None: no password sign-in.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_changed_at: Mapped[datetime | None]
 
     teams: Mapped[list[Team]] = relationship(secondary=manager_team, lazy="selectin")
     rep: Mapped[Rep | None] = relationship(lazy="joined")
@@ -103,3 +106,20 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class SignInLink(Base):
+    """A one-time sign-in link for a user's phone, stored as the SHA-256 of its secret (random,
+    256 bits: no salt needed). It works once, until `expires_at`."""
+
+    __tablename__ = "sign_in_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])

@@ -8,11 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.auth.dependencies import CurrentPrincipal
+from app.auth.rate_limit import check_password_attempt, note_password_failure
+from app.auth.sign_in_links import LINK_PATH
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Page, RowId
 from app.users import service
+from app.users.qr import qr_svg
 from app.users.schemas import (
+    PasswordChange,
+    SignInLinkCreated,
     TokenCreate,
     TokenCreated,
     TokenListParams,
@@ -131,3 +136,63 @@ def revoke_token(
 ) -> None:
     """Revoke one of a user's tokens: it stops working at once and stays listed, revoked."""
     service.revoke_token(session, principal, user_id, token_id)
+
+
+@router.put(
+    "/{user_id}/password",
+    summary="Set or change your password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422, 429),
+)
+def change_password(
+    user_id: UserId,
+    body: PasswordChange,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> None:
+    """Set or change your own password (send `current_password` when you have one).
+
+    Wrong current passwords count towards the sign-in lockout of your e-mail address."""
+    user = service.get_user(session, principal, user_id)
+    check_password_attempt(request, user.email)
+    try:
+        service.change_password(session, principal, user_id, body)
+    except service.WrongPassword:
+        note_password_failure(request, user.email)
+        raise
+
+
+@router.delete(
+    "/{user_id}/password",
+    summary="Reset a user's password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+def reset_password(user_id: UserId, session: SessionDep, principal: CurrentPrincipal) -> None:
+    """Clear a user's password and end their browser sessions (admins only).
+
+    They sign in again with a sign-in link, then set a new password."""
+    service.reset_password(session, principal, user_id)
+
+
+@router.post(
+    "/{user_id}/sign-in-links",
+    summary="Issue a one-time sign-in link",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(401, 404, 409, 422),
+)
+def create_sign_in_link(
+    user_id: UserId,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> SignInLinkCreated:
+    """Issue a link that signs a phone in once, within `sign_in_link_minutes` (15 by default).
+
+    Admins for anyone, managers for their teams' reps (and themselves), reps for themselves.
+    Open the URL on the phone or scan the QR code; the answer shows the link this once."""
+    secret, expires_at = service.issue_sign_in_link(session, settings, principal, user_id)
+    url = str(request.base_url).rstrip("/") + LINK_PATH + secret
+    return SignInLinkCreated(url=url, expires_at=expires_at, qr_svg=qr_svg(url))

@@ -51,6 +51,7 @@ class UserRead(BaseModel):
     rep_id: int | None
     team_ids: list[int] = Field(description="the teams a manager manages")
     active: bool
+    has_password: bool = Field(description="whether the user can sign in with a password")
     created_at: datetime
 
 
@@ -91,3 +92,25 @@ class TokenCreated(TokenRead):
 
 class TokenListParams(ListParams):
     """Paging and sorting of a user's tokens (newest first by default)."""
+
+
+Password = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PasswordChange(BaseModel):
+    """Set or change your own password: `current_password` is needed when you have one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Password | None = None
+    new_password: Password = Field(
+        description="12 to 200 characters, not a common password, not your e-mail address"
+    )
+
+
+class SignInLinkCreated(BaseModel):
+    """A one-time sign-in link: open it on the phone (or scan the QR code) before it expires."""
+
+    url: str = Field(description="works once; shown this once")
+    expires_at: datetime
+    qr_svg: str = Field(description="the URL as a QR code, an inline SVG element")

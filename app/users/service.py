@@ -7,14 +7,16 @@ A rep user is tied to exactly one rep; a manager to one or more teams; an admin 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload, selectinload
 
 from app.auth.access import require_role, user_scope
+from app.auth.passwords import check_password, clear_password, password_problem, set_password
 from app.auth.principal import Principal
-from app.auth.tokens import hash_token, issue_token
+from app.auth.sign_in_links import issue_link
+from app.auth.tokens import BROWSER_SESSION, hash_token, issue_token
 from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
@@ -22,6 +24,7 @@ from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
 from app.models import ApiToken, Rep, Team, User
 from app.users.schemas import (
+    PasswordChange,
     TokenCreate,
     TokenCreated,
     TokenListParams,
@@ -68,6 +71,7 @@ def to_read(user: User) -> UserRead:
         rep_id=user.rep_id,
         team_ids=sorted(team.id for team in user.teams),
         active=user.active,
+        has_password=user.password_hash is not None,
         created_at=user.created_at,
     )
 
@@ -266,3 +270,63 @@ def revoke_token(session: Session, principal: Principal, user_id: int, token_id:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
     session.flush()
+
+
+class WrongPassword(Forbidden):
+    """The current password sent to change a password is not the user's."""
+
+
+def change_password(
+    session: Session, principal: Principal, user_id: int, body: PasswordChange
+) -> str:
+    """Set or change your own password (the current one is needed when you have one); returns
+    the user's e-mail address, which wrong current passwords count against."""
+    user = get_user(session, principal, user_id)
+    if user.id != principal.user_id:
+        raise Forbidden(
+            "you set only your own password; an admin resets another user's "
+            "(DELETE /api/v1/users/{user_id}/password)"
+        )
+    if user.password_hash is not None:
+        if body.current_password is None:
+            raise InvalidRequest(
+                "current_password: needed to change a password", field="current_password"
+            )
+        if not check_password(user, body.current_password):
+            raise WrongPassword(
+                "current_password: this is not your current password", field="current_password"
+            )
+    problem = password_problem(body.new_password, email=user.email)
+    if problem is not None:
+        raise InvalidRequest(f"new_password: {problem}", field="new_password")
+    set_password(user, body.new_password)
+    session.flush()
+    return user.email
+
+
+def reset_password(session: Session, principal: Principal, user_id: int) -> None:
+    """Clear a user's password and end their browser sessions (admins only). They sign in
+    again with a sign-in link and set a new password."""
+    require_role(principal, Role.ADMIN)
+    user = get_user(session, principal, user_id)
+    clear_password(user)
+    sessions = select(ApiToken).where(
+        ApiToken.user_id == user.id,
+        ApiToken.name == BROWSER_SESSION,
+        ApiToken.revoked_at.is_(None),
+    )
+    for token in session.scalars(sessions.options(raiseload("*"))):
+        token.revoked_at = clock.now()
+    session.flush()
+
+
+def issue_sign_in_link(
+    session: Session, settings: Settings, principal: Principal, user_id: int
+) -> tuple[str, datetime]:
+    """A one-time sign-in link's secret for a user the caller may see (admins: anyone;
+    managers: themselves and their teams' reps; reps: themselves), and when it expires."""
+    user = get_user(session, principal, user_id)
+    if not user.active:
+        raise Conflict(f"user {user_id} is deactivated: a sign-in link would not work")
+    lifetime = timedelta(minutes=settings.sign_in_link_minutes)
+    return issue_link(session, user, created_by=principal.user_id, lifetime=lifetime)

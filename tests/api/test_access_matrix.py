@@ -328,6 +328,20 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         lambda ctx, t: Probe(fresh_token(ctx, t)),
         codes("204/204", "403/404", "404/403", "204/404"),
     ),
+    # Only your own password is set here; an admin resets (clears) others'.
+    ("PUT", "/users/{user_id}/password"): (
+        lambda ctx, t: Probe(f"{user(ctx, t)}/password", {"new_password": "a long walk home"}),
+        codes("403/403", "403/404", "404/403", "204/404"),
+    ),
+    ("DELETE", "/users/{user_id}/password"): (
+        lambda ctx, t: Probe(f"{user(ctx, t)}/password"),
+        codes("204/204", "403/403", "403/403", "403/403"),
+    ),
+    # Admins for anyone, managers for their teams' reps, reps for themselves.
+    ("POST", "/users/{user_id}/sign-in-links"): (
+        lambda ctx, t: Probe(f"{user(ctx, t)}/sign-in-links"),
+        codes("201/201", "201/404", "404/201", "201/404"),
+    ),
     ("POST", "/imports/accounts"): (new_import, codes("202/202", "202/403", "403/202", "403/403")),
     ("GET", "/imports"): (
         lambda ctx, t: Probe("/imports"),
