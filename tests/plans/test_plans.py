@@ -370,9 +370,11 @@ def test_the_week_grid_shows_the_latest_plan_per_rep_and_day_in_scope(
     client: TestClient, world: World
 ) -> None:
     day = next_monday().isoformat()
-    for rep in ("rep_north_1", "rep_north_2", "rep_south_1"):
-        plan(client, world, "admin", rep, date=day)
-    plan(client, world, "admin", "rep_north_1", date=day)
+    latest: dict[str, int] = {}
+    for rep in ("rep_north_1", "rep_north_2", "rep_south_1", "rep_north_1"):
+        _, run = plan(client, world, "admin", rep, date=day)
+        [made] = run["plans"]
+        latest[made["rep_name"]] = made["totals"]["stops"]
     response = client.get(
         f"/api/v1/plans?start={day}&days=7", headers=world.headers("manager_north")
     )
@@ -382,7 +384,12 @@ def test_the_week_grid_shows_the_latest_plan_per_rep_and_day_in_scope(
         ("North Rep 1", 2),
         ("North Rep 2", 1),
     }
-    assert all(r["totals"]["stops"] == 3 for r in rows)
+    # The grid shows each latest plan's own totals (how many stops a short search found under
+    # load is the solver's business, not the grid's).
+    assert {r["rep_name"]: r["totals"]["stops"] for r in rows} == {
+        name: latest[name] for name in ("North Rep 1", "North Rep 2")
+    }
+    assert all(r["totals"]["stops"] >= 1 for r in rows)
     mine = client.get(f"/api/v1/plans?start={day}", headers=world.headers("rep_north_2")).json()
     assert [r["rep_name"] for r in mine] == ["North Rep 2"]
 
