@@ -37,6 +37,7 @@ from app.web.assets import STATIC_DIR
 from app.web.maps import map_page, route_map
 from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
 from app.web.rep_view import PlanView, plan_view
+from app.web.urls import week_url
 
 router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
 
@@ -69,7 +70,7 @@ def rep_page(
     day = day or today
     shift_over = seconds_into(today, now, rep_zone(rep, settings)) >= seconds_of(rep.shift_end)
     content = _day_content(session, principal, rep, day, today, shift_over)
-    return day_page(principal, rep.id, rep.name, day, today, content)
+    return day_page(principal, rep.id, rep.name, day, today, content, team_id=rep.team_id)
 
 
 def day_page(
@@ -79,8 +80,11 @@ def day_page(
     day: date,
     today: date,
     content: PlanView | Notice,
+    team_id: int | None = None,
 ) -> HTMLResponse:
-    """The page of a rep's day: its plan, or a notice saying why there is none."""
+    """The page of a rep's day: its plan, or a notice saying why there is none; a manager
+    viewing it gets a link back to the week grid of the rep's team (`team_id`)."""
+    managed = principal.rep_id != rep_id
     return page(
         "rep/day.html",
         principal,
@@ -91,7 +95,12 @@ def day_page(
         previous=day - timedelta(days=1),
         following=day + timedelta(days=1),
         # A manager viewing a rep keeps the rep in the day links; a rep's own page needs none.
-        link_rep_id=None if principal.rep_id == rep_id else rep_id,
+        link_rep_id=rep_id if managed else None,
+        week_link=(
+            week_url(team_id, day - timedelta(days=day.weekday()))
+            if managed and team_id is not None
+            else None
+        ),
         view=content if isinstance(content, PlanView) else None,
         notice=content if isinstance(content, Notice) else None,
     )

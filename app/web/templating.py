@@ -61,6 +61,7 @@ ENVIRONMENT.globals.update(
     plan_cell_url=urls.plan_cell_url,
     manager_map_url=urls.manager_map_url,
     week_url=urls.week_url,
+    manager_url=urls.manager_url,
     plans_api_url=urls.plans_api_url,
     replan_api_url=urls.replan_api_url,
     export_url=urls.export_url,

@@ -34,7 +34,15 @@ def manager_map_url(team_id: int, proposal_id: int | None = None) -> str:
 
 
 def week_url(team_id: int, start: date) -> str:
-    return "/manager/plans?" + urlencode({"team_id": team_id, "start": start.isoformat()})
+    return manager_url("/manager/plans", team_id, start)
+
+
+def manager_url(path: str, team_id: int, start: date | None = None) -> str:
+    """One of the manager's pages (`path`) for a team, and a week when `start` is given."""
+    query: dict[str, str | int] = {"team_id": team_id}
+    if start is not None:
+        query["start"] = start.isoformat()
+    return path + "?" + urlencode(query)
 
 
 def plans_api_url(rep_id: int) -> str:
