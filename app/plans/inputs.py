@@ -37,7 +37,7 @@ def workday(
     begin = shift_start if from_s is None else max(shift_start, from_s)
     if begin >= shift_end:
         raise InvalidRequest(
-            f"the shift of rep {rep.id} on {day} ends at {rep.shift_end:%H:%M}: nothing is left "
+            f"the shift of {rep.name} on {day} ends at {rep.shift_end:%H:%M}: nothing is left "
             "to plan",
             field="at",
         )

@@ -185,7 +185,7 @@ def replan(
     if request.latitude is not None and request.longitude is not None:
         position = Point(request.latitude, request.longitude)
     if not _works_on(rep, day):
-        raise InvalidRequest(f"rep {rep.id} does not work on {day:%A}", field="date")
+        raise InvalidRequest(f"{rep.name} does not work on {day:%A}", field="date")
     days = [workday(rep, day, start=position or required_home(rep), from_s=from_s)]
     limit = min(request.time_limit or settings.plan_day_time_limit_s, settings.max_time_limit_s)
     job, accounts = build_job(
@@ -558,7 +558,7 @@ def current_plan(
         ).first()
     if row is None:
         which = "" if version is None else f" version {version}"
-        raise NotFound(f"no plan{which} for rep {rep_id} on {day}")
+        raise NotFound(f"no plan{which} for {rep.name} on {day}")
     return read_plan(session, row, rep)
 
 

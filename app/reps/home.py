@@ -19,7 +19,7 @@ def required_home(rep: Rep) -> Point:
     home = home_point(rep)
     if home is None:
         raise InvalidRequest(
-            f"rep {rep.id} ({rep.name}) has no home location to start from; set their home "
+            f"{rep.name} has no home location to start from; set their home "
             "address or coordinates first",
             field="rep_id",
         )

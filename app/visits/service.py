@@ -317,7 +317,7 @@ def _rep_account(session: Session, principal: Principal, account_id: int, rep: R
     account, territory_rep = row
     if territory_rep != rep.id:
         raise InvalidRequest(
-            f"account_id: account {account_id} is not in rep {rep.id}'s territory",
+            f"account_id: {account.name} is not in {rep.name}'s territory",
             field="account_id",
         )
     assert isinstance(account, Account)

@@ -228,7 +228,15 @@ def test_refusals_say_what_is_wrong(client: TestClient, world: World, session: S
     session.commit()
     status, body = plan(client, world, "admin", "rep_north_2", date=next_monday().isoformat())
     assert status == 422
-    assert "no home location" in body["detail"]
+    # Messages name the rep, never by internal id.
+    assert body["detail"].startswith("North Rep 2 has no home location")
+    assert f"rep {world.rep_ids['rep_north_2']}" not in body["detail"]
+    missing = client.get(
+        f"/api/v1/reps/{world.rep_ids['rep_north_1']}/plans/{next_monday()}",
+        headers=world.headers("admin"),
+    )
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == f"no plan for North Rep 1 on {next_monday()}"
     saturday = next_monday() + timedelta(days=5)
     status, body = plan(client, world, "admin", "rep_north_1", date=saturday.isoformat())
     assert status == 422

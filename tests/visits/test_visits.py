@@ -170,7 +170,7 @@ def test_bad_visits_are_422_naming_the_field(client: TestClient, world: World) -
         assert response.json()["field"] == field, body
 
 
-def test_who_may_record_for_whom(client: TestClient, world: World) -> None:
+def test_who_may_record_for_whom(client: TestClient, world: World, session: Session) -> None:
     south_account = world.account_ids["rep_south_1-acc-1"]
     assert post(client, world, status="done", account_id=south_account).status_code == 404
     as_south = post(client, world, status="done", rep_id=world.rep_ids["rep_south_1"])
@@ -187,9 +187,10 @@ def test_who_may_record_for_whom(client: TestClient, world: World) -> None:
         account_id=world.account_ids["rep_north_2-acc-1"],
     )
     assert colleague.status_code == 422
+    colleague_account = session.get(Account, world.account_ids["rep_north_2-acc-1"])
+    assert colleague_account is not None
     assert colleague.json()["detail"] == (
-        f"account_id: account {world.account_ids['rep_north_2-acc-1']} is not in "
-        f"rep {world.rep_ids['rep_north_1']}'s territory"
+        f"account_id: {colleague_account.name} is not in North Rep 1's territory"
     )
     for_rep = recorded(
         client, world, "manager_north", status="done", rep_id=world.rep_ids["rep_north_1"]
