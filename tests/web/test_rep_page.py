@@ -426,3 +426,50 @@ def test_who_sees_whose_day(phone: BrowserContext, rep_day: RepDay, traffic: Tra
     assert south is not None
     assert south.status == 404
     assert traffic.off_machine() == []
+
+
+def test_a_refused_visit_says_why_in_words(
+    phone: BrowserContext, rep_day: RepDay, traffic: Traffic
+) -> None:
+    page = _open_day(phone, rep_day, f"/rep?date={DAY}")
+    stops = _plan(phone, rep_day, DAY)["stops"]
+    last = stops[-1]
+    card = _card(page, last["seq"])
+    name = card.locator("h3").text_content()
+    alert = page.locator("#msg")
+    world = rep_day.live.world
+    # The account moved to a colleague's territory since the day was planned: the server no
+    # longer shows it to this rep (404).
+    with rep_day.live.session_factory() as session:
+        account = session.get(Account, last["account_id"])
+        assert account is not None
+        home_territory = account.territory_id
+        account.territory_id = world.territory_ids["rep_north_2"]
+        session.commit()
+    try:
+        card.get_by_role("button", name="Arrived").tap()
+        page.locator("#msg.error").wait_for()
+        assert alert.text_content() == (
+            f"{name}: this stop's account is no longer in your territory. Reload to see your day."
+        )
+        assert card.get_attribute("data-state") == "planned"
+    finally:
+        with rep_day.live.session_factory() as session:
+            account = session.get(Account, last["account_id"])
+            assert account is not None
+            account.territory_id = home_territory
+            session.commit()
+    # A server failure (a 503 from a proxy in front of the app, played here by the browser)
+    # reads as a sentence, not a status code, and nothing is queued: it was not a lost signal.
+    page.route(
+        "**/api/v1/visits",
+        lambda route: route.fulfill(status=503, content_type="text/html", body="<h1>503</h1>"),
+    )
+    alert.click()
+    card.get_by_role("button", name="Arrived").tap()
+    page.locator("#msg.error").wait_for()
+    assert alert.text_content() == f"{name}: the server could not save it; try again."
+    assert page.locator("#waiting").is_hidden()
+    assert card.get_attribute("data-state") == "planned"
+    assert _visits(phone, rep_day, last["account_id"]) == []
+    assert traffic.off_machine() == []

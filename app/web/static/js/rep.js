@@ -251,6 +251,25 @@
     }
   }
 
+  // Why a visit sent online was refused, in words for the rep rather than the API's.
+  function failure(result) {
+    if (result.status === 404) {
+      return "this stop's account is no longer in your territory. Reload to see your day.";
+    }
+    if (result.status === 409) {
+      // Recorded meanwhile from another device or tab; this card is out of date.
+      return "this stop was already recorded (on another device?). Reload to see it.";
+    }
+    if (result.status === 401) {
+      return "you are signed out. Sign in again, then tap it again.";
+    }
+    if (result.status >= 500) {
+      return "the server could not save it; try again.";
+    }
+    // 422 and the rest: the server's own sentence, without the field it names.
+    return detail(result).replace(/^[a-z_]+: /, "");
+  }
+
   async function send(card, fields, button) {
     const body = Object.assign({account_id: Number(card.dataset.accountId), rep_id: repId, date},
       fields);
@@ -274,12 +293,7 @@
       return;
     }
     if (!result.ok) {
-      const name = card.querySelector("h3").textContent;
-      // 409: recorded meanwhile from another device or tab; this card is out of date.
-      const why = result.status === 409 ?
-        "this stop was already recorded (on another device?). Reload to see it." :
-        detail(result);
-      say(`${name}: ${why}`, true);
+      say(`${card.querySelector("h3").textContent}: ${failure(result)}`, true);
       return;
     }
     closeForm(card);
