@@ -18,6 +18,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import osmium
@@ -146,8 +147,20 @@ def current_manifest(data_dir: Path, region: str | None = None) -> tuple[Path, M
         region = max(found, key=lambda p: p.stat().st_mtime).parent.name
     pointer = root / region / "current.json"
     try:
+        stamp = pointer.stat()
+    except OSError:
+        return None
+    return _read_current(pointer, (stamp.st_ino, stamp.st_mtime_ns, stamp.st_size))
+
+
+@lru_cache(maxsize=16)
+def _read_current(pointer: Path, _stamp: tuple[int, int, int]) -> tuple[Path, Manifest] | None:
+    # Every matrix asks which build is current: one stat, and the two small JSON files read
+    # again only when `current.json` was replaced: os.replace gives it a new inode and time,
+    # and the stamp is part of the cache key.
+    try:
         version = int(json.loads(pointer.read_text())["version"])
-        folder = root / region / f"v{version}"
+        folder = pointer.parent / f"v{version}"
         raw = json.loads((folder / "manifest.json").read_text())
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -8,13 +8,13 @@ total road time, over the pairs at least a kilometre apart (short hops are all j
 
 from __future__ import annotations
 
-import math
 import random
-import statistics
+
+import numpy as np
 
 from app.roads.engine import RoadEngine
-from app.roads.travel import BBox, straight_m
-from routing import Estimate, Point
+from app.roads.travel import BBox
+from routing import Estimate, Point, haversine_matrix
 
 SAMPLE_PLACES = 60
 _MIN_STRAIGHT_M = 1000.0
@@ -29,23 +29,15 @@ def fit_estimate(engine: RoadEngine, area: BBox, region: str, seed: int = 0) -> 
         Point(rng.uniform(south, north), rng.uniform(west, east)) for _ in range(SAMPLE_PLACES)
     ]
     table = engine.table(points)
-    ratios: list[float] = []
-    road_m = road_s = 0.0
-    for i, a in enumerate(points):
-        for j, b in enumerate(points):
-            seconds, metres = table.durations_s[i][j], table.distances_m[i][j]
-            if i == j or seconds is None or metres is None or seconds <= 0:
-                continue
-            straight = straight_m(a, b)
-            if straight < _MIN_STRAIGHT_M or not math.isfinite(metres):
-                continue
-            ratios.append(metres / straight)
-            road_m += metres
-            road_s += seconds
-    if len(ratios) < 30 or road_s <= 0:
+    seconds = np.array(table.durations_s, dtype=np.float64)  # None (no way) becomes NaN
+    metres = np.array(table.distances_m, dtype=np.float64)
+    straight = haversine_matrix(points, circuity=1.0).distances_m
+    with np.errstate(invalid="ignore"):
+        usable = (seconds > 0) & np.isfinite(metres) & (straight >= _MIN_STRAIGHT_M)
+    if usable.sum() < 30:
         return None
     return Estimate(
-        circuity=max(1.0, statistics.median(ratios)),
-        speed_kmh=road_m / road_s * 3.6,
+        circuity=max(1.0, float(np.median(metres[usable] / straight[usable]))),
+        speed_kmh=float(metres[usable].sum() / seconds[usable].sum()) * 3.6,
         fitted_to=region,
     )

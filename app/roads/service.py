@@ -163,9 +163,7 @@ def model_of(travel: Travel) -> tuple[str, str]:
 
 def road_route(travel: Travel, points: Sequence[Point]) -> RoadRoute | None:
     """The drive through `points` on the roads, or None when `travel` has no roads."""
-    if isinstance(travel, CachedTravel | EmbeddedRoads):
-        return travel.route(points)
-    if isinstance(travel, RoadTravel):
+    if isinstance(travel, CachedTravel | EmbeddedRoads | RoadTravel):
         return travel.route(points)
     return None
 

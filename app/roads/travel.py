@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -146,10 +146,6 @@ class RoadTravel:
             south - pad_lat <= point.lat <= north + pad_lat
             and west - pad_lon <= point.lon <= east + pad_lon
         )
-
-
-def with_outside(travel: RoadTravel, estimate: Estimate) -> RoadTravel:
-    return replace(travel, outside=estimate)
 
 
 def _distinct(points: Sequence[Point]) -> tuple[list[Point], list[int]]:

@@ -38,7 +38,7 @@ from app.core.config import Environment, Settings
 from app.core.db import make_engine, make_session_factory
 from app.main import create_app
 from app.models import Base
-from tests.backends import BACKENDS, POSTGRES_URL
+from tests.backends import BACKENDS
 from tests.moments import NOW
 from tests.seed import World, seed_world
 
@@ -60,9 +60,7 @@ def fuzzed(
         shutil.copy(sqlite_template, path)
         url = f"sqlite:///{path}"
     else:
-        if not POSTGRES_URL:
-            pytest.skip("PostgreSQL: set FIELDROUTE_TEST_POSTGRES_URL (CI does)")
-        engine = request.getfixturevalue("postgres_engine")
+        engine = request.getfixturevalue("postgres_engine")  # skips without PostgreSQL
         tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
