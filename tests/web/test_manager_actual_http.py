@@ -91,3 +91,5 @@ def test_a_skipped_planned_stop_shows_its_reason_in_the_grid(
     page = client.get("/manager/actual", headers=world.headers("manager_north"))
     assert f"Skipped {first['name']}: gate locked" in page.text
     assert f"0/{len(stops)} done, 1 skipped" in page.text
+    assert " km planned · " in page.text
+    assert "~-" not in page.text  # a day with nothing driven says so, not "~- km driven"
