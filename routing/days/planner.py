@@ -22,6 +22,7 @@ from routing.route.model import (
     Point,
     Problem,
     ProblemError,
+    RequiredStopError,
     Route,
     ScheduledBreak,
     ScheduledStop,
@@ -69,6 +70,11 @@ class Candidate:
 
     `hours` None: open any time. Otherwise a day missing from the map, or mapped to (), is
     closed. Windows are seconds since that day's local midnight; service must start inside one.
+
+    `required_day`: the account must be visited on that day, whatever its prize (the rep pinned
+    it there, moved it there or added it): it may go on no other day, and a plan that cannot
+    fit it raises `RequiredStopError` naming it. `excluded_days`: days it may not be visited
+    (moved away from them).
     """
 
     id: str
@@ -78,6 +84,8 @@ class Candidate:
     cadence_days: int | None
     last_visit: date | None
     hours: Mapping[date, tuple[TimeWindow, ...]] | None = None
+    required_day: date | None = None
+    excluded_days: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
         where = f"candidate {self.id!r}"
@@ -87,6 +95,10 @@ class Candidate:
             raise ProblemError(f"{where}: annual_value must be a finite number >= 0")
         if self.cadence_days is not None and self.cadence_days < 1:
             raise ProblemError(f"{where}: cadence_days must be >= 1, got {self.cadence_days}")
+        if self.required_day is not None and self.required_day in self.excluded_days:
+            raise ProblemError(
+                f"{where}: required on {self.required_day.isoformat()}, a day it is excluded from"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,15 +186,18 @@ def plan_rep_days(
     undervalued accounts falling due mid-week: bench.rep_day measured 36-37 stops a week with
     it, 39 with the mean, and about 1% more value counted on the day each visit is made).
     Candidates worth nothing on every day are left out of the solve silently; those worth
-    something but never open are left out as `"closed"`. Appointments are required stops at exactly their booked time (their account is
-    not planned besides); one that cannot be served raises `RequiredStopError`.
+    something but never open are left out as `"closed"`. Appointments are required stops at
+    exactly their booked time (their account is not planned besides); one that cannot be served
+    raises `RequiredStopError`. A candidate with a `required_day` is a required stop on that
+    day only (open hours as usual; its prize that day, however small); one closed that day, or
+    that cannot fit, raises `RequiredStopError` naming it. `excluded_days` are never used.
 
     Parameters
     ----------
     days
         Distinct workdays in increasing order; each is a vehicle.
     candidates
-        Accounts that may be visited; ids unique.
+        Accounts that may be visited; ids unique. A `required_day` must be one of `days`.
     appointments
         Booked visits, each on one of `days`; ids unique among appointments and candidates.
     costs
@@ -199,7 +214,7 @@ def plan_rep_days(
     ProblemError
         Malformed input; the message names the field and the day or id.
     RequiredStopError
-        An appointment cannot be kept.
+        An appointment, or a candidate required on a day, cannot be kept; `stop_id` names it.
     TravelError
         The travel source could not answer.
     """
@@ -301,6 +316,11 @@ def _build(
     for candidate in candidates:
         if candidate.id in booked:
             continue
+        if candidate.required_day is not None and candidate.required_day not in day_index:
+            raise ProblemError(
+                f"candidate {candidate.id!r}: required on {candidate.required_day.isoformat()}, "
+                "which is not a workday"
+            )
         prize, item = _visit(candidate, days, offsets, vehicle_ids, len(places), weights)
         prizes[candidate.id] = prize
         if isinstance(item, Stop):
@@ -329,13 +349,20 @@ def _visit(
     """The candidate's prize, and its stop (at matrix `index`), or why it is left out as
     closed, or None when it is worth nothing on every day."""
     day_prizes = [_prize(candidate, w.day, candidate.last_visit, weights) for w in days]
-    if max(day_prizes) <= 0:
-        return 0.0, None
+    if candidate.required_day is not None:
+        return _required_visit(candidate, days, offsets, vehicle_ids, index, day_prizes)
+    # A day it was moved away from counts as a day it is not worth a visit.
+    open_prizes = [
+        0.0 if w.day in candidate.excluded_days else p
+        for w, p in zip(days, day_prizes, strict=True)
+    ]
+    if max(open_prizes) <= 0:
+        return max(0.0, max(day_prizes)), None
     windows: list[TimeWindow] = []
     allowed: list[str] = []
     eligible_prizes: list[float] = []
     latest: float | None = None
-    for k, (workday, prize) in enumerate(zip(days, day_prizes, strict=True)):
+    for k, (workday, prize) in enumerate(zip(days, open_prizes, strict=True)):
         clipped = _open_windows(candidate, workday) if prize > 0 else []
         if not clipped:
             continue
@@ -351,7 +378,7 @@ def _visit(
         windows.extend(TimeWindow(a + offsets[k], b + offsets[k]) for a, b in clipped)
         allowed.append(vehicle_ids[k])
     if not eligible_prizes:
-        return max(day_prizes), _closed(candidate, days, day_prizes)
+        return max(open_prizes), _closed(candidate, days, open_prizes)
     stop = Stop(
         id=candidate.id,
         index=index,
@@ -361,6 +388,40 @@ def _visit(
         vehicles=tuple(allowed),
     )
     return stop.prize, stop
+
+
+def _required_visit(
+    candidate: Candidate,
+    days: Sequence[Workday],
+    offsets: Sequence[int],
+    vehicle_ids: Sequence[str],
+    index: int,
+    day_prizes: Sequence[float],
+) -> tuple[float, Stop]:
+    """The required stop of a candidate with a `required_day`: that day's vehicle only, its
+    open windows that day, its prize that day (zero when visited too recently: it is required
+    all the same). Closed that day: `RequiredStopError`, said in days and clock times."""
+    k = next(k for k, w in enumerate(days) if w.day == candidate.required_day)
+    workday = days[k]
+    clipped = _open_windows(candidate, workday)
+    if not clipped:
+        raise RequiredStopError(
+            candidate.id,
+            _CLOSED,
+            f"candidate {candidate.id!r} is required on {_label(workday.day)} but is closed "
+            f"then during the shift {_span(workday.shift)}",
+        )
+    prize = max(day_prizes[k], 0.0)
+    stop = Stop(
+        id=candidate.id,
+        index=index,
+        service_s=candidate.service_s,
+        windows=tuple(TimeWindow(a + offsets[k], b + offsets[k]) for a, b in clipped),
+        prize=prize,
+        required=True,
+        vehicles=(vehicle_ids[k],),
+    )
+    return prize, stop
 
 
 def _offsets(days: Sequence[Workday]) -> tuple[int, ...]:
