@@ -2,12 +2,14 @@
 
 from fastapi import APIRouter, Depends
 
+from app.accounts import near_router as accounts_near
 from app.accounts import router as accounts
 from app.auth.dependencies import authenticate
 from app.imports import router as imports
 from app.optimize import router as optimize
 from app.plans import exports_router as plan_exports
 from app.plans import router as plans
+from app.plans import stops_router as plan_stops
 from app.reps import router as reps
 from app.roads import router as roads
 from app.teams import router as teams
@@ -26,6 +28,8 @@ api_router.include_router(territories.router)
 api_router.include_router(visits.router)
 api_router.include_router(plans.router)
 api_router.include_router(plan_exports.router)
+api_router.include_router(plan_stops.router)
+api_router.include_router(accounts_near.router)
 api_router.include_router(roads.router)
 
 __all__ = ["api_router"]

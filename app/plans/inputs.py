@@ -18,6 +18,7 @@ from app.accounts.opening_hours import DAYS, intervals_s
 from app.core.config import Settings
 from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
+from app.plans.pins import day_rules
 from app.plans.solve import PlanJob
 from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
@@ -155,6 +156,8 @@ def build_job(
             if found is not None:
                 by_id[found.id] = found
     estimates = service_minutes_estimates(session, list(accounts))
+    # The rep's own decisions (pinned, added, moved) hold through every plan of these days.
+    rules = day_rules(session, rep.id, days)
     candidates: list[Candidate] = []
     unplaced: dict[int, float] = {}
     for account in accounts.values():
@@ -163,9 +166,8 @@ def build_job(
             if prize > 0:
                 unplaced[account.id] = prize
             continue
-        candidates.append(
-            candidate(account, days, estimates.get(account.id, account.service_minutes))
-        )
+        planned = candidate(account, days, estimates.get(account.id, account.service_minutes))
+        candidates.append(rules.apply(planned))
     appointments = []
     for visit in appointment_visits:
         booked_for = by_id.get(visit.account_id)
@@ -191,6 +193,7 @@ def build_job(
         time_limit_s=time_limit_s,
         unplaced=unplaced,
         travel=travel(settings),
+        names={str(c.id): by_id[int(c.id)].name for c in candidates if c.required_day},
     )
     return job, by_id
 

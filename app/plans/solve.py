@@ -43,6 +43,8 @@ class PlanJob:
     # Where travel times come from; pickles to paths and settings (worker processes open the
     # road data themselves).
     travel: Travel = field(default_factory=Estimate)
+    # Names of the accounts required on a day (pinned, added, moved), for a refusal in words.
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,17 @@ def solve_job(job: PlanJob, workers: int = 1) -> DaysPlan | Unsolvable:
             travel=job.travel,
         )
     except RequiredStopError as exc:
-        return Unsolvable(f"an appointment cannot be kept: {exc}", "appointments")
+        name = job.names.get(exc.stop_id)
+        if name is None:
+            return Unsolvable(f"an appointment cannot be kept: {exc}", "appointments")
+        said = (
+            str(exc).replace(f"candidate {exc.stop_id!r}", name).replace(f"{exc.stop_id!r}", name)
+        )
+        return Unsolvable(
+            f"{name} (account {exc.stop_id}) was pinned, added or moved to this day and cannot "
+            f"be kept: {said}; unpin it or move it to another day",
+            "account_id",
+        )
     except ProblemError as exc:
         return Unsolvable(str(exc), "date")
 
