@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.core.schemas import Day, Latitude, Longitude, RowId
+from app.core.schemas import Day, Latitude, Longitude, RowId, check_pair
 from app.plans.schemas import PlanRead
 
 
@@ -19,9 +19,7 @@ class _Position(BaseModel):
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> Self:
-        if (self.latitude is None) != (self.longitude is None):
-            missing = "longitude" if self.longitude is None else "latitude"
-            raise ValueError(f"{missing}: send latitude and longitude together, or neither")
+        check_pair(self, "latitude", "longitude", sent=self.model_fields_set)
         return self
 
 
