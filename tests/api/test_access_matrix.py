@@ -21,7 +21,17 @@ from sqlalchemy.orm import Session
 
 from app.auth.tokens import hash_token, issue_token
 from app.core.config import Role
-from app.models import Account, ApiToken, ImportJob, Rep, RoutePlan, TerritoryProposal, User, Visit
+from app.models import (
+    Account,
+    ApiToken,
+    ImportJob,
+    Rep,
+    RoutePlan,
+    StopPin,
+    TerritoryProposal,
+    User,
+    Visit,
+)
 from tests.backends import ON_BOTH_BACKENDS
 from tests.moments import TODAY_UTC
 from tests.seed import World
@@ -229,6 +239,26 @@ def new_plan(ctx: Context, target: str) -> Probe:
     return Probe(f"{rep(ctx, target)}/plans", {"date": str(PLAN_DAY), "time_limit": 0.2})
 
 
+def stop_path(ctx: Context, target: str) -> str:
+    account_id = ctx.world.account_ids[f"rep_{target}_1-acc-1"]
+    return f"{rep(ctx, target)}/plans/{PLAN_DAY}/stops/{account_id}"
+
+
+def pinned_stop(ctx: Context, target: str) -> Probe:
+    """A pin to delete (made again for each caller: one that was refused leaves it)."""
+    rep_id = ctx.world.rep_ids[f"rep_{target}_1"]
+    account_id = ctx.world.account_ids[f"rep_{target}_1-acc-1"]
+    held = ctx.session.scalars(
+        select(StopPin).where(StopPin.rep_id == rep_id, StopPin.account_id == account_id)
+    ).first()
+    if held is None:
+        pin = StopPin(
+            rep_id=rep_id, account_id=account_id, plan_date=PLAN_DAY, rule="required", source="pin"
+        )
+        ctx.add(pin)
+    return Probe(f"{stop_path(ctx, target)}/pin")
+
+
 OPTIMIZE = {
     "vehicles": [{"id": "v", "start": {"lat": 0.1, "lon": 0.1}, "shift": [0, 3600]}],
     "stops": [],
@@ -255,6 +285,30 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ("POST", "/reps/{rep_id}/plans/{day}/replan"): (
         lambda ctx, t: Probe(f"{rep(ctx, t)}/plans/{PLAN_DAY}/replan", {}),
         codes("422/422", "422/404", "404/422", "422/404"),
+    ),
+    # The rep's own changes to a day: only days within the look-ahead, so 422 for 2030.
+    ("POST", "/reps/{rep_id}/plans/{day}/stops"): (
+        lambda ctx, t: Probe(
+            f"{rep(ctx, t)}/plans/{PLAN_DAY}/stops",
+            {"account_id": ctx.world.account_ids[f"rep_{t}_1-acc-1"]},
+        ),
+        codes("422/422", "422/404", "404/422", "422/404"),
+    ),
+    ("PUT", "/reps/{rep_id}/plans/{day}/stops/{account_id}/pin"): (
+        lambda ctx, t: Probe(f"{stop_path(ctx, t)}/pin"),
+        codes("422/422", "422/404", "404/422", "422/404"),
+    ),
+    ("DELETE", "/reps/{rep_id}/plans/{day}/stops/{account_id}/pin"): (
+        pinned_stop,
+        codes("204/204", "204/404", "404/204", "204/404"),
+    ),
+    ("POST", "/reps/{rep_id}/plans/{day}/stops/{account_id}/move"): (
+        lambda ctx, t: Probe(f"{stop_path(ctx, t)}/move", {"to_date": str(PLAN_DAY)}),
+        codes("422/422", "422/404", "404/422", "422/404"),
+    ),
+    ("GET", "/reps/{rep_id}/accounts/near"): (
+        lambda ctx, t: Probe(f"{rep(ctx, t)}/accounts/near?latitude=42&longitude=-87.8"),
+        SCOPED,
     ),
     ("GET", "/plans"): (
         lambda ctx, t: Probe(f"/plans?start={PLAN_DAY}&team_id={ctx.team(t)}"),
