@@ -26,7 +26,7 @@ from app.core.security_headers import SecurityHeadersMiddleware, image_origin
 from app.imports import jobs as import_jobs
 from app.placement.service import geocoder_chain
 from app.roads.service import open_at_start as open_roads_at_start
-from app.web import home, login, manager, rep
+from app.web import home, login, manager, rep, rep_account
 from app.web.assets import install_static
 from app.web.docs import install_docs
 
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     install_static(app)
     app.include_router(manager.router)
     app.include_router(rep.router)
+    app.include_router(rep_account.router)
     app.include_router(api_router)
     return app
 

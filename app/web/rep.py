@@ -36,6 +36,7 @@ from app.reps.service import get_rep, list_reps
 from app.web.assets import STATIC_DIR
 from app.web.maps import map_page, route_map
 from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
+from app.web.rep_stops import with_stop_changes
 from app.web.rep_view import PlanView, plan_view
 from app.web.urls import week_url
 
@@ -183,7 +184,8 @@ def _day_content(
     day gone by, nor today once the shift is over)."""
     plan = _stored_plan(session, principal, rep.id, day)
     if plan is not None:
-        return plan_view(plan, today=today, shift_over=shift_over)
+        view = plan_view(plan, today=today, shift_over=shift_over)
+        return with_stop_changes(session, rep, view, today)
     if day < today:
         return Notice(f"No route was planned for {long_date(day)}.")
     if day == today and shift_over:

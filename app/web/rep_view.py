@@ -150,6 +150,10 @@ class PlanView:
     skip_reasons: ClassVar[Sequence[str]] = SKIP_REASONS
     reason_max: ClassVar[int] = REASON_MAX
     exports: ClassVar[Sequence[tuple[str, str, str]]] = EXPORTS
+    pinned: frozenset[int] = frozenset()
+    """Accounts the rep pinned (or added, or moved) to this day (`app.plans.pins`)."""
+    move_days: tuple[date, ...] = ()
+    """The other working days a stop can be moved to (`static/js/rep-stops.js`)."""
 
 
 def plan_view(plan: PlanRead, *, today: date, shift_over: bool = False) -> PlanView:

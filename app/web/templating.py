@@ -65,6 +65,8 @@ ENVIRONMENT.globals.update(
     plans_api_url=urls.plans_api_url,
     replan_api_url=urls.replan_api_url,
     export_url=urls.export_url,
+    account_url=urls.account_url,
+    near_url=urls.near_url,
     travel_label=travel_label,
     travel_short=travel_short,
     csp_nonce=csp_nonce,

@@ -56,3 +56,13 @@ def replan_api_url(rep_id: int, day: date) -> str:
 
 def export_url(rep_id: int, day: date, name: str) -> str:
     return f"/api/v1/reps/{rep_id}/plans/{day.isoformat()}/{name}"
+
+
+def account_url(account_id: int, rep_id: int | None = None) -> str:
+    """An account on the phone; with `rep_id` for a manager's view (a rep's own needs none)."""
+    path = f"/rep/accounts/{account_id}"
+    return path + "?" + urlencode({"rep_id": rep_id}) if rep_id is not None else path
+
+
+def near_url(rep_id: int | None = None) -> str:
+    return "/rep/near?" + urlencode({"rep_id": rep_id}) if rep_id is not None else "/rep/near"

@@ -89,9 +89,9 @@ def test_the_reps_day_escapes_stop_and_call_instead_names(
     assert_names_are_text(page.text, SCRIPT, IMG)
     stops = page.text[page.text.index('id="stops"') : page.text.index('id="panel-call"')]
     calls = page.text[page.text.index('id="panel-call"') : page.text.index('id="panel-exports"')]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;</h3>" in stops
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;</a></h3>" in stops
     assert 'aria-label="Navigate to &lt;script&gt;alert(1)&lt;/script&gt; with' in stops
-    assert "<h3>&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</h3>" in calls
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</a></h3>" in calls
     assert 'aria-label="Call &#34;&gt;&lt;img src=x onerror=alert(1)&gt;, +1 312' in calls
 
 
