@@ -3,6 +3,8 @@ and jQuery from the `xstatic-*` packages, and the pages' own `static/` folder (C
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
 from pathlib import Path
 
 import xstatic.pkg.jquery  # type: ignore[import-untyped]
@@ -22,3 +24,15 @@ def install_static(app: FastAPI) -> None:
     app.mount(LEAFLET_URL, StaticFiles(directory=xstatic.pkg.leaflet.BASE_DIR), name="leaflet")
     app.mount(JQUERY_URL, StaticFiles(directory=xstatic.pkg.jquery.BASE_DIR), name="jquery")
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")
+
+
+@cache
+def static_version() -> str:
+    """A fingerprint of the files under `static/`: it changes with any file's content, so a
+    release that changes one reaches the phones' caches (see `rep-sw.js`). Read once per
+    process: the files change only with a release, which restarts the process."""
+    digest = hashlib.sha256(f"{xstatic.pkg.leaflet.VERSION} {xstatic.pkg.jquery.VERSION}".encode())
+    for path in sorted(p for p in STATIC_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(STATIC_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

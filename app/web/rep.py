@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app.accounts.opening_hours import DAYS
@@ -33,7 +34,7 @@ from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import home_point
 from app.reps.schemas import RepListParams
 from app.reps.service import get_rep, list_reps
-from app.web.assets import STATIC_DIR
+from app.web.assets import STATIC_DIR, static_version
 from app.web.maps import map_page, route_map
 from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
 from app.web.rep_stops import with_stop_changes
@@ -41,6 +42,8 @@ from app.web.rep_view import PlanView, plan_view
 from app.web.urls import week_url
 
 router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
+# The line of rep-sw.js that the served copy replaces with the static files' fingerprint.
+SW_VERSION_LINE = 'const VERSION = "dev";'
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,16 +137,27 @@ def rep_map(
 
 
 @router.get("/rep/sw.js")
-def service_worker() -> FileResponse:
+def service_worker() -> Response:
     """The phone page's service worker (`static/js/rep-sw.js`), served under `/rep` so that
     it may control `/rep` and `/rep/map` (a worker's scope cannot reach above its own path
     without the `Service-Worker-Allowed` header, which says exactly that scope). Checked for
-    a new version on every load (no-cache), so a fix reaches phones with the next page."""
-    return FileResponse(
-        STATIC_DIR / "js" / "rep-sw.js",
+    a new version on every load (no-cache). Its version is the static files' fingerprint: the
+    worker keeps those files cache-first, so a release that changes one must change the
+    worker's bytes, or phones would keep running the old script."""
+    return Response(
+        _service_worker_source(),
         media_type="text/javascript",
         headers={"Service-Worker-Allowed": "/rep", "Cache-Control": "no-cache"},
     )
+
+
+@cache
+def _service_worker_source() -> str:
+    source = (STATIC_DIR / "js" / "rep-sw.js").read_text(encoding="utf-8")
+    versioned = source.replace(SW_VERSION_LINE, f'const VERSION = "{static_version()}";', 1)
+    if versioned == source:
+        raise RuntimeError(f"rep-sw.js lost its version line {SW_VERSION_LINE!r}")
+    return versioned
 
 
 def _the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep | None:

@@ -11,7 +11,8 @@
 // Visits are not sent from here: the page queues them and sends them itself (rep.js).
 "use strict";
 
-const VERSION = "v1";
+// Replaced when served (app/web/rep.py) with the fingerprint of the static files.
+const VERSION = "dev";
 const PAGES = `fieldroute-pages-${VERSION}`;
 const STATIC = `fieldroute-static-${VERSION}`;
 const PRECACHE = [
