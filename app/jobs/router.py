@@ -47,7 +47,9 @@ def get_job(job_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> 
     responses=error_responses(401, 403, 404, 409, 422),
 )
 def cancel_job(job_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> JobRead:
-    """Stop a job: a queued one is cancelled at once; a running one stops at its next step
-    (`cancel_requested`), with nothing of it written. A job that has ended is a 409."""
+    """Stop a job: a queued one at once, a running one at its next step, nothing of it written.
+
+    A running job says `cancel_requested` until it has stopped; a job that has ended is a 409.
+    """
     require_role(principal, Role.ADMIN, Role.MANAGER)
     return JobRead.of(service.cancel(session, principal, job_id))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import cache
+import threading
 from typing import Any
 
 from celery import Celery, Task
@@ -76,10 +76,17 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
-@cache
+_publishers: dict[tuple[str | None, float], Celery] = {}
+_publishers_lock = threading.Lock()
+
+
 def publisher(settings: Settings) -> Celery:
     """The web process's Celery app for these settings (one connection pool per broker)."""
-    return make_celery(settings)
+    key = (settings.broker_url, settings.job_visibility_timeout_s)
+    with _publishers_lock:
+        if key not in _publishers:
+            _publishers[key] = make_celery(settings)
+        return _publishers[key]
 
 
 def send(settings: Settings, job_id: int) -> None:
