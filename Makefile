@@ -13,9 +13,13 @@ PORT ?= 8000
 # The tests run on SQLite always, and on PostgreSQL too when one answers here (CI has one).
 FIELDROUTE_TEST_POSTGRES_URL ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgresql://postgres@127.0.0.1:5432/test)
 export FIELDROUTE_TEST_POSTGRES_URL
+# The job tests start real Celery workers on Redis when one answers here (CI has one); they
+# flush only this database.
+FIELDROUTE_TEST_REDIS_URL ?= $(shell timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/6379' 2>/dev/null && echo redis://127.0.0.1:6379/15)
+export FIELDROUTE_TEST_REDIS_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-hours lint fmt typecheck bench lock clean
+.PHONY: help run worker test test-hours lint fmt typecheck bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -78,6 +82,13 @@ run: $(VENV)/.installed ## Migrate, load the demo company (and its roads) if the
 	FIELDROUTE_ENVIRONMENT=development \
 	FIELDROUTE_GEOCODER_OSM_EXTRACT="$${FIELDROUTE_GEOCODER_OSM_EXTRACT-data/roads/baltimore.osm.pbf}" \
 		$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+# Jobs (imports, ...) go to workers when FIELDROUTE_BROKER_URL is set; the workers and the web
+# then share a PostgreSQL database (FIELDROUTE_DATABASE_URL): a worker refuses SQLite.
+WORKERS ?= 1
+worker: $(VENV)/.installed ## Run a background job worker (needs FIELDROUTE_BROKER_URL and PostgreSQL)
+	@test -n "$$FIELDROUTE_BROKER_URL" || { echo "make worker: set FIELDROUTE_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and FIELDROUTE_DATABASE_URL (PostgreSQL)" >&2; exit 2; }
+	$(BIN)/python -m app.cli worker --concurrency $(WORKERS)
 
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
 	$(BIN)/ruff check .

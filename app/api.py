@@ -6,6 +6,7 @@ from app.accounts import near_router as accounts_near
 from app.accounts import router as accounts
 from app.auth.dependencies import authenticate
 from app.imports import router as imports
+from app.jobs import router as jobs
 from app.optimize import router as optimize
 from app.plans import exports_router as plan_exports
 from app.plans import router as plans
@@ -24,6 +25,7 @@ api_router.include_router(reps.router)
 api_router.include_router(teams.router)
 api_router.include_router(users.router)
 api_router.include_router(imports.router)
+api_router.include_router(jobs.router)
 api_router.include_router(territories.router)
 api_router.include_router(visits.router)
 api_router.include_router(plans.router)

@@ -17,6 +17,9 @@ roads build REGION.osm.pbf [--region NAME]
                                  build OSRM road data from an OpenStreetMap extract under the
                                  data directory; the app plans on it (no restart needed)
 roads status                     the road data in use, and what plans are timed with
+worker [--concurrency N] [--pool prefork|solo|threads]
+                                 run background jobs from FIELDROUTE_BROKER_URL (Redis); needs
+                                 PostgreSQL (FIELDROUTE_DATABASE_URL)
 """
 
 from __future__ import annotations
@@ -50,7 +53,9 @@ from app.demo import (
 )
 from app.imports.parsing import CsvFormatError, read_accounts_csv
 from app.imports.schemas import ImportJobRead
-from app.imports.service import run_job, start_job
+from app.imports.service import submit
+from app.jobs.run import run_job
+from app.jobs.worker import serve
 from app.models import ImportJob, Rep, Team, User
 from app.plans import service as plans
 from app.plans.schemas import BatchPlanRequest, BatchRun
@@ -93,11 +98,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("extract", type=Path, help="an OpenStreetMap extract (.osm.pbf)")
     build.add_argument("--region", help="name (default: from the file name)")
     roads_commands.add_parser("status", help="the road data in use")
+    worker = commands.add_parser("worker", help="run background jobs (needs a broker)")
+    worker.add_argument("--concurrency", type=int, default=1, help="jobs at once (processes)")
+    worker.add_argument("--pool", choices=("prefork", "solo", "threads"), default="prefork")
+    worker.add_argument("--name", help="the worker's name (default: celery@host)")
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
     if args.command == "roads":
         return _roads(settings, args)
+    if args.command == "worker":
+        return _worker(settings, args)
     engine = make_engine(settings.sqlalchemy_url)
     upgrade(engine)
     factory = make_session_factory(engine)
@@ -155,9 +170,8 @@ def _import(factory: SessionFactory, settings: Settings, args: argparse.Namespac
             raise ValueError(
                 '--mapping: a JSON object of field -> column header, e.g. {"external_id": "Cust No"}'
             )
-        parsed = read_accounts_csv(
-            args.file.read_bytes(), mapping=mapping, max_rows=settings.max_import_rows
-        )
+        data = args.file.read_bytes()
+        parsed = read_accounts_csv(data, mapping=mapping, max_rows=settings.max_import_rows)
     except (OSError, ValueError, CsvFormatError) as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 2
@@ -179,9 +193,10 @@ def _import(factory: SessionFactory, settings: Settings, args: argparse.Namespac
             if team_id is None:
                 print(f"error: no team named {args.team!r}", file=sys.stderr)
                 return 2
-        job = start_job(
-            session, principal, parsed, filename=args.file.name, dry_run=args.dry_run,
-            team_id=team_id,
+        here = _RunHere()
+        job, _ = submit(
+            session, principal, parsed, data, here, filename=args.file.name,
+            dry_run=args.dry_run, team_id=team_id, mapping=mapping,
         )  # fmt: skip
         session.commit()
         job_id = job.id
@@ -190,11 +205,34 @@ def _import(factory: SessionFactory, settings: Settings, args: argparse.Namespac
         def progress(done: int, _total: int) -> None:
             bar.update(done - bar.n)
 
-        run_job(factory, settings, job_id, parsed, principal, progress)
+        run_job(factory, settings, here.job_id, progress)
     with factory() as session:
         report = ImportJobRead.of(session.get_one(ImportJob, job_id))
     _print_report(report)
     return 0 if report.status == "succeeded" else 1
+
+
+class _RunHere:
+    """The CLI runs its import job itself, after committing it, with a progress bar."""
+
+    embedded = True
+    job_id = 0
+
+    def dispatch(self, job_id: int) -> None:
+        self.job_id = job_id
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.broker_url:
+        print("error: a worker needs FIELDROUTE_BROKER_URL (e.g. redis://127.0.0.1:6379/0)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+    engine.dispose()
+    options = [f"--concurrency={args.concurrency}", f"--pool={args.pool}", "--loglevel=INFO"]
+    serve(settings, options + ([f"--hostname={args.name}"] if args.name else []))
+    return 0
 
 
 def _plan(factory: SessionFactory, settings: Settings, args: argparse.Namespace) -> int:

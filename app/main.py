@@ -24,6 +24,7 @@ from app.core.method_not_allowed import install as install_method_not_allowed
 from app.core.migrate import upgrade as upgrade_database
 from app.core.security_headers import SecurityHeadersMiddleware, image_origin
 from app.imports import jobs as import_jobs
+from app.jobs.dispatch import resume_interrupted as resume_interrupted_jobs
 from app.placement.service import geocoder_chain
 from app.roads.service import open_at_start as open_roads_at_start
 from app.web import home, login, manager, rep, rep_account
@@ -50,6 +51,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.session_factory = make_session_factory(engine)
     with using(app.state.clock), app.state.session_factory.begin() as session:
         import_jobs.fail_interrupted(session)
+    if not settings.broker_url:
+        # Jobs this host's web process lost when it stopped start again (workers, when there
+        # are, have the broker give them back instead).
+        resume_interrupted_jobs(app.state.session_factory, settings, app.state.clock)
     # The offline geocoder's tables take a second or two to build: pay that now, not in the
     # first import or account edit.
     geocoder_chain(settings).prepare()

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from app.auth.principal import Principal
 from app.core.config import Role
 from app.core.errors import Forbidden
-from app.models import Account, Rep, Team, Territory, User, Visit
+from app.models import Account, Job, Rep, Team, Territory, User, Visit
 
 
 def require_role(principal: Principal, *roles: Role) -> None:
@@ -86,6 +86,16 @@ def visit_scope(principal: Principal) -> ColumnElement[bool]:
         team_reps = select(Rep.id).where(Rep.team_id.in_(principal.team_ids))
         return Visit.rep_id.in_(team_reps.scalar_subquery())
     return Visit.rep_id == principal.rep_id if principal.rep_id is not None else false()
+
+
+def job_scope(principal: Principal) -> ColumnElement[bool]:
+    """Admins see every job; managers their teams' jobs and their own; reps their own."""
+    if principal.role is Role.ADMIN:
+        return true()
+    own = Job.created_by_id == principal.user_id
+    if principal.role is Role.MANAGER and principal.team_ids:
+        return own | Job.team_id.in_(principal.team_ids)
+    return own
 
 
 def sees_team(principal: Principal, team_id: int) -> bool:

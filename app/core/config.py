@@ -86,6 +86,21 @@ class Settings(BaseSettings):
     geocoder_timeout_s: float = Field(default=5.0, gt=0)
     geocoder_min_delay_s: float = Field(default=1.0, ge=0)
 
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker (e.g. redis://127.0.0.1:6379/0): long jobs go to workers "
+        "(`make worker`), which need PostgreSQL; unset, they run in the web process",
+    )
+    job_visibility_timeout_s: float = Field(
+        default=4 * 3600.0,
+        ge=2,
+        description="a job's message not acknowledged within this long (its worker died) is "
+        "handed to another worker; longer than the longest job",
+    )
+    job_max_retries: int = Field(
+        default=5, ge=0, le=20, description="retries of a job the database failed (backoff)"
+    )
+
     max_import_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_import_rows: int = Field(default=100_000, ge=1)
     max_page_size: int = Field(default=1000, ge=1)
@@ -262,6 +277,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"roads_url: the {self.roads_engine.value} engine needs its URL "
                 "(FIELDROUTE_ROADS_URL)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_workers_database(self) -> Self:
+        if self.broker_url and self.sqlalchemy_url.startswith("sqlite"):
+            raise ValueError(
+                "broker_url: job workers need PostgreSQL (SQLite has one writer, on one "
+                "machine): set FIELDROUTE_DATABASE_URL to a PostgreSQL database, or unset "
+                "FIELDROUTE_BROKER_URL to run jobs in the web process"
             )
         return self
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -14,6 +12,7 @@ from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role
 from app.core.errors import NotFound
+from app.jobs.run import runner_lost
 from app.models import ImportJob, Team
 
 LATEST = 50
@@ -42,32 +41,21 @@ def check_team_choice(session: Session, principal: Principal, team_id: int | Non
     check_team(principal, team_id)
 
 
-def this_runner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def fail_interrupted(session: Session) -> int:
-    """Mark jobs left queued or running by a process of this host that no longer exists as
-    failed (their import was rolled back with it); returns how many. Called at start-up. Jobs
-    of other hosts are theirs to judge: this process cannot tell whether they are alive."""
-    host = socket.gethostname()
-    jobs = session.scalars(select(ImportJob).where(ImportJob.status.in_(("queued", "running"))))
+    """Mark imports from before durable jobs (no `job_id`: their file was held in memory) left
+    queued or running by a process of this host that no longer exists as failed (their import
+    was rolled back with it); returns how many. Called at start-up. Imports run as jobs are
+    started again instead (`app.jobs.dispatch.resume_interrupted`)."""
+    jobs = session.scalars(
+        select(ImportJob).where(
+            ImportJob.status.in_(("queued", "running")), ImportJob.job_id.is_(None)
+        )
+    )
     count = 0
     for job in jobs:
-        runner_host, _, pid = (job.runner or "").rpartition(":")
-        if runner_host != host or not pid.isdigit() or _alive(int(pid)):
+        if not runner_lost(job.runner):
             continue
         job.status, job.finished_at = "failed", clock.now()
         job.error = "interrupted: the server stopped during the import; nothing was written"
         count += 1
     return count
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Form, Response, UploadFile
 
 from app.auth.access import require_role
 from app.auth.dependencies import CurrentPrincipal
@@ -18,7 +17,9 @@ from app.core.schemas import RowId
 from app.imports import jobs as import_jobs
 from app.imports.parsing import CsvFormatError, read_accounts_csv
 from app.imports.schemas import ImportJobRead, ImportJobSummary
-from app.imports.service import progress_of, run_job, start_job
+from app.imports.service import submit
+from app.jobs.dependencies import DispatcherDep
+from app.visits.idempotency import REPLAYED_HEADER, KeyHeader
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -27,15 +28,14 @@ router = APIRouter(prefix="/imports", tags=["imports"])
     "/accounts",
     summary="Import accounts from a CSV file",
     status_code=202,
-    responses=error_responses(401, 403, 404, 413, 422),
+    responses=error_responses(401, 403, 404, 409, 413, 422, 503),
 )
 def import_accounts(
-    request: Request,
     response: Response,
-    background: BackgroundTasks,
     session: SessionDep,
     settings: SettingsDep,
     principal: CurrentPrincipal,
+    dispatcher: DispatcherDep,
     file: UploadFile,
     dry_run: Annotated[bool, Form(description="preview what each row would do")] = False,
     mapping: Annotated[
@@ -46,6 +46,7 @@ def import_accounts(
         ),
     ] = None,
     team_id: Annotated[RowId | None, Form()] = None,
+    key: KeyHeader = None,
 ) -> ImportJobRead:
     """Import accounts from a CRM export; poll the returned job for counts and rejected rows.
 
@@ -55,7 +56,9 @@ def import_accounts(
     recognised by their CRM names (Salesforce, HubSpot, Dynamics, Pipedrive, Zoho, generic)
     unless `mapping` (JSON: `{"external_id": "Customer No", ...}`) says otherwise;
     `file_warnings` also says when no column gives the account value. Rows are upserted by
-    external id; `dry_run=true` previews without writing.
+    external id; `dry_run=true` previews without writing. The file is stored and imported by a
+    background job (`job_id`, at `/api/v1/jobs/{job_id}`); the same `Idempotency-Key` again
+    (a double click) answers with the first submission's import.
     """
     require_role(principal, Role.ADMIN, Role.MANAGER)
     # A plain `def`: FastAPI runs it in a worker thread, so parsing a big file does not hold up
@@ -72,14 +75,12 @@ def import_accounts(
     except CsvFormatError as exc:
         raise InvalidRequest(f"file: {exc}", field="file") from exc
     import_jobs.check_team_choice(session, principal, team_id)
-    job = start_job(
-        session, principal, parsed, filename=_filename(file.filename), dry_run=dry_run,
-        team_id=team_id,
+    job, replayed = submit(
+        session, principal, parsed, data, dispatcher, filename=_filename(file.filename),
+        dry_run=dry_run, team_id=team_id, mapping=explicit, key=key,
     )  # fmt: skip
-    # The job runs after this response is sent, on its own sessions; the request's session has
-    # committed the job's row by then (SessionDep commits before the response goes out).
-    factory = request.app.state.session_factory
-    background.add_task(partial(run_job, factory, settings, job.id, parsed, principal))
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
     response.headers["Location"] = f"/api/v1/imports/{job.id}"
     return ImportJobRead.of(job)
 
@@ -99,7 +100,7 @@ def list_imports(session: SessionDep, principal: CurrentPrincipal) -> list[Impor
 def get_import(job_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> ImportJobRead:
     """One import job: status, counts, and the rejected rows with row, column and reason."""
     require_role(principal, Role.ADMIN, Role.MANAGER)
-    return ImportJobRead.of(import_jobs.get(session, principal, job_id), progress_of(job_id))
+    return ImportJobRead.of(import_jobs.get(session, principal, job_id))
 
 
 def _filename(name: str | None) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.imports.parsing import CERTAIN
+from app.jobs import progress
 from app.models import ImportJob
 
 MAX_UNMAPPED_SHOWN = 100
@@ -44,7 +45,11 @@ class ImportJobSummary(BaseModel):
 
     id: int
     kind: str
-    status: Literal["queued", "running", "succeeded", "failed"]
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    job_id: int | None = Field(
+        description="the background job running the import (GET /api/v1/jobs/{job_id}; "
+        "cancel it there); none for imports made before jobs"
+    )
     dry_run: bool
     filename: str | None
     created_at: datetime
@@ -71,20 +76,29 @@ class ImportJobSummary(BaseModel):
     )
 
     @classmethod
-    def fields_of(cls, job: ImportJob, processed_rows: int | None = None) -> dict[str, Any]:
-        """`processed_rows`: live progress of a running job, when known."""
+    def fields_of(cls, job: ImportJob) -> dict[str, Any]:
+        """An import's job (`job.job`) says where it is until it has succeeded."""
         report: dict[str, Any] = job.report or {}
+        status, started_at, finished_at = job.status, job.started_at, job.finished_at
+        error, processed_rows = job.error, job.processed_rows
+        if job.job is not None and job.status != "succeeded":
+            runner = job.job
+            status, started_at, finished_at = runner.state, runner.started_at, runner.finished_at
+            error = runner.error
+            live = progress.of(runner.id) if runner.state == "running" else None
+            processed_rows = live[0] if live is not None else runner.progress_done
         return {
             "id": job.id,
             "kind": job.kind,
-            "status": job.status,
+            "status": status,
+            "job_id": job.job_id,
             "dry_run": job.dry_run,
             "filename": job.filename,
             "created_at": job.created_at,
-            "started_at": job.started_at,
-            "finished_at": job.finished_at,
+            "started_at": started_at,
+            "finished_at": finished_at,
             "total_rows": job.total_rows,
-            "processed_rows": processed_rows if processed_rows is not None else job.processed_rows,
+            "processed_rows": processed_rows,
             "created": job.created,
             "updated": job.updated,
             "unchanged": job.unchanged,
@@ -95,13 +109,13 @@ class ImportJobSummary(BaseModel):
             "delimiter": report.get("delimiter"),
             "mapping": job.mapping or {},
             "unmapped_columns": report.get("unmapped_columns", [])[:MAX_UNMAPPED_SHOWN],
-            "error": job.error,
+            "error": error,
             "file_warnings": [FileWarningRead(**w) for w in report.get("file_warnings", [])],
         }
 
     @classmethod
-    def of(cls, job: ImportJob, processed_rows: int | None = None) -> ImportJobSummary:
-        return cls(**cls.fields_of(job, processed_rows))
+    def of(cls, job: ImportJob) -> ImportJobSummary:
+        return cls(**cls.fields_of(job))
 
 
 class ImportJobRead(ImportJobSummary):
@@ -112,6 +126,7 @@ class ImportJobRead(ImportJobSummary):
                     "id": 57,
                     "kind": "accounts",
                     "status": "succeeded",
+                    "job_id": 131,
                     "dry_run": False,
                     "filename": "salesforce-accounts-2025-05.csv",
                     "created_at": "2025-05-30T08:02:11Z",
@@ -172,10 +187,10 @@ class ImportJobRead(ImportJobSummary):
     preview: list[PreviewRow] = Field(description="what each row did (or would do), first 500")
 
     @classmethod
-    def of(cls, job: ImportJob, processed_rows: int | None = None) -> ImportJobRead:
+    def of(cls, job: ImportJob) -> ImportJobRead:
         report: dict[str, Any] = job.report or {}
         return cls(
-            **cls.fields_of(job, processed_rows),
+            **cls.fields_of(job),
             errors=[RowErrorRead(**e) for e in report.get("errors", [])],
             warnings=[RowErrorRead(**w) for w in report.get("warnings", [])],
             preview=[PreviewRow(**p) for p in report.get("preview", [])],

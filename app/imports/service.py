@@ -1,15 +1,14 @@
 """CRM account imports: upsert by external id, geocode what moved, report row by row.
 
-All rows of a file are written in ONE transaction: good rows are committed even when other rows
-are rejected, but a crash half-way leaves nothing half-written. A dry run does the same work
-(geocoding included, so the preview shows how precisely each account would be placed) and rolls
-back. Progress is kept in memory while the job runs (`progress_of`): on SQLite a second session
-could not commit while the import holds the write lock. The job row says running, then the end.
+An import runs as a durable job (`app.imports.task`, on `app.jobs`): the file is stored with the
+job, and all its rows are written in ONE transaction, committed with the job's end: good rows
+are committed even when other rows are rejected, a crash half-way leaves nothing half-written,
+and a retry applies the file once. A dry run does the same work (geocoding included, so the
+preview shows how precisely each account would be placed) and rolls back.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,31 +20,20 @@ from app.auth.access import account_scope
 from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Settings
-from app.core.db import SessionFactory
-from app.imports.jobs import this_runner
 from app.imports.parsing import AccountRow, ParsedFile, RowError
 from app.imports.upsert import Refs, apply_point, apply_row, resolve
+from app.jobs import service as jobs
+from app.jobs.dispatch import Dispatcher
+from app.jobs.run import this_runner
 from app.models import Account, ImportJob
 from app.placement.service import place_accounts
 from app.teams.service import default_team
 from app.territories.changes import record_move
 
+KIND = "import_accounts"
 CHUNK_ROWS = 500
 MAX_REPORTED_ERRORS = 1000
 MAX_PREVIEW_ROWS = 500
-
-
-Progress = Callable[[int, int], None]
-"""Called with (rows processed, rows in the file) as chunks finish."""
-
-_running: dict[int, int] = {}
-_running_lock = threading.Lock()
-
-
-def progress_of(job_id: int) -> int | None:
-    """Rows processed so far by a job running in this process (None when it is not)."""
-    with _running_lock:
-        return _running.get(job_id)
 
 
 @dataclass
@@ -67,6 +55,37 @@ class Outcome:
             )  # fmt: skip
 
 
+def submit(
+    session: Session,
+    principal: Principal,
+    parsed: ParsedFile,
+    data: bytes,
+    dispatcher: Dispatcher,
+    *,
+    filename: str | None,
+    dry_run: bool,
+    team_id: int | None,
+    mapping: dict[str, str] | None,
+    key: str | None = None,
+) -> tuple[ImportJob, bool]:
+    """Store the file and queue its import as a job (`app.imports.task`); with `key`, a repeat
+    of the same submission (a double click) is the first one's import. Returns the import and
+    whether it is that repeat."""
+    params = {"dry_run": dry_run, "team_id": team_id, "mapping": mapping, "filename": filename}
+    prior = jobs.existing(session, principal, key, jobs.fingerprint(KIND, params, data))
+    if prior is not None:
+        return session.scalars(select(ImportJob).where(ImportJob.job_id == prior.id)).one(), True
+    job = jobs.create(
+        session, principal, kind=KIND, params=params, data=data, total=parsed.total_rows,
+        team_id=team_id if team_id is not None else default_team(principal), key=key,
+    )  # fmt: skip
+    row = start_job(session, principal, parsed, filename=filename, dry_run=dry_run,
+                    team_id=team_id, job_id=job.id)  # fmt: skip
+    job.links = {"import": f"/api/v1/imports/{row.id}"}
+    jobs.dispatch(session, job, dispatcher)
+    return row, False
+
+
 def start_job(
     session: Session,
     principal: Principal,
@@ -75,8 +94,9 @@ def start_job(
     filename: str | None,
     dry_run: bool,
     team_id: int | None,
+    job_id: int | None = None,
 ) -> ImportJob:
-    """Record a queued job for a parsed file (the caller runs it with `run_job`)."""
+    """The import's row for a parsed file, queued (its job runs it)."""
     job = ImportJob(
         kind="accounts",
         status="queued",
@@ -85,6 +105,7 @@ def start_job(
         created_by_id=principal.user_id,
         runner=this_runner(),
         team_id=team_id,
+        job_id=job_id,
         total_rows=parsed.total_rows,
         mapping=parsed.mapped,
         report={"encoding": parsed.encoding, "encoding_confidence": parsed.encoding_confidence,
@@ -96,67 +117,22 @@ def start_job(
     return job
 
 
-def run_job(
-    factory: SessionFactory,
-    settings: Settings,
-    job_id: int,
-    parsed: ParsedFile,
-    principal: Principal,
-    progress: Progress | None = None,
-) -> None:
-    """Run a queued job to the end; its row says how it went (never raises for bad data)."""
-    with factory() as status_session:
-        job = status_session.get_one(ImportJob, job_id)
-        job.status, job.started_at = "running", clock.now()
-        status_session.commit()
-
-        def advance(done: int) -> None:
-            with _running_lock:
-                _running[job_id] = done
-            if progress is not None:
-                progress(done, parsed.total_rows)
-
-        try:
-            with factory() as work:
-                outcome = import_rows(
-                    work, settings, parsed, principal, team_id=job.team_id, advance=advance
-                )
-                if job.dry_run:
-                    work.rollback()
-                else:
-                    work.commit()
-        except Exception as exc:
-            _forget(job_id)
-            status_session.rollback()
-            job.status, job.finished_at = "failed", clock.now()
-            job.error = f"the import stopped and nothing was written: {type(exc).__name__}"
-            status_session.commit()
-            raise
-        errors = parsed.errors + outcome.errors
-        job.created, job.updated, job.unchanged = (
-            outcome.created,
-            outcome.updated,
-            outcome.unchanged,
-        )
-        job.rejected = len({error.row for error in errors})
-        job.not_placed = outcome.not_placed
-        job.processed_rows = parsed.total_rows
-        job.report = {
-            **job.report,
-            "errors": [_error_dict(e) for e in sorted(errors, key=lambda e: e.row)][
-                :MAX_REPORTED_ERRORS
-            ],
-            "warnings": [_error_dict(w) for w in outcome.warnings][:MAX_REPORTED_ERRORS],
-            "preview": outcome.preview,
-        }
-        job.status, job.finished_at = "succeeded", clock.now()
-        status_session.commit()
-        _forget(job_id)
-
-
-def _forget(job_id: int) -> None:
-    with _running_lock:
-        _running.pop(job_id, None)
+def record_outcome(job: ImportJob, parsed: ParsedFile, outcome: Outcome) -> None:
+    """The import's counts and row-level report, and its end."""
+    errors = parsed.errors + outcome.errors
+    job.created, job.updated, job.unchanged = outcome.created, outcome.updated, outcome.unchanged
+    job.rejected = len({error.row for error in errors})
+    job.not_placed = outcome.not_placed
+    job.processed_rows = parsed.total_rows
+    job.report = {
+        **job.report,
+        "errors": [_error_dict(e) for e in sorted(errors, key=lambda e: e.row)][
+            :MAX_REPORTED_ERRORS
+        ],
+        "warnings": [_error_dict(w) for w in outcome.warnings][:MAX_REPORTED_ERRORS],
+        "preview": outcome.preview,
+    }
+    job.status, job.error, job.finished_at = "succeeded", None, clock.now()
 
 
 def import_rows(

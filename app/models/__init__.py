@@ -4,6 +4,7 @@ from app.models.accounts import Account, Territory
 from app.models.activity import RoutePlan, Visit
 from app.models.base import Base
 from app.models.idempotency import IdempotencyKey
+from app.models.jobs import Job, JobInput
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, SignInLink, Team, User, manager_team
 from app.models.road_cache import RoadCacheEntry
@@ -17,6 +18,8 @@ __all__ = [
     "GeocodeCacheEntry",
     "IdempotencyKey",
     "ImportJob",
+    "Job",
+    "JobInput",
     "Rep",
     "RoadCacheEntry",
     "RoutePlan",

@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.models.base import Base
+from app.models.jobs import Job
 
 
 class ImportJob(Base):
@@ -40,6 +41,12 @@ class ImportJob(Base):
     error: Mapped[str | None] = mapped_column(String(500))
     # "host:pid" of the process running the job, so a restart fails only the jobs it lost.
     runner: Mapped[str | None] = mapped_column(String(100))
+    # The durable job that runs the import (imports before jobs existed have none); its state,
+    # times, progress and error are the import's.
+    job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job.id", ondelete="SET NULL"), unique=True
+    )
+    job: Mapped[Job | None] = relationship(lazy="joined")
 
 
 class GeocodeCacheEntry(Base):

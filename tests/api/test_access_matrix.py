@@ -25,6 +25,7 @@ from app.models import (
     Account,
     ApiToken,
     ImportJob,
+    Job,
     Rep,
     RoutePlan,
     StopPin,
@@ -134,6 +135,13 @@ def new_import(ctx: Context, target: str) -> Probe:
 def import_job(ctx: Context, target: str) -> str:
     creator = ctx.world.user_ids[f"manager_{target}"]
     return f"/imports/{ctx.add(ImportJob(created_by_id=creator, team_id=ctx.team(target)))}"
+
+
+def job(ctx: Context, target: str) -> str:
+    """A queued job of the team, made by the admin: managers see it through their team."""
+    made = Job(kind="import_accounts", created_by_id=ctx.world.user_ids["admin"],
+               team_id=ctx.team(target))  # fmt: skip
+    return f"/jobs/{ctx.add(made)}"
 
 
 def new_account(ctx: Context, target: str) -> Probe:
@@ -400,6 +408,18 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ("GET", "/imports"): (
         lambda ctx, t: Probe("/imports"),
         codes("200/200", "200/200", "200/200", "403/403"),
+    ),
+    ("GET", "/jobs"): (
+        lambda ctx, t: Probe("/jobs?state=queued&kind=import_accounts"),
+        codes("200/200", "200/200", "200/200", "403/403"),
+    ),
+    ("GET", "/jobs/{job_id}"): (
+        lambda ctx, t: Probe(job(ctx, t)),
+        codes("200/200", "200/404", "404/200", "403/403"),
+    ),
+    ("POST", "/jobs/{job_id}/cancel"): (
+        lambda ctx, t: Probe(f"{job(ctx, t)}/cancel"),
+        codes("200/200", "200/404", "404/200", "403/403"),
     ),
     ("GET", "/territories"): (
         lambda ctx, t: Probe(f"/territories?team_id={ctx.team(t)}"),
