@@ -29,6 +29,8 @@ def accounts_near(
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=NEAR_LIMIT[0], le=NEAR_LIMIT[1])] = 20,
 ) -> NearAccounts:
-    """The rep's active, placed territory accounts nearest the point (the phone's position),
-    nearest first, by straight-line distance, with their value and how overdue they are."""
+    """The rep's territory accounts nearest a point, nearest first.
+
+    Active accounts on the map, by straight-line distance from the point (the phone's
+    position), with their value and how overdue they are."""
     return near_accounts(session, settings, principal, rep_id, latitude, longitude, limit)

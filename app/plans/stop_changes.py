@@ -20,8 +20,15 @@ from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, Territory, Visit
 from app.plans import service as plans
 from app.plans.pins import FORBIDDEN, REQUIRED, drop_rule, set_rule
-from app.plans.schemas import PlanRead, PlanRequest, ReplanRequest
-from app.plans.stop_schemas import StopAdd, StopMove, StopMoveRun, StopPinRead
+from app.plans.schemas import (
+    PlanRead,
+    PlanRequest,
+    ReplanRequest,
+    StopAdd,
+    StopMove,
+    StopMoveRun,
+    StopPinRead,
+)
 from app.reps.service import get_rep
 
 LOOK_AHEAD_DAYS = 7

@@ -12,8 +12,7 @@ from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Day, RowId
 from app.plans import stop_changes
-from app.plans.schemas import PlanRead
-from app.plans.stop_schemas import StopAdd, StopMove, StopMoveRun, StopPinRead
+from app.plans.schemas import PlanRead, StopAdd, StopMove, StopMoveRun, StopPinRead
 
 router = APIRouter(tags=["plans"])
 
