@@ -18,6 +18,7 @@ const PRECACHE = [
   "/static/css/rep.css",
   "/static/js/api.js",
   "/static/js/rep.js",
+  "/static/js/rep-calls.js",
   "/static/leaflet/leaflet.js",
   "/static/leaflet/leaflet.css",
   "/static/jquery/jquery.min.js",
