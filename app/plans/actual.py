@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ from app.plans.schemas import (
     TodayProgress,
 )
 from app.plans.service import strongest
-from app.reps.clock import rep_today
+from app.reps.clock import rep_today, rep_zone
 from app.reps.home import home_point
 from app.roads.service import travel
 from routing import Point
@@ -92,13 +93,17 @@ def actual_report(
                 )
             )
         rows.append(RepActual(rep_id=rep.id, rep_name=rep.name, days=rep_days))
-    today = [_today(rep, todays[rep.id], plans, visits, names, now) for rep in reps]
+    today = [
+        _today(rep, todays[rep.id], rep_zone(rep, settings), plans, visits, names, now)
+        for rep in reps
+    ]
     return ActualReport(
         team_id=team.id,
         team_name=team.name,
         start=start,
         days=days,
         as_of=now,
+        time_zone=settings.default_time_zone,
         late_tolerance_minutes=int(LATE_TOLERANCE.total_seconds() // 60),
         travel_model=meter.model,
         reps=rows,
@@ -216,6 +221,7 @@ def _driven(visits: list[Visit], points: dict[int, Point]) -> list[Point]:
 def _today(
     rep: Rep,
     today: date,
+    zone: ZoneInfo,
     plans: dict[tuple[int, date], RoutePlan],
     visits: dict[tuple[int, date], list[Visit]],
     names: dict[int, str],
@@ -250,6 +256,7 @@ def _today(
         rep_id=rep.id,
         rep_name=rep.name,
         date=today,
+        time_zone=zone.key,
         planned=len(stops),
         done=done,
         skipped=skipped,

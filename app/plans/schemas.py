@@ -464,6 +464,7 @@ class TodayProgress(BaseModel):
     rep_id: int
     rep_name: str
     date: Day = Field(description="today on the rep's clock")
+    time_zone: str = Field(description="the rep's clock (IANA name), to show the times on")
     planned: int
     done: int
     skipped: int
@@ -482,6 +483,7 @@ class ActualReport(BaseModel):
     start: Day
     days: int
     as_of: datetime
+    time_zone: str = Field(description="the company's clock (IANA name), to show as_of on")
     late_tolerance_minutes: int
     travel_model: str | None = Field(
         description="what measured km planned and driven (osrm, estimate, ...); null when no "

@@ -4,6 +4,8 @@ otherwise), every move recorded."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,7 @@ from app.territories.changes import record_move
 from app.territories.schemas import (
     Balance,
     Move,
+    Overload,
     ProposalCreate,
     ProposalRead,
     ProposalSummary,
@@ -37,7 +40,13 @@ from app.territories.service import (
 from app.territories.state import TeamState, load, workload_hours
 from routing.territories.design import design_territories
 from routing.territories.figures import territory_figures
-from routing.territories.model import LockedAccountError, RepFigures, TerritoryError
+from routing.territories.model import Balance as DesignBalance
+from routing.territories.model import (
+    LockedAccountError,
+    RepFigures,
+    TerritoryError,
+    TerritoryRep,
+)
 
 
 def create_proposal(
@@ -93,11 +102,8 @@ def create_proposal(
         params=body.model_dump(mode="json") | {"team_id": team.id},
         assignment=dict(result.assignment),
         result={
-            "balance": Balance(
-                requested_tolerance=body.workload_tolerance,
-                achieved_tolerance=result.balance.max_workload_deviation,
-                met=result.balance.met,
-                max_deviation_before=max((abs(f.deviation) for f in before), default=0.0),
+            "balance": _balance(
+                body.workload_tolerance, result.balance, before, kept_reps, after, state.reps
             ).model_dump(),
             "reps": [
                 _rep_change(rep, b, after.get(b.rep_id)).model_dump()
@@ -113,6 +119,40 @@ def create_proposal(
     session.add(proposal)
     session.flush()
     return _read(session, proposal)
+
+
+def _balance(
+    tolerance: float,
+    balance: DesignBalance,
+    before: Sequence[RepFigures],
+    kept: Sequence[TerritoryRep],
+    after: Mapping[str, RepFigures],
+    reps: Sequence[Rep],
+) -> Balance:
+    """The proposal's balance. The designer balances shares of the team's workload, and shares
+    stay even when every rep is overworked (remove one of four reps near their hours and the
+    others go from 35 h a week to 44 h, all "on target"); so the balance is met only if no
+    rep is also further than the tolerance over the hours they work."""
+    names = {str(rep.id): rep.name for rep in reps}
+    worst: Overload | None = None
+    for rep in kept:
+        hours = after[rep.id].workload_h
+        over = (hours - rep.capacity_h) / rep.capacity_h
+        if over > tolerance + 1e-9 and (worst is None or over > worst.over):
+            worst = Overload(
+                rep_id=int(rep.id),
+                rep=names[rep.id],
+                workload_hours=round(hours, 2),
+                capacity_hours=round(rep.capacity_h, 2),
+                over=round(over, 4),
+            )
+    return Balance(
+        requested_tolerance=tolerance,
+        achieved_tolerance=balance.max_workload_deviation,
+        met=balance.met and worst is None,
+        max_deviation_before=max((abs(f.deviation) for f in before), default=0.0),
+        overload=worst,
+    )
 
 
 def list_proposals(

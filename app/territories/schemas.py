@@ -89,11 +89,32 @@ class ProposalCreate(BaseModel):
     time_limit_s: float = Field(default=10.0, gt=0, le=60)
 
 
+class Overload(BaseModel):
+    """The rep a proposal leaves furthest over the hours they work a week."""
+
+    rep_id: int
+    rep: str
+    workload_hours: float
+    capacity_hours: float = Field(description="working days x (shift - lunch)")
+    over: float = Field(description="(workload - capacity) / capacity; 0.26 = 26% over")
+
+
 class Balance(BaseModel):
     requested_tolerance: float
-    achieved_tolerance: float
-    met: bool
+    achieved_tolerance: float = Field(
+        description="the largest deviation of a rep's workload from their share of the team's"
+    )
+    met: bool = Field(
+        description="every rep within requested_tolerance of their share, and none further "
+        "than that over the hours they work a week (see overload)"
+    )
     max_deviation_before: float
+    overload: Overload | None = Field(
+        default=None,
+        description="the rep furthest over their weekly hours, when that is more than "
+        "requested_tolerance (then met is false): shares can balance while everyone is "
+        "overworked, e.g. after removing a rep",
+    )
 
 
 class RepChange(BaseModel):

@@ -169,7 +169,6 @@ def plan_vs_actual(
         dates=[first + timedelta(days=i) for i in range(WEEK)],
         report=report,
         today=today,
-        zone=settings.company_zone,
     )
 
 

@@ -39,6 +39,8 @@ TERRITORY_JS = (("fieldroute_territories", "/static/js/territory-map.js"),)
 TERRITORY_CSS = (("fieldroute_territories_css", "/static/css/territory-map.css"),)
 
 UNASSIGNED_COLOR = "#8c8c8c"
+MIXED_COLOR = "#57606a"
+"""A point whose accounts belong to different reps."""
 MIN_RADIUS_PX = 2.5
 MAX_RADIUS_PX = 12.0
 COORD_DECIMALS = 5
@@ -175,7 +177,8 @@ def territory_map(
 ) -> folium.Map:
     """A team's territories: one colour per rep, each rep's home as a lettered square, each
     placed account as a circle whose area grows with its value (radius ~ sqrt(value), 2.5 to
-    12 px), each territory's convex hull, and a legend.
+    12 px), several accounts at one point as one marker that lists them, each territory's
+    convex hull, and a legend.
 
     With a `proposal`, accounts are drawn where the proposal puts them; moved ones get a black
     ring and a dashed line to their new rep's home, and their tooltip names both reps.
@@ -218,10 +221,14 @@ def territory_map(
             for i, rep in enumerate(reps)
         ],
         "accounts": rows,
+        # Accounts placed only to a postcode's centre share its point: one marker for each
+        # such point, "3 accounts here", instead of circles stacked out of sight.
+        "groups": [group for group in same_point_groups(rows) if len(group) > 1],
         "hulls": [[i, hull] for i, hull in hulls if len(hull) >= 3],
         "unassigned": sum(1 for row in rows if row[3] < 0),
         "proposal": proposal is not None,
         "unassigned_color": UNASSIGNED_COLOR,
+        "mixed_color": MIXED_COLOR,
     }
     m = offline_map(tiles_url=tiles_url, tiles_attribution=tiles_attribution)
     m.default_js = [*m.default_js, *TERRITORY_JS]
@@ -432,9 +439,10 @@ def route_map(
 
 
 def same_point_groups(stops: Sequence[Sequence[Any]]) -> list[list[int]]:
-    """Indices of the stops that share one point (rows of [lat, lon, ...]), in route order, one
-    list per point: several accounts placed at one postcode's centre would otherwise stack as
-    markers hiding each other, so each point gets one marker that lists its stops."""
+    """Indices of the rows ([lat, lon, ...]: a route's stops, a map's accounts) that share one
+    point, in order, one list per point: several accounts placed at one postcode's centre
+    would otherwise stack as markers hiding each other, so each point gets one marker that
+    lists them."""
     groups: dict[tuple[float, float], list[int]] = {}
     for index, stop in enumerate(stops):
         groups.setdefault((stop[0], stop[1]), []).append(index)

@@ -119,6 +119,11 @@ class RoutePart:
     last: str
 
 
+CALLS_AT_FIRST = 25
+"""Accounts to call shown before "Show more": a big territory has a couple of hundred, and
+laying them all out makes the phone page slow to open."""
+
+
 @dataclass(frozen=True, slots=True)
 class CallItem:
     """An account worth contact today that the route leaves out."""
@@ -146,6 +151,7 @@ class PlanView:
     items: list[StopCard | BreakItem]
     route_parts: list[RoutePart]
     calls: list[CallItem]
+    calls_at_first: ClassVar[int] = CALLS_AT_FIRST
     outcomes: ClassVar[Sequence[str]] = OUTCOMES
     skip_reasons: ClassVar[Sequence[str]] = SKIP_REASONS
     reason_max: ClassVar[int] = REASON_MAX

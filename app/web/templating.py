@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -70,6 +71,7 @@ ENVIRONMENT.globals.update(
     travel_label=travel_label,
     travel_short=travel_short,
     csp_nonce=csp_nonce,
+    zone_named=ZoneInfo,
 )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.models import Account, Rep, Territory, TerritoryChange
+from app.territories.state import TRAVEL_MINUTES_PER_VISIT, capacity_hours
 from tests.backends import ON_BOTH_BACKENDS
 from tests.seed import World
 
@@ -166,6 +167,43 @@ def test_removing_a_rep_shares_out_their_accounts(client: TestClient, world: Wor
     assert {m["to_rep_id"] for m in proposal["moves"]} == {world.rep_ids["rep_north_1"]}
     removed = next(r for r in proposal["reps"] if r["rep_id"] == gone)
     assert removed["after"] is None
+
+
+def test_removing_a_rep_from_a_busy_team_is_not_met(
+    client: TestClient, world: World, session: Session
+) -> None:
+    """Issue 13: with both North reps at ~90% of their hours, removing one left the other at
+    ~180%, "on target" (the whole team's workload) and so "balance met"."""
+    reps = [session.get_one(Rep, world.rep_ids[key]) for key in ("rep_north_1", "rep_north_2")]
+    capacity = capacity_hours(reps[0])
+    assert capacity == capacity_hours(reps[1])
+    daily_visit_minutes = 0.9 * capacity * 60 / (3 * 7)  # three accounts each, daily
+    session.execute(
+        update(Account)
+        .where(Account.team_id == world.team_ids["North"])
+        .values(
+            cadence_days=1, service_minutes=round(daily_visit_minutes - TRAVEL_MINUTES_PER_VISIT)
+        )
+    )
+    session.commit()
+    kept = propose(client, world, workload_tolerance=0.05).json()
+    assert kept["balance"]["met"] is True
+    assert kept["balance"]["overload"] is None
+
+    gone = propose(client, world, remove_rep_ids=[reps[1].id], workload_tolerance=0.05).json()
+    balance = gone["balance"]
+    assert balance["achieved_tolerance"] < 0.05  # the shares balance: one rep has them all
+    assert balance["met"] is False
+    overload = balance["overload"]
+    assert (overload["rep_id"], overload["rep"]) == (reps[0].id, reps[0].name)
+    assert overload["capacity_hours"] == pytest.approx(capacity)
+    assert overload["workload_hours"] == pytest.approx(1.8 * capacity, rel=0.02)
+    assert overload["over"] == pytest.approx(0.8, abs=0.02)
+    # Stored as computed.
+    again = client.get(
+        f"{URL}/proposals/{gone['id']}", headers=world.headers("manager_north")
+    ).json()
+    assert again["balance"] == balance
 
 
 def test_removing_a_rep_with_locked_accounts_is_422(

@@ -181,6 +181,42 @@ def test_discard_and_a_stale_proposal(
     _assert_stayed_local(traffic)
 
 
+def test_a_removal_that_overworks_the_others_says_not_met(
+    context: BrowserContext, live_app: LiveApp, traffic: Traffic
+) -> None:
+    """Issue 13: the shares balance when one rep is left, but not the hours they work."""
+    north = live_app.world.team_ids["North"]
+    with live_app.session_factory() as session:
+        saved = session.execute(
+            select(Account.id, Account.cadence_days, Account.service_minutes).where(
+                Account.team_id == north
+            )
+        ).all()
+        session.execute(
+            update(Account)
+            .where(Account.team_id == north)
+            .values(cadence_days=1, service_minutes=100)
+        )
+        session.commit()
+    try:
+        page = _open_manager(context, live_app)
+        page.check(f"input[name=remove_rep_ids][value='{live_app.world.rep_ids['rep_north_1']}']")
+        _propose(page, tolerance="50")
+        assert page.locator(".balance").inner_text().endswith(": not met.")
+        overload = page.locator("#overload")
+        assert overload.inner_text().startswith("North Rep 2 would have ")
+        assert "h they work: " in overload.inner_text()
+        assert overload.inner_text().endswith("over (at most 50.0% allowed).")
+        screenshot(page, "manager-proposal-overload")
+        _assert_stayed_local(traffic)
+    finally:
+        with live_app.session_factory() as session:
+            for account_id, cadence, minutes in saved:
+                account = session.get_one(Account, account_id)
+                account.cadence_days, account.service_minutes = cadence, minutes
+            session.commit()
+
+
 def test_admin_picks_among_all_teams(
     context: BrowserContext, live_app: LiveApp, traffic: Traffic
 ) -> None:

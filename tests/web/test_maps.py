@@ -197,3 +197,22 @@ def test_two_thousand_accounts_stay_light() -> None:
     overview = _overview(accounts=2000, seed=7)
     html = territory_map(overview).get_root().render()
     assert len(html.encode()) < 250_000, f"{len(html.encode()):,} bytes"
+
+
+def test_accounts_at_one_point_are_grouped() -> None:
+    """Issue 13: accounts placed to one postcode's centre get one marker that lists them."""
+    overview = _overview(accounts=0)
+    overview.accounts = [
+        Acc(1, "Alone", 42.0, -88.0, 10, 1),
+        Acc(2, "Zip A", 42.1, -87.9, 10, 1),
+        Acc(3, "Zip B", 42.1, -87.9, 20, 2),
+        Acc(4, "Elsewhere", 42.3, -87.7, 10, 2),
+        Acc(5, "Zip C", 42.1, -87.9, 30, 1),
+        Acc(6, "Other zip", 42.2, -88.1, 10, 2),
+        Acc(7, "Other zip 2", 42.2, -88.1, 10, 2),
+    ]
+    data = _data(territory_map(overview))
+    assert data["groups"] == [[1, 2, 4], [5, 6]]
+    assert len(data["accounts"]) == 7  # type: ignore[arg-type]
+    # Every account still counts for its rep.
+    assert [r["accounts"] for r in data["reps"]] == [3, 4, 0]  # type: ignore[union-attr]

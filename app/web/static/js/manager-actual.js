@@ -14,11 +14,17 @@
   const {call, detail, say} = window.fieldroute;
   const status = document.getElementById("live-status");
   const EVERY_MS = 60000;
-  const hhmm = (text) => new Date(text).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+  // 24-hour HH:MM on the given clock (the rep's or the company's), as the server writes
+  // times; never the browser's own zone, which may be anywhere.
+  const hhmm = (text, zone) => new Date(text).toLocaleTimeString("en-GB",
+    {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone});
 
-  function cell(row, text, header) {
-    const node = document.createElement(header ? "th" : "td");
-    if (header) {
+  // A cell; `label` names it where a narrow screen stacks the table (see app.css).
+  function cell(row, text, label) {
+    const node = document.createElement(label ? "td" : "th");
+    if (label) {
+      node.dataset.label = label;
+    } else {
       node.scope = "row";
     }
     node.textContent = text;
@@ -30,7 +36,7 @@
     if (!stop) {
       return rep.planned ? "all stops closed" : "no plan";
     }
-    let text = stop.name + ", " + hhmm(stop.planned_start);
+    let text = stop.name + ", " + hhmm(stop.planned_start, rep.time_zone);
     if (stop.state === "arrived") {
       text += " (on site)";
     }
@@ -51,15 +57,16 @@
     const body = document.createElement("tbody");
     for (const rep of result.data.today) {
       const row = document.createElement("tr");
-      cell(row, rep.rep_name, true);
-      cell(row, `${rep.done} / ${rep.planned}`);
-      cell(row, String(rep.skipped));
-      cell(row, nextText(rep));
-      cell(row, rep.last_update ? hhmm(rep.last_update) : "-");
+      cell(row, rep.rep_name);
+      cell(row, `${rep.done} / ${rep.planned}`, "Done");
+      cell(row, String(rep.skipped), "Skipped");
+      cell(row, nextText(rep), "Next stop");
+      cell(row, rep.last_update ? hhmm(rep.last_update, rep.time_zone) : "-", "Last update");
       body.appendChild(row);
     }
     table.replaceChild(body, table.tBodies[0]);
-    say(status, "Updated " + hhmm(result.data.as_of) + "; refreshes every minute.", false);
+    say(status, "Updated " + hhmm(result.data.as_of, result.data.time_zone) +
+      "; refreshes every minute.", false);
   }
 
   window.setInterval(refresh, EVERY_MS);

@@ -104,6 +104,18 @@
     el("div", {className: "scroll"}, table));
   }
 
+  // Shares can balance while everyone is over their hours (a rep removed): say by how much.
+  function overload(bal) {
+    const o = bal.overload;
+    if (!o) {
+      return [];
+    }
+    return [el("p", {id: "overload", className: "warn"},
+      `${o.rep} would have ${dec(o.workload_hours)} h of work a week against the ` +
+      `${dec(o.capacity_hours)} h they work: ${pct(o.over)} over (at most ` +
+      `${pct(bal.requested_tolerance)} allowed).`)];
+  }
+
   function showProposal(proposal) {
     const bal = proposal.balance;
     const met = bal.met ? "met" : "not met";
@@ -115,6 +127,7 @@
         `Workload balance: largest deviation ${pct(bal.max_deviation_before)} before, `,
         el("strong", {id: "achieved"}, pct(bal.achieved_tolerance)),
         ` after (asked for at most ${pct(bal.requested_tolerance)}): ${met}.`),
+      ...overload(bal),
       el("p", {id: "moved-count"},
         `${int(proposal.moved_accounts)} of ${int(proposal.total_accounts)} accounts move` +
         (proposal.solver ? ` (solver: ${proposal.solver.status}, ` +

@@ -20,6 +20,7 @@ const PRECACHE = [
   "/static/js/api.js",
   "/static/js/rep.js",
   "/static/js/rep-stops.js",
+  "/static/js/rep-calls.js",
   "/static/leaflet/leaflet.js",
   "/static/leaflet/leaflet.css",
   "/static/jquery/jquery.min.js",

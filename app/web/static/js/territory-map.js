@@ -17,7 +17,7 @@ window.fieldrouteTerritories = function (map, data) {
         dashArray: "4 4", interactive: false, className: "fr-move-line"}).addTo(map);
     }
   });
-  data.accounts.forEach(function (a) {
+  var describe = function (a) {
     var tip = a[4] + " \u00b7 " + fmt(a[5]);
     if (a[6] & 1) {
       tip += " \u00b7 moves " + (a[7] >= 0 ? reps[a[7]].name : "unassigned") + " \u2192 " +
@@ -26,6 +26,43 @@ window.fieldrouteTerritories = function (map, data) {
       tip += " \u00b7 " + reps[a[3]].name;
     }
     if (a[6] & 2) { tip += " (locked)"; }
+    return tip;
+  };
+  // Several accounts at one point: one marker, "3 accounts here", each listed in its popup.
+  var inGroup = {};
+  (data.groups || []).forEach(function (group) {
+    var all = group.map(function (i) { inGroup[i] = true; return data.accounts[i]; });
+    var first = all[0];
+    var oneRep = all.every(function (a) { return a[3] === first[3]; });
+    var heading = all.length + " accounts here";
+    var icon = L.divIcon({className: "fr-account-group" +
+      (all.some(function (a) { return a[6] & 1; }) ? " fr-moved-group" : ""),
+      iconSize: [26, 26], html: "<span></span>"});
+    var marker = L.marker([first[0], first[1]], {icon: icon, title: heading,
+      zIndexOffset: 500}).addTo(map);
+    var el = marker.getElement();
+    el.style.background = oneRep ? color(first[3]) : data.mixed_color;
+    el.firstChild.textContent = String(all.length);
+    var box = document.createElement("div");
+    box.className = "fr-group-box";
+    var title = document.createElement("strong");
+    title.textContent = heading;
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    all.forEach(function (a) {
+      var item = document.createElement("li");
+      var swatch = document.createElement("i");
+      swatch.style.background = color(a[3]);
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(describe(a)));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    marker.bindPopup(box);
+  });
+  data.accounts.forEach(function (a, index) {
+    if (inGroup[index]) { return; }
+    var tip = describe(a);
     L.circleMarker([a[0], a[1]], {radius: a[2], color: color(a[3]), weight: 1,
       fillColor: color(a[3]), fillOpacity: 0.55, className: "fr-account"})
       .bindTooltip(function () { return document.createTextNode(tip); }).addTo(map);
@@ -58,6 +95,7 @@ window.fieldrouteTerritories = function (map, data) {
     if (data.unassigned) { add("", data.unassigned_color, "unassigned (" + data.unassigned + ")"); }
     add("fr-sq", "#555", "rep home");
     if (data.proposal) { add("fr-ring", null, "moved account"); }
+    if (data.groups && data.groups.length) { add("", data.mixed_color, "numbered: accounts at one point"); }
     L.DomUtil.create("div", "", div).textContent = "circle area \u221d value";
     L.DomEvent.disableScrollPropagation(div);
     return div;
