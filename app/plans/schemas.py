@@ -440,7 +440,8 @@ class DayActual(BaseModel):
     skipped_visits: list[SkippedVisit]
     late_visits: list[LateVisit]
     km_planned: float | None = Field(
-        description="home -> the plan's stops in order -> home, on the travel model"
+        description="the latest plan's own kilometres for the whole day (its totals: start -> "
+        "stops -> end, a re-plan's morning included), on the model that planned it"
     )
     km_driven: float | None = Field(
         description="an estimate: home -> the recorded visits in the order they were recorded "
