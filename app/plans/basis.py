@@ -271,7 +271,10 @@ def _planned_twice(
     names: Mapping[int, str],
     today: date,
 ) -> list[str]:
-    """Stops another day of the week (not over) also plans, against the week rule."""
+    """Visits another day of the week (not over) also plans, against the week rule. Only this
+    plan's visits count: an appointment is booked, not planned, so the day with the visit is
+    the one to change."""
+    visits = {int(stop["account_id"]) for stop in row.stops if stop["kind"] == "visit"}
     monday, sunday = week_of(row.plan_date)
     reasons: dict[int, str] = {}
     for day, stops in latest_stops(session, row.rep_id, max(monday, today), sunday).items():
@@ -279,7 +282,7 @@ def _planned_twice(
             continue
         for stop in stops:
             account_id = int(str(stop["account_id"]))
-            if account_id not in names or account_id in reasons:
+            if account_id not in visits or account_id in reasons:
                 continue
             cadence = getattr(current.get(account_id), "cadence_days", None)
             if not second_visit_allowed(cadence, day, row.plan_date):
