@@ -256,6 +256,15 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         lambda ctx, t: Probe(f"{rep(ctx, t)}/plans/{PLAN_DAY}/replan", {}),
         codes("422/422", "422/404", "404/422", "422/404"),
     ),
+    # The look-ahead of a rep in scope: a week re-planned together (two weeks after PLAN_DAY:
+    # STORED_DAY's week takes plans written directly).
+    ("POST", "/reps/{rep_id}/plans/refresh"): (
+        lambda ctx, t: Probe(
+            f"{rep(ctx, t)}/plans/refresh",
+            {"from_date": str(PLAN_DAY + timedelta(days=14)), "time_limit": 0.2},
+        ),
+        SCOPED,
+    ),
     ("GET", "/plans"): (
         lambda ctx, t: Probe(f"/plans?start={PLAN_DAY}&team_id={ctx.team(t)}"),
         ANYONE,
