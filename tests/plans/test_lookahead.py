@@ -273,3 +273,25 @@ def test_a_replan_totals_the_whole_day(
     ).json()
     (north_1,) = [row for row in report["reps"] if row["rep_id"] == world.rep_ids[REP]]
     assert north_1["days"][0]["km_planned"] == round(body["totals"]["distance_km"], 1)
+
+
+@ON_BOTH_BACKENDS
+def test_a_managers_batch_keeps_the_week_rule(
+    client: TestClient, world: World, session: Session
+) -> None:
+    _rep(session, world, shift_start=time(11))
+    wednesday = _plan_day(client, world, WED)
+    assert len(wednesday["stops"]) == 3
+    response = client.post(
+        "/api/v1/plans/batch",
+        json={"date": THU.isoformat(), "days": 2, "time_limit": FAST,
+              "team_id": world.team_ids["North"]},
+        headers=world.headers("manager_north"),
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    (run,) = [r for r in response.json()["runs"] if r["rep_id"] == world.rep_ids[REP]]
+    assert [plan["stops"] for plan in run["plans"]] == [[], []]
+    # The batch's days are one solve: the other rep's accounts come once in the two days.
+    (other,) = [r for r in response.json()["runs"] if r["rep_id"] != world.rep_ids[REP]]
+    accounts = [s["account_id"] for plan in other["plans"] for s in plan["stops"]]
+    assert len(accounts) == len(set(accounts)) == 3

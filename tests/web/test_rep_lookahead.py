@@ -6,6 +6,7 @@ they tap Refresh; and "Plan my day" on a day ahead plans its week together, no a
 
 from __future__ import annotations
 
+import time as timer
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -236,3 +237,28 @@ def phone_size(page: Page) -> str:
     viewport = page.viewport_size
     assert viewport is not None
     return f"{viewport['width']}x{viewport['height']}"
+
+
+def test_the_notice_survives_a_dead_zone(
+    phone: BrowserContext, week: Week, traffic: Traffic
+) -> None:
+    before = _latest(week, WED).version
+    name = _move_first_stop(week, WED)
+    page = _open(phone, week, "rep_north_1", "/rep")
+    page.locator("#stale").wait_for()
+    url = page.url
+    deadline = timer.monotonic() + 15
+    while not page.evaluate("async (u) => Boolean(await caches.match(u))", url):
+        assert timer.monotonic() < deadline, "today's page was not kept for offline"
+        page.wait_for_timeout(100)
+    phone.set_offline(True)
+    page.reload()
+    notice = page.locator("#stale")
+    notice.wait_for()
+    assert f"{name} moved" in notice.inner_text()
+    # The re-plan needs the network: offline, it says so and changes nothing.
+    notice.get_by_role("button", name="Re-plan the rest of today").tap()
+    page.locator("#msg", has_text="No connection").wait_for()
+    phone.set_offline(False)
+    assert _latest(week, WED).version == before
+    assert traffic.off_machine() == []
