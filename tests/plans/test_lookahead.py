@@ -8,12 +8,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.core.clock import FixedClock
 from app.models import Account, Rep, RoutePlan
+from app.plans import basis
 from app.plans.week import second_visit_allowed
 from tests.backends import ON_BOTH_BACKENDS
 from tests.moments import CHICAGO, TODAY_CHICAGO
@@ -295,3 +296,26 @@ def test_a_managers_batch_keeps_the_week_rule(
     (other,) = [r for r in response.json()["runs"] if r["rep_id"] != world.rep_ids[REP]]
     accounts = [s["account_id"] for plan in other["plans"] for s in plan["stops"]]
     assert len(accounts) == len(set(accounts)) == 3
+
+
+def test_staleness_costs_a_few_queries_however_long_the_plan(
+    client: TestClient, world: World, session: Session
+) -> None:
+    _rep(session, world, shift_start=time(11))
+    _plan_day(client, world, WED)
+    row = session.scalars(select(RoutePlan).where(RoutePlan.plan_date == WED)).one()
+    rep = session.get(Rep, world.rep_ids[REP])
+    assert rep is not None
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert basis.stale_reasons(session, row, rep, WED) == []
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(row.stops) == 3
+    assert len(statements) <= 7, statements
