@@ -70,4 +70,7 @@ class RoutePlan(Base):
     # The drive along the roads, start to end, as [lat, lon] pairs (simplified); None when the
     # plan was made without roads.
     geometry: Mapped[list[list[float]] | None] = mapped_column(JSON, default=None)
+    # What the plan was based on (app.plans.basis): compared on read to say why it is stale;
+    # None for plans made before it was kept.
+    basis: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

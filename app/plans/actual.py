@@ -1,10 +1,11 @@
 """Plan vs actual: what each rep's latest plan asked for, what the recorded visits say, the
 team's visit cadence, and today so far.
 
-Kilometres are measured on the app's travel model (`roads.service.travel`) for the plan and
-for what was done alike, so the two compare like with like. "Driven" is an estimate: there is
-no GPS track, only the recorded visits, taken in the order they were recorded, from home and
-(once the day is over) back home.
+Kilometres planned are the plan's own (its stored totals, which cover the whole day, a re-plan's
+morning included: the same number the phone page and the week grid show). "Driven" is an
+estimate on the app's travel model (`roads.service.travel`): there is no GPS track, only the
+recorded visits, taken in the order they were recorded, from home and (once the day is over)
+back home.
 """
 
 from __future__ import annotations
@@ -185,8 +186,9 @@ def _day(
     unplanned_done = sum(
         1 for a, v in states.items() if v.status == "done" and a not in planned_ids
     )
-    planned_route = [Point(stop["latitude"], stop["longitude"]) for stop in stops]
     driven_route = _driven(visits, points)
+    if plan is not None and stops and meter.model is None:
+        meter.model = plan.travel_model
     return DayActual(
         date=day,
         plan_version=None if plan is None else plan.version,
@@ -198,7 +200,7 @@ def _day(
         late=len(late),
         skipped_visits=skipped,
         late_visits=late,
-        km_planned=meter.km(home, planned_route, back_home=True) if stops else None,
+        km_planned=round(float(plan.totals["distance_km"]), 1) if plan and stops else None,
         km_driven=meter.km(home, driven_route, back_home=over) if driven_route else None,
     )
 

@@ -7,7 +7,7 @@ batch can solve many reps' jobs in other processes (`app.plans.solve`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
 from app.plans.pins import day_rules
 from app.plans.solve import PlanJob
+from app.plans.week import allowed_days
 from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
 from app.roads.service import travel
@@ -87,14 +88,30 @@ def booked(session: Session, rep_id: int, days: Collection[date]) -> list[Visit]
     return list(session.scalars(query))
 
 
-def candidate(account: Account, days: Sequence[date], service_minutes: int) -> Candidate:
+ALL_DAY = (TimeWindow(0, 24 * 3600),)
+
+
+def candidate(
+    account: Account,
+    days: Sequence[date],
+    service_minutes: int,
+    only_on: Collection[date] | None = None,
+) -> Candidate:
+    """`account` as the planner's candidate over `days`; `only_on`: the days it may be planned
+    (the week rule, `app.plans.week`), closed on the others."""
     assert account.latitude is not None
     assert account.longitude is not None
     hours = None
-    if account.opening_hours is not None:
+    if account.opening_hours is not None or only_on is not None:
         hours = {
-            day: tuple(
-                TimeWindow(a, b) for a, b in intervals_s(account.opening_hours, day.weekday())
+            day: (
+                ()
+                if only_on is not None and day not in only_on
+                else ALL_DAY
+                if account.opening_hours is None
+                else tuple(
+                    TimeWindow(a, b) for a, b in intervals_s(account.opening_hours, day.weekday())
+                )
             )
             for day in days
         }
@@ -137,17 +154,31 @@ def build_job(
     settings: Settings,
     time_limit_s: float,
     exclude: Collection[int] = (),
+    elsewhere: Mapping[int, Collection[date]] | None = None,
     appointments_from_s: float | None = None,
 ) -> tuple[PlanJob, dict[int, Account]]:
     """The planning problem of `rep` over `workdays`, and the accounts it names by id.
 
-    `exclude`: accounts not to plan (visited or planned already). `appointments_from_s`: on a
-    re-plan, appointments that began before this time of the first day are left out.
+    `exclude`: accounts not to plan (visited or planned already). `elsewhere`: the days of
+    these weeks each account is visited or planned outside this job; it is planned only on
+    the days the week rule allows (`app.plans.week`), and not at all when none is left.
+    `appointments_from_s`: on a re-plan, appointments that began before this time of the
+    first day are left out.
     """
     zone = rep_zone(rep, settings)
     days = [w.day for w in workdays]
     weights = settings.value_weights
-    accounts = {a.id: a for a in territory_accounts(session, rep.id) if a.id not in exclude}
+    seen = elsewhere or {}
+    # The rep's own decisions (pinned, added, moved) hold through every plan of these days, and
+    # win over the week rule: a stop the rep put on a day stays there.
+    rules = day_rules(session, rep.id, days)
+    territory = territory_accounts(session, rep.id)
+    only_on = {
+        a.id: allowed_days(a.cadence_days, days, seen[a.id])
+        for a in territory
+        if a.id in seen and a.id not in rules.required
+    }
+    accounts = {a.id: a for a in territory if a.id not in exclude and only_on.get(a.id, days)}
     appointment_visits = booked(session, rep.id, days)
     by_id = dict(accounts)
     for visit in appointment_visits:
@@ -156,8 +187,6 @@ def build_job(
             if found is not None:
                 by_id[found.id] = found
     estimates = service_minutes_estimates(session, list(accounts))
-    # The rep's own decisions (pinned, added, moved) hold through every plan of these days.
-    rules = day_rules(session, rep.id, days)
     candidates: list[Candidate] = []
     unplaced: dict[int, float] = {}
     for account in accounts.values():
@@ -166,7 +195,13 @@ def build_job(
             if prize > 0:
                 unplaced[account.id] = prize
             continue
-        planned = candidate(account, days, estimates.get(account.id, account.service_minutes))
+        allowed = only_on.get(account.id)
+        planned = candidate(
+            account,
+            days,
+            estimates.get(account.id, account.service_minutes),
+            None if allowed is None or len(allowed) == len(days) else allowed,
+        )
         candidates.append(rules.apply(planned))
     appointments = []
     for visit in appointment_visits:

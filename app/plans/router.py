@@ -12,7 +12,7 @@ from app.core.concurrency import admitted, role_settings, run_in_thread, worker_
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Day, RowId
-from app.plans import actual
+from app.plans import actual, lookahead
 from app.plans import service as plans
 from app.plans.schemas import (
     ActualReport,
@@ -22,6 +22,8 @@ from app.plans.schemas import (
     PlanRequest,
     PlanRun,
     PlanSummary,
+    RefreshRequest,
+    RefreshRun,
     ReplanRequest,
 )
 
@@ -52,6 +54,35 @@ async def plan_rep(
     capped = role_settings(settings, principal.role)
     run = worker_runner(request.app)
     work = partial(plans.plan_rep, session, principal, rep_id, body, capped, run=run)
+    async with admitted(request.app, principal.user_id, capped):
+        return await run_in_thread(work)
+
+
+@router.post(
+    "/reps/{rep_id}/plans/refresh",
+    summary="Refresh a rep's look-ahead (the rest of the week)",
+    responses=error_responses(401, 404, 422, 503),
+)
+async def refresh(
+    rep_id: RowId,
+    body: RefreshRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> RefreshRun:
+    """Re-plan the days of a rep's week that have not started, together in one solve.
+
+    From `from_date` (default: today on the rep's clock; a day before today counts from today)
+    to Sunday: each working day gets a new plan version, and no account is planned on two days
+    of the week unless its `cadence_days` asks for it (the days are at least a cadence apart);
+    accounts done earlier in the week, or on a started today's plan, are left out. A today
+    that has started is kept as it is (`kept`): the rep re-plans it with `.../replan`. The
+    answer says per day what was re-planned and why (the old plan's stale reasons).
+    """
+    capped = role_settings(settings, principal.role)
+    run = worker_runner(request.app)
+    work = partial(lookahead.refresh, session, principal, rep_id, body, capped, run=run)
     async with admitted(request.app, principal.user_id, capped):
         return await run_in_thread(work)
 

@@ -225,6 +225,8 @@ _PLAN_EXAMPLE: dict[str, Any] = {
     "time_zone": "America/Chicago",
     "created_at": "2025-05-30T21:14:03Z",
     "frozen": False,
+    "stale": False,
+    "stale_reasons": [],
     "start": {"latitude": 41.8781, "longitude": -87.6298, "at": _at("08:15:00")},
     "end": {"latitude": 41.8781, "longitude": -87.6298, "at": _at("11:31:05")},
     "stops": [_STOP_EXAMPLE, _APPOINTMENT_EXAMPLE],
@@ -281,6 +283,18 @@ class PlanRead(BaseModel):
     time_zone: str
     created_at: datetime
     frozen: bool = Field(description="The day has started: a week re-plan leaves it as it is")
+    stale: bool = Field(
+        default=False,
+        description="Something the plan was based on has changed since it was made (see "
+        "stale_reasons); POST /api/v1/reps/{rep_id}/plans/refresh re-plans the days not "
+        "started, a started today is re-planned with .../replan. Always false for a day that "
+        "is over and for plans made before plans kept their basis",
+    )
+    stale_reasons: list[str] = Field(
+        default_factory=list,
+        description="Why, in words: e.g. 'Acme Corp was visited on Wednesday', 'the appointment "
+        "at Acme Corp was cancelled', 'Acme Corp is also planned on Friday'",
+    )
     start: PlanPlace
     end: PlanPlace | None
     stops: list[PlanStop]
@@ -426,7 +440,8 @@ class DayActual(BaseModel):
     skipped_visits: list[SkippedVisit]
     late_visits: list[LateVisit]
     km_planned: float | None = Field(
-        description="home -> the plan's stops in order -> home, on the travel model"
+        description="the latest plan's own kilometres for the whole day (its totals: start -> "
+        "stops -> end, a re-plan's morning included), on the model that planned it"
     )
     km_driven: float | None = Field(
         description="an estimate: home -> the recorded visits in the order they were recorded "
@@ -492,6 +507,65 @@ class ActualReport(BaseModel):
     reps: list[RepActual]
     cadence: CadenceCompliance
     today: list[TodayProgress]
+
+
+# --- the look-ahead: refreshing the rest of a week -----------------------------------------
+
+
+class RefreshRequest(BaseModel):
+    """Re-plan the days of a rep's week that have not started, together (one solve)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{}, {"from_date": "2025-06-04", "time_limit": 5}]},
+    )
+
+    from_date: SentDay | None = Field(
+        default=None,
+        description="Re-plan from this day (or from today, if later) to the end of its week "
+        "(Monday to Sunday); default: today on the rep's clock",
+    )
+    time_limit: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S)] | None = Field(
+        default=None, description="Seconds of search; default 2 for one day, 10 for more"
+    )
+
+
+RefreshSkip = Literal["past", "started", "not_worked"]
+
+
+class RefreshedDay(BaseModel):
+    """A day the refresh re-planned, and what had changed (why its plan was stale)."""
+
+    date: Day
+    version: int
+    reasons: list[str] = Field(
+        description="Why the old plan was stale; ['no plan yet'] for a day without one; "
+        "[] for a day that was still right and is re-planned with the others"
+    )
+
+
+class LeftDay(BaseModel):
+    """A day of the asked range the refresh did not re-plan."""
+
+    date: Day
+    reason: RefreshSkip = Field(
+        description="past: the day is over; started: today is under way and kept as it is "
+        "(the rep re-plans it with .../replan); not_worked: not one of the rep's working days"
+    )
+    detail: str
+
+
+class RefreshRun(BaseModel):
+    """What a refresh did to each day from `from_date` to the end of the week."""
+
+    rep_id: int
+    rep_name: str
+    week_start: Day = Field(description="The Monday of the week refreshed")
+    week_end: Day = Field(description="Its Sunday")
+    refreshed: list[RefreshedDay]
+    kept: list[LeftDay] = Field(description="Started days, left unchanged")
+    skipped: list[LeftDay] = Field(description="Days over or not worked")
+    plans: list[PlanRead] = Field(description="The new plans, one per refreshed day")
 
 
 # --- the rep's own changes to a day: add an account, pin a stop, move a stop ---

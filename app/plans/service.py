@@ -7,7 +7,6 @@ plan when it is read, so a stop checked off shows as such in every version.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.core.time_text import time_of_day
 from app.models import Account, Rep, RoutePlan, Visit
+from app.plans import basis
 from app.plans.geometry import day_geometry
 from app.plans.inputs import build_job, workday, working_days
 from app.plans.schemas import (
@@ -47,6 +47,8 @@ from app.plans.schemas import (
     StopKind,
 )
 from app.plans.solve import PlanJob, Unsolvable, solve_job, solve_jobs
+from app.plans.week import seen_elsewhere
+from app.plans.whole_day import whole_day_totals
 from app.reps.clock import local_moment, rep_today, rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
 from app.reps.service import get_rep
@@ -69,6 +71,9 @@ class _Prepared:
     # Stops already behind the rep on a re-plan; they open the new version unchanged.
     done_stops: list[dict[str, Any]]
     skipped: list[SkippedDay] = field(default_factory=list)
+    # On a re-plan: where and when the day began (the earlier version's start), for totals
+    # that cover the whole day.
+    day_start: dict[str, Any] | None = None
 
 
 # --- planning ------------------------------------------------------------------------------
@@ -82,11 +87,14 @@ def plan_rep(
     settings: Settings,
     *,
     run: Runner = run_here,
+    rest_of_range: bool = False,
 ) -> PlanRun:
     """Plan `request.days` days of the rep from `request.date` (default: their today); the
-    solve goes through `run` (the web passes its solver processes)."""
+    solve goes through `run` (the web passes its solver processes). `rest_of_range`: as a
+    batch does, keep a started today as it is (or skip it without a plan) instead of refusing
+    or planning it from now (`app.plans.lookahead` refreshes a week so)."""
     rep = get_rep(session, principal, rep_id)
-    prepared = _prepare(session, rep, request, settings)
+    prepared = _prepare(session, rep, request, settings, rest_of_range=rest_of_range)
     if isinstance(prepared, PlanRun):
         return prepared
     result = run(solve_job, prepared.job, settings.solver_workers)
@@ -196,9 +204,17 @@ def replan(
         settings=settings,
         time_limit_s=limit,
         exclude=behind,
+        elsewhere=seen_elsewhere(session, rep.id, [day], today),
         appointments_from_s=from_s,
     )
-    prepared = _Prepared(rep, job, accounts, kept=[], done_stops=done_stops)
+    prepared = _Prepared(
+        rep,
+        job,
+        accounts,
+        kept=[],
+        done_stops=done_stops,
+        day_start=None if current is None or not done_stops else current.totals.get("start"),
+    )
     result = run(solve_job, job, settings.solver_workers)
     stored = _store_run(session, principal, prepared, result)
     return stored.plans[0]
@@ -243,7 +259,10 @@ def _prepare(
         )
     kept: list[date] = []
     exclude: set[int] = set()
-    if days and days[0] == today and _started(session, rep, today, seconds_into(today, now, zone)):
+    # A started today without a plan, planned by the rep's own request: from now on.
+    from_now: float | None = None
+    now_s = seconds_into(today, now, zone)
+    if days and days[0] == today and _started(session, rep, today, now_s):
         current = _latest(session, rep.id, today)
         if current is None and rest_of_range:
             detail = (
@@ -252,7 +271,11 @@ def _prepare(
             )
             skipped.append(SkippedDay(date=today, reason="started", detail=detail))
             days = days[1:]
-        elif current is not None:
+        elif current is None:
+            from_now = now_s
+            visits = _visits_by_account(session, rep.id, today)
+            exclude.update(a for a, v in visits.items() if v.status in IN_PROGRESS)
+        else:
             if len(days) == 1 and not rest_of_range:
                 raise Conflict(
                     f"today's plan (version {current.version}) is under way; re-plan the rest "
@@ -263,7 +286,7 @@ def _prepare(
             days = days[1:]
     if not days:
         return PlanRun(rep_id=rep.id, rep_name=rep.name, plans=[], kept=kept, skipped=skipped)
-    workdays = [workday(rep, day) for day in days]
+    workdays = [workday(rep, day, from_s=from_now if day == today else None) for day in days]
     if len(days) == 1:
         limit = request.time_limit or settings.plan_day_time_limit_s
     else:
@@ -276,14 +299,22 @@ def _prepare(
         settings=settings,
         time_limit_s=min(limit, settings.max_time_limit_s),
         exclude=exclude,
+        elsewhere=seen_elsewhere(session, rep.id, days, today),
+        appointments_from_s=from_now,
     )
     return _Prepared(rep, job, accounts, kept=kept, done_stops=[], skipped=skipped)
 
 
 def _failure(rep: Rep, exc: AppError) -> BatchFailure:
-    # The manager reads names: "rep 9 (Sam Lee)" from the services that refused becomes "Sam Lee".
-    named = re.sub(rf"\brep {rep.id}\b(?: \({re.escape(rep.name)}\))?", rep.name, exc.detail)
-    return BatchFailure(rep_id=rep.id, rep_name=rep.name, status=exc.status_code, detail=named)
+    # The services' refusals name the rep already (see tests/plans/test_plan_messages.py).
+    return BatchFailure(rep_id=rep.id, rep_name=rep.name, status=exc.status_code, detail=exc.detail)
+
+
+def started_today(session: Session, rep: Rep, settings: Settings) -> bool:
+    """Whether the rep's today has begun (its plan is then theirs to change, nobody else's)."""
+    now = clock.now()
+    today = rep_today(rep, settings, now)
+    return _started(session, rep, today, seconds_into(today, now, rep_zone(rep, settings)))
 
 
 def _works_on(rep: Rep, day: date) -> bool:
@@ -345,11 +376,18 @@ def _store_run(
     job, rep = prepared.job, prepared.rep
     zone = ZoneInfo(job.time_zone)
     call_instead = _call_instead(result, job, prepared.accounts)
-    plans = []
+    shared = basis.common(session, rep)
+    rows = []
     for day in _days(prepared, result) if days is None else days:
         stops = [*prepared.done_stops, *day.stops]
         for seq, stop in enumerate(stops, start=1):
             stop["seq"] = seq
+        totals = _totals(day.route, day.spec, result, zone)
+        if prepared.done_stops:
+            totals = whole_day_totals(
+                totals, prepared.done_stops, prepared.day_start, day.spec.start, job.travel,
+                job.costs,
+            )  # fmt: skip
         row = RoutePlan(
             rep_id=rep.id,
             plan_date=day.route.day,
@@ -359,14 +397,18 @@ def _store_run(
             created_by=principal.user_id,
             stops=stops,
             left_out=[item.model_dump(mode="json") for item in call_instead],
-            totals=_totals(day.route, day.spec, result, zone),
+            totals=totals,
             travel_model=result.travel_model,
             travel_detail=result.travel_detail[:300],
             geometry=day.geometry,
+            basis=basis.record(session, shared, rep.id, day.route.day, stops, prepared.accounts),
         )
         session.add(row)
         session.flush()
-        plans.append(read_plan(session, row, rep))
+        rows.append(row)
+    # Read once every day is stored: a day read before the others would find their old
+    # versions and call itself stale.
+    plans = [read_plan(session, row, rep) for row in rows]
     return PlanRun(
         rep_id=rep.id,
         rep_name=rep.name,
@@ -598,6 +640,7 @@ def read_plan(session: Session, row: RoutePlan, rep: Rep) -> PlanRead:
     frozen = row.plan_date < today or (
         row.plan_date == today and _started(session, rep, today, seconds_into(today, now, zone))
     )
+    reasons = basis.stale_reasons(session, row, rep, today)
     return PlanRead(
         id=row.id,
         rep_id=rep.id,
@@ -608,6 +651,8 @@ def read_plan(session: Session, row: RoutePlan, rep: Rep) -> PlanRead:
         time_zone=row.time_zone,
         created_at=row.created_at,
         frozen=frozen,
+        stale=bool(reasons),
+        stale_reasons=reasons,
         start=PlanPlace.model_validate(totals["start"]),
         end=None if totals.get("end") is None else PlanPlace.model_validate(totals["end"]),
         stops=stops,
@@ -680,6 +725,11 @@ def team_working_weekdays(session: Session, principal: Principal, team_id: int) 
     return {DAYS.index(day) for days in session.scalars(query) for day in days if day in DAYS}
 
 
+def latest_plan(session: Session, rep_id: int, day: date) -> RoutePlan | None:
+    """The rep's latest stored plan of `day` (the caller checked the scope)."""
+    return _latest(session, rep_id, day)
+
+
 def _latest(session: Session, rep_id: int, day: date) -> RoutePlan | None:
     query = (
         select(RoutePlan)
@@ -730,10 +780,12 @@ __all__ = [
     "current_plan",
     "earlier_stops",
     "hours_text",
+    "latest_plan",
     "plan_rep",
     "read_plan",
     "rep_today",
     "replan",
+    "started_today",
     "team_working_weekdays",
     "week_summaries",
 ]

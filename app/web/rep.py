@@ -38,7 +38,7 @@ from app.web.assets import STATIC_DIR, static_version
 from app.web.maps import map_page, route_map
 from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
 from app.web.rep_stops import with_stop_changes
-from app.web.rep_view import PlanView, plan_view
+from app.web.rep_view import PlanView, plan_view, refresh_from
 from app.web.urls import week_url
 
 router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
@@ -54,6 +54,9 @@ class Notice:
     text: str
     can_plan: bool = False
     day_over: bool = False
+    refresh_from: date | None = None
+    """Planning posts the week's refresh from this day (`rep_view.refresh_from`); None: the day
+    is planned on its own (a started today, from now)."""
 
 
 @router.get("/rep")
@@ -73,7 +76,8 @@ def rep_page(
     today = plans.rep_today(rep, settings, now)
     day = day or today
     shift_over = seconds_into(today, now, rep_zone(rep, settings)) >= seconds_of(rep.shift_end)
-    content = _day_content(session, principal, rep, day, today, shift_over)
+    started = day >= today and plans.started_today(session, rep, settings)
+    content = _day_content(session, principal, rep, day, today, shift_over, started)
     return day_page(principal, rep.id, rep.name, day, today, content, team_id=rep.team_id)
 
 
@@ -192,13 +196,21 @@ def _rep_picker(
 
 
 def _day_content(
-    session: Session, principal: Principal, rep: Rep, day: date, today: date, shift_over: bool
+    session: Session,
+    principal: Principal,
+    rep: Rep,
+    day: date,
+    today: date,
+    shift_over: bool,
+    started: bool,
 ) -> PlanView | Notice:
     """The plan of the day, or why there is none (and whether the page can plan it: not a
-    day gone by, nor today once the shift is over)."""
+    day gone by, nor today once the shift is over). `started`: the rep's today has begun (a
+    later day is then planned with the rest of its week from tomorrow)."""
     plan = _stored_plan(session, principal, rep.id, day)
     if plan is not None:
-        view = plan_view(plan, today=today, shift_over=shift_over)
+        own = principal.rep_id == rep.id
+        view = plan_view(plan, today=today, shift_over=shift_over, own=own, today_started=started)
         return with_stop_changes(session, rep, view, today)
     if day < today:
         return Notice(f"No route was planned for {long_date(day)}.")
@@ -207,7 +219,8 @@ def _day_content(
     if DAYS[day.weekday()] not in (rep.working_days or []):
         return Notice(f"{long_date(day)} is not one of {rep.name}'s working days.")
     when = "today" if day == today else long_date(day)
-    return Notice(f"No plan yet for {when}.", can_plan=True)
+    ahead = refresh_from(day, today, today_started=started)
+    return Notice(f"No plan yet for {when}.", can_plan=True, refresh_from=ahead)
 
 
 def _stored_plan(session: Session, principal: Principal, rep_id: int, day: date) -> PlanRead | None:

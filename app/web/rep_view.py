@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import ClassVar, Literal
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from app.core.time_text import wall_time
 from app.plans.schemas import CallInstead, PlanBreak, PlanRead, PlanStop
+from app.plans.week import week_of
 
 OUTCOMES = (
     "Visited",
@@ -152,6 +153,12 @@ class PlanView:
     route_parts: list[RoutePart]
     calls: list[CallItem]
     calls_at_first: ClassVar[int] = CALLS_AT_FIRST
+    refresh_from: date | None = None
+    """Where the week's refresh starts when this day may be planned again with the rest of its
+    week (not started); None for a started today (the rep re-plans it) or a day gone by."""
+    auto_refresh: bool = False
+    """The plan is stale and not started, and the rep is looking at their own day: the page
+    refreshes it on opening. A started today changes only on the rep's tap."""
     outcomes: ClassVar[Sequence[str]] = OUTCOMES
     skip_reasons: ClassVar[Sequence[str]] = SKIP_REASONS
     reason_max: ClassVar[int] = REASON_MAX
@@ -162,9 +169,19 @@ class PlanView:
     """The other working days a stop can be moved to (`static/js/rep-stops.js`)."""
 
 
-def plan_view(plan: PlanRead, *, today: date, shift_over: bool = False) -> PlanView:
+def plan_view(
+    plan: PlanRead,
+    *,
+    today: date,
+    shift_over: bool = False,
+    own: bool = True,
+    today_started: bool | None = None,
+) -> PlanView:
     """The plan as the page shows it on `today` (the rep's): re-plan today's from here until
-    the shift is over, plan a later day again, leave a past day as it was."""
+    the shift is over, plan a later day again (with the rest of its week), leave a past day as
+    it was. `own`: the rep is looking at their own day (a manager's look changes nothing by
+    itself). `today_started`: whether the rep's today has begun (default: as the plan says,
+    for a plan of today)."""
     zone = ZoneInfo(plan.time_zone)
     day_over = plan.date == today and shift_over
     action: PlanAction | None = None
@@ -172,6 +189,8 @@ def plan_view(plan: PlanRead, *, today: date, shift_over: bool = False) -> PlanV
         action = "replan"
     elif plan.date > today:
         action = "plan-again"
+    started = plan.frozen if today_started is None and plan.date == today else bool(today_started)
+    ahead = refresh_from(plan.date, today, today_started=started)
     return PlanView(
         plan=plan,
         zone=zone,
@@ -184,7 +203,19 @@ def plan_view(plan: PlanRead, *, today: date, shift_over: bool = False) -> PlanV
         items=route_items(plan.stops, plan.breaks, zone),
         route_parts=route_parts(plan),
         calls=[call_item(item) for item in plan.call_instead],
+        refresh_from=ahead,
+        auto_refresh=own and plan.stale and ahead is not None,
     )
+
+
+def refresh_from(day: date, today: date, *, today_started: bool) -> date | None:
+    """Where planning `day` from the page starts the week's solve: its week's first day not
+    started (today or tomorrow, or that week's Monday for a later week); None when `day` is
+    over or is a started today (planned on its own, from now)."""
+    if day < today or (day == today and today_started):
+        return None
+    first = today + timedelta(days=1) if today_started else today
+    return max(week_of(day)[0], first)
 
 
 def route_items(

@@ -65,6 +65,7 @@ ENVIRONMENT.globals.update(
     manager_url=urls.manager_url,
     plans_api_url=urls.plans_api_url,
     replan_api_url=urls.replan_api_url,
+    refresh_api_url=urls.refresh_api_url,
     export_url=urls.export_url,
     account_url=urls.account_url,
     near_url=urls.near_url,

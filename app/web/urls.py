@@ -50,6 +50,11 @@ def plans_api_url(rep_id: int) -> str:
     return f"/api/v1/reps/{rep_id}/plans"
 
 
+def refresh_api_url(rep_id: int) -> str:
+    """Where the page's script posts to plan the rest of a rep's week together."""
+    return f"/api/v1/reps/{rep_id}/plans/refresh"
+
+
 def replan_api_url(rep_id: int, day: date) -> str:
     return f"/api/v1/reps/{rep_id}/plans/{day.isoformat()}/replan"
 

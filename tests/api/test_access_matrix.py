@@ -318,6 +318,15 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         lambda ctx, t: Probe(f"{rep(ctx, t)}/accounts/near?latitude=42&longitude=-87.8"),
         SCOPED,
     ),
+    # The look-ahead of a rep in scope: a week re-planned together (two weeks after PLAN_DAY:
+    # STORED_DAY's week takes plans written directly).
+    ("POST", "/reps/{rep_id}/plans/refresh"): (
+        lambda ctx, t: Probe(
+            f"{rep(ctx, t)}/plans/refresh",
+            {"from_date": str(PLAN_DAY + timedelta(days=14)), "time_limit": 0.2},
+        ),
+        SCOPED,
+    ),
     ("GET", "/plans"): (
         lambda ctx, t: Probe(f"/plans?start={PLAN_DAY}&team_id={ctx.team(t)}"),
         ANYONE,

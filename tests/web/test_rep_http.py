@@ -36,7 +36,11 @@ def test_opening_a_day_plans_nothing(client: TestClient, world: World, session: 
     tomorrow = TODAY_UTC + timedelta(days=1)
     ahead = client.get(f"/rep?date={tomorrow}", headers=headers)
     assert "No plan yet for Thursday 5 March 2026." in ahead.text
-    assert f'data-date="{tomorrow}">Plan my day</button>' in ahead.text
+    # A later day is planned with the rest of its week (today's shift has begun: from tomorrow).
+    assert (
+        f'<button type="button" id="plan-day" data-url="/api/v1/reps/{rep_id}/plans/refresh" '
+        f'data-date="{tomorrow}" data-from="{tomorrow}">Plan my day</button>'
+    ) in ahead.text
     # A manager looking at the rep's day gets the button too, in their words.
     managed = client.get(f"/rep?rep_id={rep_id}", headers=world.headers("manager_north"))
     assert 'id="plan-day"' in managed.text

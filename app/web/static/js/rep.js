@@ -1,6 +1,8 @@
 // The rep's phone page (/rep): tabs, the visit buttons (arrived, done, skip) sent to the visits
-// API and shown on their card in place, planning a day that has no plan yet, and re-planning
-// from the phone's position. Text from the server is only ever set with textContent.
+// API and shown on their card in place, planning a day that has no plan yet (with the rest of
+// its week), re-planning from the phone's position, and refreshing a plan that is out of date
+// (by a tap; by itself on opening a day not started). Text from the server is only ever set
+// with textContent.
 "use strict";
 
 (function () {
@@ -429,16 +431,54 @@
         "Re-planned from your last stop done (your position was not available).");
     });
   }
+  // A day not started is planned with the rest of its week (data-from: the refresh's first
+  // day), so that no account lands on two days; a started today alone, from now.
+  function planBody(button) {
+    return button.dataset.from ? {from_date: button.dataset.from} : {date: button.dataset.date};
+  }
+  function withWeek(button, text) {
+    return button.dataset.from ? `${text} The rest of the week was planned with it.` : text;
+  }
   const again = document.getElementById("plan-again");
   if (again) {
-    again.addEventListener("click", () => planAndReload(again, {date: again.dataset.date},
-      "Planned again."));
+    again.addEventListener("click", () => planAndReload(again, planBody(again),
+      withWeek(again, "Planned again.")));
   }
   // A day with no plan yet: opening the page plans nothing, this button does.
   const first = document.getElementById("plan-day");
   if (first) {
-    first.addEventListener("click", () => planAndReload(first, {date: first.dataset.date},
-      "Planned."));
+    first.addEventListener("click", () => planAndReload(first, planBody(first),
+      withWeek(first, "Planned.")));
+  }
+
+  // A plan out of date (#stale lists why). Not started: "Refresh" re-plans the week's days
+  // not started, and opening the rep's own page does it by itself, once a few minutes at most
+  // (the answer could still be stale: a loop must not follow). A started today changes only
+  // when the rep taps, through the mid-day re-plan. The refresh needs the network: offline,
+  // the kept copy of the page just shows the notice.
+  const stale = document.getElementById("stale");
+  const AUTO_KEY = `fieldroute.rep.refreshed.${repId}.${date}`;
+  const AUTO_AGAIN_MS = 5 * 60 * 1000;
+  function staleReasons() {
+    return Array.from(stale.querySelectorAll(".reasons li"), (li) => li.textContent).join("; ");
+  }
+  const refreshButton = document.getElementById("refresh");
+  if (stale && refreshButton) {
+    refreshButton.dataset.url = stale.dataset.url;
+    refreshButton.addEventListener("click", () => planAndReload(refreshButton,
+      {from_date: stale.dataset.from}, `Updated: ${staleReasons()}.`));
+  }
+  const staleReplan = document.getElementById("stale-replan");
+  if (staleReplan && replan) {
+    staleReplan.addEventListener("click", () => replan.click());
+  }
+  if (stale && refreshButton && stale.dataset.auto === "true" && navigator.onLine) {
+    const last = Number(window.sessionStorage.getItem(AUTO_KEY) || 0);
+    if (Date.now() - last > AUTO_AGAIN_MS) {
+      window.sessionStorage.setItem(AUTO_KEY, String(Date.now()));
+      planAndReload(refreshButton, {from_date: stale.dataset.from},
+        `Updated: ${staleReasons()}.`);
+    }
   }
 
   const notice = window.sessionStorage.getItem(NOTICE_KEY);
