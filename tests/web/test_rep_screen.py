@@ -45,6 +45,8 @@ def test_the_first_stop_shows_without_scrolling(
             box = part.bounding_box()
             assert box is not None
             assert box["y"] >= 0
+            if box["y"] + box["height"] > size["height"]:
+                screenshot(page, f"rep-first-screen-{tag}-FAIL")
             assert box["y"] + box["height"] <= size["height"], f"{tag}: below the fold: {box}"
         assert page.evaluate("window.scrollY") == 0
         width = page.evaluate("document.scrollingElement.scrollWidth")
