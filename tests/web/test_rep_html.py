@@ -269,7 +269,7 @@ def test_day_links_keep_a_managers_rep() -> None:
     managed = day_page(manager, 3, "A", DAY, date(2030, 6, 1), nothing).body.decode()
     assert 'href="/rep?date=2030-06-05&amp;rep_id=3"' in managed
     assert (
-        'href="/rep?date=2030-06-01&amp;rep_id=3" aria-label="Back to today, Saturday 1 June 2030"'
+        'class="back-today" href="/rep?date=2030-06-01&amp;rep_id=3" aria-label="Back to today, Saturday 1 June 2030"'
         in managed
     )
 

@@ -514,7 +514,7 @@
       navigator.serviceWorker.ready).then(() => {
       // The first visit is not served by the worker yet: keep it now, and tomorrow's day.
       const urls = [window.location.href];
-      const isToday = !document.querySelector("p.today");
+      const isToday = !document.querySelector("a.back-today");
       const next = tomorrowUrl();
       if (isToday && next) {
         urls.push(next);
