@@ -69,7 +69,7 @@ def rep_page(
 ) -> HTMLResponse:
     """A rep's day (their own for a rep; any rep in scope for managers and admins)."""
     day = _parse_day(date)
-    rep = _the_rep(session, principal, rep_id)
+    rep = the_rep(session, principal, rep_id)
     if rep is None:
         return _rep_picker(session, settings, principal, day)
     now = clock.now()
@@ -164,8 +164,8 @@ def _service_worker_source() -> str:
     return versioned
 
 
-def _the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep | None:
-    """The rep whose day to show: a rep's own (another rep's id is not found), or the one a
+def the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep | None:
+    """The rep whose page to show: a rep's own (another rep's id is not found), or the one a
     manager or admin names; None when a manager or admin named none."""
     if rep_id is not None:
         return get_rep(session, principal, rep_id)
@@ -175,7 +175,7 @@ def _the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep 
         raise PageError(
             404,
             "No rep record",
-            "Your sign-in is not linked to a rep, so there is no route to show. "
+            "Your sign-in is not linked to a rep, so there is nothing of yours to show. "
             "An admin can link your user to your rep record.",
         )
     return None

@@ -36,6 +36,7 @@ from app.reps.home import home_point
 from app.reps.service import get_rep
 from app.web.account_view import account_view
 from app.web.page_routes import PageError, PageUser, PhonePageRoute, page
+from app.web.rep import the_rep
 
 router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
 
@@ -112,16 +113,9 @@ def near_page(
 def _rep_for(session: Session, principal: Principal, rep_id: int | None, account_id: int) -> Rep:
     """The rep in whose context the account is shown: the one named, the caller's own, or
     (a manager or admin naming none) the rep whose territory holds the account."""
-    if rep_id is not None:
-        return get_rep(session, principal, rep_id)
-    if principal.rep_id is not None:
-        return get_rep(session, principal, principal.rep_id)
-    if principal.role is Role.REP:
-        raise PageError(
-            404,
-            "No rep record",
-            "Your sign-in is not linked to a rep, so there is nothing to show.",
-        )
+    rep = the_rep(session, principal, rep_id)
+    if rep is not None:
+        return rep
     account = get_account(session, principal, account_id)
     covered = session.scalar(select(Territory.rep_id).where(Territory.id == account.territory_id))
     if covered is None:

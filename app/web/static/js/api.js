@@ -1,6 +1,6 @@
 // What the pages' scripts share: a JSON request to the API with the session cookie (the API
 // checks that it comes from this site's pages), the message of a failed one, and a message
-// shown in place. Loaded before each page's own script. Text from the server is only ever set
+// shown in place, and the phone's position. Loaded before each page's own script. Text from the server is only ever set
 // with textContent.
 "use strict";
 
@@ -32,6 +32,29 @@ window.fieldroute = Object.freeze({
       return data.errors.map((e) => (e.field ? `${e.field}: ${e.msg}` : e.msg)).join("; ");
     }
     return data.detail ? String(data.detail) : `The server answered ${result.status}.`;
+  },
+
+  // Where the phone is (its coords), or null: after `waitMs`, on refusal, or without
+  // geolocation. The own timer also covers a permission prompt the rep never answers (the
+  // API's own timeout waits for it).
+  here(waitMs = 5000) {
+    return new Promise((resolve) => {
+      if (!navigator.geolocation) {
+        resolve(null);
+        return;
+      }
+      const timer = window.setTimeout(() => resolve(null), waitMs);
+      navigator.geolocation.getCurrentPosition(
+        (position) => {
+          window.clearTimeout(timer);
+          resolve(position.coords);
+        },
+        () => {
+          window.clearTimeout(timer);
+          resolve(null);
+        },
+        {enableHighAccuracy: true, timeout: waitMs, maximumAge: 60000});
+    });
   },
 
   say(target, text, isError) {

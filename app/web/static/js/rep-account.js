@@ -11,27 +11,6 @@
   const say = (text, isError) => window.fieldroute.say(msg, text, isError);
   const NOTICE_KEY = "fieldroute.rep.notice";
 
-  // Where the phone is, or null: after 8 s, on refusal, or without geolocation.
-  function here() {
-    return new Promise((resolve) => {
-      if (!navigator.geolocation) {
-        resolve(null);
-        return;
-      }
-      const timer = window.setTimeout(() => resolve(null), 8000);
-      navigator.geolocation.getCurrentPosition(
-        (position) => {
-          window.clearTimeout(timer);
-          resolve(position.coords);
-        },
-        () => {
-          window.clearTimeout(timer);
-          resolve(null);
-        },
-        {enableHighAccuracy: true, timeout: 8000, maximumAge: 60000});
-    });
-  }
-
   // Why the API refused, in words for the rep.
   function refusal(result) {
     if (result.status === 404) {
@@ -50,7 +29,7 @@
   async function addToToday(button, url, accountId, dayUrl) {
     button.disabled = true;
     say("Finding where you are\u2026", false);
-    const coords = await here();
+    const coords = await window.fieldroute.here(8000);
     const body = {account_id: accountId};
     if (coords) {
       body.latitude = coords.latitude;
@@ -135,7 +114,7 @@
       const url = today ? `${main.dataset.plansUrl}/${day}/replan` : main.dataset.plansUrl;
       let body = {date: day};
       if (today) {
-        const coords = await here();
+        const coords = await window.fieldroute.here(8000);
         body = coords ? {latitude: coords.latitude, longitude: coords.longitude} : {};
       }
       const result = await call("POST", url, body);
@@ -226,7 +205,7 @@
     async function fromPhone() {
       locate.disabled = true;
       say("Finding where you are\u2026", false);
-      const coords = await here();
+      const coords = await window.fieldroute.here(8000);
       locate.disabled = false;
       if (!coords) {
         say("Your position is not available (location is off or was refused). Start from " +

@@ -379,28 +379,6 @@
     }
   });
 
-  // Where the phone is, or null: after 5 s, on refusal, or without geolocation. The own timer
-  // also covers a permission prompt the rep never answers (the API's timeout waits for it).
-  function here() {
-    return new Promise((resolve) => {
-      if (!navigator.geolocation) {
-        resolve(null);
-        return;
-      }
-      const timer = window.setTimeout(() => resolve(null), 5000);
-      navigator.geolocation.getCurrentPosition(
-        (position) => {
-          window.clearTimeout(timer);
-          resolve(position.coords);
-        },
-        () => {
-          window.clearTimeout(timer);
-          resolve(null);
-        },
-        {enableHighAccuracy: true, timeout: 5000, maximumAge: 60000});
-    });
-  }
-
   async function planAndReload(button, body, notice) {
     button.disabled = true;
     say("Planning\u2026 (a few seconds)", false);
@@ -425,7 +403,7 @@
     replan.addEventListener("click", async () => {
       replan.disabled = true;
       say("Finding where you are\u2026", false);
-      const coords = await here();
+      const coords = await window.fieldroute.here();
       const body = coords ? {latitude: coords.latitude, longitude: coords.longitude} : {};
       planAndReload(replan, body, coords ? "Re-planned from where you are." :
         "Re-planned from your last stop done (your position was not available).");
