@@ -28,9 +28,7 @@ ZONES = {"rep_north_1": "America/Chicago", "rep_north_2": "Europe/Berlin",
 
 
 @pytest.fixture
-def clocked_worker(
-    broker_url: str, postgres_engine: Engine, tmp_path: Path
-) -> Iterator[Worker]:
+def clocked_worker(broker_url: str, postgres_engine: Engine, tmp_path: Path) -> Iterator[Worker]:
     env = worker_env(postgres_engine.url.render_as_string(hide_password=False), broker_url,
                      tmp_path, 30.0)  # fmt: skip
     env |= {"FIELDROUTE_PLAN_WEEK_TIME_LIMIT_S": "0.3", "FIELDROUTE_PLAN_DAY_TIME_LIMIT_S": "0.3",
@@ -70,7 +68,7 @@ def test_the_beat_tick_on_a_worker_plans_each_due_rep_once(
     ]
     tokyo = world.rep_ids["rep_south_1"]
     days = set(session.scalars(select(RoutePlan.plan_date).where(RoutePlan.rep_id == tokyo)))
-    assert min(days) == date(2026, 3, 6) and max(days) == date(2026, 3, 13)
+    assert (min(days), max(days)) == (date(2026, 3, 6), date(2026, 3, 13))
 
 
 def test_beat_ticks_every_nightly_tick_s(worker_settings: Settings) -> None:
