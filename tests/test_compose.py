@@ -52,7 +52,9 @@ def test_every_variable_is_a_setting_and_the_settings_hold(compose: dict[str, An
         env = _env(compose["services"][name])
         unknown = {key for key in env if key.removeprefix("FIELDROUTE_") not in fields}
         assert not unknown, f"{name}: {unknown} are not settings (app/core/config.py)"
-        settings = Settings(**{key.removeprefix("FIELDROUTE_").lower(): v for key, v in env.items()})
+        settings = Settings(
+            **{key.removeprefix("FIELDROUTE_").lower(): v for key, v in env.items()}
+        )
         assert settings.broker_url is not None
         assert settings.sqlalchemy_url.startswith("postgresql+psycopg://")
         # A job whose worker died is handed on only after the longest solve could have ended.
@@ -80,4 +82,5 @@ def test_redis_keeps_its_queue_and_the_worker_is_pinged_on_it(compose: dict[str,
     assert shlex.join(redis["command"]).count("--appendonly yes") == 1
     assert "/data" in redis["volumes"][0]
     ping = compose["services"]["worker"]["healthcheck"]["test"][1]
-    assert "inspect ping" in ping and "$$FIELDROUTE_BROKER_URL" in ping
+    assert "inspect ping" in ping
+    assert "$$FIELDROUTE_BROKER_URL" in ping
