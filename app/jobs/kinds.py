@@ -17,6 +17,7 @@ from app.models import Job
 KIND_MODULES = (
     "app.imports.task",
     "app.plans.nightly_task",
+    "app.roads.task",
 )
 """Modules that register a kind when imported; add a feature's task module here."""
 
