@@ -19,7 +19,7 @@ FIELDROUTE_TEST_REDIS_URL ?= $(shell timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0
 export FIELDROUTE_TEST_REDIS_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help run worker test test-hours lint fmt typecheck bench lock clean
+.PHONY: help run worker beat test test-hours lint fmt typecheck bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -89,6 +89,12 @@ WORKERS ?= 1
 worker: $(VENV)/.installed ## Run a background job worker (needs FIELDROUTE_BROKER_URL and PostgreSQL)
 	@test -n "$$FIELDROUTE_BROKER_URL" || { echo "make worker: set FIELDROUTE_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and FIELDROUTE_DATABASE_URL (PostgreSQL)" >&2; exit 2; }
 	$(BIN)/python -m app.cli worker --concurrency $(WORKERS)
+
+# One beat per deployment: the nightly plan's tick (each rep planned once a night on their clock).
+# Without workers, cron runs `python -m app.cli plan-nightly` instead (README "Scaling out").
+beat: $(VENV)/.installed ## Run Celery beat, the nightly plan's schedule (needs FIELDROUTE_BROKER_URL and PostgreSQL)
+	@test -n "$$FIELDROUTE_BROKER_URL" || { echo "make beat: set FIELDROUTE_BROKER_URL and FIELDROUTE_DATABASE_URL (PostgreSQL)" >&2; exit 2; }
+	$(BIN)/python -m app.cli beat
 
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
 	$(BIN)/ruff check .

@@ -17,6 +17,13 @@ roads build REGION.osm.pbf [--region NAME]
                                  build OSRM road data from an OpenStreetMap extract under the
                                  data directory; the app plans on it (no restart needed)
 roads status                     the road data in use, and what plans are timed with
+plan-nightly [--wait]            queue the nightly plan of every rep due now (their local time past
+                                 FIELDROUTE_NIGHTLY_PLAN_TIME, not planned yet that local date) and
+                                 run it here with a progress bar, or, with a broker, on the workers
+                                 (--wait: a progress bar until they end); for cron without beat:
+                                 */15 * * * *  cd /srv/fieldroute && python -m app.cli plan-nightly
+beat                             Celery beat: the nightly plan's tick every FIELDROUTE_NIGHTLY_TICK_S
+                                 (run one; needs FIELDROUTE_BROKER_URL)
 worker [--concurrency N] [--pool prefork|solo|threads]
                                  run background jobs from FIELDROUTE_BROKER_URL (Redis); needs
                                  PostgreSQL (FIELDROUTE_DATABASE_URL)
@@ -54,10 +61,13 @@ from app.demo import (
 from app.imports.parsing import CsvFormatError, read_accounts_csv
 from app.imports.schemas import ImportJobRead
 from app.imports.service import submit
+from app.jobs.dispatch import Dispatcher, ToWorkers
 from app.jobs.run import run_job
-from app.jobs.worker import serve
-from app.models import ImportJob, Rep, Team, User
+from app.jobs.worker import beat, serve
+from app.models import ImportJob, Job, Rep, Team, User
+from app.models.jobs import FINISHED_STATES
 from app.plans import service as plans
+from app.plans.nightly import run_tick
 from app.plans.schemas import BatchPlanRequest, BatchRun
 from app.roads.build import BuildError, build_roads, roads_dir
 from app.roads.service import model_of, travel
@@ -98,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("extract", type=Path, help="an OpenStreetMap extract (.osm.pbf)")
     build.add_argument("--region", help="name (default: from the file name)")
     roads_commands.add_parser("status", help="the road data in use")
+    nightly = commands.add_parser("plan-nightly", help="queue and run the nightly plans due now")
+    nightly.add_argument("--wait", action="store_true", help="with a broker: wait for the jobs")
+    commands.add_parser("beat", help="run Celery beat: the nightly plan's tick (needs a broker)")
     worker = commands.add_parser("worker", help="run background jobs (needs a broker)")
     worker.add_argument("--concurrency", type=int, default=1, help="jobs at once (processes)")
     worker.add_argument("--pool", choices=("prefork", "solo", "threads"), default="prefork")
@@ -113,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _roads(settings, args)
     if args.command == "worker":
         return _worker(settings, args)
+    if args.command == "beat":
+        return _beat(settings)
     engine = make_engine(settings.sqlalchemy_url)
     upgrade(engine)
     factory = make_session_factory(engine)
@@ -128,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(factory, settings, args)
         if args.command == "plan":
             return _plan(factory, settings, args)
+        if args.command == "plan-nightly":
+            return _plan_nightly(factory, settings, args.wait)
         return _demo(factory, settings, args.company)
     finally:
         engine.dispose()
@@ -233,6 +250,63 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     options = [f"--concurrency={args.concurrency}", f"--pool={args.pool}", "--loglevel=INFO"]
     serve(settings, options + ([f"--hostname={args.name}"] if args.name else []))
     return 0
+
+
+def _beat(settings: Settings) -> int:
+    if not settings.broker_url:
+        print("error: beat needs FIELDROUTE_BROKER_URL; without workers, run plan-nightly from "
+              "cron instead", file=sys.stderr)  # fmt: skip
+        return 2
+    beat(settings)
+    return 0
+
+
+def _plan_nightly(factory: SessionFactory, settings: Settings, wait: bool) -> int:
+    here = _RunHere()
+    dispatcher: Dispatcher = ToWorkers(settings) if settings.broker_url else here
+    try:
+        report = run_tick(factory, settings, dispatcher)
+    except AppError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
+    for name, reason in report.refused.items():
+        print(f"{name}: not planned: {reason}", file=sys.stderr)
+    print(f"nightly plan: {len(report.queued)} reps due, {len(report.refused)} refused")
+    ids = list(report.queued.values())
+    if settings.broker_url and not wait:
+        print("queued for the workers (GET /api/v1/jobs?kind=nightly_plan)")
+        return 0
+    if not settings.broker_url:
+        with tqdm(total=len(ids), unit="rep", desc="nightly plan") as bar:
+            for job_id in ids:
+                run_job(factory, settings, job_id)
+                bar.update(1)
+    else:
+        wait_for_jobs(factory, ids, "nightly plan")
+    return _report_ended(factory, ids)
+
+
+def wait_for_jobs(factory: SessionFactory, ids: Sequence[int], what: str) -> None:
+    """A progress bar of parts done over the jobs `ids` run elsewhere, until all have ended."""
+    with tqdm(total=0, unit="part", desc=what) as bar:
+        while True:
+            with factory() as session:
+                jobs = session.scalars(select(Job).where(Job.id.in_(ids))).all()
+            bar.total = sum(job.progress_total for job in jobs)
+            bar.update(sum(job.progress_done for job in jobs) - bar.n)
+            if all(job.state in FINISHED_STATES for job in jobs):
+                return
+            time.sleep(1.0)
+
+
+def _report_ended(factory: SessionFactory, ids: Sequence[int]) -> int:
+    with factory() as session:
+        failed = session.scalars(
+            select(Job).where(Job.id.in_(ids), Job.state != "succeeded").order_by(Job.id)
+        ).all()
+        for job in failed:
+            print(f"job {job.id}: {job.state}: {job.error}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _plan(factory: SessionFactory, settings: Settings, args: argparse.Namespace) -> int:

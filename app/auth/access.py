@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from app.auth.principal import Principal
 from app.core.config import Role
 from app.core.errors import Forbidden
-from app.models import Account, Job, Rep, Team, Territory, User, Visit
+from app.models import Account, ImportJob, Job, Rep, Team, Territory, User, Visit
 
 
 def require_role(principal: Principal, *roles: Role) -> None:
@@ -96,6 +96,15 @@ def job_scope(principal: Principal) -> ColumnElement[bool]:
     if principal.role is Role.MANAGER and principal.team_ids:
         return own | Job.team_id.in_(principal.team_ids)
     return own
+
+
+def import_scope(principal: Principal) -> ColumnElement[bool]:
+    """An import is seen by whoever sees its job (`job_scope`: a manager sees their teams'
+    imports, whoever started them); an import from before jobs, by its creator and admins."""
+    if principal.role is Role.ADMIN:
+        return true()
+    visible_jobs = select(Job.id).where(job_scope(principal)).scalar_subquery()
+    return (ImportJob.created_by_id == principal.user_id) | ImportJob.job_id.in_(visible_jobs)
 
 
 def sees_team(principal: Principal, team_id: int) -> bool:

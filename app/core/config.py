@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Self
@@ -99,6 +100,17 @@ class Settings(BaseSettings):
     )
     job_max_retries: int = Field(
         default=5, ge=0, le=20, description="retries of a job the database failed (backoff)"
+    )
+
+    nightly_plan_time: time = Field(
+        default=time(2, 0),
+        description="local time on each rep's clock after which the nightly plan plans their "
+        "day and the rest of their week (and the next week on their last working day)",
+    )
+    nightly_tick_s: float = Field(
+        default=900.0,
+        ge=10,
+        description="how often Celery beat looks for reps whose nightly plan is due",
     )
 
     max_import_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.access import check_team
+from app.auth.access import check_team, import_scope
 from app.auth.principal import Principal
 from app.core import clock
-from app.core.config import Role
 from app.core.errors import NotFound
 from app.jobs.run import runner_lost
 from app.models import ImportJob, Team
@@ -19,15 +18,13 @@ LATEST = 50
 
 
 def latest(session: Session, principal: Principal) -> Sequence[ImportJob]:
-    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(LATEST)
-    if principal.role is not Role.ADMIN:
-        query = query.where(ImportJob.created_by_id == principal.user_id)
-    return session.scalars(query).all()
+    query = select(ImportJob).where(import_scope(principal))
+    return session.scalars(query.order_by(ImportJob.id.desc()).limit(LATEST)).all()
 
 
 def get(session: Session, principal: Principal, job_id: int) -> ImportJob:
-    job = session.get(ImportJob, job_id)
-    if job is None or (principal.role is not Role.ADMIN and job.created_by_id != principal.user_id):
+    job = session.scalar(select(ImportJob).where(ImportJob.id == job_id, import_scope(principal)))
+    if job is None:
         raise NotFound(f"import job {job_id} not found")
     return job
 

@@ -25,6 +25,8 @@ from app.jobs.run import Ran, TransientJobError, fail_job, run_job
 log = logging.getLogger(__name__)
 
 TASK_NAME = "fieldroute.run_job"
+TICK_NAME = "fieldroute.nightly_tick"
+"""Celery beat's periodic task: queue the nightly plans that are due (`app.plans.nightly`)."""
 QUEUE = "fieldroute-jobs"
 MISSING_RETRIES = 20
 """A job whose row is not there yet: the request that queued it sends the message before it
@@ -73,6 +75,16 @@ def make_celery(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
     )
     app.task(bind=True, name=TASK_NAME, max_retries=None)(_run)
+    app.task(name=TICK_NAME)(_nightly_tick)
+    app.conf.beat_schedule = {
+        "nightly-plan": {
+            "task": TICK_NAME,
+            "schedule": settings.nightly_tick_s,
+            # Ticks are cheap and the next one does the same: none piles up behind long jobs.
+            "options": {"expires": settings.nightly_tick_s, "queue": QUEUE},
+        }
+    }
+    app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
     return app
 
 
@@ -103,6 +115,32 @@ def serve(settings: Settings, argv: list[str]) -> None:
     global _settings
     _settings = settings
     make_celery(settings).worker_main(["worker", "--queues", QUEUE, *argv])
+
+
+def beat(settings: Settings) -> None:
+    """Run Celery beat in this process (`python -m app.cli beat`): one tick every
+    `nightly_tick_s`. Two beats by mistake plan nobody twice (`app.plans.nightly`)."""
+    make_celery(settings).Beat(loglevel="INFO").run()
+
+
+class _ToQueue:
+    embedded = False
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def dispatch(self, job_id: int) -> None:
+        send(self._settings, job_id)
+
+
+def _nightly_tick() -> None:
+    settings = _settings if _settings is not None else Settings()
+    # Imported here: the plans feature imports this module (through app.jobs).
+    from app.plans.nightly import run_tick
+
+    report = run_tick(_factory(settings), settings, _ToQueue(settings))
+    if report.queued or report.refused:
+        log.info("nightly plan: %d queued, refused: %s", len(report.queued), report.refused)
 
 
 def _factory(settings: Settings) -> SessionFactory:

@@ -5,6 +5,7 @@ from app.models.activity import RoutePlan, Visit
 from app.models.base import Base
 from app.models.idempotency import IdempotencyKey
 from app.models.jobs import Job, JobInput
+from app.models.nightly import NightlyRun
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, SignInLink, Team, User, manager_team
 from app.models.road_cache import RoadCacheEntry
@@ -20,6 +21,7 @@ __all__ = [
     "ImportJob",
     "Job",
     "JobInput",
+    "NightlyRun",
     "Rep",
     "RoadCacheEntry",
     "RoutePlan",

@@ -394,7 +394,7 @@ def _store_run(
             version=_next_version(session, rep.id, day.route.day),
             kind=job.kind,
             time_zone=job.time_zone,
-            created_by=principal.user_id,
+            created_by=principal.user_id or None,  # 0: the nightly plan, no user
             stops=stops,
             left_out=[item.model_dump(mode="json") for item in call_instead],
             totals=totals,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from app.core.deps import SettingsDep
+from app.auth.dependencies import CurrentPrincipal
+from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
-from app.roads import service
-from app.roads.schemas import TravelModelOut
+from app.jobs.dependencies import DispatcherDep
+from app.jobs.schemas import JobRead
+from app.roads import service, task
+from app.roads.schemas import RoadBuildRequest, TravelModelOut
 
 router = APIRouter(tags=["roads"])
 
@@ -24,3 +27,27 @@ def travel_model(settings: SettingsDep) -> TravelModelOut:
     Road data (region, version, when built) or the straight-line estimate, and the estimate
     fitted to the roads that answers for places outside them."""
     return service.describe(settings)
+
+
+@router.post(
+    "/roads/builds",
+    summary="Build road data (a job)",
+    status_code=202,
+    responses=error_responses(401, 403, 409, 422, 503),
+)
+def build_roads(
+    body: RoadBuildRequest,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    dispatcher: DispatcherDep,
+) -> JobRead:
+    """Build OSRM road data from an extract in the data directory's `extracts/` (admins).
+
+    The build runs as a background job (poll its `Location`; progress counts OSRM's three
+    steps); the region's data in use is swapped for the new build only when it is complete."""
+    job = task.submit(session, principal, settings, dispatcher, extract=body.extract,
+                      region=body.region)  # fmt: skip
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return JobRead.of(job)

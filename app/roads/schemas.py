@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RoadDataOut(BaseModel):
@@ -32,4 +32,25 @@ class TravelModelOut(BaseModel):
     fitted_estimate: str | None = Field(
         default=None,
         description="for places outside the road data: the estimate fitted to it, in words",
+    )
+
+
+class RoadBuildRequest(BaseModel):
+    """A road-data build from an extract the admin copied into the data directory's
+    `extracts/` folder (a file name, not a path)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"extract": "baltimore.osm.pbf"}]}
+    )
+
+    extract: str = Field(
+        min_length=9,
+        max_length=208,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.osm\.pbf$",
+        description="the file's name in `extracts/` under the data directory",
+    )
+    region: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$",
+        description="the region's name (default: from the file name)",
     )

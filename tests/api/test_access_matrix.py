@@ -348,6 +348,11 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     },
     ("POST", "/optimize"): (lambda ctx, t: Probe("/optimize", OPTIMIZE), ANYONE),
     ("GET", "/roads"): (lambda ctx, t: Probe("/roads"), ANYONE),
+    # Admins only; the probe names no extract in the data directory (422 once admitted).
+    ("POST", "/roads/builds"): (
+        lambda ctx, t: Probe("/roads/builds", {"extract": "absent.osm.pbf"}),
+        codes("422/422", "403/403", "403/403", "403/403"),
+    ),
     ("GET", "/accounts"): (lambda ctx, t: Probe(f"/accounts?team_id={ctx.team(t)}"), ANYONE),
     ("POST", "/accounts"): (new_account, CREATE_IN_TEAM),
     ("GET", "/accounts/{account_id}"): (lambda ctx, t: Probe(account(ctx, t)), SCOPED),

@@ -341,6 +341,22 @@ def test_reps_cannot_import_and_jobs_are_private(client: TestClient, world: Worl
     assert client.get("/api/v1/imports", headers=world.headers("manager_north")).json() == []
 
 
+def test_an_import_is_seen_by_whoever_sees_its_job(client: TestClient, world: World) -> None:
+    """Issue 14: imports were their creator's alone while their jobs are their team's, so a
+    manager saw an import's job and got 404 on the job's own import link."""
+    response = upload(client, world.headers("admin"), SALESFORCE, team_id=world.team_ids["North"])
+    assert response.status_code == 202, response.text
+    job_url = f"/api/v1/jobs/{response.json()['job_id']}"
+    import_id = int(response.headers["location"].rsplit("/", 1)[1])
+    for who, status in (("manager_north", 200), ("manager_south", 404)):
+        seen = client.get(job_url, headers=world.headers(who))
+        assert seen.status_code == status
+        link = seen.json()["links"]["import"] if status == 200 else response.headers["location"]
+        assert client.get(link, headers=world.headers(who)).status_code == status
+        listed = client.get("/api/v1/imports", headers=world.headers(who)).json()
+        assert [row["id"] for row in listed] == ([import_id] if status == 200 else [])
+
+
 def test_job_row_is_kept(client: TestClient, world: World, session: Session) -> None:
     admin = world.headers("admin")
     job(client, admin, upload(client, admin, SALESFORCE))

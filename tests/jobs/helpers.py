@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -95,11 +96,15 @@ class Worker:
     """`python -m app.cli worker` in its own process (one job at a time, in that process, so
     that `kill -9` kills the job with it)."""
 
-    def __init__(self, env: dict[str, str], name: str, log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], name: str, log: Path, at: datetime | None = None
+    ) -> None:
         self.log = log
+        # `at`: the worker lives at that moment (tests.jobs.clocked), as the tests do.
+        entry = ["app.cli"] if at is None else ["tests.jobs.clocked", at.isoformat()]
         with log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 (this interpreter, fixed arguments)
-                [sys.executable, "-m", "app.cli", "worker", "--pool=solo", f"--name={name}@%h"],
+                [sys.executable, "-m", *entry, "worker", "--pool=solo", f"--name={name}@%h"],
                 cwd=ROOT,
                 env=env,
                 stdout=out,
