@@ -1,6 +1,6 @@
 """nightly runs: a rep's nightly plan, once per rep and local date
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-20 06:00:00
 """
@@ -10,8 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-# The lead renumbers at merge: 0013 (batch plans' job link) lands on another branch.
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
