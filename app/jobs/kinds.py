@@ -18,6 +18,7 @@ KIND_MODULES = (
     "app.imports.task",
     "app.plans.nightly_task",
     "app.roads.task",
+    "app.territories.task",
 )
 """Modules that register a kind when imported; add a feature's task module here."""
 

@@ -58,21 +58,11 @@ def create_proposal(
 ) -> ProposalRead:
     """Compute a rebalance and store it as a proposal (nothing moves until it is applied).
 
-    `run` runs the design (CP-SAT): a solver process for the web, here for the command line.
+    `run` runs the design (CP-SAT): in a thread that reports progress for a job
+    (`app.territories.task`), here for the command line.
     """
-    team = team_for(session, principal, body.team_id)
-    state = load(session, team.id)
-    check_ready(state)
+    team, state = checked_request(session, principal, body)
     removed = set(body.remove_rep_ids)
-    unknown = removed - {rep.id for rep in state.reps}
-    if unknown:
-        raise InvalidRequest(
-            f"remove_rep_ids: {sorted(unknown)} are not active reps of team {team.name}",
-            field="remove_rep_ids",
-        )
-    kept = [rep for rep in state.reps if rep.id not in removed]
-    if not kept:
-        raise InvalidRequest("remove_rep_ids: at least one rep must remain", field="remove_rep_ids")
     minutes = drive_minutes_for(settings)
     reps, accounts = designer_inputs(state, settings.value_default_cadence_days, minutes)
     kept_reps = [r for r in reps if int(r.id) not in removed]
@@ -80,11 +70,7 @@ def create_proposal(
     try:
         result = run(design_territories, kept_reps, accounts, options)
     except LockedAccountError as exc:
-        raise InvalidRequest(
-            f"remove_rep_ids: {len(exc.account_ids)} locked accounts belong to a removed rep; "
-            f"unlock them first (accounts {', '.join(exc.account_ids[:10])})",
-            field="remove_rep_ids",
-        ) from exc
+        raise _locked_by_removed(exc.account_ids) from exc
     except TerritoryError as exc:
         raise InvalidRequest(str(exc)) from exc
     before = territory_figures(reps, accounts, current_assignment(state), options)
@@ -119,6 +105,38 @@ def create_proposal(
     session.add(proposal)
     session.flush()
     return _read(session, proposal)
+
+
+def checked_request(
+    session: Session, principal: Principal, body: ProposalCreate
+) -> tuple[Team, TeamState]:
+    """The team a proposal is asked for and its state, if a design can start from it (404 out
+    of scope, 422 naming the field otherwise): checked before a proposal job is queued, and
+    again when it runs."""
+    team = team_for(session, principal, body.team_id)
+    state = load(session, team.id)
+    check_ready(state)
+    removed = set(body.remove_rep_ids)
+    unknown = removed - {rep.id for rep in state.reps}
+    if unknown:
+        raise InvalidRequest(
+            f"remove_rep_ids: {sorted(unknown)} are not active reps of team {team.name}",
+            field="remove_rep_ids",
+        )
+    if all(rep.id in removed for rep in state.reps):
+        raise InvalidRequest("remove_rep_ids: at least one rep must remain", field="remove_rep_ids")
+    locked = [a.id for a in state.accounts if a.locked and state.rep_of_account[a.id] in removed]
+    if locked:
+        raise _locked_by_removed([str(account_id) for account_id in locked])
+    return team, state
+
+
+def _locked_by_removed(account_ids: Sequence[str]) -> InvalidRequest:
+    return InvalidRequest(
+        f"remove_rep_ids: {len(account_ids)} locked accounts belong to a removed rep; "
+        f"unlock them first (accounts {', '.join(account_ids[:10])})",
+        field="remove_rep_ids",
+    )
 
 
 def _balance(

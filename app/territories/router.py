@@ -3,19 +3,20 @@ discard) and the record of changes."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from app.auth.dependencies import CurrentPrincipal
-from app.core.concurrency import admitted, run_in_thread, worker_runner
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Page, RowId
+from app.jobs.dependencies import DispatcherDep
+from app.jobs.schemas import JobRead
 from app.territories import changes as territory_changes
 from app.territories import proposals as territory_proposals
 from app.territories import service as territories
+from app.territories import task as territory_task
 from app.territories.schemas import (
     ChangeListParams,
     ProposalCreate,
@@ -24,6 +25,7 @@ from app.territories.schemas import (
     TerritoryChangeRead,
     TerritoryOverview,
 )
+from app.visits.idempotency import REPLAYED_HEADER, KeyHeader
 
 router = APIRouter(prefix="/territories", tags=["territories"])
 
@@ -43,31 +45,36 @@ def overview(
 
 @router.post(
     "/proposals",
-    summary="Propose a territory rebalance",
-    status_code=201,
-    responses=error_responses(401, 403, 404, 422),
+    summary="Propose a territory rebalance (a job)",
+    status_code=202,
+    responses=error_responses(401, 403, 404, 409, 422, 503),
 )
-async def create_proposal(
+def create_proposal(
     body: ProposalCreate,
-    request: Request,
     response: Response,
     session: SessionDep,
-    settings: SettingsDep,
     principal: CurrentPrincipal,
-) -> ProposalRead:
-    """Compute a rebalance of a team's territories and keep it as a proposal to review.
+    dispatcher: DispatcherDep,
+    key: KeyHeader = None,
+) -> JobRead:
+    """Compute a rebalance of a team's territories as a background job; the job's
+    `links.proposal` is the proposal to review once it has succeeded.
 
     Balanced on workload (and value, if asked) within the tolerance, compact around each rep's
     home, moving as few accounts as `move_weight` asks, never moving locked accounts. When no
     assignment meets the tolerance, the tightest achievable one is proposed and `balance.met`
     is false. Nothing moves until the proposal is applied.
+
+    The answer is the job (`Location`: `/api/v1/jobs/{id}`; progress counts seconds of
+    `time_limit_s`); the request is checked first (404 for a team out of scope, 422 naming the
+    field). The same `Idempotency-Key` again, or the same team and parameters while that job
+    has not ended, answers with that job (`Idempotent-Replayed: true`).
     """
-    run = worker_runner(request.app)
-    work = partial(territory_proposals.create_proposal, session, settings, principal, body, run)
-    async with admitted(request.app, principal.user_id, settings):
-        proposal = await run_in_thread(work)
-    response.headers["Location"] = f"/api/v1/territories/proposals/{proposal.id}"
-    return proposal
+    job, replayed = territory_task.submit(session, principal, body, dispatcher, key=key)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return JobRead.of(job)
 
 
 @router.get(
