@@ -90,8 +90,9 @@ def test_a_proposal_of_another_team_is_not_drawn(
         headers=auth,
         json={"team_id": south, "workload_tolerance": 0.5, "time_limit_s": 1},
     )
-    assert created.status_code == 201, created.text
-    proposal_id = created.json()["id"]
+    assert created.status_code == 202, created.text
+    job = client.get(created.headers["location"], headers=auth).json()
+    proposal_id = int(job["links"]["proposal"].rsplit("/", 1)[1])
     own = client.get(f"/manager/map?team_id={south}&proposal_id={proposal_id}", headers=auth)
     assert own.status_code == 200
     assert _map_data(own.text)["proposal"] is True

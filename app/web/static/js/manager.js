@@ -1,5 +1,6 @@
-// The manager page's rebalance panel: asks the territory API for a proposal, shows it, and
-// applies or discards it. Text from the server is only ever set with textContent.
+// The manager page's rebalance panel: asks the territory API for a proposal (a job: its
+// progress shown, and a cancel button, until it ends), shows it, and applies or discards it.
+// Text from the server is only ever set with textContent.
 "use strict";
 
 (function () {
@@ -13,6 +14,7 @@
   }
   const API = "/api/v1/territories/proposals";
   const NOTICE_KEY = "fieldroute.manager.notice";
+  const POLL_MS = 500;
   const teamId = Number(form.dataset.teamId);
   const formStatus = document.getElementById("rebalance-status");
   const panel = document.getElementById("proposal");
@@ -187,17 +189,72 @@
     };
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    say(formStatus, `Working\u2026 (up to ${body.time_limit_s} s)`, false);
+    say(formStatus, "Asking for a proposal\u2026", false);
     const result = await call("POST", API, body);
+    const proposal = result.ok ? await follow(result.data) : null;
     button.disabled = false;
     if (!result.ok) {
       say(formStatus, detail(result), true);
       return;
     }
-    say(formStatus, "", false);
-    setUrl(result.data.id);
-    showProposal(result.data);
+    if (proposal) {
+      say(formStatus, "", false);
+      setUrl(proposal.id);
+      showProposal(proposal);
+    }
   });
+
+  // The proposal is designed by a background job: its progress (seconds of the time limit)
+  // and a cancel button until it ends; then the proposal it made, or null (said why).
+  async function follow(job) {
+    const bar = el("progress", {id: "proposal-progress"});
+    const cancel = el("button", {type: "button", id: "cancel-proposal"}, "Cancel");
+    const box = el("div", {id: "proposal-job"}, bar, " ", cancel);
+    formStatus.after(box);
+    cancel.addEventListener("click", async () => {
+      cancel.disabled = true;
+      const stopped = await call("POST", `/api/v1/jobs/${job.id}/cancel`);
+      if (!stopped.ok && stopped.status !== 409) {
+        say(formStatus, detail(stopped), true);
+        cancel.disabled = false;
+      }
+    });
+    try {
+      for (;;) {
+        const {done, total} = job.progress;
+        if (total > 0) {
+          bar.max = total;
+          bar.value = done;
+        }
+        if (job.state === "succeeded") {
+          const made = await call("GET", job.links.proposal);
+          if (!made.ok) {
+            say(formStatus, detail(made), true);
+            return null;
+          }
+          return made.data;
+        }
+        if (job.state === "failed" || job.state === "cancelled") {
+          say(formStatus, job.state === "cancelled" ? "Cancelled: nothing was proposed." :
+            `No proposal: ${job.error || "the job failed."}`, job.state === "failed");
+          return null;
+        }
+        say(formStatus, job.cancel_requested ? "Cancelling\u2026" :
+          job.state === "queued" ? "Waiting for a solver\u2026" :
+          `Designing\u2026 ${int(done)} of ${int(total)} s`, false);
+        await new Promise((resolve) => window.setTimeout(resolve, POLL_MS));
+        const polled = await call("GET", `/api/v1/jobs/${job.id}`);
+        if (polled.ok) {
+          job = polled.data;
+        } else if (polled.status !== 0) {
+          say(formStatus, detail(polled), true);
+          return null;
+        }
+      }
+    } finally {
+      box.remove();
+    }
+  }
 
   async function start() {
     const notice = window.sessionStorage.getItem(NOTICE_KEY);
