@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.jobs import progress
 from app.models import Job
@@ -21,6 +21,30 @@ class JobProgress(BaseModel):
 class JobRead(BaseModel):
     """A background job: where it is, how far along, how it ended, and links to what it is
     about (for an import: its row-level report)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 42,
+                    "kind": "territory_proposal",
+                    "state": "succeeded",
+                    "progress": {"done": 10, "total": 10},
+                    "created_at": "2026-03-04T16:00:00Z",
+                    "started_at": "2026-03-04T16:00:01Z",
+                    "finished_at": "2026-03-04T16:00:09Z",
+                    "error": None,
+                    "cancel_requested": False,
+                    "attempts": 1,
+                    "links": {
+                        "self": "/api/v1/jobs/42",
+                        "territories": "/api/v1/territories?team_id=3",
+                        "proposal": "/api/v1/territories/proposals/17",
+                    },
+                }
+            ]
+        }
+    )
 
     id: int
     kind: str = Field(description="what the job does, e.g. import_accounts")

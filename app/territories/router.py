@@ -57,9 +57,9 @@ def create_proposal(
     dispatcher: DispatcherDep,
     key: KeyHeader = None,
 ) -> JobRead:
-    """Compute a rebalance of a team's territories as a background job; the job's
-    `links.proposal` is the proposal to review once it has succeeded.
+    """Compute a rebalance of a team's territories as a job that stores it as a proposal.
 
+    The job's `links.proposal` is the proposal to review once it has succeeded.
     Balanced on workload (and value, if asked) within the tolerance, compact around each rep's
     home, moving as few accounts as `move_weight` asks, never moving locked accounts. When no
     assignment meets the tolerance, the tightest achievable one is proposed and `balance.met`

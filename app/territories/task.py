@@ -79,6 +79,8 @@ def _run(work: JobWork) -> JobOutcome:
         )
     except AppError as exc:
         raise JobFailed(exc.detail) from exc
+    # A cancel asked for while the proposal was being stored still stops it.
+    work.progress(work.job.progress_total, work.job.progress_total)
     return JobOutcome(links={"proposal": proposal_url(proposal.id)})
 
 

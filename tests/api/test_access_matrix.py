@@ -441,7 +441,7 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ),
     ("POST", "/territories/proposals"): (
         new_proposal,
-        codes("201/201", "201/404", "404/201", "403/403"),
+        codes("202/202", "202/404", "404/202", "403/403"),
     ),
     ("GET", "/territories/proposals"): (
         lambda ctx, t: Probe(f"/territories/proposals?team_id={ctx.team(t)}"),
