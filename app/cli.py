@@ -13,9 +13,11 @@ demo [--company baltimore|chicagoland]
 plan [--date D] [--days N] [--team NAME] [--rep EMAIL] [--time-limit S]
                                  plan reps' days (all active reps, or a team or one rep), reps in
                                  parallel across the cores; prints a line per rep and day
-roads build REGION.osm.pbf [--region NAME]
+roads build REGION.osm.pbf [--region NAME] [--queue]
                                  build OSRM road data from an OpenStreetMap extract under the
-                                 data directory; the app plans on it (no restart needed)
+                                 data directory; the app plans on it (no restart needed);
+                                 --queue: as a job on the workers (copies the extract to the data
+                                 directory's extracts/), with a progress bar until it ends
 roads status                     the road data in use, and what plans are timed with
 plan-nightly [--wait]            queue the nightly plan of every rep due now (their local time past
                                  FIELDROUTE_NIGHTLY_PLAN_TIME, not planned yet that local date) and
@@ -69,6 +71,7 @@ from app.models.jobs import FINISHED_STATES
 from app.plans import service as plans
 from app.plans.nightly import run_tick
 from app.plans.schemas import BatchPlanRequest, BatchRun
+from app.roads import task as roads_task
 from app.roads.build import BuildError, build_roads, roads_dir
 from app.roads.service import model_of, travel
 
@@ -107,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     build = roads_commands.add_parser("build", help="build OSRM data from an extract")
     build.add_argument("extract", type=Path, help="an OpenStreetMap extract (.osm.pbf)")
     build.add_argument("--region", help="name (default: from the file name)")
+    build.add_argument("--queue", action="store_true",
+                       help="build on the workers (needs a broker): the extract is copied to the "
+                       "data directory's extracts/; a progress bar until the job ends")  # fmt: skip
     roads_commands.add_parser("status", help="the road data in use")
     nightly = commands.add_parser("plan-nightly", help="queue and run the nightly plans due now")
     nightly.add_argument("--wait", action="store_true", help="with a broker: wait for the jobs")
@@ -376,6 +382,8 @@ def _print_report(report: ImportJobRead) -> None:
 
 
 def _roads(settings: Settings, args: argparse.Namespace) -> int:
+    if args.roads_command == "build" and args.queue:
+        return _queue_roads(settings, args)
     if args.roads_command == "build":
         print(f"building road data from {args.extract} ...", flush=True)
         try:
@@ -398,6 +406,42 @@ def _roads(settings: Settings, args: argparse.Namespace) -> int:
     model, detail = model_of(travel(settings))
     print(f"plans are timed with: {model}: {detail}")
     return 0
+
+
+def _queue_roads(settings: Settings, args: argparse.Namespace) -> int:
+    """`roads build --queue`: the `build_roads` job, as an admin queues it through the API."""
+    if not settings.broker_url:
+        print("error: --queue needs FIELDROUTE_BROKER_URL (workers to build on); without one, "
+              "drop --queue to build here", file=sys.stderr)  # fmt: skip
+        return 2
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    try:
+        with factory() as session:
+            admin = session.scalars(
+                select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+            ).first()
+            if admin is None:
+                print("error: no admin to queue the build as (create-admin)", file=sys.stderr)
+                return 2
+            try:
+                name = roads_task.stage_extract(settings.data_dir, args.extract)
+                job = roads_task.submit(session, principal_for(admin), settings,
+                                        ToWorkers(settings), extract=name, region=args.region)  # fmt: skip
+            except AppError as exc:
+                print(f"error: {exc.detail}", file=sys.stderr)
+                return 2
+            session.commit()
+            job_id = job.id
+        print(f"job {job_id}: building road data from extracts/{name} on the workers")
+        wait_for_jobs(factory, [job_id], "roads")
+        ended = _report_ended(factory, [job_id])
+    finally:
+        engine.dispose()
+    model, detail = model_of(travel(settings))
+    print(f"plans are timed with: {model}: {detail}")
+    return ended
 
 
 def _demo(factory: SessionFactory, settings: Settings, company: str) -> int:

@@ -6,7 +6,9 @@ upload: extracts run to gigabytes. The build swaps the region's data in atomical
 
 from __future__ import annotations
 
+import filecmp
 import re
+import shutil
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -46,6 +48,34 @@ def extract_path(data_dir: Path, name: str) -> Path:
             field="extract",
         )
     return path
+
+
+def stage_extract(data_dir: Path, source: Path) -> str:
+    """The name under `extracts/` of the extract at `source` (the command line's `--queue`):
+    copied there unless it is there already. A different file of the same name there is
+    refused (422 naming `extract`), never overwritten: a build may be reading it."""
+    name = source.name
+    if not _NAME.match(name):
+        raise InvalidRequest(
+            f"extract: {name!r} is not a file name ending in .osm.pbf",
+            field="extract",
+        )
+    if not source.is_file():
+        raise InvalidRequest(f"extract: no file {source}", field="extract")
+    folder = extracts_dir(data_dir)
+    target = folder / name
+    if target.exists() and target.resolve() != source.resolve():
+        if not filecmp.cmp(source, target, shallow=True):
+            raise InvalidRequest(
+                f"extract: {target} exists and is another file; remove it or give that file",
+                field="extract",
+            )
+    elif not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.copying")
+        shutil.copy2(source, partial)
+        partial.replace(target)  # a build never sees half a copy
+    return name
 
 
 def submit(

@@ -46,3 +46,13 @@ def test_a_bad_extract_fails_clearly_and_changes_nothing(
     assert "unchanged" in captured.err
     assert main(["roads", "status"]) == 0
     assert "liechtenstein" in capsys.readouterr().out
+
+
+def test_queue_without_a_broker_is_refused_and_nothing_is_built(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FIELDROUTE_BROKER_URL", raising=False)
+    assert main(["roads", "build", str(ROAD_EXTRACTS / "liechtenstein.osm.pbf"), "--queue"]) == 2
+    assert "--queue needs FIELDROUTE_BROKER_URL" in capsys.readouterr().err
+    assert not (data_dir / "extracts").exists()
+    assert not (data_dir / "roads").exists()
