@@ -7,7 +7,8 @@
   wait in a bounded queue); a user with too many in flight gets 429, a full queue 503, both
   with `Retry-After`.
 - Each role's cap on a solve's time limit (`role_settings`).
-The territory design (CP-SAT) goes through the same pool and gate as the route solves.
+Territory designs are jobs (`app.territories.task`): on the workers, or in a thread of the
+web process when it runs jobs itself.
 """
 
 from __future__ import annotations
