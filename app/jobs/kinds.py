@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.models import Job
 
-KIND_MODULES = ("app.imports.task",)
+KIND_MODULES = ("app.imports.task", "app.plans.batch_task")
 """Modules that register a kind when imported; add a feature's task module here."""
 
 

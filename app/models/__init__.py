@@ -7,6 +7,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.jobs import Job, JobInput
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, SignInLink, Team, User, manager_team
+from app.models.plan_batches import PlanBatchRep
 from app.models.road_cache import RoadCacheEntry
 from app.models.stop_pins import StopPin
 from app.models.territory_proposals import TerritoryChange, TerritoryProposal
@@ -20,6 +21,7 @@ __all__ = [
     "ImportJob",
     "Job",
     "JobInput",
+    "PlanBatchRep",
     "Rep",
     "RoadCacheEntry",
     "RoutePlan",
