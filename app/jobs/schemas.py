@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.jobs import progress
 from app.models import Job
@@ -21,6 +21,26 @@ class JobProgress(BaseModel):
 class JobRead(BaseModel):
     """A background job: where it is, how far along, how it ended, and links to what it is
     about (for an import: its row-level report)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 41,
+                    "kind": "plan_batch",
+                    "state": "running",
+                    "progress": {"done": 3, "total": 10},
+                    "created_at": "2025-06-02T06:00:00Z",
+                    "started_at": "2025-06-02T06:00:00Z",
+                    "finished_at": None,
+                    "error": None,
+                    "cancel_requested": False,
+                    "attempts": 0,
+                    "links": {"self": "/api/v1/jobs/41", "result": "/api/v1/plans/batch/41"},
+                }
+            ]
+        }
+    )
 
     id: int
     kind: str = Field(description="what the job does, e.g. import_accounts")
