@@ -16,6 +16,7 @@ many reps were planned. The week rule and the rest-of-the-range rule are the one
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -59,15 +60,16 @@ def submit(
     require_role(principal, Role.ADMIN, Role.MANAGER)
     if request.team_id is not None and not sees_team(principal, request.team_id):
         raise NotFound(f"no team {request.team_id}")
-    params = {
+    same: dict[str, Any] = {
         "request": request.model_dump(mode="json", exclude={"team_id"}),
         "team_id": request.team_id,
-        "max_time_limit_s": settings.max_time_limit_s,
     }
     if request.team_id is None:
         # Every rep the caller sees: another caller's "every rep" is another batch.
-        params["scope_of"] = principal.user_id
-    print_ = jobs.fingerprint(KIND, params, None)
+        same["scope_of"] = principal.user_id
+    # The same batch from another role (another cap on the time limit) is still the same batch.
+    print_ = jobs.fingerprint(KIND, same, None)
+    params = same | {"max_time_limit_s": settings.max_time_limit_s}
     prior = jobs.existing(session, principal, key, print_)
     if prior is not None:
         return prior, True
