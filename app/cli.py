@@ -11,8 +11,10 @@ demo [--company baltimore|chicagoland]
                                  none is built, so plans run on roads; chicagoland: the larger
                                  company with no road data, planned on the estimate); print logins
 plan [--date D] [--days N] [--team NAME] [--rep EMAIL] [--time-limit S]
-                                 plan reps' days (all active reps, or a team or one rep), reps in
-                                 parallel across the cores; prints a line per rep and day
+                                 plan reps' days (all active reps, or a team or one rep) as a
+                                 batch job with a progress bar: its reps one after the other here,
+                                 or on the workers when FIELDROUTE_BROKER_URL is set; prints a
+                                 line per rep and day
 roads build REGION.osm.pbf [--region NAME] [--queue]
                                  build OSRM road data from an OpenStreetMap extract under the
                                  data directory; the app plans on it (no restart needed);
@@ -43,9 +45,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from app.auth.principal import principal_for
+from app.auth.principal import Principal, principal_for
 from app.auth.tokens import issue_token
 from app.core.config import Role, Settings
 from app.core.db import SessionFactory, make_engine, make_session_factory
@@ -68,6 +71,7 @@ from app.jobs.run import run_job
 from app.jobs.worker import beat, serve
 from app.models import ImportJob, Job, Rep, Team, User
 from app.models.jobs import FINISHED_STATES
+from app.plans import batch as batch_jobs
 from app.plans import service as plans
 from app.plans.nightly import run_tick
 from app.plans.schemas import BatchPlanRequest, BatchRun
@@ -236,13 +240,19 @@ def _import(factory: SessionFactory, settings: Settings, args: argparse.Namespac
 
 
 class _RunHere:
-    """The CLI runs its import job itself, after committing it, with a progress bar."""
+    """The CLI runs its jobs itself, after committing them, with a progress bar."""
 
     embedded = True
-    job_id = 0
+
+    def __init__(self) -> None:
+        self.job_ids: list[int] = []
+
+    @property
+    def job_id(self) -> int:
+        return self.job_ids[-1]
 
     def dispatch(self, job_id: int) -> None:
-        self.job_id = job_id
+        self.job_ids.append(job_id)
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
@@ -344,11 +354,48 @@ def _plan(factory: SessionFactory, settings: Settings, args: argparse.Namespace)
                 runs = [plans.plan_rep(session, principal, rep_id, request, settings)]
                 batch = BatchRun(runs=runs, failed=[], wall_time_s=0.0)
             else:
-                batch = plans.batch_plan(session, principal, request, settings)
+                return _plan_batch(factory, settings, session, principal, request)
         except AppError as exc:
             print(f"error: {exc.detail}", file=sys.stderr)
             return 2
         session.commit()
+    return _print_batch(batch)
+
+
+def _plan_batch(
+    factory: SessionFactory,
+    settings: Settings,
+    session: Session,
+    principal: Principal,
+    request: BatchPlanRequest,
+) -> int:
+    """The batch as a job (`app.plans.batch`), with a progress bar: its reps' jobs run here one
+    after the other, or on the workers when FIELDROUTE_BROKER_URL is set (polled)."""
+    here = _RunHere()
+    runner: Dispatcher = ToWorkers(settings) if settings.broker_url else here
+    job, _ = batch_jobs.submit(session, principal, request, settings, runner)
+    session.commit()
+    job_id, total = job.id, job.progress_total
+    with tqdm(total=total, unit="rep", desc="plan") as bar:
+        if here.job_ids:
+            for child in here.job_ids:
+                run_job(factory, settings, child)
+                bar.update(1)
+        else:
+            while True:
+                with factory() as polling:
+                    polled = polling.get_one(Job, job_id)
+                    state, done = polled.state, polled.progress_done
+                bar.update(done - bar.n)
+                if state in FINISHED_STATES:
+                    break
+                time.sleep(1.0)
+    with factory() as reading:
+        batch = batch_jobs.result(reading, principal, job_id)
+    return _print_batch(batch)
+
+
+def _print_batch(batch: BatchRun) -> int:
     for run in batch.runs:
         for day_plan in run.plans:
             totals = day_plan.totals

@@ -106,6 +106,8 @@ def test_plan_plans_every_rep_and_names_the_ones_it_cannot(
     assert f"Ann Home                 {monday} v1:  3 stops" in captured.out
     assert "Bo Nohome: not planned" in captured.err
     assert "no home location" in captured.err
+    assert "plan: 100%" in captured.err  # the batch's progress bar
+    assert "2/2" in captured.err
     assert count(env, RoutePlan) == 1
     assert main(["plan", "--date", monday.isoformat(), "--team", "Nowhere"]) == 2
     assert main(["plan", "--days", "9"]) == 2

@@ -16,6 +16,7 @@ from app.models import Job
 
 KIND_MODULES = (
     "app.imports.task",
+    "app.plans.batch_task",
     "app.plans.nightly_task",
     "app.roads.task",
     "app.territories.task",

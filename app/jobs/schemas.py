@@ -41,7 +41,20 @@ class JobRead(BaseModel):
                         "territories": "/api/v1/territories?team_id=3",
                         "proposal": "/api/v1/territories/proposals/17",
                     },
-                }
+                },
+                {
+                    "id": 41,
+                    "kind": "plan_batch",
+                    "state": "running",
+                    "progress": {"done": 3, "total": 10},
+                    "created_at": "2025-06-02T06:00:00Z",
+                    "started_at": "2025-06-02T06:00:00Z",
+                    "finished_at": None,
+                    "error": None,
+                    "cancel_requested": False,
+                    "attempts": 0,
+                    "links": {"self": "/api/v1/jobs/41", "result": "/api/v1/plans/batch/41"},
+                },
             ]
         }
     )

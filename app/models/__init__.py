@@ -8,6 +8,7 @@ from app.models.jobs import Job, JobInput
 from app.models.nightly import NightlyRun
 from app.models.operations import GeocodeCacheEntry, ImportJob
 from app.models.people import ApiToken, Rep, SignInLink, Team, User, manager_team
+from app.models.plan_batches import PlanBatchRep
 from app.models.road_cache import RoadCacheEntry
 from app.models.stop_pins import StopPin
 from app.models.territory_proposals import TerritoryChange, TerritoryProposal
@@ -22,6 +23,7 @@ __all__ = [
     "Job",
     "JobInput",
     "NightlyRun",
+    "PlanBatchRep",
     "Rep",
     "RoadCacheEntry",
     "RoutePlan",

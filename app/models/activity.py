@@ -48,6 +48,8 @@ class RoutePlan(Base):
     __tablename__ = "route_plan"
     __table_args__ = (
         UniqueConstraint("rep_id", "plan_date", "version"),
+        # A batch writes a rep's day once, however often its task is delivered.
+        UniqueConstraint("job_id", "rep_id", "plan_date"),
         Index("ix_route_plan_plan_date", "plan_date"),
     )
 
@@ -73,4 +75,6 @@ class RoutePlan(Base):
     # What the plan was based on (app.plans.basis): compared on read to say why it is stale;
     # None for plans made before it was kept.
     basis: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The batch job that made it (app.plans.batch); None for a plan asked for on its own.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -12,7 +12,10 @@ from app.core.concurrency import admitted, role_settings, run_in_thread, worker_
 from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Day, RowId
+from app.jobs.dependencies import DispatcherDep
+from app.jobs.schemas import JobRead
 from app.plans import actual, lookahead
+from app.plans import batch as batch_jobs
 from app.plans import service as plans
 from app.plans.schemas import (
     ActualReport,
@@ -26,6 +29,7 @@ from app.plans.schemas import (
     RefreshRun,
     ReplanRequest,
 )
+from app.visits.idempotency import REPLAYED_HEADER, KeyHeader
 
 router = APIRouter(tags=["plans"])
 
@@ -174,24 +178,47 @@ def plan_vs_actual(
 
 @router.post(
     "/plans/batch",
-    summary="Plan every rep at once (batch)",
-    status_code=201,
-    responses=error_responses(401, 403, 404, 422, 503),
+    summary="Plan every rep at once (a batch job)",
+    status_code=202,
+    responses=error_responses(401, 403, 404, 409, 422, 503),
 )
-async def batch(
+def batch(
     body: BatchPlanRequest,
-    request: Request,
+    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     principal: CurrentPrincipal,
-) -> BatchRun:
-    """Plan every active rep of the caller's teams (or one team) for a day or a week.
+    dispatcher: DispatcherDep,
+    key: KeyHeader = None,
+) -> JobRead:
+    """Start planning every active rep of the caller's teams (or one team) for a day or a week.
 
-    Reps are solved in parallel, one core each. Reps that cannot be planned are listed in
-    `failed` with the reason; the others' plans are stored.
+    Answers at once (202) with the batch's job: poll `GET /api/v1/jobs/{id}` for its progress
+    (reps done / reps); once it has ended, `GET /api/v1/plans/batch/{id}` (the job's
+    `links.result`) holds what this endpoint answered before it became a job: each rep's plans,
+    and the reps that could not be planned, by name, with the reason. Each rep is planned by
+    its own task (on the job workers when a broker is configured, else in the web process);
+    a rep's plan versions are written once however often its task is delivered. The same
+    `Idempotency-Key` again, or the same batch (team, date, days) while one is running, answers
+    with that batch (`Idempotent-Replayed: true`). A job queue that is down is a 503 and
+    nothing is written. Cancel with `POST /api/v1/jobs/{id}/cancel`: the reps not planned yet
+    are not planned.
     """
     capped = role_settings(settings, principal.role)
-    run = worker_runner(request.app)
-    work = partial(plans.batch_plan, session, principal, body, capped, run=run)
-    async with admitted(request.app, principal.user_id, capped):
-        return await run_in_thread(work)
+    job, replayed = batch_jobs.submit(session, principal, body, capped, dispatcher, key=key)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return JobRead.of(job)
+
+
+@router.get(
+    "/plans/batch/{job_id}",
+    summary="What a batch planned",
+    responses=error_responses(401, 403, 404, 422),
+)
+def batch_result(job_id: RowId, session: SessionDep, principal: CurrentPrincipal) -> BatchRun:
+    """A batch job's plans per rep and the reps it could not plan, by name, with the reason.
+
+    While the batch runs, the reps done so far (`state` says where it is)."""
+    return batch_jobs.result(session, principal, job_id)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.schemas import Day as SentDay
 from app.core.schemas import Latitude, Longitude, Moment, RowId, check_pair
+from app.jobs.schemas import JobState
 
 PlanKind = Literal["day", "week", "replan"]
 VisitState = Literal["planned", "booked", "arrived", "done", "skipped", "cancelled"]
@@ -372,6 +373,8 @@ class BatchRun(BaseModel):
         json_schema_extra={
             "examples": [
                 {
+                    "job_id": 41,
+                    "state": "succeeded",
                     "runs": [_PLAN_RUN_EXAMPLE],
                     "failed": [
                         {
@@ -388,8 +391,19 @@ class BatchRun(BaseModel):
         }
     )
 
+    job_id: int | None = Field(
+        default=None, description="the batch's job (GET /api/v1/jobs/{job_id}: its progress)"
+    )
+    state: JobState | None = Field(
+        default=None,
+        description="the batch job's state: while queued or running, the lists hold the reps "
+        "done so far",
+    )
     runs: list[PlanRun]
-    failed: list[BatchFailure]
+    failed: list[BatchFailure] = Field(
+        description="reps not planned, by name, with why: refused (status 4xx, the reason in "
+        "words), not planned because the batch was cancelled (409) or their task failed (500)"
+    )
     wall_time_s: float
 
 

@@ -8,7 +8,7 @@ plan when it is read, so a stop checked off shows as such in every version.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -146,6 +146,28 @@ def batch_plan(
         except AppError as exc:
             failed.append(_failure(prepared.rep, exc))
     return BatchRun(runs=runs, failed=failed, wall_time_s=round(time.monotonic() - started, 3))
+
+
+def plan_batch_rep(
+    session: Session,
+    principal: Principal,
+    rep: Rep,
+    request: PlanRequest,
+    settings: Settings,
+    *,
+    job_id: int,
+    before_writes: Callable[[], None] = lambda: None,
+) -> PlanRun:
+    """One rep of a batch job (`app.plans.batch_task`): the rest of the range, as `batch_plan`
+    plans each rep, solved here (a batch's parallelism is its workers); its plan versions carry
+    the batch's `job_id`. A refusal raises `AppError`. `before_writes` is called after the
+    solve, before anything is written (a cancel stops there)."""
+    prepared = _prepare(session, rep, request, settings, rest_of_range=True)
+    if isinstance(prepared, PlanRun):
+        return prepared
+    result = solve_job(prepared.job)
+    before_writes()
+    return _store_run(session, principal, prepared, result, job_id=job_id)
 
 
 def replan(
@@ -370,6 +392,8 @@ def _store_run(
     prepared: _Prepared,
     result: DaysPlan | Unsolvable,
     days: list[_Day] | None = None,
+    *,
+    job_id: int | None = None,
 ) -> PlanRun:
     if isinstance(result, Unsolvable):
         raise InvalidRequest(result.message, field=result.field)
@@ -402,6 +426,7 @@ def _store_run(
             travel_detail=result.travel_detail[:300],
             geometry=day.geometry,
             basis=basis.record(session, shared, rep.id, day.route.day, stops, prepared.accounts),
+            job_id=job_id,
         )
         session.add(row)
         session.flush()
@@ -781,6 +806,7 @@ __all__ = [
     "earlier_stops",
     "hours_text",
     "latest_plan",
+    "plan_batch_rep",
     "plan_rep",
     "read_plan",
     "rep_today",

@@ -144,6 +144,13 @@ def job(ctx: Context, target: str) -> str:
     return f"/jobs/{ctx.add(made)}"
 
 
+def batch_job(ctx: Context, target: str) -> int:
+    """A batch of the team with no reps left to plan, made by the admin."""
+    made = Job(kind="plan_batch", state="succeeded", created_by_id=ctx.world.user_ids["admin"],
+               team_id=ctx.team(target))  # fmt: skip
+    return ctx.add(made)
+
+
 def new_account(ctx: Context, target: str) -> Probe:
     body = {
         "name": f"New {ctx.unique()}",
@@ -340,7 +347,12 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         lambda ctx, t: Probe(
             "/plans/batch", {"date": str(PLAN_DAY), "team_id": ctx.team(t), "time_limit": 0.2}
         ),
-        codes("201/201", "201/404", "404/201", "403/403"),
+        codes("202/202", "202/404", "404/202", "403/403"),
+    ),
+    # A batch of the team (its job made by the admin): managers see it through their team.
+    ("GET", "/plans/batch/{job_id}"): (
+        lambda ctx, t: Probe(f"/plans/batch/{batch_job(ctx, t)}"),
+        codes("200/200", "200/404", "404/200", "403/403"),
     ),
     **{
         ("GET", f"/reps/{{rep_id}}/plans/{{day}}/{name}"): (plan_export(name), SCOPED)

@@ -52,6 +52,7 @@ MAIN_OPERATIONS = [
     ("get", "/api/v1/reps/{rep_id}/plans/{day}"),
     ("post", "/api/v1/reps/{rep_id}/plans/{day}/replan"),
     ("post", "/api/v1/plans/batch"),
+    ("get", "/api/v1/plans/batch/{job_id}"),
     ("post", "/api/v1/visits"),
     ("post", "/api/v1/appointments"),
     ("post", "/api/v1/appointments/{visit_id}/cancel"),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Rep
 from tests.moments import TODAY_CHICAGO
+from tests.plans.batches import plan_batch
 from tests.seed import World
 
 FAST = 0.3
@@ -33,12 +34,12 @@ def test_a_started_week_plans_the_rest_of_it_and_names_whom_it_cannot_plan(
     _set(session, world, "rep_north_2", home_latitude=None)  # cannot start anywhere
     _set(session, world, "rep_south_1")  # Wednesday's shift began at 08:00, no plan
     _set(session, world, "rep_south_2", working_days=["mo", "tu"])  # the week is over
-    response = client.post(
-        "/api/v1/plans/batch",
+    response = plan_batch(
+        client,
         json={"date": MONDAY.isoformat(), "days": 7, "time_limit": FAST},
         headers=world.headers("admin"),
     )
-    assert response.status_code == 201, response.text
+    assert response.status_code == 200, response.text
     batch = response.json()
     runs = {run["rep_name"]: run for run in batch["runs"]}
     days = [(MONDAY + timedelta(days=i)).isoformat() for i in range(5)]
@@ -83,23 +84,23 @@ def test_a_started_day_with_a_plan_is_kept_and_a_range_that_is_over_is_refused(
         headers=world.headers("admin"),
     )
     assert today.status_code == 201, today.text
-    response = client.post(
-        "/api/v1/plans/batch",
+    response = plan_batch(
+        client,
         json={"date": MONDAY.isoformat(), "days": 5, "time_limit": FAST,
               "team_id": world.team_ids["North"]},
         headers=world.headers("manager_north"),
     )  # fmt: skip
-    assert response.status_code == 201, response.text
+    assert response.status_code == 200, response.text
     north = {run["rep_name"]: run for run in response.json()["runs"]}["North Rep 1"]
     assert north["kept"] == [TODAY_CHICAGO.isoformat()]
     assert len(north["planned"]) == 2
-    last_week = client.post(
-        "/api/v1/plans/batch",
+    last_week = plan_batch(
+        client,
         json={"date": (MONDAY - timedelta(days=7)).isoformat(), "days": 5,
               "team_id": world.team_ids["North"]},
         headers=world.headers("manager_north"),
     )  # fmt: skip
-    assert last_week.status_code == 201
+    assert last_week.status_code == 200
     body = last_week.json()
     assert body["runs"] == []
     assert {f["rep_name"] for f in body["failed"]} == {"North Rep 1", "North Rep 2"}

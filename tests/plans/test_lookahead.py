@@ -18,6 +18,7 @@ from app.plans import basis
 from app.plans.week import second_visit_allowed
 from tests.backends import ON_BOTH_BACKENDS
 from tests.moments import CHICAGO, TODAY_CHICAGO
+from tests.plans.batches import plan_batch
 from tests.seed import World
 
 FAST = 0.3
@@ -283,13 +284,13 @@ def test_a_managers_batch_keeps_the_week_rule(
     _rep(session, world, shift_start=time(11))
     wednesday = _plan_day(client, world, WED)
     assert len(wednesday["stops"]) == 3
-    response = client.post(
-        "/api/v1/plans/batch",
+    response = plan_batch(
+        client,
         json={"date": THU.isoformat(), "days": 2, "time_limit": FAST,
               "team_id": world.team_ids["North"]},
         headers=world.headers("manager_north"),
     )  # fmt: skip
-    assert response.status_code == 201, response.text
+    assert response.status_code == 200, response.text
     (run,) = [r for r in response.json()["runs"] if r["rep_id"] == world.rep_ids[REP]]
     assert [plan["stops"] for plan in run["plans"]] == [[], []]
     # The batch's days are one solve: the other rep's accounts come once in the two days.

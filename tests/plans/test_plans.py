@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import FixedClock
 from app.models import Account, Rep, RoutePlan, Visit
 from tests.moments import CHICAGO, TODAY_CHICAGO
+from tests.plans.batches import plan_batch
 from tests.seed import World
 
 FAST = 0.3
@@ -409,12 +410,12 @@ def test_a_batch_plans_every_rep_in_scope_and_names_the_ones_it_cannot(
     assert rep is not None
     rep.home_latitude = None
     session.commit()
-    response = client.post(
-        "/api/v1/plans/batch",
+    response = plan_batch(
+        client,
         json={"date": next_monday().isoformat(), "time_limit": FAST},
         headers=world.headers("manager_north"),
     )
-    assert response.status_code == 201, response.text
+    assert response.status_code == 200, response.text
     batch = response.json()
     assert [run["rep_id"] for run in batch["runs"]] == [world.rep_ids["rep_north_1"]]
     assert len(batch["runs"][0]["plans"]) == 1

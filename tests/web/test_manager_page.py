@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from sqlalchemy import func, select, update
 
 from app.models import Account
@@ -14,7 +15,7 @@ from tests.moments import TODAY_UTC
 from tests.web.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 TERRITORIES = "/api/v1/territories"
 
@@ -271,20 +272,49 @@ def test_phone_size_stacks_map_above_figures(browser: Browser, live_app: LiveApp
         context.close()
 
 
-def test_the_week_of_plans_is_planned_with_its_button(
-    context: BrowserContext, live_app: LiveApp, traffic: Traffic
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["1280x800", "390x844"])
+def test_the_week_of_plans_is_planned_with_its_button_and_a_progress_bar(
+    browser: Browser, live_app: LiveApp, traffic: Traffic, size: tuple[int, int]
 ) -> None:
-    page = context.new_page()
-    monday = TODAY_UTC + timedelta(days=7 - TODAY_UTC.weekday())
-    sign_in(page, live_app, "manager_north", f"/manager/plans?start={monday}")
-    assert page.locator("table.week td a").count() == 0
-    # Every rep planned: the grid reloads with their days.
-    with page.expect_navigation(timeout=60_000):
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.on("request", lambda r: traffic.urls.append(r.url))
+    context.route(f"*://{TILE_HOST}/**", lambda route: route.fulfill(status=204, body=b""))
+    live_app.settings.plan_week_time_limit_s = 0.5
+    try:
+        page = context.new_page()
+        monday = TODAY_UTC + timedelta(days=7 - TODAY_UTC.weekday())
+        sign_in(page, live_app, "manager_north", f"/manager/plans?start={monday}")
+        bar = page.locator("#plan-week-progress")
+        assert bar.is_hidden()
         page.get_by_role("button", name="Plan this week for every rep of North").click()
-    page.locator("table.week td a").first.wait_for()
-    north = live_app.world.team_ids["North"]
-    week = _api(context, live_app, f"/api/v1/plans?start={monday}&days=7&team_id={north}")
-    assert len(week) == 2 * 5, "two reps, Monday to Friday"
-    assert page.locator("table.week td a").count() == len(week)
-    screenshot(page, "manager-week-planned")
-    _assert_stayed_local(traffic)
+        # The batch runs as a job: the bar follows it (reps done / reps) until it has ended.
+        bar.wait_for(state="visible")
+        assert bar.get_attribute("max") == "2"
+        status = page.locator("#plan-week-status")
+        status.filter(has_text="planned 2 of 2 reps in").wait_for(timeout=60_000)
+        assert bar.get_attribute("value") == "2"
+        runs = page.locator("#plan-week-runs li")
+        assert runs.all_inner_texts() == [
+            f"North Rep {n}: 5 days planned, {_stops(runs.nth(n - 1))} stops" for n in (1, 2)
+        ]
+        assert page.locator("#plan-week-refusals li").count() == 0
+        # The grid is read again in place, the result stays on screen.
+        north = live_app.world.team_ids["North"]
+        week = _api(context, live_app, f"/api/v1/plans?start={monday}&days=7&team_id={north}")
+        assert len(week) == 2 * 5, "two reps, Monday to Friday"
+        page.locator("table.week td a").nth(len(week) - 1).wait_for()
+        assert page.locator("table.week td a").count() == len(week)
+        button = page.get_by_role("button", name="Plan this week for every rep of North")
+        assert button.is_enabled()
+        width_used = page.evaluate("document.documentElement.scrollWidth")
+        assert width_used <= width, "the page does not scroll sideways"
+        screenshot(page, f"manager-week-planned-{width}x{height}")
+        _assert_stayed_local(traffic)
+    finally:
+        context.close()
+
+
+def _stops(line: Locator) -> int:
+    """The stops a result line gives (the solver's business); the line's words are the test's."""
+    return int(line.inner_text().rsplit(", ", 1)[1].split(" ")[0])
