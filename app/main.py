@@ -16,7 +16,12 @@ from app.auth.rate_limit import FailureLimiter
 from app.core import health
 from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.clock import Clock, ClockMiddleware, current, using
-from app.core.concurrency import start_solver_pool, stop_solver_pool
+from app.core.concurrency import (
+    keep_loop_token,
+    start_solver_pool,
+    stop_solver_pool,
+    worker_runner,
+)
 from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.http_errors import install_error_handlers
@@ -49,12 +54,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     upgrade_database(engine)
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    keep_loop_token(app)
     with using(app.state.clock), app.state.session_factory.begin() as session:
         import_jobs.fail_interrupted(session)
     if not settings.broker_url:
         # Jobs this host's web process lost when it stopped start again (workers, when there
         # are, have the broker give them back instead).
-        resume_interrupted_jobs(app.state.session_factory, settings, app.state.clock)
+        resume_interrupted_jobs(
+            app.state.session_factory, settings, app.state.clock, worker_runner(app)
+        )
     # The offline geocoder's tables take a second or two to build: pay that now, not in the
     # first import or account edit.
     geocoder_chain(settings).prepare()

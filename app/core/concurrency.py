@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import anyio
 import anyio.from_thread
+import anyio.lowlevel
 import anyio.to_thread
 from fastapi import FastAPI
 
@@ -283,12 +284,20 @@ def run_here[T](work: Callable[..., T], /, *args: Any) -> T:
     return work(*args)
 
 
+def keep_loop_token(app: FastAPI) -> None:
+    """Remember the event loop serving `app` (call from its lifespan), so that threads the
+    loop did not start (jobs resumed at start-up) can hand their solves to it too."""
+    app.state.loop_token = anyio.lowlevel.current_token()
+
+
 def worker_runner(app: FastAPI) -> Runner:
-    """A `Runner` for a service running in a worker thread of `app`: the work goes to the
-    solver processes (submitted from the event loop) while the thread waits."""
+    """A `Runner` for a thread of the web process (a request's worker thread, or a job run
+    after a response or resumed at start-up): the work goes to the solver processes
+    (submitted from the event loop) while the thread waits."""
+    token = getattr(app.state, "loop_token", None)
 
     def run[T](work: Callable[..., T], /, *args: Any) -> T:
-        return anyio.from_thread.run(solve_in_worker, app, work, *args)
+        return anyio.from_thread.run(solve_in_worker, app, work, *args, token=token)
 
     return run
 

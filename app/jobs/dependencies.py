@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
 
+from app.core.concurrency import worker_runner
 from app.core.deps import SettingsDep
 from app.jobs.dispatch import Dispatcher, Embedded, ToWorkers
 
@@ -15,7 +16,12 @@ def get_dispatcher(
 ) -> Dispatcher:
     if settings.broker_url:
         return ToWorkers(settings)
-    return Embedded(background.add_task, request.app.state.session_factory, settings)
+    return Embedded(
+        background.add_task,
+        request.app.state.session_factory,
+        settings,
+        worker_runner(request.app),
+    )
 
 
 DispatcherDep = Annotated[Dispatcher, Depends(get_dispatcher)]

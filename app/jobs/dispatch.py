@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from app.core.clock import Clock, using
+from app.core.concurrency import Runner, run_here
 from app.core.config import Settings
 from app.core.db import SessionFactory
 from app.core.errors import AppError
@@ -53,12 +54,17 @@ class Embedded:
     embedded = True
 
     def __init__(
-        self, add_task: Callable[..., Any], factory: SessionFactory, settings: Settings
+        self,
+        add_task: Callable[..., Any],
+        factory: SessionFactory,
+        settings: Settings,
+        solve: Runner = run_here,
     ) -> None:
         self._add_task, self._factory, self._settings = add_task, factory, settings
+        self._solve = solve
 
     def dispatch(self, job_id: int) -> None:
-        self._add_task(run_embedded, self._factory, self._settings, job_id)
+        self._add_task(run_embedded, self._factory, self._settings, job_id, self._solve)
 
 
 class ToWorkers:
@@ -75,11 +81,14 @@ class ToWorkers:
             raise BrokerUnavailable(type(exc).__name__) from exc
 
 
-def run_embedded(factory: SessionFactory, settings: Settings, job_id: int) -> None:
-    """Run a job in this process, retrying what the database failed (as workers do)."""
+def run_embedded(
+    factory: SessionFactory, settings: Settings, job_id: int, solve: Runner = run_here
+) -> None:
+    """Run a job in this process, retrying what the database failed (as workers do); its
+    solves go through `solve` (the web process's solver processes)."""
     for attempt in range(settings.job_max_retries + 1):
         try:
-            run_job(factory, settings, job_id)
+            run_job(factory, settings, job_id, solve=solve)
             return
         except TransientJobError as exc:
             if attempt == settings.job_max_retries:
@@ -88,7 +97,9 @@ def run_embedded(factory: SessionFactory, settings: Settings, job_id: int) -> No
             threading.Event().wait(worker.backoff_s(attempt))
 
 
-def resume_interrupted(factory: SessionFactory, settings: Settings, clock: Clock) -> list[int]:
+def resume_interrupted(
+    factory: SessionFactory, settings: Settings, clock: Clock, solve: Runner = run_here
+) -> list[int]:
     """Start again, in a thread, the jobs this host's web process had queued or was running
     when it stopped (their input is stored and their writes were rolled back); returns their
     ids. Jobs of another host are theirs to judge: this process cannot tell if they live."""
@@ -99,15 +110,20 @@ def resume_interrupted(factory: SessionFactory, settings: Settings, clock: Clock
         lost = [job.id for job in jobs if runner_lost(job.runner)]
     if lost:
         threading.Thread(
-            target=_run_all, args=(factory, settings, clock, lost), name="jobs-resumed", daemon=True
+            target=_run_all,
+            args=(factory, settings, clock, lost, solve),
+            name="jobs-resumed",
+            daemon=True,
         ).start()
     return lost
 
 
-def _run_all(factory: SessionFactory, settings: Settings, clock: Clock, ids: Sequence[int]) -> None:
+def _run_all(
+    factory: SessionFactory, settings: Settings, clock: Clock, ids: Sequence[int], solve: Runner
+) -> None:
     with using(clock):
         for job_id in ids:
             try:
-                run_embedded(factory, settings, job_id)
+                run_embedded(factory, settings, job_id, solve)
             except Exception:
                 log.exception("resumed job %s", job_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.core.concurrency import Runner, run_here
 from app.core.config import Settings
 from app.models import Job
 
@@ -36,13 +37,17 @@ class JobCancelled(Exception):
 class JobWork:
     """What a handler gets: the job (read-only), its stored input, the session to write in (the
     runner commits it together with the job's end, so a job's writes land once or not at all)
-    and `progress`, to be called as parts finish (it raises `JobCancelled` when asked to)."""
+    `progress`, to be called as parts finish (it raises `JobCancelled` when asked to), and
+    `solve`, the runner every solve goes through."""
 
     job: Job
     session: Session
     settings: Settings
     input: bytes | None
     progress: Callable[[int, int], None]
+    solve: Runner = run_here
+    """Where the job's solves run: in the web process, its niced solver processes (the web
+    tier stays responsive); on a worker, right there (the worker is the solver)."""
 
 
 @dataclass

@@ -26,6 +26,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from app.core import clock
+from app.core.concurrency import Runner, run_here
 from app.core.config import Settings
 from app.core.db import SessionFactory
 from app.jobs import progress
@@ -80,9 +81,14 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def run_job(
-    factory: SessionFactory, settings: Settings, job_id: int, listener: Listener | None = None
+    factory: SessionFactory,
+    settings: Settings,
+    job_id: int,
+    listener: Listener | None = None,
+    solve: Runner = run_here,
 ) -> Ran:
-    """Run job `job_id` to its end, unless it has ended already."""
+    """Run job `job_id` to its end, unless it has ended already; its solves go through
+    `solve`."""
     try:
         with factory() as session:
             job = session.get(Job, job_id)
@@ -102,7 +108,7 @@ def run_job(
             session.commit()
         running = progress.started(job_id, total)
         try:
-            _work(factory, settings, job_id, kind, running, listener)
+            _work(factory, settings, job_id, kind, running, listener, solve)
         finally:
             progress.ended(job_id)
     except Exception as exc:
@@ -129,6 +135,7 @@ def _work(
     kind: JobKind,
     running: progress.Running,
     listener: Listener | None,
+    solve: Runner,
 ) -> None:
     on_sqlite = factory.kw["bind"].dialect.name == "sqlite"
 
@@ -148,7 +155,7 @@ def _work(
             return
         data = work.scalar(select(JobInput.data).where(JobInput.job_id == job_id))
         try:
-            outcome = kind.run(JobWork(job, work, settings, data, report))
+            outcome = kind.run(JobWork(job, work, settings, data, report, solve))
         except JobCancelled:
             work.rollback()
             _end(factory, job_id, kind, "cancelled", "cancelled while running; nothing was written")

@@ -50,7 +50,8 @@ def _plan_rep(work: JobWork) -> JobOutcome:
         if rep is None or not rep.active:
             raise NotFound(f"{row.rep_name} is no longer an active rep")
         run = plans.plan_batch_rep(session, principal_for(user), rep, request, settings,
-                                   job_id=batch_id, before_writes=stop_if_cancelled)  # fmt: skip
+                                   job_id=batch_id, before_writes=stop_if_cancelled,
+                                   run=work.solve)  # fmt: skip
     except AppError as exc:
         # A refusal is the rep's answer, not the job's failure (the services name the rep).
         row.state, row.status, row.detail = "refused", exc.status_code, exc.detail[:1000]

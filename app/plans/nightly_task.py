@@ -29,7 +29,12 @@ def _run(work: JobWork) -> JobOutcome:
     for start in starts:
         try:
             run = refresh(
-                work.session, NIGHTLY, rep.id, RefreshRequest(from_date=start), work.settings
+                work.session,
+                NIGHTLY,
+                rep.id,
+                RefreshRequest(from_date=start),
+                work.settings,
+                run=work.solve,
             )
         except (AppError, TravelError) as exc:
             raise JobFailed(f"{rep.name}, from {start}: {exc}") from exc

@@ -157,15 +157,16 @@ def plan_batch_rep(
     *,
     job_id: int,
     before_writes: Callable[[], None] = lambda: None,
+    run: Runner = run_here,
 ) -> PlanRun:
     """One rep of a batch job (`app.plans.batch_task`): the rest of the range, as `batch_plan`
-    plans each rep, solved here (a batch's parallelism is its workers); its plan versions carry
+    plans each rep, solved through `run` (a batch's parallelism is its workers); its plan versions carry
     the batch's `job_id`. A refusal raises `AppError`. `before_writes` is called after the
     solve, before anything is written (a cancel stops there)."""
     prepared = _prepare(session, rep, request, settings, rest_of_range=True)
     if isinstance(prepared, PlanRun):
         return prepared
-    result = solve_job(prepared.job)
+    result = run(solve_job, prepared.job, settings.solver_workers)
     before_writes()
     return _store_run(session, principal, prepared, result, job_id=job_id)
 

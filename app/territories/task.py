@@ -85,8 +85,9 @@ def _run(work: JobWork) -> JobOutcome:
 
 
 def _ticking(work: JobWork) -> Runner:
-    """A runner for the design: in a thread, while this one reports the seconds spent (the
-    progress) every `TICK_S` and stops waiting when the job is cancelled (`JobCancelled` from
+    """A runner for the design: through `work.solve` (in the web process, its solver
+    processes) from a thread, while this one reports the seconds spent (the progress) every
+    `TICK_S` and stops waiting when the job is cancelled (`JobCancelled` from
     `work.progress`). A cancelled design is left to end at its own time limit; its answer is
     dropped."""
     total = work.job.progress_total
@@ -97,7 +98,7 @@ def _ticking(work: JobWork) -> Runner:
 
         def target() -> None:
             try:
-                answer.append(design(*args))
+                answer.append(work.solve(design, *args))
             except BaseException as exc:  # handed to the job's thread, raised there
                 failure.append(exc)
 
