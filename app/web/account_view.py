@@ -36,7 +36,8 @@ RECORDED = ("arrived", "done", "skipped")
 @dataclass(frozen=True, slots=True)
 class HoursRow:
     day: str
-    text: str
+    intervals: tuple[str, ...]
+    """"08:00-12:00", ...; none on a day it is closed. Each stays on one line on a phone."""
     today: bool
 
 
@@ -102,7 +103,7 @@ def hours_rows(hours: dict[str, list[str]] | None, today: date) -> list[HoursRow
     if hours is None:
         return []
     return [
-        HoursRow(name, ", ".join(hours.get(key, [])) or "Closed", k == today.weekday())
+        HoursRow(name, tuple(hours.get(key, [])), k == today.weekday())
         for k, (key, name) in enumerate(zip(DAYS, DAY_NAMES, strict=True))
     ]
 

@@ -159,6 +159,13 @@ def test_the_account_page(phone: BrowserContext, desk: Desk) -> None:
     )
     today_row = page.locator("tr.is-today")
     assert today_row.inner_text().startswith("Wednesday (today)")
+    # Each opening interval stays on one line, even in a narrow column.
+    intervals = page.locator(".hours .interval")
+    assert intervals.count() > 0
+    line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
+    for box in (intervals.nth(i).bounding_box() for i in range(intervals.count())):
+        assert box is not None
+        assert box["height"] < 1.5 * line, box
     assert "visit every 28 days" in page.locator(".cadence").inner_text()
     assert "Loading dock on 2nd St." in page.locator(".notes").inner_text()
     visits = page.locator("#visits li")
