@@ -397,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         for company in (1_000, 10_000):
             processes = math.ceil(company / per_process)
             rate = company / NIGHT_S
-            print(f"  {company:,} reps: {processes} worker processes "
+            print(f"  {company:,} reps: {processes} worker process{"es" if processes > 1 else ""} "
                   f"({math.ceil(processes / 2)} two-core machines); "
                   f"{rate * rows_per_task:.1f} rows/s and {rate * commits_per_task:.1f} commits/s "
                   f"to PostgreSQL on average; Redis {company * per_message / 2**20:.1f} MiB "
