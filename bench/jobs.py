@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         # what a task took beyond its search at 1 worker, and the queue's fixed cost.
         around = max(0.0, one.per_task_s - args.time_limit) + max(0.0, fixed_queue)
         task_s = DEFAULT_WEEK_LIMIT_S + around
-        share = ratio / (counts[-1] / counts[0])
+        share = min(1.0, ratio / (counts[-1] / counts[0]))
         per_process = NIGHT_S / task_s * share
         print("on paper, from those numbers (midnight to 6:00, 10 s per week):")
         print(f"  a rep-week takes {task_s:.2f} s of a worker process (its 10 s search, used in "

@@ -79,7 +79,7 @@ def messages_held(broker_url: str) -> set[int]:
         client.close()
 
 
-def _loaded(raw: bytes) -> object:
+def _loaded(raw: bytes | str) -> object:
     try:
         return json.loads(raw)
     except ValueError:
@@ -93,6 +93,6 @@ def _job_id(message: object) -> int:
     headers, properties = message.get("headers") or {}, message.get("properties") or {}
     task_id = headers.get("id") or properties.get("correlation_id")
     try:
-        return int(task_id)
+        return int(str(task_id))
     except (TypeError, ValueError):
         return -1
