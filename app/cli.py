@@ -27,7 +27,10 @@ plan-nightly [--wait]            queue the nightly plan of every rep due now (th
                                  (--wait: a progress bar until they end); for cron without beat:
                                  */15 * * * *  cd /srv/fieldroute && python -m app.cli plan-nightly
 beat                             Celery beat: the nightly plan's tick every FIELDROUTE_NIGHTLY_TICK_S
-                                 (run one; needs FIELDROUTE_BROKER_URL)
+                                 and the sweep below (run one; needs FIELDROUTE_BROKER_URL)
+sweep-jobs                       send again the jobs queued for the workers longer than
+                                 FIELDROUTE_JOB_LOST_AFTER_S whose message Redis no longer holds
+                                 (beat does it; for cron: */5 * * * * ... python -m app.cli sweep-jobs)
 worker [--concurrency N] [--pool prefork|solo|threads]
                                  run background jobs from FIELDROUTE_BROKER_URL (Redis); needs
                                  PostgreSQL (FIELDROUTE_DATABASE_URL)
@@ -68,6 +71,7 @@ from app.imports.schemas import ImportJobRead
 from app.imports.service import submit
 from app.jobs.dispatch import Dispatcher, ToWorkers
 from app.jobs.run import run_job
+from app.jobs.sweep import sweep_lost
 from app.jobs.worker import beat, serve
 from app.models import ImportJob, Job, Rep, Team, User
 from app.models.jobs import FINISHED_STATES
@@ -121,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     nightly = commands.add_parser("plan-nightly", help="queue and run the nightly plans due now")
     nightly.add_argument("--wait", action="store_true", help="with a broker: wait for the jobs")
     commands.add_parser("beat", help="run Celery beat: the nightly plan's tick (needs a broker)")
+    commands.add_parser("sweep-jobs", help="send again the jobs whose broker message was lost")
     worker = commands.add_parser("worker", help="run background jobs (needs a broker)")
     worker.add_argument("--concurrency", type=int, default=1, help="jobs at once (processes)")
     worker.add_argument("--pool", choices=("prefork", "solo", "threads"), default="prefork")
@@ -155,9 +160,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan(factory, settings, args)
         if args.command == "plan-nightly":
             return _plan_nightly(factory, settings, args.wait)
+        if args.command == "sweep-jobs":
+            return _sweep_jobs(factory, settings)
         return _demo(factory, settings, args.company)
     finally:
         engine.dispose()
+
+
+def _sweep_jobs(factory: SessionFactory, settings: Settings) -> int:
+    if not settings.broker_url:
+        print("error: sweep-jobs looks into the broker: set FIELDROUTE_BROKER_URL", file=sys.stderr)
+        return 2
+    lost = sweep_lost(factory, settings)
+    print(f"{len(lost)} lost job{'' if len(lost) == 1 else 's'} sent again" +
+          (f": {', '.join(map(str, lost))}" if lost else ""))  # fmt: skip
+    return 0
 
 
 def _create_admin(factory: SessionFactory, email: str, name: str) -> int:

@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     job_max_retries: int = Field(
         default=5, ge=0, le=20, description="retries of a job the database failed (backoff)"
     )
+    job_lost_after_s: float = Field(
+        default=600.0,
+        ge=10,
+        description="a job queued for the workers this long whose message the broker no longer "
+        "holds is sent again (the sweep runs on beat every half of it, or `app.cli sweep-jobs`)",
+    )
 
     nightly_plan_time: time = Field(
         default=time(2, 0),

@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 TASK_NAME = "fieldroute.run_job"
 TICK_NAME = "fieldroute.nightly_tick"
 """Celery beat's periodic task: queue the nightly plans that are due (`app.plans.nightly`)."""
+SWEEP_NAME = "fieldroute.sweep_lost_jobs"
+"""Celery beat's other periodic task: send again the jobs whose message is lost
+(`app.jobs.sweep`)."""
 QUEUE = "fieldroute-jobs"
 MISSING_RETRIES = 20
 """A job whose row is not there yet: the request that queued it sends the message before it
@@ -76,13 +79,20 @@ def make_celery(settings: Settings) -> Celery:
     )
     app.task(bind=True, name=TASK_NAME, max_retries=None)(_run)
     app.task(name=TICK_NAME)(_nightly_tick)
+    app.task(name=SWEEP_NAME)(_sweep)
+    sweep_s = settings.job_lost_after_s / 2
     app.conf.beat_schedule = {
         "nightly-plan": {
             "task": TICK_NAME,
             "schedule": settings.nightly_tick_s,
             # Ticks are cheap and the next one does the same: none piles up behind long jobs.
             "options": {"expires": settings.nightly_tick_s, "queue": QUEUE},
-        }
+        },
+        "sweep-lost-jobs": {
+            "task": SWEEP_NAME,
+            "schedule": sweep_s,
+            "options": {"expires": sweep_s, "queue": QUEUE},
+        },
     }
     app.conf.beat_schedule_filename = str(settings.data_dir / "celerybeat-schedule")
     return app
@@ -141,6 +151,13 @@ def _nightly_tick() -> None:
     report = run_tick(_factory(settings), settings, _ToQueue(settings))
     if report.queued or report.refused:
         log.info("nightly plan: %d queued, refused: %s", len(report.queued), report.refused)
+
+
+def _sweep() -> None:
+    settings = _settings if _settings is not None else Settings()
+    from app.jobs.sweep import sweep_lost  # it imports this module
+
+    sweep_lost(_factory(settings), settings)
 
 
 def _factory(settings: Settings) -> SessionFactory:

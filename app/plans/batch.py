@@ -125,7 +125,9 @@ def gather(session: Session, batch_id: int) -> None:
     """Count the batch's reps that have ended (the caller has just written one) and end the
     batch when none is left; in the caller's transaction, under a lock on the batch's row, so
     that of two children ending at once the later one sees the other."""
-    batch = session.get(Job, batch_id, with_for_update=True, populate_existing=True)
+    # FOR NO KEY UPDATE: the caller's plan versions hold a key-share lock on this row (their
+    # foreign key); a FOR UPDATE of two children ending at once deadlocked on it.
+    batch = session.get(Job, batch_id, with_for_update={"key_share": True}, populate_existing=True)
     if batch is None:
         return
     states = dict(
