@@ -35,6 +35,9 @@ MISSING_RETRIES = 20
 """A job whose row is not there yet: the request that queued it sends the message before it
 commits (so that a broker that is down leaves nothing behind), so look again, this often."""
 MISSING_DELAY_S = 0.5
+MISSING_WAIT_STEPS, MISSING_WAIT_STEP_S = 40, 0.05
+"""First, wait for the commit in place (up to 40 x 50 ms): a message sent back to the queue
+runs behind every later one, so a batch's first reps would be planned last."""
 RETRY_BACKOFF_MAX_S = 300.0
 
 
@@ -175,6 +178,8 @@ def _run(task: Task[Any, Any], job_id: int) -> None:
     retries: int = task.request.retries
     try:
         ran = run_job(factory, settings, job_id)
+        if ran is Ran.MISSING and retries == 0:
+            ran = _once_committed(factory, settings, job_id)
     except TransientJobError as exc:
         if retries >= settings.job_max_retries:
             reason = f"the database failed {retries + 1} times; last: {exc}"
@@ -188,3 +193,14 @@ def _run(task: Task[Any, Any], job_id: int) -> None:
             log.warning("job %s: no such job (its request was rolled back); dropped", job_id)
             return
         raise task.retry(countdown=MISSING_DELAY_S)
+
+
+def _once_committed(factory: SessionFactory, settings: Settings, job_id: int) -> Ran:
+    """Run the job as soon as the request that queued it commits, waiting a moment at most."""
+    ran = Ran.MISSING
+    for _ in range(MISSING_WAIT_STEPS):
+        threading.Event().wait(MISSING_WAIT_STEP_S)
+        ran = run_job(factory, settings, job_id)
+        if ran is not Ran.MISSING:
+            break
+    return ran

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Account, PlanBatchRep, Rep, RoutePlan, Territory
@@ -83,3 +83,14 @@ def holding_rep(engine: Engine, rep_id: int) -> Iterator[None]:
                 yield
             finally:
                 transaction.rollback()
+
+
+def waiting_at_a_lock(engine: Engine) -> int:
+    """How many sessions of this database wait for a lock (the worker at `holding_rep`'s
+    insert, once it is past everything it does before writing)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with engine.connect() as connection:
+        return int(connection.scalar(query) or 0)

@@ -24,8 +24,9 @@ from tests.jobs.batches import (
     plans_per_rep_day,
     rep_job,
     submit,
+    waiting_at_a_lock,
 )  # fmt: skip
-from tests.jobs.helpers import Worker, job_when
+from tests.jobs.helpers import Worker, job_when, wait_for
 from tests.seed import World
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -94,8 +95,11 @@ def test_a_batch_cancelled_mid_way_stops_the_reps_not_planned_and_says_so(
     manager = world.headers("manager_north")
     with holding_rep(engine, held):
         job_id = submit(client, world).json()["id"]
-        # The worker is at the held rep, past its last look at the cancel: it will write.
+        # The worker is at the held rep, past its last look at the cancel: it will write. A
+        # running job is not enough (it looks at the cancel once more before writing); it must
+        # be waiting at its insert.
         job_when(client, world, rep_job(session, job_id, held), lambda b: b["state"] == "running")
+        wait_for(lambda: waiting_at_a_lock(engine), "the held rep's task to wait at its insert")
         asked = client.post(f"/api/v1/jobs/{job_id}/cancel", headers=manager).json()
         assert (asked["state"], asked["cancel_requested"]) == ("running", True)
     ended = job_when(client, world, job_id, _ended)
