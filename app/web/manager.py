@@ -22,6 +22,7 @@ from app.core.deps import SessionDep, SettingsDep
 from app.core.schemas import Day, RowId
 from app.plans import actual
 from app.plans import service as plans
+from app.plans.week import week_of
 from app.reps import service as reps
 from app.teams.schemas import TeamListParams, TeamRead
 from app.teams.service import list_teams
@@ -74,7 +75,7 @@ def week_of_plans(
     teams = _teams(session, settings, principal)
     team = _pick_team(teams, team_id)
     today = clock.today(settings.company_zone)
-    first = start or today - timedelta(days=today.weekday())
+    first = start or week_of(today)[0]
     summaries = plans.week_summaries(session, principal, first, WEEK, team_id=team.id)
     working = plans.team_working_weekdays(session, principal, team.id)
     return page(
@@ -156,7 +157,7 @@ def plan_vs_actual(
     teams = _teams(session, settings, principal)
     team = _pick_team(teams, team_id)
     today = clock.today(settings.company_zone)
-    first = start or today - timedelta(days=today.weekday())
+    first = start or week_of(today)[0]
     report = actual.actual_report(session, principal, settings, team.id, first, WEEK)
     return page(
         "manager/actual.html",

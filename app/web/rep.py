@@ -30,6 +30,7 @@ from app.core.time_text import long_date
 from app.models import Rep
 from app.plans import service as plans
 from app.plans.schemas import PlanRead
+from app.plans.week import week_of
 from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import home_point
 from app.reps.schemas import RepListParams
@@ -104,11 +105,7 @@ def day_page(
         following=day + timedelta(days=1),
         # A manager viewing a rep keeps the rep in the day links; a rep's own page needs none.
         link_rep_id=rep_id if managed else None,
-        week_link=(
-            week_url(team_id, day - timedelta(days=day.weekday()))
-            if managed and team_id is not None
-            else None
-        ),
+        week_link=(week_url(team_id, week_of(day)[0]) if managed and team_id is not None else None),
         view=content if isinstance(content, PlanView) else None,
         notice=content if isinstance(content, Notice) else None,
     )
