@@ -144,11 +144,14 @@ def best_insertion(
     stop: int,
     *,
     below: float = float("inf"),
+    prizes: np.ndarray | None = None,
 ) -> tuple[float, int, int] | None:
     """Cheapest feasible (extra money, vehicle, position) to add `stop`, or None.
 
     Only positions whose extra money is below `below` are considered, and of those only the
-    `MAX_TIMED_POSITIONS` cheapest are timed, so the cost stays bounded on large plans.
+    `MAX_TIMED_POSITIONS` cheapest are timed, so the cost stays bounded on large plans. With
+    `prizes` (per vehicle, the money a visit earns made by it) positions are ranked by extra
+    money minus the vehicle's prize instead, and `below` bounds that difference.
     """
     extras: list[np.ndarray] = []
     owners: list[tuple[int, int]] = []
@@ -168,8 +171,9 @@ def best_insertion(
     extra = np.concatenate(extras)
     vehicle_of = np.concatenate([np.full(n, v) for v, n in owners])
     position_of = np.concatenate([np.arange(n) for _, n in owners])
-    order = np.argsort(extra, kind="stable")
-    order = order[extra[order] < below][:MAX_TIMED_POSITIONS]
+    rank = extra if prizes is None else extra - prizes[vehicle_of]
+    order = np.argsort(rank, kind="stable")
+    order = order[rank[order] < below][:MAX_TIMED_POSITIONS]
     for k in order:
         vehicle, position = int(vehicle_of[k]), int(position_of[k])
         nodes = routes[vehicle]
@@ -179,11 +183,14 @@ def best_insertion(
     return None
 
 
-def _cheapest_alone(problem: IntegerProblem, money: Money, stop: int) -> float:
-    """The least detour money of serving `stop` as a vehicle's only stop (some vehicle can).
+def _best_alone(
+    problem: IntegerProblem, money: Money, stop: int, prizes: np.ndarray
+) -> tuple[float, int]:
+    """(detour money, vehicle) of the lone visit to `stop` that nets most, `prizes` being what
+    a visit earns per vehicle (some vehicle can serve it alone).
 
-    Detours are ranked first and timed in that order, so only a few vehicles are timed."""
-    detours = sorted(
+    Lone visits are ranked first and timed in that order, so only a few vehicles are timed."""
+    detours = [
         (
             money.of(problem, v, spec.start_node, stop)
             + money.of(problem, v, stop, spec.end_node)
@@ -192,8 +199,9 @@ def _cheapest_alone(problem: IntegerProblem, money: Money, stop: int) -> float:
         )
         for v, spec in enumerate(problem.vehicles)
         if problem.may_serve(v, stop)
-    )
-    return next(cost for cost, v in detours if _alone(problem, v, stop)[1])
+    ]
+    detours.sort(key=lambda item: (item[0] - prizes[item[1]], item))
+    return next((cost, v) for cost, v in detours if _alone(problem, v, stop)[1])
 
 
 def explain(
@@ -213,24 +221,33 @@ def explain(
             reason, detail = verdict
             answers.append(Unassigned(id=stop.id, reason=reason, detail=detail))
             continue
+        # What a visit earns per vehicle; where that differs, each test weighs a vehicle's
+        # detour against its own prize, and the detail names the vehicle.
+        prizes = np.array([stop.prize_for(v.id) for v in problem.vehicles])
+        allowed = [v for v in range(len(prizes)) if integer.may_serve(v, node)]
+        varies = len({float(prizes[v]) for v in allowed}) > 1
         # The cheap test first: a stop not worth even its own trip needs no insertion search
         # (on a 300-account week, most left-out stops end here).
-        cheapest_alone = _cheapest_alone(integer, money, node)
+        alone, alone_vehicle = _best_alone(integer, money, node, prizes)
+        earns = float(prizes[alone_vehicle])
         insertion = (
-            None if stop.prize < cheapest_alone else best_insertion(integer, money, routes, node)
+            None
+            if earns < alone
+            else best_insertion(integer, money, routes, node, prizes=prizes if varies else None)
         )
-        if stop.prize < cheapest_alone:
+        if earns < alone:
+            where = f" in {problem.vehicles[alone_vehicle].id}'s day, its best" if varies else ""
             answers.append(
                 Unassigned(
                     id=stop.id,
                     reason=Reason.NOT_WORTH_IT,
                     detail=(
-                        f"a visit earns {stop.prize:g}; even as the only stop the detour "
-                        f"costs {cheapest_alone:.2f}"
+                        f"a visit earns {earns:g}{where}; even as the only stop the detour "
+                        f"costs {alone:.2f}"
                     ),
                 )
             )
-        elif insertion is not None and insertion[0] >= stop.prize:
+        elif insertion is not None and insertion[0] >= prizes[insertion[1]]:
             vehicle_id = problem.vehicles[insertion[1]].id
             answers.append(
                 Unassigned(
@@ -238,7 +255,8 @@ def explain(
                     reason=Reason.NOT_WORTH_IT,
                     detail=(
                         f"fits into {vehicle_id}'s day, but the detour costs "
-                        f"{insertion[0]:.2f}, more than the {stop.prize:g} a visit earns"
+                        f"{insertion[0]:.2f}, more than the {prizes[insertion[1]]:g} a visit "
+                        f"earns{' there' if varies else ''}"
                     ),
                 )
             )

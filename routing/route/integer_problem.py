@@ -76,6 +76,8 @@ class IntegerProblem:
     windows: tuple[tuple[tuple[int, int], ...], ...]
     """Per stop, the windows (start of service) that survive rounding and the horizon."""
     prize: IntArray
+    """Per stop, the most a visit earns with any vehicle allowed to serve it (the loss for
+    leaving it out); a required stop's is `required_penalty`."""
     required: NDArray[np.bool_]
     allowed: tuple[frozenset[int] | None, ...]
     """Per stop, the vehicles allowed to serve it; None: any."""
@@ -83,10 +85,37 @@ class IntegerProblem:
     arc_cost: tuple[IntArray, ...]
     money_per_unit: float
     """One objective unit in the caller's money."""
+    vehicle_prize: IntArray | None = None
+    """Per stop and vehicle (rows, columns), what a visit earns made by that vehicle, when some
+    stop's visits earn different amounts with different vehicles; None: `prize` with any."""
 
     @property
     def n_nodes(self) -> int:
         return int(self.travel.shape[0])
+
+    def prize_of(self, vehicle: int, stop: int) -> int:
+        """What a visit to `stop` earns made by `vehicle`, in objective units (a required
+        stop's penalty, whoever makes it)."""
+        if self.vehicle_prize is None or self.required[stop]:
+            return int(self.prize[stop])
+        return int(self.vehicle_prize[stop, vehicle])
+
+    def earnings(self, stop: int) -> IntArray:
+        """Per vehicle, `prize_of` that vehicle and `stop`."""
+        if self.vehicle_prize is None or self.required[stop]:
+            return np.full(len(self.vehicles), self.prize[stop], dtype=np.int64)
+        row: IntArray = self.vehicle_prize[stop]
+        return row
+
+    def shortfall(self, vehicle: int) -> IntArray:
+        """Per node, what a visit made by `vehicle` earns less than the stop's `prize` (zero for
+        start and end nodes): the search's extra cost of `vehicle` serving it."""
+        lost = np.zeros(self.n_nodes, dtype=np.int64)
+        if self.vehicle_prize is not None:
+            lost[: self.n_stops] = np.where(
+                self.required, 0, self.prize - self.vehicle_prize[:, vehicle]
+            )
+        return lost
 
     def may_serve(self, vehicle: int, stop: int) -> bool:
         allowed = self.allowed[stop]
@@ -105,7 +134,8 @@ def _money_unit(problem: Problem, tie_break_units: int) -> float:
     second any vehicle can drive, hence the scale. The total prize is kept below
     `_MAX_OBJECTIVE` units so that sums cannot overflow.
     """
-    prizes = [s.prize for s in problem.stops if s.prize > 0 and not s.required]
+    optional = [s for s in problem.stops if not s.required]
+    prizes = [p for s in optional for p in (s.prize, *s.prizes.values()) if p > 0]
     if not prizes:
         return 1000.0
     if all(float(p).is_integer() for p in prizes):
@@ -113,7 +143,8 @@ def _money_unit(problem: Problem, tie_break_units: int) -> float:
     else:
         step = min(prizes) * 1e-3
     units = max(1000.0, (tie_break_units + 1) / step) if step > 0 else 1000.0
-    return max(1e-9, min(units, _MAX_UNITS, _MAX_OBJECTIVE / sum(prizes)))
+    most = sum(max([s.prize, *s.prizes.values()]) for s in optional)
+    return max(1e-9, min(units, _MAX_UNITS, _MAX_OBJECTIVE / most))
 
 
 def _drivable(problem: Problem, start: int, end: int, seconds: int) -> bool:
@@ -248,8 +279,17 @@ def to_integer_problem(problem: Problem) -> IntegerProblem:
         )
 
     penalty = required_penalty(sum(s.required for s in stops))
+    vehicle_prize = None
+    if any(s.prizes for s in stops):
+        vehicle_prize = np.array(
+            [[round(s.prize_for(v.id) * units) for v in vehicles] for s in stops], dtype=np.int64
+        ).reshape(len(stops), len(vehicles))
+    most = [
+        round(s.prize * units) if vehicle_prize is None else _most(vehicle_prize[k], allowed[k])
+        for k, s in enumerate(stops)
+    ]
     prize = np.array(
-        [penalty if s.required else round(s.prize * units) for s in stops], dtype=np.int64
+        [penalty if s.required else p for s, p in zip(stops, most, strict=True)], dtype=np.int64
     )
     return IntegerProblem(
         offset_s=offset,
@@ -266,4 +306,10 @@ def to_integer_problem(problem: Problem) -> IntegerProblem:
         vehicles=tuple(specs),
         arc_cost=tuple(arc_cost),
         money_per_unit=1.0 / units,
+        vehicle_prize=vehicle_prize,
     )
+
+
+def _most(prizes: IntArray, allowed: frozenset[int] | None) -> int:
+    """The most a visit earns with a vehicle allowed to make it."""
+    return int(prizes.max() if allowed is None else max(int(prizes[v]) for v in allowed))

@@ -143,6 +143,8 @@ class Stop:
     `windows` empty means any time within the vehicle's shift; service must *start* inside one
     of the windows (overlapping windows are merged). A `required` stop must be served (an appointment) or the solve fails with
     `RequiredStopError`. `vehicles` restricts which vehicle ids may serve it (empty: any).
+    `prizes` gives what a visit earns when made by a given vehicle id (e.g. a week's days: the
+    value of a visit grows while it waits); `prize` is what it earns with any other vehicle.
     """
 
     id: str
@@ -152,6 +154,7 @@ class Stop:
     prize: float = 0.0
     required: bool = False
     vehicles: tuple[str, ...] = ()
+    prizes: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         where = f"stop {self.id!r}"
@@ -161,6 +164,18 @@ class Stop:
         _finite(self.prize, f"{where}: prize")
         if self.prize < 0:
             raise ProblemError(f"{where}: prize must be >= 0, got {self.prize}")
+        for vehicle_id, prize in self.prizes.items():
+            _finite(prize, f"{where}: prize for vehicle {vehicle_id!r}")
+            if prize < 0:
+                raise ProblemError(
+                    f"{where}: prize for vehicle {vehicle_id!r} must be >= 0, got {prize}"
+                )
+            if self.vehicles and vehicle_id not in self.vehicles:
+                raise ProblemError(
+                    f"{where}: a prize for vehicle {vehicle_id!r}, which may not serve it"
+                )
+        # A copy: the caller's dict may change later, the stop may not.
+        object.__setattr__(self, "prizes", dict(self.prizes))
         # Overlapping or touching windows (8-12 and 12-14) are one window (8-14).
         merged: list[TimeWindow] = []
         for window in sorted(self.windows, key=lambda w: w.start_s):
@@ -169,6 +184,10 @@ class Stop:
                 window = TimeWindow(last.start_s, max(last.end_s, window.end_s))
             merged.append(window)
         object.__setattr__(self, "windows", tuple(merged))
+
+    def prize_for(self, vehicle_id: str) -> float:
+        """What a visit earns when `vehicle_id` makes it."""
+        return self.prizes.get(vehicle_id, self.prize)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +279,9 @@ class Problem:
             unknown = [v for v in stop.vehicles if v not in seen_vehicles]
             if unknown:
                 raise ProblemError(f"stop {stop.id!r}: unknown vehicle {unknown[0]!r} in vehicles")
+            unknown = [v for v in stop.prizes if v not in seen_vehicles]
+            if unknown:
+                raise ProblemError(f"stop {stop.id!r}: unknown vehicle {unknown[0]!r} in prizes")
 
     def costs_of(self, vehicle: Vehicle) -> Costs:
         return vehicle.costs if vehicle.costs is not None else self.costs
@@ -303,7 +325,10 @@ class ScheduledBreak:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One vehicle's day. Empty routes (`stops == ()`) are returned too, in vehicle order."""
+    """One vehicle's day. Empty routes (`stops == ()`) are returned too, in vehicle order.
+
+    `prize` is what its visits earn made by this vehicle (`Stop.prize_for`); `cost` its travel.
+    """
 
     vehicle_id: str
     stops: tuple[ScheduledStop, ...]

@@ -2,7 +2,8 @@
 searches it, and reads the routes back as whole-number schedules.
 
 Model: arc cost = money per km and per hour of travel (in objective units); each optional stop is
-a disjunction whose penalty is its prize; a time dimension (transit = service at the origin +
+a disjunction whose penalty is its prize (the most any vehicle earns there), and a vehicle that
+earns less pays the difference on the arc leaving the stop; a time dimension (transit = service at the origin +
 travel) carries windows, shifts and breaks; optional dimensions count stops and travel time.
 """
 
@@ -71,6 +72,13 @@ def _as_rows(matrix: np.ndarray) -> list[list[int]]:
     return [[int(x) for x in row] for row in np.minimum(matrix, UNREACHABLE)]
 
 
+def _arc_rows(cost: np.ndarray, shortfall: np.ndarray, perm: np.ndarray) -> list[list[int]]:
+    """Arc costs in `perm` order, each arc leaving a node dearer by that node's shortfall."""
+    dearer = np.minimum(cost, UNREACHABLE) + shortfall[:, None]
+    np.fill_diagonal(dearer, 0)
+    return [[int(x) for x in row] for row in dearer[np.ix_(perm, perm)]]
+
+
 def _parameters(time_limit_s: float, *, first: bool, grow: bool = False) -> Any:
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
@@ -114,12 +122,18 @@ class RoutingSearch:
         routing = pywrapcp.RoutingModel(manager)
         self.manager, self.routing = manager, routing
 
-        cost_callbacks = [
-            routing.RegisterTransitMatrix(_as_rows(cost[np.ix_(perm, perm)]))
-            for cost in problem.arc_cost
-        ]
+        # One arc matrix per travel cost class and per-vehicle prizes: serving a stop then nets
+        # what the visit earns with that vehicle (a week's vehicles are its 5-7 days).
+        cost_callbacks: dict[tuple[int, bytes], int] = {}
         for number, vehicle in enumerate(vehicles):
-            routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.cost_class], number)
+            shortfall = problem.shortfall(number)
+            key = (vehicle.cost_class, shortfall.tobytes())
+            if key not in cost_callbacks:
+                cost = problem.arc_cost[vehicle.cost_class]
+                cost_callbacks[key] = routing.RegisterTransitMatrix(
+                    _arc_rows(cost, shortfall, perm)
+                )
+            routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[key], number)
 
         time_callback = routing.RegisterTransitMatrix(_as_rows(service[:, None] + travel))
         routing.AddDimension(time_callback, problem.horizon, problem.horizon, False, "time")

@@ -206,8 +206,10 @@ def _repair(
     for node in candidates:
         if time.monotonic() > deadline:
             return
+        # Ranked by what it nets: a visit may earn more with one vehicle (day) than another.
+        earns = problem.earnings(node).astype(np.float64) * problem.money_per_unit
         insertion = best_insertion(
-            problem, money, [r.nodes for r in timed], node, below=float(prize_money[node])
+            problem, money, [r.nodes for r in timed], node, below=0.0, prizes=earns
         )
         if insertion is None:
             continue
@@ -267,7 +269,7 @@ def _route(
         end_s=route.end + offset,
         travel_s=travel_s,
         distance_m=distance_m,
-        prize=sum(problem.stops[n].prize for n in route.nodes),
+        prize=sum(problem.stops[n].prize_for(problem.vehicles[vehicle].id) for n in route.nodes),
         cost=cost,
     )
 

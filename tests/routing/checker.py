@@ -116,7 +116,9 @@ def check_route(problem: Problem, route: Route) -> list[str]:
         after = max(route.end_s, brk.window.start_s) + brk.duration_s <= brk.window.end_s + EPS
         if not (taken or before or after):
             errors.append(f"{vehicle.id}: break in {brk.window} is not taken")
-    if abs(route.prize - sum(stops[s.id].prize for s in route.stops)) > EPS:
+    # What each visit earns made by this vehicle: its own prize if it has one, else the stop's.
+    earned = sum(stops[s.id].prizes.get(vehicle.id, stops[s.id].prize) for s in route.stops)
+    if abs(route.prize - earned) > EPS:
         errors.append(f"{vehicle.id}: prize does not add up")
     if abs(route.travel_s - total_travel) > 1e-3:
         errors.append(

@@ -85,6 +85,7 @@ def problems(draw: st.DrawFn) -> Problem:
     ids = [v.id for v in vehicles]
     stops = []
     for k in range(draw(st.integers(0, 8))):
+        allowed = tuple(draw(st.lists(st.sampled_from(ids), max_size=1, unique=True)))
         stops.append(
             Stop(
                 id=f"s{k}",
@@ -93,7 +94,9 @@ def problems(draw: st.DrawFn) -> Problem:
                 windows=draw(windows()),
                 prize=draw(st.floats(0, 100)),
                 required=draw(st.integers(0, 9)) == 0,
-                vehicles=tuple(draw(st.lists(st.sampled_from(ids), max_size=1, unique=True))),
+                vehicles=allowed,
+                # Some stops earn differently with some vehicles (a week's days).
+                prizes=draw(st.dictionaries(st.sampled_from(allowed or ids), st.floats(0, 100))),
             )
         )
     costs = draw(st.builds(Costs, st.floats(0, 100), st.floats(0, 100)))
