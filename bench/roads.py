@@ -91,9 +91,9 @@ def _drive_plan(
 ) -> tuple[Driven, Driven]:
     """(lost, dropped): the plan driven on roads, late visits counted as lost or skipped."""
     by_id = {a.id: a for a in accounts}
-    route = plan.days[0].route
-    lost = drive(route, by_id, plan.prizes, matrix_index, roads_m, skip_late=False)
-    dropped = drive(route, by_id, plan.prizes, matrix_index, roads_m, skip_late=True)
+    route, prizes = plan.days[0].route, plan.days[0].prizes
+    lost = drive(route, by_id, prizes, matrix_index, roads_m, skip_late=False)
+    dropped = drive(route, by_id, prizes, matrix_index, roads_m, skip_late=True)
     return lost, dropped
 
 

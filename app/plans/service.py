@@ -374,7 +374,7 @@ def _days(prepared: _Prepared, result: DaysPlan) -> list[_Day]:
     zone = ZoneInfo(job.time_zone)
     days = []
     for spec, day_route in zip(job.workdays, result.days, strict=True):
-        stops = _stops(day_route, job, result, prepared.accounts, zone)
+        stops = _stops(day_route, job, prepared.accounts, zone)
         geometry = None
         if stops:
             points = [
@@ -455,7 +455,6 @@ def _next_version(session: Session, rep_id: int, day: date) -> int:
 def _stops(
     day_route: DayRoute,
     job: PlanJob,
-    result: DaysPlan,
     accounts: dict[int, Account],
     zone: ZoneInfo,
 ) -> list[dict[str, Any]]:
@@ -488,7 +487,7 @@ def _stops(
             departure=local_moment(day_route.day, scheduled.departure_s, zone),
             service_minutes=round((scheduled.departure_s - scheduled.start_s) / 60),
             opening_hours=hours_text(account, day_route.day),
-            prize=round(result.prizes.get(str(account_id), 0.0), 2),
+            prize=round(day_route.prizes.get(scheduled.id, 0.0), 2),
             value=account.value,
         )
         stops.append(

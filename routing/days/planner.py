@@ -2,8 +2,9 @@
 
 Each workday is a vehicle on one clock, seconds since local midnight of the first workday, so
 day i is offset by i's distance in days x 86,400 s. An account becomes one stop whose windows
-are its opening windows on every day it is worth a visit and open during the shift; the solver
-then picks the day. Results are shifted back: every `DayRoute` is on its own day's clock.
+are its opening windows on every day it is worth a visit and open during the shift, earning
+with each day's vehicle its prize on that day; the solver then picks the day. Results are
+shifted back: every `DayRoute` is on its own day's clock.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from routing.days.value import ValueWeights, visit_prize
@@ -125,10 +126,12 @@ class Appointment:
 
 @dataclass(frozen=True, slots=True)
 class DayRoute:
-    """One workday's route; all times in seconds since that day's local midnight."""
+    """One workday's route; all times in seconds since that day's local midnight. `prizes`:
+    what each of its stops (by id) earns that day; they add up to `route.prize`."""
 
     day: date
     route: Route
+    prizes: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +147,11 @@ class LeftOut:
 
 @dataclass(frozen=True, slots=True)
 class DaysPlan:
-    """One route per workday in input order, the accounts left out (highest prize first), the
-    prize used per candidate (0: visited too recently, neither planned nor left out), the
-    wall time (s) of building and solving, and the travel model that timed it (`TravelMatrix`'s
-    `model` and `model_detail`)."""
+    """One route per workday in input order, the accounts left out (highest prize first), per
+    candidate the most a visit earns on a day it may be planned (0: visited too recently,
+    neither planned nor left out; what a planned visit earns on its day is in `DayRoute.prizes`),
+    the wall time (s) of building and solving, and the travel model that timed it
+    (`TravelMatrix`'s `model` and `model_detail`)."""
 
     days: tuple[DayRoute, ...]
     left_out: tuple[LeftOut, ...]
@@ -180,17 +184,19 @@ def plan_rep_days(
     A candidate's prize on a day is `visit_prize` for the days since its last visit. It is
     eligible on a day if that prize is positive and it is open during the shift (its windows
     clipped to [shift start, shift end - service]). It becomes one stop whose windows are the
-    union of its clipped windows on its eligible days, with *one* prize, the mean of its prizes
-    on those days: a stop has a single prize, so the solver cannot tell the days apart by value;
-    the mean is what the visit is worth on whichever of them it lands (the first day's prize
-    undervalued accounts falling due mid-week: bench.rep_day measured 36-37 stops a week with
-    it, 39 with the mean, and about 1% more value counted on the day each visit is made).
-    Candidates worth nothing on every day are left out of the solve silently; those worth
-    something but never open are left out as `"closed"`. Appointments are required stops at
-    exactly their booked time (their account is not planned besides); one that cannot be served
-    raises `RequiredStopError`. A candidate with a `required_day` is a required stop on that
-    day only (open hours as usual; its prize that day, however small); one closed that day, or
-    that cannot fit, raises `RequiredStopError` naming it. `excluded_days` are never used.
+    union of its clipped windows on its eligible days, earning with each eligible day's vehicle
+    its prize that day, so the solver weighs a visit on the day it is made: urgency grows while
+    an account waits, and a later day is worth more when the week has room for it. An account
+    is visited at most once in the solve, even one whose cadence would ask for a second visit
+    within its days (the app's week rule allows that only at least a cadence apart, 7 days and
+    more on the demo; a second stop's value would depend on the first one's day, which no fixed
+    prize can say). Candidates worth nothing on every day are left out of the solve silently;
+    those worth something but never open are left out as `"closed"`. Appointments are required
+    stops at exactly their booked time (their account is not planned besides); one that cannot
+    be served raises `RequiredStopError`. A candidate with a `required_day` is a required stop
+    on that day only (open hours as usual; its prize that day, however small); one closed that
+    day, or that cannot fit, raises `RequiredStopError` naming it. `excluded_days` are never
+    used.
 
     Parameters
     ----------
@@ -223,6 +229,7 @@ def plan_rep_days(
         days, candidates, appointments, costs, weights or ValueWeights(), travel or Estimate()
     )
     plan = solve(built.problem, options)
+    stops = {stop.id: stop for stop in built.problem.stops}
     prizes_by_stop = {stop.id: stop.prize for stop in built.problem.stops}
     day0 = days[0].day
     ids = {v.id: _label(w.day) for v, w in zip(built.problem.vehicles, days, strict=True)}
@@ -238,7 +245,11 @@ def plan_rep_days(
     left_out = sorted(built.closed + solver_left, key=lambda item: (-item.prize, item.id))
     return DaysPlan(
         days=tuple(
-            DayRoute(day=workday.day, route=_shift_back(route, offset))
+            DayRoute(
+                day=workday.day,
+                route=_shift_back(route, offset),
+                prizes={s.id: stops[s.id].prize_for(route.vehicle_id) for s in route.stops},
+            )
             for workday, route, offset in zip(days, plan.routes, built.offsets, strict=True)
         ),
         left_out=tuple(left_out),
@@ -346,8 +357,9 @@ def _visit(
     index: int,
     weights: ValueWeights,
 ) -> tuple[float, Stop | LeftOut | None]:
-    """The candidate's prize, and its stop (at matrix `index`), or why it is left out as
-    closed, or None when it is worth nothing on every day."""
+    """The most the candidate's visit earns, and its stop (at matrix `index`; each eligible
+    day's vehicle earns that day's prize), or why it is left out as closed, or None when it is
+    worth nothing on every day."""
     day_prizes = [_prize(candidate, w.day, candidate.last_visit, weights) for w in days]
     if candidate.required_day is not None:
         return _required_visit(candidate, days, offsets, vehicle_ids, index, day_prizes)
@@ -359,14 +371,13 @@ def _visit(
     if max(open_prizes) <= 0:
         return max(0.0, max(day_prizes)), None
     windows: list[TimeWindow] = []
-    allowed: list[str] = []
-    eligible_prizes: list[float] = []
+    eligible_prizes: dict[str, float] = {}
     latest: float | None = None
     for k, (workday, prize) in enumerate(zip(days, open_prizes, strict=True)):
         clipped = _open_windows(candidate, workday) if prize > 0 else []
         if not clipped:
             continue
-        eligible_prizes.append(prize)
+        eligible_prizes[vehicle_ids[k]] = prize
         # OR-Tools removes a gap between windows value by value (~5 ms a night, 6 s for 300
         # accounts over a week). Only the eligible days' vehicles may serve the stop, and none
         # can start it between one such day's latest start and the next one's earliest, so
@@ -376,7 +387,6 @@ def _visit(
             windows.append(TimeWindow(latest + 1, earliest - 1))
         latest = workday.shift.end_s - candidate.service_s + offsets[k]
         windows.extend(TimeWindow(a + offsets[k], b + offsets[k]) for a, b in clipped)
-        allowed.append(vehicle_ids[k])
     if not eligible_prizes:
         return max(open_prizes), _closed(candidate, days, open_prizes)
     stop = Stop(
@@ -384,8 +394,9 @@ def _visit(
         index=index,
         service_s=candidate.service_s,
         windows=tuple(windows),
-        prize=sum(eligible_prizes) / len(eligible_prizes),
-        vehicles=tuple(allowed),
+        prize=max(eligible_prizes.values()),
+        vehicles=tuple(eligible_prizes),
+        prizes=eligible_prizes,
     )
     return stop.prize, stop
 

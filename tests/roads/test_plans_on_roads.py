@@ -100,7 +100,7 @@ def violations_on_roads(
         served = [by_id[s.id] for s in route.stops]
         places = [workday.start, workday.start, *(c.point for c in served)]
         stops = tuple(
-            Stop(c.id, k + 2, c.service_s, (c.hours or {})[workday.day], plan.prizes[c.id])
+            Stop(c.id, k + 2, c.service_s, (c.hours or {})[workday.day], day_route.prizes[c.id])
             for k, c in enumerate(served)
         )
         vehicle = Vehicle(route.vehicle_id, 0, 1, workday.shift, (LUNCH,))

@@ -77,7 +77,9 @@ def day_problem(
     plan: DaysPlan,
     served: Sequence[str],
 ) -> Problem:
-    """The day alone on its own clock, built by hand from the inputs: raw hours as windows."""
+    """The day alone on its own clock, built by hand from the inputs: raw hours as windows,
+    each stop earning what the plan says it earns that day."""
+    earns = next(d.prizes for d in plan.days if d.day == day.day)
     by_id = {c.id: c for c in candidates}
     booked = {a.id: a for a in appointments}
     places = [day.start] + ([day.end] if day.end is not None else [])
@@ -88,14 +90,13 @@ def day_problem(
         if sid in booked:
             a = booked[sid]
             window = TimeWindow(a.start_s, a.start_s)
-            prize = plan.prizes.get(a.account, 0.0)
-            stops.append(Stop(sid, index, a.duration_s, (window,), prize, required=True))
+            stops.append(Stop(sid, index, a.duration_s, (window,), earns[sid], required=True))
             points.append(a.point)
             continue
         c = by_id[sid]
         windows = () if c.hours is None else c.hours.get(day.day, ())
         assert c.hours is None or windows, f"{sid} visited on {day.day}, a closed day"
-        stops.append(Stop(sid, index, c.service_s, windows, plan.prizes[sid]))
+        stops.append(Stop(sid, index, c.service_s, windows, earns[sid]))
         points.append(c.point)
     vehicle = plan_vehicle(day, plan)
     return Problem((vehicle,), tuple(stops), haversine_matrix(places + points), COSTS)
@@ -193,9 +194,9 @@ def test_an_appointment_outside_the_shift_cannot_be_kept() -> None:
         plan_rep_days([workday(MON)], [account("a", near(1, 0))], [late], costs=COSTS, options=FAST)
 
 
-def test_the_prize_is_the_mean_over_the_days_the_account_is_worth_a_visit_and_open() -> None:
-    # Too recent on Monday; open only Wednesday and Thursday: the stop's prize is the mean of
-    # Wednesday's and Thursday's, Monday's zero and closed Tuesday taking no part.
+def test_a_visit_earns_its_prize_on_the_day_it_is_made() -> None:
+    # Too recent on Monday; open only Wednesday and Thursday: urgency grows by the day, so the
+    # visit waits for Thursday (the week has room) and earns Thursday's prize there.
     weights = ValueWeights()
     last = MON - timedelta(days=12)
     candidates = [
@@ -211,8 +212,48 @@ def test_the_prize_is_the_mean_over_the_days_the_account_is_worth_a_visit_and_op
     wednesday = visit_prize(60_000, 28, 14, weights)
     thursday = visit_prize(60_000, 28, 15, weights)
     assert wednesday < thursday
-    assert plan.prizes["later"] == pytest.approx((wednesday + thursday) / 2)
-    assert visits(plan) == {"later": [WED]}
+    assert visits(plan) == {"later": [THU]}
+    assert plan.prizes["later"] == pytest.approx(thursday)
+    by_day = {d.day: d for d in plan.days}
+    assert by_day[THU].prizes == {"later": pytest.approx(thursday)}
+    assert by_day[THU].route.prize == pytest.approx(thursday)
+    assert check_days(days, candidates, (), plan) == []
+
+
+def test_a_week_where_urgency_grows_gives_the_later_day_to_the_account_that_gains_most() -> None:
+    # One visit a day on Monday and Thursday. Urgency grows with the days since the last visit,
+    # so both accounts are worth more on Thursday, but "big" (value 240,000) gains four times
+    # what "small" (60,000) gains by waiting: big on Thursday, small on Monday.
+    weights = ValueWeights()
+    last = MON - timedelta(days=20)
+    candidates = [
+        account("big", near(2, 0), annual_value=240_000, last_visit=last),
+        account("small", near(-2, 0), annual_value=60_000, last_visit=last),
+    ]
+    days = [workday(d, max_stops=1) for d in (MON, THU)]
+    plan = plan_rep_days(days, candidates, costs=COSTS, weights=weights, options=FAST)
+    assert visits(plan) == {"small": [MON], "big": [THU]}
+    assert check_days(days, candidates, (), plan) == []
+    earned = {sid: p for d in plan.days for sid, p in d.prizes.items()}
+    assert earned == {
+        "small": pytest.approx(visit_prize(60_000, 28, 20, weights)),
+        "big": pytest.approx(visit_prize(240_000, 28, 23, weights)),
+    }
+    # The best day of each, the prize a visit could earn at most.
+    assert plan.prizes["small"] == pytest.approx(visit_prize(60_000, 28, 23, weights))
+
+
+def test_an_account_whose_urgency_is_capped_gains_nothing_by_waiting() -> None:
+    # Never visited: worth the cap every day. With one visit a day, the account that still
+    # gains by waiting ("due") takes Thursday; "never" goes Monday at no loss.
+    weights = ValueWeights()
+    candidates = [
+        account("never", near(2, 0), annual_value=60_000, last_visit=None),
+        account("due", near(-2, 0), annual_value=60_000, last_visit=MON - timedelta(days=20)),
+    ]
+    days = [workday(d, max_stops=1) for d in (MON, THU)]
+    plan = plan_rep_days(days, candidates, costs=COSTS, weights=weights, options=FAST)
+    assert visits(plan) == {"never": [MON], "due": [THU]}
 
 
 # A week ------------------------------------------------------------------------------------
@@ -431,11 +472,15 @@ def test_every_plan_is_feasible_and_partitions_the_candidates(
     assert planned | set(left) | zero == {c.id for c in candidates} - booked
     assert not planned & booked
     by_id = {c.id: c for c in candidates}
+    earned = {d.day: d.prizes for d in plan.days}
     for cid in planned:
-        # Never on a day it is too recent for, even though its window may span that day.
+        # Never on a day it is too recent for, even though its window may span that day; and
+        # it earns that day's prize, no more than its best day's.
         c, [day] = by_id[cid], seen[cid]
         since = None if c.last_visit is None else max(0, (day - c.last_visit).days)
         assert visit_prize(c.annual_value, c.cadence_days, since) > 0
+        assert earned[day][cid] == pytest.approx(visit_prize(c.annual_value, c.cadence_days, since))
+        assert earned[day][cid] <= plan.prizes[cid] + 1e-9
     for item in plan.left_out:
         assert item.prize == plan.prizes[item.id] > 0
         assert item.detail
