@@ -3,8 +3,9 @@ searches it, and reads the routes back as whole-number schedules.
 
 Model: arc cost = money per km and per hour of travel (in objective units); each optional stop is
 a disjunction whose penalty is its prize (the most any vehicle earns there), and a vehicle that
-earns less pays the difference on the arc leaving the stop; a time dimension (transit = service at the origin +
-travel) carries windows, shifts and breaks; optional dimensions count stops and travel time.
+earns less pays the difference on the arc leaving the stop; a time dimension (transit = service
+at the origin + travel) carries windows, shifts and breaks; optional dimensions count stops and
+travel time.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.clock import FixedClock
+from app.core.config import Settings
 from app.models import Account, Rep, RoutePlan, Visit
+from routing import visit_prize
 from tests.moments import CHICAGO, TODAY_CHICAGO
 from tests.plans.batches import plan_batch
 from tests.seed import World
@@ -119,6 +121,36 @@ def test_a_week_plan_is_one_route_per_working_day_and_visits_each_account_once(
     (stop,) = [s for p in run["plans"] for s in p["stops"] if s["account_id"] == account_ids[0]]
     assert stop["opening_hours"] == "09:00-12:00"
     assert time(9) <= datetime.fromisoformat(stop["start"]).time() <= time(12)
+
+
+def test_a_week_plans_stop_earns_its_accounts_prize_on_the_day_it_is_made(
+    client: TestClient, world: World, session: Session, settings: Settings
+) -> None:
+    # Issue 15: visited 40 days before Monday, the accounts grow more urgent by the day, so
+    # each day's prize differs; a stop's prize is its day's, and a day's add up to its total.
+    monday = next_monday()
+    accounts = [session.get(Account, world.account_ids[f"rep_north_1-acc-{n}"]) for n in (1, 2, 3)]
+    for account in accounts:
+        assert account is not None
+        account.last_visit_date = monday - timedelta(days=40)
+    session.commit()
+    status, run = plan(
+        client, world, "rep_north_1", "rep_north_1", date=monday.isoformat(), days=7, time_limit=1
+    )
+    assert status == 201, run
+    stops = [(p, s) for p in run["plans"] for s in p["stops"]]
+    assert stops
+    for day_plan, stop in stops:
+        day = date.fromisoformat(day_plan["date"])
+        account = session.get(Account, stop["account_id"])
+        assert account is not None
+        since = (day - (monday - timedelta(days=40))).days
+        prize = visit_prize(account.value, 28, since, settings.value_weights)
+        assert stop["prize"] == pytest.approx(prize, abs=0.01)
+    for day_plan in run["plans"]:
+        assert day_plan["totals"]["prize"] == pytest.approx(
+            sum(s["prize"] for s in day_plan["stops"]), abs=0.01 * len(day_plan["stops"])
+        )
 
 
 def test_accounts_not_worth_a_drive_are_on_the_call_instead_list_with_a_reason(
