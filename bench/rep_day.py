@@ -6,9 +6,12 @@ Run from the repository root: ``python -m bench.rep_day [--skip-serial]``.
   team), next Monday, default settings (2 s search): wall time of `plans.plan_rep` (load,
   solve, store, read back) and the plan's net value; peer: the same day with 5x the search
   time (how much value the default time limit leaves behind).
-- week: the same rep's week in one solve (10 s) against the naive peer, five day plans one
-  after another (2 s each, each day taking the best of what is left): total net value, stops,
-  and how many of the 30 most overdue accounts land on Monday (the single solve spreads them).
+- week: each demo rep's week (``--week-reps``, default all 10; territory grown to 300 accounts)
+  in one solve (10 s), each visit earning its day's prize, against two peers: the same solve
+  with each account's prize the mean over its days (the planner before issue 15, kept here by
+  `mean_value_week`), and five day plans one after another (2 s each, each day taking the best
+  of what is left): net value with each visit valued on the day it is made, stops, and how many
+  of the 30 most overdue accounts land on Monday.
 - batch: all 10 demo reps' weeks with one process per core against one process.
 - page: `GET /rep` once planned (median of 30, TestClient, no network) against `GET /health`
   measured the same way, and the bytes of the page, its map and their scripts and styles.
@@ -25,9 +28,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import UTC, date, timedelta
 from html import unescape
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 if __package__ in (None, ""):  # `python bench/rep_day.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,8 +56,21 @@ from app.main import create_app
 from app.models import Account, Rep, RoutePlan, Territory, User
 from app.plans import service as plans
 from app.plans.schemas import BatchPlanRequest, PlanRequest
-from routing import visit_prize
+from app.plans.solve import PlanJob
+from routing import (
+    Candidate,
+    DayRoute,
+    DaysPlan,
+    Plan,
+    Problem,
+    SolveOptions,
+    Workday,
+    plan_rep_days,
+    visit_prize,
+)
+from routing.days import planner
 from routing.route.parallel import warm_up
+from routing.route.solver import solve
 
 TERRITORY_SIZE = 300
 TOP_OVERDUE = 30
@@ -105,11 +126,196 @@ def resources(html: str) -> list[str]:
     return sorted({unescape(url) for url in RESOURCE.findall(html)})
 
 
+@contextmanager
+def mean_value_week() -> Iterator[None]:
+    """Plans made inside are planned as before issue 15: a stop earns, whichever day makes the
+    visit, the mean of what it earns on its days (the solver cannot pick the day worth most)."""
+
+    def with_means(problem: Problem, options: SolveOptions | None = None) -> Plan:
+        stops = tuple(
+            replace(stop, prize=statistics.fmean(stop.prizes.values()), prizes={})
+            if stop.prizes
+            else stop
+            for stop in problem.stops
+        )
+        return solve(replace(problem, stops=stops), options)
+
+    with mock.patch.object(planner, "solve", with_means):
+        yield
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """A rep's week as one way of planning made it; `net`: each visit valued on its day."""
+
+    wall_s: float
+    per_day: tuple[int, ...]
+    earned: float
+    cost: float
+    top_on_monday: int
+
+    @property
+    def net(self) -> float:
+        return self.earned - self.cost
+
+    def line(self, name: str) -> str:
+        return (
+            f"    {name:<16} wall {self.wall_s:5.2f} s, {sum(self.per_day):3d} stops "
+            f"{list(self.per_day)}, net {self.net:9,.0f} (value {self.earned:,.0f}, "
+            f"cost {self.cost:,.0f}), top-{TOP_OVERDUE} overdue on day 1: {self.top_on_monday}"
+        )
+
+
+class _Captured(Exception):
+    """Not an error: how a job comes out of `plans.plan_rep` before it is solved."""
+
+    def __init__(self, job: PlanJob) -> None:
+        super().__init__("captured")
+        self.job = job
+
+
+def week_job(
+    factory: Callable[[], Session], admin: Principal, settings: Settings, rep: Rep, monday: date
+) -> tuple[PlanJob, set[str]]:
+    """The rep's week from `monday` as the app would solve it (territory grown to 300 accounts,
+    then rolled back), and the ids of its 30 most overdue accounts."""
+
+    def capture[T](work: Callable[..., T], /, *args: Any) -> T:
+        raise _Captured(args[0])
+
+    with factory() as session:
+        grown = session.get(Rep, rep.id)
+        assert grown is not None
+        grow_territory(session, grown, TERRITORY_SIZE)
+        top = {str(i) for i in overdue_ranking(session, rep.id, monday)}
+        try:
+            plans.plan_rep(
+                session, admin, rep.id, PlanRequest(date=monday, days=7), settings, run=capture
+            )
+        except _Captured as captured:
+            job = captured.job
+        else:
+            raise AssertionError("plan_rep did not solve")
+        session.rollback()
+    return job, top
+
+
+def week_of(job: PlanJob, variant: str, seed: int, top: set[str], workers: int) -> Week:
+    """`job`'s week planned by `variant`: "day" (each visit earns its day's prize: the planner),
+    "mean" (each account the mean of its days' prizes, as before issue 15) or "naive" (a day
+    plan per workday in order, 2 s each, visits counting as the last visit for later days)."""
+    by_id = {c.id: c for c in job.candidates}
+
+    def earned(day: date, stop_id: str, planned: float) -> float:
+        """What the visit is worth on the day it is made (one yardstick for all)."""
+        c = by_id.get(stop_id)
+        if c is None:
+            return planned  # an appointment: what the plan says it earns
+        since = None if c.last_visit is None else max(0, (day - c.last_visit).days)
+        return visit_prize(c.annual_value, c.cadence_days, since, job.weights)
+
+    def solve_days(
+        days: Sequence[Workday], candidates: Sequence[Candidate], limit: float
+    ) -> DaysPlan:
+        return plan_rep_days(
+            days,
+            candidates,
+            [a for a in job.appointments if a.day in {w.day for w in days}],
+            costs=job.costs,
+            weights=job.weights,
+            options=SolveOptions(time_limit_s=limit, seed=seed, workers=workers),
+            travel=job.travel,
+        )
+
+    started = time.perf_counter()
+    if variant == "naive":
+        routes: list[DayRoute] = []
+        candidates = list(job.candidates)
+        for workday in job.workdays:
+            [route] = solve_days([workday], candidates, 2.0).days
+            routes.append(route)
+            seen = {s.id for s in route.route.stops}
+            # As if visited: not worth a visit again this week.
+            candidates = [
+                replace(c, last_visit=workday.day) if c.id in seen else c for c in candidates
+            ]
+    else:
+        with mean_value_week() if variant == "mean" else nullcontext():
+            routes = list(solve_days(job.workdays, job.candidates, job.time_limit_s).days)
+    wall = time.perf_counter() - started
+    return Week(
+        wall_s=wall,
+        per_day=tuple(len(r.route.stops) for r in routes),
+        earned=sum(earned(r.day, s.id, r.prizes[s.id]) for r in routes for s in r.route.stops),
+        cost=sum(r.route.cost for r in routes),
+        top_on_monday=len({s.id for s in routes[0].route.stops} & top),
+    )
+
+
+def week_part(
+    factory: Callable[[], Session],
+    admin: Principal,
+    settings: Settings,
+    reps: Sequence[Rep],
+    monday: date,
+    *,
+    seeds: int,
+    time_limit_s: float | None,
+) -> None:
+    """Per rep (territory grown to 300 accounts): the week in one solve with each visit earning
+    its day's prize (the planner), the same with the mean of its days' prizes (as before issue
+    15), alternately and with `seeds` seeds each (`time_limit_s` each, default the app's), and
+    five day plans in a row."""
+    print("week (the rep's working days of next week), 300 accounts, net = each visit valued on")
+    print("  the day it is made minus the driving cost, the same yardstick for all:")
+    limit = f"{time_limit_s:g} s" if time_limit_s is not None else "app's (10 s)"
+    print(f"  day value  = one solve ({limit}), each visit earning its day's prize (issue 15)")
+    print("  mean value = the same solve, each account earning the mean of its days' prizes")
+    print("  day by day = a 2 s plan per working day in order, visits done for later days")
+    ratios: list[float] = []
+    naive_ratios: list[float] = []
+    for number, rep in enumerate(reps):
+        job, top = week_job(factory, admin, settings, rep, monday)
+        if time_limit_s is not None:
+            job = replace(job, time_limit_s=time_limit_s)
+        print(f"  {rep.name}: {len(job.candidates)} candidates, {len(job.workdays)} workdays")
+        nets: dict[str, list[float]] = {"day": [], "mean": []}
+        for seed in range(seeds):
+            first = ("day", "mean") if (number + seed) % 2 == 0 else ("mean", "day")
+            for variant in first:
+                week = week_of(job, variant, seed, top, settings.solver_workers)
+                nets[variant].append(week.net)
+                print(week.line(f"{variant} value s{seed}"))
+            ratios.append(nets["day"][-1] / nets["mean"][-1])
+        naive = week_of(job, "naive", 0, top, settings.solver_workers)
+        print(naive.line("day by day"))
+        naive_ratios.append(statistics.fmean(nets["day"]) / naive.net)
+        print(
+            f"    net ratio day value / mean value per seed: "
+            f"{', '.join(f'{d / m:.4f}' for d, m in zip(nets['day'], nets['mean'], strict=True))}"
+            f"; mean day value / day by day {naive_ratios[-1]:.4f}"
+        )
+    print(
+        f"  net ratio day value / mean value over {len(ratios)} rep-seeds: median "
+        f"{statistics.median(ratios):.4f}, mean {statistics.fmean(ratios):.4f}, "
+        f"min {min(ratios):.4f}, max {max(ratios):.4f}, day value ahead in "
+        f"{sum(r > 1 for r in ratios)}; day value / day by day: median "
+        f"{statistics.median(naive_ratios):.4f}\n"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-serial", action="store_true", help="no one-process batch")
     parser.add_argument(
         "--parts", default="day,week,batch,page", help="comma-separated: day,week,batch,page"
+    )
+    parser.add_argument(
+        "--week-reps", type=int, default=10, help="demo reps in the week part (default all 10)"
+    )
+    parser.add_argument("--week-seeds", type=int, default=2, help="seeds per week solve")
+    parser.add_argument(
+        "--week-time-limit", type=float, default=None, help="s per week solve (default: the app's)"
     )
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
@@ -167,68 +373,15 @@ def main(argv: list[str] | None = None) -> int:
 
     # --- week ------------------------------------------------------------------------
     if "week" in parts:
-        with factory() as session:
-            top = overdue_ranking(session, rep_id, monday)
-            facts = {
-                a.id: (a.value, a.cadence_days, a.last_visit_date)
-                for a in session.scalars(select(Account))
-            }
-
-            def earned(day: date, account_id: int) -> float:
-                """What the visit is worth on the day it is made (one yardstick for both)."""
-                value, cadence, last = facts[account_id]
-                since = None if last is None else max(0, (day - last).days)
-                return visit_prize(value, cadence, since, settings.value_weights)
-
-            started = time.perf_counter()
-            week = plans.plan_rep(
-                session, admin, rep_id, PlanRequest(date=monday, days=7), settings
-            )
-            week_wall = time.perf_counter() - started
-            session.rollback()
-            week_net = sum(earned(p.date, s.account_id) for p in week.plans for s in p.stops) - sum(
-                p.totals.cost for p in week.plans
-            )
-            week_per_day = [p.totals.stops for p in week.plans]
-            week_stops = sum(p.totals.stops for p in week.plans)
-            week_monday = {s.account_id for s in week.plans[0].stops}
-            # The naive peer: each day planned alone, best first, visits taken out of later days.
-            started = time.perf_counter()
-            naive_net = 0.0
-            naive_stops = 0
-            naive_monday: set[int] = set()
-            naive_per_day = []
-            for i in range(5):
-                day = monday + timedelta(days=i)
-                run = plans.plan_rep(session, admin, rep_id, PlanRequest(date=day), settings)
-                stops = run.plans[0].stops
-                naive_net += (
-                    sum(earned(day, s.account_id) for s in stops) - run.plans[0].totals.cost
-                )
-                naive_stops += len(stops)
-                naive_per_day.append(len(stops))
-                if i == 0:
-                    naive_monday = {s.account_id for s in stops}
-                for stop in stops:
-                    account = session.get(Account, stop.account_id)
-                    assert account is not None
-                    account.last_visit_date = day  # as if visited: not worth it again this week
-                session.flush()
-            naive_wall = time.perf_counter() - started
-            session.rollback()
-        print("week (5 working days, one 10 s solve) vs five day plans in a row (2 s each):")
-        print(
-            f"  one solve:  wall {week_wall:5.2f} s, {week_stops} stops {week_per_day}, "
-            f"net {week_net:,.0f}, top-{TOP_OVERDUE} overdue on Monday "
-            f"{len(week_monday & set(top))}"
+        week_part(
+            factory,
+            admin,
+            settings,
+            reps[: args.week_reps],
+            monday,
+            seeds=args.week_seeds,
+            time_limit_s=args.week_time_limit,
         )
-        print(
-            f"  day by day: wall {naive_wall:5.2f} s, {naive_stops} stops {naive_per_day}, "
-            f"net {naive_net:,.0f}, top-{TOP_OVERDUE} overdue on Monday "
-            f"{len(naive_monday & set(top))}"
-        )
-        print("  (net = each visit valued on the day it is made, minus the driving cost)")
-        print(f"  net ratio week/day-by-day = {week_net / naive_net:.3f}\n")
 
     # --- batch -----------------------------------------------------------------------
     if "batch" in parts:
