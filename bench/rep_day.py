@@ -272,6 +272,15 @@ def week_part(
     print(f"  day value  = one solve ({limit}), each visit earning its day's prize (issue 15)")
     print("  mean value = the same solve, each account earning the mean of its days' prizes")
     print("  day by day = a 2 s plan per working day in order, visits done for later days")
+    with factory() as session:
+        started = time.perf_counter()
+        run = plans.plan_rep(session, admin, reps[0].id, PlanRequest(date=monday, days=7), settings)
+        wall = time.perf_counter() - started
+        session.rollback()
+    print(
+        f"  {reps[0].name}'s week through the service (plans.plan_rep: load, solve, store): wall "
+        f"{wall:.2f} s (target 15 s), {sum(p.totals.stops for p in run.plans)} stops"
+    )
     ratios: list[float] = []
     naive_ratios: list[float] = []
     for number, rep in enumerate(reps):
