@@ -219,10 +219,12 @@ def plan_rep_days(
         The travel source could not answer.
     """
     started = time.monotonic()
+    options = options or SolveOptions()
     built = _build(
         days, candidates, appointments, costs, weights or ValueWeights(), travel or Estimate()
     )
-    plan = solve(built.problem, options)
+    # The travel matrix counts against the time limit too.
+    plan = solve(built.problem, options, deadline=started + options.time_limit_s)
     prizes_by_stop = {stop.id: stop.prize for stop in built.problem.stops}
     day0 = days[0].day
     ids = {v.id: _label(w.day) for v, w in zip(built.problem.vehicles, days, strict=True)}

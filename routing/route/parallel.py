@@ -28,6 +28,8 @@ from routing.route.ortools_model import SearchResult, search
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_ready = False
+"""Whether this process's fork server is up, so that a pool starts its processes at once."""
 
 SOLVER_NICE = 10
 """Niceness of solver processes: the web process (nice 0) gets the cores first when it needs them."""
@@ -106,11 +108,13 @@ def warm_up(workers: int, concurrent_solves: int = 1) -> None:
     Each solve uses `workers - 1` of them (it searches in its own process too); the pool holds
     enough for `concurrent_solves` solves at once.
     """
+    global _ready
     size = (workers - 1) * concurrent_solves
     if size > 0:
         pool = _executor(size)
         for future in [pool.submit(time.sleep, 0) for _ in range(size)]:
             future.result()
+        _ready = True
 
 
 def shutdown() -> None:
@@ -147,6 +151,15 @@ def _order(n_nodes: int, n_stops: int, seed: int, worker: int) -> np.ndarray | N
     return np.concatenate([rng.permutation(n_stops), np.arange(n_stops, n_nodes)])
 
 
+BUILD_S_PER_NODE_SQUARED = 7e-7
+"""Seconds to build the OR-Tools model, per node squared: twice what was measured here (0.32-0.38
+s for 1,100 nodes, 0.04 s for 305), for a machine busy with another solve. A search that could
+not build its model and search a little before its deadline is not started: it would end late."""
+RESULT_GRACE_S = 0.1
+"""How long past the deadline a worker's result is waited for (OR-Tools stops within
+milliseconds of its limit; the result travels back in less)."""
+
+
 def _job(
     problem: IntegerProblem,
     deadline: float,
@@ -155,7 +168,7 @@ def _job(
     inactive: frozenset[int],
 ) -> SearchResult | None:
     remaining = deadline - time.time()
-    if remaining <= 0.05:
+    if remaining <= 0.05 + BUILD_S_PER_NODE_SQUARED * problem.n_nodes**2:
         return None
     return search(
         problem,
@@ -166,6 +179,28 @@ def _job(
     )
 
 
+def _submit(
+    problem: IntegerProblem,
+    deadline: float,
+    seed: int,
+    workers: int,
+    inactive: frozenset[int],
+) -> list[Future[SearchResult | None]]:
+    """Workers 1.. of a solve, submitted to the pool (none if the pool is broken)."""
+    global _ready
+    try:
+        pool = _executor(workers - 1)
+        futures = [
+            pool.submit(_job, problem, deadline, seed, worker, inactive)
+            for worker in range(1, workers)
+        ]
+    except (BrokenProcessPool, RuntimeError, OSError):
+        shutdown()
+        return []
+    _ready = True
+    return futures
+
+
 def run_searches(
     problem: IntegerProblem,
     *,
@@ -174,24 +209,38 @@ def run_searches(
     seed: int,
     workers: int,
 ) -> list[SearchResult | None]:
-    """Run `workers` searches for `budget_s` seconds of wall clock; one runs in this process."""
+    """Run `workers` searches for `budget_s` seconds of wall clock; one runs in this process.
+
+    A worker's result that is not back `RESULT_GRACE_S` after that is not waited for (its search
+    started late: behind another solve's in the pool, or in a pool still starting): the answer
+    is on time without it.
+    """
     deadline = time.time() + budget_s
     inactive = frozenset(impossible)
     futures: list[Future[SearchResult | None]] = []
-    if workers > 1:
-        try:
-            pool = _executor(workers - 1)
-            futures = [
-                pool.submit(_job, problem, deadline, seed, worker, inactive)
-                for worker in range(1, workers)
-            ]
-        except (BrokenProcessPool, RuntimeError, OSError):
-            shutdown()
-            futures = []
+    starting: threading.Thread | None = None
+    if workers > 1 and _ready:
+        futures = _submit(problem, deadline, seed, workers, inactive)
+    elif workers > 1:
+        # The first pool of a process starts the fork server, which loads OR-Tools: a second
+        # or more. In a thread, so that this solve's own search starts now; the workers
+        # search what is left of the time.
+        starting = threading.Thread(
+            target=lambda: futures.extend(_submit(problem, deadline, seed, workers, inactive)),
+            daemon=True,
+        )
+        starting.start()
     results = [_job(problem, deadline, seed, 0, inactive)]
-    for future in futures:
+    waited = deadline + RESULT_GRACE_S
+    if starting is not None:
+        starting.join(max(0.0, waited - time.time()))
+    for future in list(futures):
         try:
-            results.append(future.result(timeout=max(0.0, deadline - time.time()) + 1.0))
-        except (BrokenProcessPool, TimeoutError):
+            results.append(future.result(timeout=max(0.0, waited - time.time())))
+        except TimeoutError:
+            # Cancelled if still queued; a running search ends at the deadline it was given.
+            # The pool, and other solves' searches in it, are left alone.
+            future.cancel()
+        except BrokenProcessPool:
             shutdown()
     return results
