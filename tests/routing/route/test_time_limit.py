@@ -186,14 +186,14 @@ def _timed_solve(p: Problem, limit_s: float) -> tuple[Plan, float]:
     return plan, time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_the_largest_problem_answers_within_its_limit_alone_and_two_at_once() -> None:
-    """1,000 stops and 100 vehicles at a 1 s limit. Two at once from threads of one process
-    share its one search process (one's worker waits, or is not waited for) and the GIL, which
-    OR-Tools holds while it searches: started together, both searches end before either's tail.
-    """
+    """1,000 stops and 100 vehicles at a 2 s limit, alone and two at once from threads of one
+    process (whose search pool then grows to hold both solves' searches). 2 s: the problem's
+    set-up (0.3-0.7 s here, on a machine busy with other work) leaves the rest some time."""
     problems = [largest_problem(1), largest_problem(2)]
-    limit_s = 1.0
-    warm_up(2)  # this process's search pool (one process) starts: not a solve's time
+    limit_s = 2.0
+    warm_up(2)  # this process's search pool starts: not a solve's time
     plan, wall = _timed_solve(problems[0], limit_s)
     assert wall <= limit_s + SLACK_S
     assert len(plan.routes) == 100
