@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Request
 
 from app.auth.dependencies import CurrentPrincipal
@@ -38,4 +40,5 @@ async def optimize(
     """
     capped = role_settings(settings, principal.role)
     async with admitted(request.app, principal.user_id, capped):
-        return await solve_in_worker(request.app, service.optimize, body, capped)
+        admitted_at = time.monotonic()
+        return await solve_in_worker(request.app, service.optimize, body, capped, admitted_at)

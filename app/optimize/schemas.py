@@ -93,7 +93,8 @@ class OptionsIn(_Input):
         default=5.0,
         gt=0,
         allow_inf_nan=False,
-        description="s of search; capped by the server's maximum (see summary.time_limit)",
+        description="s for the whole answer (travel, search, explanations); capped by the "
+        "server's maximum (see summary.time_limit)",
     )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="same seed, same answer")
 
@@ -184,7 +185,7 @@ class SummaryOut(BaseModel):
     net: float = Field(description="prize - cost")
     solve_time: float = Field(description="s")
     status: Status
-    time_limit: float = Field(description="the search budget used, s, after the server's cap")
+    time_limit: float = Field(description="the time limit used, s, after the server's cap")
     travel_model: str = Field(
         description="what timed the travel: osrm (embedded road data), osrm-server, valhalla, "
         "graphhopper, estimate (straight line; no road data) or matrix (the request's own)"

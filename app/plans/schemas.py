@@ -23,12 +23,13 @@ LeftOutReason = Literal[
     "no_time",
     "outside_windows",
     "unreachable",
+    "not_explained",
     "closed",
     "not_on_map",
     "planned_another_day",
 ]
-"""Why an account that is worth something today is not on the route: the solver's four
-(`routing.Reason`), `closed` (not open during the rep's shift that day), `not_on_map` (no
+"""Why an account that is worth something today is not on the route: the solver's five
+(`routing.Reason`; `not_explained`: the time limit ran out before it was checked), `closed` (not open during the rep's shift that day), `not_on_map` (no
 coordinates to drive to) and `planned_another_day` (a week plan visits it on another day)."""
 
 MAX_TIME_LIMIT_S = 60.0

@@ -56,6 +56,7 @@ LEFT_OUT_WORDS = {
     "no_time": "No time left in the day",
     "outside_windows": "Its opening hours do not fit the route",
     "unreachable": "Cannot be reached from the route",
+    "not_explained": "Not checked in time (the plan's time limit ran out)",
     "closed": "Closed during your hours today",
     "not_on_map": "Not on the map (no location)",
     "planned_another_day": "Planned on another day",

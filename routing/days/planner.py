@@ -228,10 +228,12 @@ def plan_rep_days(
         The travel source could not answer.
     """
     started = time.monotonic()
+    options = options or SolveOptions()
     built = _build(
         days, candidates, appointments, costs, weights or ValueWeights(), travel or Estimate()
     )
-    plan = solve(built.problem, options)
+    # The travel matrix counts against the time limit too.
+    plan = solve(built.problem, options, deadline=started + options.time_limit_s)
     stops = {stop.id: stop for stop in built.problem.stops}
     prizes_by_stop = {stop.id: stop.prize for stop in built.problem.stops}
     day0 = days[0].day

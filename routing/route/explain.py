@@ -6,11 +6,14 @@ In order of precedence, for the vehicles allowed to serve the stop:
   stop (or its limits, e.g. `max_travel_time`, rule even that out);
 - `not_worth_it`: the visit earns less than the cheapest feasible detour, alone or within
   the planned day;
-- `no_time`: it would pay for itself, but the day has no room left for it next to better visits.
+- `no_time`: it would pay for itself, but the day has no room left for it next to better visits;
+- `not_explained`: the time limit ran out before it was checked (the most valuable are first).
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -114,10 +117,52 @@ Verdicts = Mapping[int, tuple[Reason, str]]
 """Per stop node that cannot be served even alone: the reason and its detail."""
 
 
-def alone_verdicts(problem: IntegerProblem) -> dict[int, tuple[Reason, str]]:
-    """`alone_verdict` of every stop that has one."""
-    found = {node: alone_verdict(problem, node) for node in range(problem.n_stops)}
-    return {node: verdict for node, verdict in found.items() if verdict is not None}
+def alone_verdicts(
+    problem: IntegerProblem, *, deadline: float = math.inf
+) -> dict[int, tuple[Reason, str]]:
+    """`alone_verdict` of every stop that has one, required stops first.
+
+    Required stops are always checked; the others until `deadline` (`time.monotonic()`). A stop
+    not checked is no harm: one that cannot be served is never planned, and `explain` checks it
+    alone if it is left out.
+    """
+    order = sorted(range(problem.n_stops), key=lambda node: not problem.required[node])
+    found = {}
+    for node in order:
+        if not problem.required[node] and time.monotonic() > deadline:
+            break
+        verdict = alone_verdict(problem, node)
+        if verdict is not None:
+            found[node] = verdict
+    return found
+
+
+def with_place_notes(
+    problem: Problem, integer: IntegerProblem, verdicts: Verdicts
+) -> dict[int, tuple[Reason, str]]:
+    """Unreachable verdicts that say why, where the matrix knows (a stop far from any road,
+    or every allowed vehicle's start or end)."""
+    notes = problem.matrix.unreachable
+    if not notes:
+        return dict(verdicts)
+    told = dict(verdicts)
+    for node, (reason, detail) in verdicts.items():
+        if reason is not Reason.UNREACHABLE:
+            continue
+        stop = problem.stops[node]
+        if stop.index in notes:
+            told[node] = (reason, notes[stop.index])
+            continue
+        ends = {
+            i
+            for v, vehicle in enumerate(problem.vehicles)
+            if integer.may_serve(v, node)
+            for i in (vehicle.start_index, vehicle.end_index)
+            if i is not None and i in notes
+        }
+        if ends:
+            told[node] = (reason, f"{detail}: " + "; ".join(sorted(notes[i] for i in ends)))
+    return told
 
 
 def check_required(problem: Problem, verdicts: Verdicts) -> None:
@@ -137,71 +182,133 @@ MAX_TIMED_POSITIONS = 40
 """Insertion positions timed per stop, cheapest first; the rest are assumed not to fit."""
 
 
+class Insertions:
+    """The cheapest feasible place for a stop in a set of routes, as those routes grow.
+
+    Every arc of every route (start, stops, end) is kept in flat arrays with its vehicle,
+    position and cost class, so that the extra money of putting a stop on each arc is a few
+    array operations whatever the number of routes (an array per route per stop made
+    explaining 1,000 left-out stops against 100 routes take 1.5 s).
+    """
+
+    def __init__(
+        self, problem: IntegerProblem, money: Money, routes: Sequence[Sequence[int]]
+    ) -> None:
+        self.problem = problem
+        self.money = money
+        self.routes = [list(nodes) for nodes in routes]
+        self._class_of = np.array([spec.cost_class for spec in problem.vehicles], dtype=np.int64)
+        self._paths = [self._path(vehicle) for vehicle in range(len(self.routes))]
+        self._join()
+
+    def _path(self, vehicle: int) -> np.ndarray:
+        spec = self.problem.vehicles[vehicle]
+        return np.array([spec.start_node, *self.routes[vehicle], spec.end_node], dtype=np.int64)
+
+    def _join(self) -> None:
+        counts = np.array([len(path) - 1 for path in self._paths], dtype=np.int64)
+        self._tail = np.concatenate([path[:-1] for path in self._paths])
+        self._head = np.concatenate([path[1:] for path in self._paths])
+        self._vehicle = np.repeat(np.arange(len(counts)), counts)
+        self._position = np.arange(len(self._tail)) - np.repeat(np.cumsum(counts) - counts, counts)
+        arc_class = self._class_of[self._vehicle]
+        self._by_class = [
+            (matrix, arcs)
+            for c, matrix in enumerate(self.money.per_class)
+            if len(arcs := np.flatnonzero(arc_class == c))
+        ]
+        self._base = np.empty(len(self._tail))
+        for matrix, arcs in self._by_class:
+            self._base[arcs] = matrix[self._tail[arcs], self._head[arcs]]
+
+    def best(
+        self, stop: int, *, below: float = math.inf, prizes: np.ndarray | None = None
+    ) -> tuple[float, int, int] | None:
+        """Cheapest feasible (extra money, vehicle, position) to add `stop`, or None.
+
+        Only positions whose extra money is below `below` are considered, and of those only the
+        `MAX_TIMED_POSITIONS` cheapest are timed, so the cost stays bounded on large plans. With
+        `prizes` (per vehicle, the money a visit earns made by it) positions are ranked by extra
+        money minus the vehicle's prize instead, and `below` bounds that difference.
+        """
+        extra = np.empty(len(self._tail))
+        for matrix, arcs in self._by_class:
+            extra[arcs] = matrix[self._tail[arcs], stop] + matrix[stop, self._head[arcs]]
+        with np.errstate(invalid="ignore"):  # inf - inf where there is no way: never chosen
+            extra -= self._base
+        allowed = self.problem.allowed[stop]
+        arcs = (
+            np.arange(len(extra))
+            if allowed is None
+            else np.flatnonzero(np.isin(self._vehicle, sorted(allowed)))
+        )
+        rank = extra if prizes is None else extra - prizes[self._vehicle]
+        order = arcs[np.argsort(rank[arcs], kind="stable")]
+        order = order[rank[order] < below][:MAX_TIMED_POSITIONS]
+        for k in order:
+            vehicle, position = int(self._vehicle[k]), int(self._position[k])
+            nodes = self.routes[vehicle]
+            candidate = [*nodes[:position], stop, *nodes[position:]]
+            if time_route(self.problem, vehicle, candidate) is not None:
+                return float(extra[k]), vehicle, position
+        return None
+
+    def insert(self, stop: int, vehicle: int, position: int) -> None:
+        """Put `stop` into `vehicle`'s route before its `position`-th stop."""
+        self.routes[vehicle].insert(position, stop)
+        self._paths[vehicle] = self._path(vehicle)
+        self._join()
+
+
 def best_insertion(
     problem: IntegerProblem,
     money: Money,
     routes: Sequence[Sequence[int]],
     stop: int,
     *,
-    below: float = float("inf"),
+    below: float = math.inf,
     prizes: np.ndarray | None = None,
 ) -> tuple[float, int, int] | None:
-    """Cheapest feasible (extra money, vehicle, position) to add `stop`, or None.
+    """Cheapest feasible (extra money, vehicle, position) to add `stop` to `routes`, or None
+    (`Insertions.best`, for a single question)."""
+    return Insertions(problem, money, routes).best(stop, below=below, prizes=prizes)
 
-    Only positions whose extra money is below `below` are considered, and of those only the
-    `MAX_TIMED_POSITIONS` cheapest are timed, so the cost stays bounded on large plans. With
-    `prizes` (per vehicle, the money a visit earns made by it) positions are ranked by extra
-    money minus the vehicle's prize instead, and `below` bounds that difference.
-    """
-    extras: list[np.ndarray] = []
-    owners: list[tuple[int, int]] = []
-    for vehicle, nodes in enumerate(routes):
-        if not problem.may_serve(vehicle, stop):
-            continue
-        spec = problem.vehicles[vehicle]
-        path = np.array([spec.start_node, *nodes, spec.end_node])
-        matrix = money.per_class[spec.cost_class]
-        with np.errstate(invalid="ignore"):  # inf - inf where there is no way: never chosen
-            extras.append(
-                matrix[path[:-1], stop] + matrix[stop, path[1:]] - matrix[path[:-1], path[1:]]
+
+def _alone_costs(problem: IntegerProblem, money: Money) -> np.ndarray:
+    """Per vehicle and stop node, the detour money of serving the stop as its only stop."""
+    starts = np.array([spec.start_node for spec in problem.vehicles], dtype=np.int64)
+    ends = np.array([spec.end_node for spec in problem.vehicles], dtype=np.int64)
+    classes = np.array([spec.cost_class for spec in problem.vehicles], dtype=np.int64)
+    stops = problem.n_stops
+    costs = np.empty((len(problem.vehicles), stops))
+    for c, matrix in enumerate(money.per_class):
+        rows = np.flatnonzero(classes == c)
+        with np.errstate(invalid="ignore"):  # inf - inf for a vehicle that stays home
+            costs[rows] = (
+                matrix[starts[rows], :stops]
+                + matrix[:stops, ends[rows]].T
+                - matrix[starts[rows], ends[rows]][:, None]
             )
-        owners.append((vehicle, len(nodes) + 1))
-    if not extras:
-        return None
-    extra = np.concatenate(extras)
-    vehicle_of = np.concatenate([np.full(n, v) for v, n in owners])
-    position_of = np.concatenate([np.arange(n) for _, n in owners])
-    rank = extra if prizes is None else extra - prizes[vehicle_of]
-    order = np.argsort(rank, kind="stable")
-    order = order[rank[order] < below][:MAX_TIMED_POSITIONS]
-    for k in order:
-        vehicle, position = int(vehicle_of[k]), int(position_of[k])
-        nodes = routes[vehicle]
-        candidate = [*nodes[:position], stop, *nodes[position:]]
-        if time_route(problem, vehicle, candidate) is not None:
-            return float(extra[k]), vehicle, position
-    return None
+    return costs
 
 
 def _best_alone(
-    problem: IntegerProblem, money: Money, stop: int, prizes: np.ndarray
-) -> tuple[float, int]:
+    problem: IntegerProblem, alone_costs: np.ndarray, stop: int, prizes: np.ndarray
+) -> tuple[float, int] | None:
     """(detour money, vehicle) of the lone visit to `stop` that nets most, `prizes` being what
-    a visit earns per vehicle (some vehicle can serve it alone).
+    a visit earns per vehicle; None if no vehicle can serve it alone.
 
     Lone visits are ranked first and timed in that order, so only a few vehicles are timed."""
-    detours = [
-        (
-            money.of(problem, v, spec.start_node, stop)
-            + money.of(problem, v, stop, spec.end_node)
-            - money.of(problem, v, spec.start_node, spec.end_node),
-            v,
-        )
-        for v, spec in enumerate(problem.vehicles)
-        if problem.may_serve(v, stop)
-    ]
-    detours.sort(key=lambda item: (item[0] - prizes[item[1]], item))
-    return next((cost, v) for cost, v in detours if _alone(problem, v, stop)[1])
+    allowed = problem.allowed[stop]
+    vehicles = np.arange(len(problem.vehicles)) if allowed is None else np.array(sorted(allowed))
+    detours = alone_costs[vehicles, stop]
+    for k in np.argsort(detours - prizes[vehicles], kind="stable"):
+        if _alone(problem, int(vehicles[k]), stop)[1]:
+            return float(detours[k]), int(vehicles[k])
+    return None
+
+
+NOT_EXPLAINED_DETAIL = "not explained in time: the time limit ran out before this stop was checked"
 
 
 def explain(
@@ -211,61 +318,83 @@ def explain(
     routes: Sequence[Sequence[int]],
     left_out: Sequence[int],
     verdicts: Verdicts,
+    *,
+    deadline: float = math.inf,
 ) -> tuple[Unassigned, ...]:
-    """A reason and a one-line detail for every stop node in `left_out`."""
-    answers = []
-    for node in left_out:
+    """A reason and a one-line detail for every stop node in `left_out`, in that order.
+
+    Stops are checked most valuable first until `deadline` (`time.monotonic()`); each takes a
+    few milliseconds at most. Those not reached by then are `Reason.NOT_EXPLAINED`, unless
+    `verdicts` already knows why (which costs nothing).
+    """
+    insertions = Insertions(integer, money, routes)
+    alone_costs = _alone_costs(integer, money)
+    answers: dict[int, Unassigned] = {}
+    for node in sorted(left_out, key=lambda n: -problem.stops[n].prize):
         stop = problem.stops[node]
         verdict = verdicts.get(node)
-        if verdict is not None:
-            reason, detail = verdict
-            answers.append(Unassigned(id=stop.id, reason=reason, detail=detail))
+        if verdict is None and time.monotonic() > deadline:
+            answers[node] = Unassigned(
+                id=stop.id, reason=Reason.NOT_EXPLAINED, detail=NOT_EXPLAINED_DETAIL
+            )
             continue
-        # What a visit earns per vehicle; where that differs, each test weighs a vehicle's
-        # detour against its own prize, and the detail names the vehicle.
-        prizes = np.array([stop.prize_for(v.id) for v in problem.vehicles])
-        allowed = [v for v in range(len(prizes)) if integer.may_serve(v, node)]
-        varies = len({float(prizes[v]) for v in allowed}) > 1
-        # The cheap test first: a stop not worth even its own trip needs no insertion search
-        # (on a 300-account week, most left-out stops end here).
-        alone, alone_vehicle = _best_alone(integer, money, node, prizes)
-        earns = float(prizes[alone_vehicle])
-        insertion = (
-            None
-            if earns < alone
-            else best_insertion(integer, money, routes, node, prizes=prizes if varies else None)
+        if verdict is None:
+            # The cheap test first: a stop not worth even its own trip needs no insertion
+            # search (on a 300-account week, most left-out stops end here).
+            # What a visit earns per vehicle; where that differs, each test weighs a vehicle's
+            # detour against its own prize, and the detail names the vehicle.
+            prizes = np.array([stop.prize_for(v.id) for v in problem.vehicles])
+            best_alone = _best_alone(integer, alone_costs, node, prizes)
+            if best_alone is not None:
+                answers[node] = _priced(problem, integer, insertions, node, best_alone, prizes)
+                continue
+            # No vehicle serves it even alone: it was not checked before the search, whose
+            # share of the time for that ran out. (`alone_verdict` has a verdict for it.)
+            found = alone_verdict(integer, node) or (Reason.OUTSIDE_WINDOWS, "")
+            verdict = with_place_notes(problem, integer, {node: found})[node]
+        reason, detail = verdict
+        answers[node] = Unassigned(id=stop.id, reason=reason, detail=detail)
+    return tuple(answers[node] for node in left_out)
+
+
+def _priced(
+    problem: Problem,
+    integer: IntegerProblem,
+    insertions: Insertions,
+    node: int,
+    best_alone: tuple[float, int],
+    prizes: np.ndarray,
+) -> Unassigned:
+    """Why a stop that some vehicle could serve alone is left out: its price or the room."""
+    stop = problem.stops[node]
+    alone, alone_vehicle = best_alone
+    allowed = [v for v in range(len(prizes)) if integer.may_serve(v, node)]
+    varies = len({float(prizes[v]) for v in allowed}) > 1
+    earns = float(prizes[alone_vehicle])
+    if earns < alone:
+        where = f" in {problem.vehicles[alone_vehicle].id}'s day, its best" if varies else ""
+        return Unassigned(
+            id=stop.id,
+            reason=Reason.NOT_WORTH_IT,
+            detail=(
+                f"a visit earns {earns:g}{where}; even as the only stop the detour "
+                f"costs {alone:.2f}"
+            ),
         )
-        if earns < alone:
-            where = f" in {problem.vehicles[alone_vehicle].id}'s day, its best" if varies else ""
-            answers.append(
-                Unassigned(
-                    id=stop.id,
-                    reason=Reason.NOT_WORTH_IT,
-                    detail=(
-                        f"a visit earns {earns:g}{where}; even as the only stop the detour "
-                        f"costs {alone:.2f}"
-                    ),
-                )
-            )
-        elif insertion is not None and insertion[0] >= prizes[insertion[1]]:
-            vehicle_id = problem.vehicles[insertion[1]].id
-            answers.append(
-                Unassigned(
-                    id=stop.id,
-                    reason=Reason.NOT_WORTH_IT,
-                    detail=(
-                        f"fits into {vehicle_id}'s day, but the detour costs "
-                        f"{insertion[0]:.2f}, more than the {prizes[insertion[1]]:g} a visit "
-                        f"earns{' there' if varies else ''}"
-                    ),
-                )
-            )
-        else:
-            answers.append(
-                Unassigned(
-                    id=stop.id,
-                    reason=Reason.NO_TIME,
-                    detail="worth a visit, but the planned days are full of more valuable visits",
-                )
-            )
-    return tuple(answers)
+    insertion = insertions.best(node, prizes=prizes if varies else None)
+    if insertion is not None and insertion[0] >= prizes[insertion[1]]:
+        vehicle_id = problem.vehicles[insertion[1]].id
+        return Unassigned(
+            id=stop.id,
+            reason=Reason.NOT_WORTH_IT,
+            detail=(
+                f"fits into {vehicle_id}'s day, but the detour costs "
+                f"{insertion[0]:.2f}, more than the {prizes[insertion[1]]:g} a visit "
+                f"earns{' there' if varies else ''}"
+            ),
+        )
+    return Unassigned(
+        id=stop.id,
+        reason=Reason.NO_TIME,
+        detail="worth a visit, but the planned days are full of more valuable visits",
+    )

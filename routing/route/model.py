@@ -224,8 +224,9 @@ class TravelMatrix:
 class SolveOptions:
     """Search settings.
 
-    `time_limit_s` is a hard wall-clock budget for the search; the best plan found by then is
-    returned. `workers` > 1 runs differently seeded searches in parallel processes and keeps the
+    `time_limit_s` is a hard wall-clock budget for the whole solve (search, repair, timing and
+    explanations); the best plan found by then is returned, and left-out stops not explained by
+    then say so (`Reason.NOT_EXPLAINED`). `workers` > 1 runs differently seeded searches in parallel processes and keeps the
     best. With the same seed, the same problem and a search that ends before its time limit,
     the answer is the same.
     """
@@ -298,6 +299,9 @@ class Reason(StrEnum):
     """No vehicle can serve it within its opening windows and shift, even as its only stop."""
     UNREACHABLE = "unreachable"
     """No vehicle can travel there and back at all."""
+    NOT_EXPLAINED = "not_explained"
+    """The time limit ran out before the stop was checked: no reason is claimed (the most
+    valuable left-out stops are checked first)."""
 
 
 class Status(StrEnum):

@@ -3,6 +3,9 @@
 OR-Tools' routing search is single-threaded, so parallelism means processes. The pool is kept
 between solves (and started by `warm_up`) so that a solve does not pay for starting Python and
 loading OR-Tools. Workers get an absolute deadline, so a slow start only shortens their search.
+A solve with several workers runs all of them in the pool and only waits: it can answer at its
+deadline whatever a search does (OR-Tools holds the GIL while it searches, and builds its model
+without looking at the clock). A solve with one searches in a thread of its own process.
 
 Every solver process (these and the app's) starts with `become_worker`: it runs at a lower
 priority than the process serving requests, and it dies with its parent, `kill -9` included.
@@ -17,6 +20,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -28,6 +32,10 @@ from routing.route.ortools_model import SearchResult, search
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_ready = False
+"""Whether this process's fork server is up, so that a pool starts its processes at once."""
+_solving = 0
+"""Solves searching in this process now (threads): the pool grows to hold all their workers."""
 
 SOLVER_NICE = 10
 """Niceness of solver processes: the web process (nice 0) gets the cores first when it needs them."""
@@ -86,7 +94,8 @@ def _executor(size: int) -> ProcessPoolExecutor:
     with _lock:
         if _pool is None or _pool_size < size:
             if _pool is not None:
-                _pool.shutdown(wait=False, cancel_futures=True)
+                # Its searches under way (another solve's) end in it; then its processes do.
+                _pool.shutdown(wait=False)
             context = multiprocessing.get_context("forkserver")
             # Named from `search` itself: a stale module name would be skipped without a word.
             context.set_forkserver_preload([search.__module__])
@@ -103,14 +112,16 @@ def _executor(size: int) -> ProcessPoolExecutor:
 def warm_up(workers: int, concurrent_solves: int = 1) -> None:
     """Start the worker processes now, so that the first solve does not wait for them.
 
-    Each solve uses `workers - 1` of them (it searches in its own process too); the pool holds
-    enough for `concurrent_solves` solves at once.
+    Each solve with more than one worker uses `workers` of them; the pool holds enough for
+    `concurrent_solves` solves at once.
     """
-    size = (workers - 1) * concurrent_solves
-    if size > 0:
+    global _ready
+    size = workers * concurrent_solves
+    if workers > 1:
         pool = _executor(size)
         for future in [pool.submit(time.sleep, 0) for _ in range(size)]:
             future.result()
+        _ready = True
 
 
 def shutdown() -> None:
@@ -147,6 +158,15 @@ def _order(n_nodes: int, n_stops: int, seed: int, worker: int) -> np.ndarray | N
     return np.concatenate([rng.permutation(n_stops), np.arange(n_stops, n_nodes)])
 
 
+BUILD_S_PER_NODE_SQUARED = 7e-7
+"""Seconds to build the OR-Tools model, per node squared: twice what was measured here (0.32-0.38
+s for 1,100 nodes, 0.04 s for 305), for a machine busy with another solve. A search that could
+not build its model and search a little before its deadline is not started: it would end late."""
+RESULT_GRACE_S = 0.1
+"""How long past the deadline a worker's result is waited for (OR-Tools stops within
+milliseconds of its limit; the result travels back in less)."""
+
+
 def _job(
     problem: IntegerProblem,
     deadline: float,
@@ -155,7 +175,7 @@ def _job(
     inactive: frozenset[int],
 ) -> SearchResult | None:
     remaining = deadline - time.time()
-    if remaining <= 0.05:
+    if remaining <= 0.05 + BUILD_S_PER_NODE_SQUARED * problem.n_nodes**2:
         return None
     return search(
         problem,
@@ -166,6 +186,47 @@ def _job(
     )
 
 
+def _submit(
+    problem: IntegerProblem,
+    deadline: float,
+    seed: int,
+    workers: int,
+    inactive: frozenset[int],
+    *,
+    first: int = 0,
+    pool_size: int,
+) -> list[Future[SearchResult | None]]:
+    """Workers `first`.. of a solve, submitted to a pool of at least `pool_size` (none if the
+    pool is broken)."""
+    global _ready
+    try:
+        pool = _executor(pool_size)
+        futures = [
+            pool.submit(_job, problem, deadline, seed, worker, inactive)
+            for worker in range(first, workers)
+        ]
+    except (BrokenProcessPool, RuntimeError, OSError):
+        shutdown()
+        return []
+    _ready = True
+    return futures
+
+
+def _in_thread[T](work: Callable[[], T]) -> Future[T]:
+    """`work()` in a daemon thread; the future holds its result or its error."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever waits for it
+            future.set_exception(error)
+
+    threading.Thread(target=run, daemon=True).start()
+    return future
+
+
 def run_searches(
     problem: IntegerProblem,
     *,
@@ -174,24 +235,75 @@ def run_searches(
     seed: int,
     workers: int,
 ) -> list[SearchResult | None]:
-    """Run `workers` searches for `budget_s` seconds of wall clock; one runs in this process."""
+    """Run `workers` searches for `budget_s` seconds of wall clock, in the pool (one, in a thread
+    of this process; the first of a process, while its pool starts, too).
+
+    A result that is not in `RESULT_GRACE_S` after that is not waited for: a worker that started
+    late (behind another solve's search in the pool, or in a pool still starting) or a search
+    that overran (OR-Tools builds its model, and may find its first plan, without looking at the
+    clock). The answer is on time without it.
+    """
+    global _solving
+    with _lock:
+        _solving += 1
+        at_once = _solving
+    try:
+        return _run(problem, impossible, budget_s, seed, workers, at_once)
+    finally:
+        with _lock:
+            _solving -= 1
+
+
+def _run(
+    problem: IntegerProblem,
+    impossible: set[int],
+    budget_s: float,
+    seed: int,
+    workers: int,
+    at_once: int,
+) -> list[SearchResult | None]:
     deadline = time.time() + budget_s
     inactive = frozenset(impossible)
     futures: list[Future[SearchResult | None]] = []
-    if workers > 1:
-        try:
-            pool = _executor(workers - 1)
-            futures = [
-                pool.submit(_job, problem, deadline, seed, worker, inactive)
-                for worker in range(1, workers)
-            ]
-        except (BrokenProcessPool, RuntimeError, OSError):
-            shutdown()
-            futures = []
-    results = [_job(problem, deadline, seed, 0, inactive)]
+    starting: threading.Thread | None = None
+    if workers > 1 and _ready:
+        futures = _submit(problem, deadline, seed, workers, inactive, pool_size=workers * at_once)
+    elif workers > 1:
+        # The first pool of a process starts the fork server, which loads OR-Tools: a second
+        # or more. In a thread, so that this solve's first search starts now, here; the others
+        # search what is left of the time.
+        starting = threading.Thread(
+            target=lambda: futures.extend(
+                _submit(problem, deadline, seed, workers, inactive, first=1, pool_size=workers)
+            ),
+            daemon=True,
+        )
+        starting.start()
+    here = (
+        _in_thread(lambda: _job(problem, deadline, seed, 0, inactive))
+        if workers == 1 or starting is not None
+        else None
+    )
+    waited = deadline + RESULT_GRACE_S
+    results = [] if here is None else _collect([here], waited)
+    if starting is not None:
+        starting.join(max(0.0, waited - time.time()))
+    return results + _collect(list(futures), waited)
+
+
+def _collect(
+    futures: list[Future[SearchResult | None]], waited: float
+) -> list[SearchResult | None]:
+    """The results of `futures` that are in by `waited` (`time.time()`)."""
+    results = []
     for future in futures:
         try:
-            results.append(future.result(timeout=max(0.0, deadline - time.time()) + 1.0))
-        except (BrokenProcessPool, TimeoutError):
+            results.append(future.result(timeout=max(0.0, waited - time.time())))
+        except TimeoutError:
+            # Cancelled if still queued; a running search ends at the deadline it was given
+            # (in a thread, once its model is built). The pool, and other solves' searches in
+            # it, are left alone.
+            future.cancel()
+        except BrokenProcessPool:
             shutdown()
     return results

@@ -216,3 +216,88 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
         if not item.detail:
             errors.append(f"{item.id} has no detail")
     return errors
+
+
+def _surely_fits(problem: Problem, vehicle: Vehicle, sequence: list[Stop]) -> bool:
+    """Whether `vehicle` can surely serve `sequence` in order (it has no breaks).
+
+    Earliest-start timing, each leg and service a second longer, each window and the shift a
+    second shorter at both ends and `max_travel_s` a second lower: so a sequence that fits here
+    fits however the solver rounds to whole seconds (up for travel and service, inwards for
+    windows and shifts)."""
+    if vehicle.max_stops is not None and len(sequence) > vehicle.max_stops:
+        return False
+    t = vehicle.shift.start_s + 1
+    here = vehicle.start_index
+    travelled = 0.0
+    for stop in sequence:
+        leg = _travel(problem, here, stop.index)
+        if not math.isfinite(leg):
+            return False
+        travelled += leg + 1
+        arrival = t + leg + 1
+        windows = [(w.start_s + 1, w.end_s - 1) for w in stop.windows] or [
+            (vehicle.shift.start_s + 1, vehicle.shift.end_s - 1)
+        ]
+        starts = [max(arrival, lo) for lo, hi in windows if max(arrival, lo) <= hi]
+        if not starts:
+            return False
+        t = min(starts) + stop.service_s + 1
+        here = stop.index
+    leg = _travel(problem, here, vehicle.end_index)
+    if not math.isfinite(leg):
+        return False
+    travelled += leg + 1 if vehicle.end_index is not None else 0.0
+    if t + leg + 1 > vehicle.shift.end_s - 1:
+        return False
+    return vehicle.max_travel_s is None or travelled <= vehicle.max_travel_s - 1
+
+
+def _extra_money(problem: Problem, vehicle: Vehicle, a: int, stop: Stop, b: int | None) -> float:
+    """What putting `stop` between places `a` and `b` (None: the open end) adds to the bill."""
+
+    def leg(x: int, y: int | None) -> tuple[float, float]:
+        if y is None:
+            return 0.0, 0.0
+        return float(problem.matrix.durations_s[x, y]), float(problem.matrix.distances_m[x, y])
+
+    (s1, m1), (s2, m2), (s0, m0) = leg(a, stop.index), leg(stop.index, b), leg(a, b)
+    costs = problem.costs_of(vehicle)
+    return costs.per_hour * (s1 + s2 - s0) / 3600.0 + costs.per_km * (m1 + m2 - m0) / 1000.0
+
+
+MONEY_SLACK = 1e-3
+"""Money a comparison may be off by: the solver states prizes in whole objective units."""
+
+
+def profitable_insertions(problem: Problem, plan: Plan) -> list[str]:
+    """Every left-out stop that fits, surely, somewhere into a planned route of a vehicle
+    without breaks (whose timing this checker can do exactly) and earns more than it adds."""
+    found: list[str] = []
+    by_id = {s.id: s for s in problem.stops}
+    for item in plan.unassigned:
+        stop = by_id[item.id]
+        for vehicle, route in zip(problem.vehicles, plan.routes, strict=True):
+            if vehicle.breaks or _stays_home(problem, vehicle):
+                continue
+            if stop.vehicles and vehicle.id not in stop.vehicles:
+                continue
+            visits = [by_id[s.id] for s in route.stops]
+            places: list[int | None] = [
+                vehicle.start_index,
+                *(s.index for s in visits),
+                vehicle.end_index,
+            ]
+            for position in range(len(visits) + 1):
+                sequence = [*visits[:position], stop, *visits[position:]]
+                if not _surely_fits(problem, vehicle, sequence):
+                    continue
+                a = places[position]
+                assert a is not None
+                extra = _extra_money(problem, vehicle, a, stop, places[position + 1])
+                if stop.prize > extra + MONEY_SLACK:
+                    found.append(
+                        f"{stop.id} ({item.reason}) fits into {vehicle.id}'s route at position "
+                        f"{position}, adding {extra:.4f} for a prize of {stop.prize:.4f}"
+                    )
+    return found

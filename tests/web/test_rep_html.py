@@ -7,7 +7,7 @@ import json
 import re
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,10 +15,11 @@ import pytest
 from app.auth.principal import Principal
 from app.core.config import Role
 from app.core.time_text import duration
-from app.plans.schemas import PlanRead
+from app.plans.schemas import LeftOutReason, PlanRead
 from app.web.maps import LEAFLET_URL, route_map
 from app.web.rep import Notice, day_page
 from app.web.rep_view import (
+    LEFT_OUT_WORDS,
     apple_destination,
     dial,
     google_destination,
@@ -29,6 +30,7 @@ from app.web.rep_view import (
 )
 from app.web.templating import render
 from app.web.travel_words import travel_label
+from routing import Reason
 
 DAY = date(2030, 6, 4)
 CHICAGO = "America/Chicago"
@@ -366,3 +368,11 @@ def test_route_map_marks_a_start_away_from_home_and_no_end() -> None:
     empty = _route_data(route_map(_plan([], end=None)).get_root().render())
     assert empty["stops"] == []
     assert empty["home"] is None
+
+
+def test_every_left_out_reason_the_solver_gives_is_stored_and_said_in_words() -> None:
+    """A reason added to `routing.Reason` (issue 15 added `not_explained`) is a valid stored
+    reason and has the rep page's words, not its code."""
+    stored = set(get_args(LeftOutReason))
+    assert {reason.value for reason in Reason} <= stored
+    assert set(LEFT_OUT_WORDS) == stored
