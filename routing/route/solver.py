@@ -21,6 +21,8 @@ from routing.route.explain import (
     best_insertion,
     check_required,
     explain,
+    idle_s,
+    routes_idle_s,
     travel_money,
 )
 from routing.route.integer_problem import IntegerProblem, to_integer_problem
@@ -203,18 +205,26 @@ def _repair(
         (n for n in range(problem.n_stops) if n not in served and n not in impossible),
         key=lambda n: -prize_money[n],
     )
+    idle = routes_idle_s(problem, money, [r.nodes for r in timed])
     for node in candidates:
         if time.monotonic() > deadline:
             return
         insertion = best_insertion(
-            problem, money, [r.nodes for r in timed], node, below=float(prize_money[node])
+            problem,
+            money,
+            [r.nodes for r in timed],
+            node,
+            below=float(prize_money[node]),
+            idle=idle,
         )
         if insertion is None:
             continue
         _, vehicle, position = insertion
         route = timed[vehicle]
         nodes = [*route.nodes[:position], node, *route.nodes[position:]]
-        timeline = time_route(problem, vehicle, nodes)
+        timeline = time_route(
+            problem, vehicle, nodes, leave_late=bool(money.idle(problem, vehicle))
+        )
         if timeline is None:
             continue
         timed[vehicle] = _Timed(
@@ -224,6 +234,7 @@ def _repair(
             end=timeline.end,
             breaks=list(timeline.breaks),
         )
+        idle[vehicle] = idle_s(problem, nodes, timeline)
 
 
 def _route(
@@ -240,6 +251,11 @@ def _route(
         if index[a] >= 0 and index[b] >= 0:
             travel_s += float(durations[index[a], index[b]])
             distance_m += float(distances[index[a], index[b]])
+    if route.nodes and money.idle(integer, vehicle):
+        # The working time not driven: waiting and breaks, as the search's slack counts them.
+        driven = sum(int(integer.travel[a, b]) for a, b in itertools.pairwise(path))
+        served = int(integer.service[route.nodes].sum())
+        cost += money.idle(integer, vehicle) * (route.end - route.departure - served - driven)
     stops = []
     departure = route.departure
     here = spec.start_node
