@@ -56,6 +56,9 @@ class Rep(Timestamps, Base):
     lunch_minutes: Mapped[int] = mapped_column(default=30)
     cost_per_km: Mapped[float] = mapped_column(default=0.5)
     cost_per_hour: Mapped[float] = mapped_column(default=40.0)
+    # Money per hour of the working day, leaving home to coming back (driving, waiting, lunch);
+    # None: cost_per_hour counts for every working hour (`app.plans.inputs.rep_costs`).
+    cost_per_working_hour: Mapped[float | None]
     max_visits_per_day: Mapped[int | None]
     # IANA name ("America/Chicago"); None uses the server's `default_time_zone`. A rep's "today",
     # shift and appointments are on this clock.

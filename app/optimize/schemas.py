@@ -51,6 +51,12 @@ class BreakIn(_Input):
 class CostsIn(_Input):
     per_hour: Money = Field(default=0.0, description="money per hour of travel")
     per_km: Money = Field(default=0.0, description="money per km travelled")
+    per_working_hour: Money = Field(
+        default=0.0,
+        description="money per hour of the working day, from leaving the start to arriving at "
+        "the end: driving (on top of per_hour), waiting for a window and breaks; time at stops "
+        "is not charged. 0: waiting is free. Route and summary costs include it",
+    )
 
 
 class VehicleIn(_Input):

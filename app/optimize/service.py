@@ -135,7 +135,9 @@ def _window(window: Sequence[float]) -> TimeWindow:
 
 
 def _costs(costs: CostsIn) -> Costs:
-    return Costs(per_hour=costs.per_hour, per_km=costs.per_km)
+    return Costs(
+        per_hour=costs.per_hour, per_km=costs.per_km, per_working_hour=costs.per_working_hour
+    )
 
 
 def _vehicle(vehicle: VehicleIn, i: int, places: Places) -> Vehicle:

@@ -223,7 +223,7 @@ def build_job(
         workdays=workdays,
         candidates=candidates,
         appointments=appointments,
-        costs=Costs(per_hour=rep.cost_per_hour, per_km=rep.cost_per_km),
+        costs=rep_costs(rep),
         weights=weights,
         time_limit_s=time_limit_s,
         unplaced=unplaced,
@@ -231,6 +231,22 @@ def build_job(
         names={str(c.id): by_id[int(c.id)].name for c in candidates if c.required_day},
     )
     return job, by_id
+
+
+def rep_costs(rep: Rep) -> Costs:
+    """What the rep's driving and working time cost (README, "What a day costs").
+
+    Without a `cost_per_working_hour` of their own, the rep's `cost_per_hour` is what an hour
+    of their working day costs, waiting and lunch included: driving costs what it always did,
+    and waiting for an opening now costs the same.
+    """
+    if rep.cost_per_working_hour is None:
+        return Costs(per_km=rep.cost_per_km, per_working_hour=rep.cost_per_hour)
+    return Costs(
+        per_hour=rep.cost_per_hour,
+        per_km=rep.cost_per_km,
+        per_working_hour=rep.cost_per_working_hour,
+    )
 
 
 def _prize(account: Account, day: date, weights: ValueWeights) -> float:

@@ -162,9 +162,17 @@ class PlanTotals(BaseModel):
     distance_km: float
     travel_minutes: float
     prize: float
-    cost: float
+    cost: float = Field(
+        description="driving (per km and hour) and, where the rep's working time is priced, "
+        "the hours from leaving home to coming back less the time at visits"
+    )
     net: float
     solve_time_s: float
+    waiting_minutes: float = Field(
+        0.0,
+        description="minutes spent waiting for accounts to open, lunch not included (0 in plans "
+        "made before it was stored)",
+    )
 
 
 def _at(clock: str) -> str:

@@ -573,6 +573,7 @@ def _totals(day_route: DayRoute, spec: Workday, result: DaysPlan, zone: ZoneInfo
         cost=round(route.cost, 2),
         net=round(route.prize - route.cost, 2),
         solve_time_s=round(result.solve_time_s, 3),
+        waiting_minutes=round(route.waiting_s / 60, 1),
     )
     start = PlanPlace(
         latitude=spec.start.lat,

@@ -55,6 +55,19 @@ WorkingDays = Annotated[
 ]
 ClockTime = LocalTime
 Cost = Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False)]
+WorkingHourCost = Annotated[
+    float | None,
+    Field(
+        ge=0,
+        le=MAX_COST,
+        allow_inf_nan=False,
+        description="money per hour of the working day, from leaving home to coming back: "
+        "driving, waiting for an opening and lunch alike (time at visits is paid by their "
+        "value); driving costs this plus cost_per_hour. null (the default): cost_per_hour is "
+        "counted for every working hour instead of only while driving, so an hour of waiting "
+        "costs what an hour of driving does. 0: waiting is free, as before",
+    ),
+]
 LunchMinutes = Annotated[int, Field(ge=0, le=MINUTES_PER_DAY)]
 MaxVisits = Annotated[int, Field(ge=1, le=1000)]
 
@@ -105,6 +118,7 @@ class RepCreate(_RepFields):
     lunch_minutes: LunchMinutes = 30
     cost_per_km: Cost = 0.5
     cost_per_hour: Cost = 40.0
+    cost_per_working_hour: WorkingHourCost = None
     active: bool = True
 
     @model_validator(mode="after")
@@ -143,6 +157,7 @@ class RepUpdate(_RepFields):
     lunch_minutes: LunchMinutes | None = None
     cost_per_km: Cost | None = None
     cost_per_hour: Cost | None = None
+    cost_per_working_hour: WorkingHourCost = None
     active: bool | None = None
 
     _not_null = field_validator(*NOT_NULL_ON_UPDATE)(refuse_null)
@@ -177,6 +192,7 @@ class RepRead(BaseModel):
     lunch_minutes: int
     cost_per_km: float
     cost_per_hour: float
+    cost_per_working_hour: float | None
     max_visits_per_day: int | None
     time_zone: str | None
     active: bool

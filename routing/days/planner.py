@@ -210,7 +210,7 @@ def plan_rep_days(
     appointments
         Booked visits, each on one of `days`; ids unique among appointments and candidates.
     costs
-        Money per hour of travel and per km.
+        Money per hour of travel, per km and per working hour (`Costs`).
     weights
         The value model's weights (default `ValueWeights()`).
     options

@@ -5,7 +5,7 @@ In order of precedence, for the vehicles allowed to serve the stop:
 - `outside_windows`: no vehicle could serve it within its windows and shift even as its only
   stop (or its limits, e.g. `max_travel_time`, rule even that out);
 - `not_worth_it`: the visit earns less than the cheapest feasible detour, alone or within
-  the planned day;
+  the planned day (with a working time rate, the detour's money includes the waiting it adds);
 - `no_time`: it would pay for itself, but the day has no room left for it next to better visits;
 - `not_explained`: the time limit ran out before it was checked (the most valuable are first).
 """
@@ -21,17 +21,33 @@ import numpy as np
 
 from routing.route.integer_problem import UNREACHABLE, IntegerProblem
 from routing.route.model import Problem, Reason, RequiredStopError, Unassigned
-from routing.route.schedule import time_route
+from routing.route.schedule import Timeline, time_route
 
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """Real travel money per vehicle cost class, node to node (caller's numbers)."""
+    """Real travel money per vehicle cost class, node to node (caller's numbers; the working
+    time rate included per second of driving), and the money of a second of waiting or break
+    per cost class (`Costs.per_working_hour` / 3600)."""
 
     per_class: tuple[np.ndarray, ...]
+    idle_per_s: tuple[float, ...]
 
     def of(self, problem: IntegerProblem, vehicle: int, a: int, b: int) -> float:
         return float(self.per_class[problem.vehicles[vehicle].cost_class][a, b])
+
+    def idle(self, problem: IntegerProblem, vehicle: int) -> float:
+        """Money per second of waiting or break of `vehicle`."""
+        return self.idle_per_s[problem.vehicles[vehicle].cost_class]
+
+
+def idle_s(problem: IntegerProblem, nodes: Sequence[int], timeline: Timeline) -> int:
+    """Seconds of `timeline` (the schedule of stop `nodes`) neither driven nor spent at a visit:
+    waiting and breaks, what OR-Tools sees as the time dimension's slack."""
+    if not nodes:
+        return 0
+    service = int(problem.service[list(nodes)].sum())
+    return timeline.end - timeline.departure - service - timeline.travel
 
 
 def travel_money(problem: Problem, integer: IntegerProblem) -> Money:
@@ -46,14 +62,20 @@ def travel_money(problem: Problem, integer: IntegerProblem) -> Money:
     seconds[inner] = problem.matrix.durations_s[sub]
     metres[inner] = problem.matrix.distances_m[sub]
     classes: dict[int, np.ndarray] = {}
+    idle: dict[int, float] = {}
     for vehicle, spec in zip(problem.vehicles, integer.vehicles, strict=True):
         if spec.cost_class not in classes:
             costs = problem.costs_of(vehicle)
+            per_hour = costs.per_hour + costs.per_working_hour
             with np.errstate(invalid="ignore"):
                 classes[spec.cost_class] = (
-                    costs.per_hour * seconds / 3600.0 + costs.per_km * metres / 1000.0
+                    per_hour * seconds / 3600.0 + costs.per_km * metres / 1000.0
                 )
-    return Money(per_class=tuple(classes[k] for k in range(len(classes))))
+            idle[spec.cost_class] = costs.per_working_hour / 3600.0
+    return Money(
+        per_class=tuple(classes[k] for k in range(len(classes))),
+        idle_per_s=tuple(idle[k] for k in range(len(idle))),
+    )
 
 
 def _alone(problem: IntegerProblem, vehicle: int, stop: int) -> tuple[bool, bool]:
@@ -178,6 +200,22 @@ def check_required(problem: Problem, verdicts: Verdicts) -> None:
             )
 
 
+def route_idle_s(problem: IntegerProblem, money: Money, vehicle: int, nodes: Sequence[int]) -> int:
+    """`idle_s` of `vehicle`'s route through `nodes` as `time_route` times it (0 where idle
+    time costs nothing)."""
+    if not money.idle(problem, vehicle):
+        return 0
+    timeline = time_route(problem, vehicle, nodes, leave_late=True)
+    return 0 if timeline is None else idle_s(problem, nodes, timeline)
+
+
+def routes_idle_s(
+    problem: IntegerProblem, money: Money, routes: Sequence[Sequence[int]]
+) -> list[int]:
+    """`route_idle_s` of each route."""
+    return [route_idle_s(problem, money, vehicle, nodes) for vehicle, nodes in enumerate(routes)]
+
+
 MAX_TIMED_POSITIONS = 40
 """Insertion positions timed per stop, cheapest first; the rest are assumed not to fit."""
 
@@ -199,6 +237,8 @@ class Insertions:
         self.routes = [list(nodes) for nodes in routes]
         self._class_of = np.array([spec.cost_class for spec in problem.vehicles], dtype=np.int64)
         self._paths = [self._path(vehicle) for vehicle in range(len(self.routes))]
+        self._rates = np.array([money.idle(problem, v) for v in range(len(self.routes))])
+        self._idle = np.array(routes_idle_s(problem, money, self.routes), dtype=np.float64)
         self._join()
 
     def _path(self, vehicle: int) -> np.ndarray:
@@ -226,10 +266,13 @@ class Insertions:
     ) -> tuple[float, int, int] | None:
         """Cheapest feasible (extra money, vehicle, position) to add `stop`, or None.
 
-        Only positions whose extra money is below `below` are considered, and of those only the
-        `MAX_TIMED_POSITIONS` cheapest are timed, so the cost stays bounded on large plans. With
-        `prizes` (per vehicle, the money a visit earns made by it) positions are ranked by extra
-        money minus the vehicle's prize instead, and `below` bounds that difference.
+        Positions are ranked by their extra travel money (minus the vehicle's prize, with
+        `prizes`: per vehicle, the money a visit earns made by it; `below` then bounds that
+        difference); only the `MAX_TIMED_POSITIONS` cheapest are timed, so the cost stays
+        bounded on large plans. Where waiting costs money (`Money.idle_per_s`), a position's
+        extra money also counts the waiting and breaks it adds to, or takes from, its route,
+        both routes timed by `time_route` leaving as late as it finds the day allows: close to
+        the search's own schedule, which may still wait less.
         """
         extra = np.empty(len(self._tail))
         for matrix, arcs in self._by_class:
@@ -243,20 +286,37 @@ class Insertions:
             else np.flatnonzero(np.isin(self._vehicle, sorted(allowed)))
         )
         rank = extra if prizes is None else extra - prizes[self._vehicle]
+        # Filling a wait can make a position cheaper than its travel: by at most its route's
+        # idle time at its rate, the bound used to rank and to stop.
+        bonus = float(np.max(self._rates * self._idle, initial=0.0))
         order = arcs[np.argsort(rank[arcs], kind="stable")]
-        order = order[rank[order] < below][:MAX_TIMED_POSITIONS]
+        order = order[rank[order] - bonus < below][:MAX_TIMED_POSITIONS]
+        best: tuple[float, int, int] | None = None
+        best_rank = math.inf
         for k in order:
+            if rank[k] - bonus >= best_rank:
+                break
             vehicle, position = int(self._vehicle[k]), int(self._position[k])
             nodes = self.routes[vehicle]
             candidate = [*nodes[:position], stop, *nodes[position:]]
-            if time_route(self.problem, vehicle, candidate) is not None:
-                return float(extra[k]), vehicle, position
-        return None
+            rate = float(self._rates[vehicle])
+            timeline = time_route(self.problem, vehicle, candidate, leave_late=bool(rate))
+            if timeline is None:
+                continue
+            total = float(extra[k])
+            if rate:
+                added = idle_s(self.problem, candidate, timeline) - self._idle[vehicle]
+                total += rate * float(added)
+            ranked = total - (0.0 if prizes is None else float(prizes[vehicle]))
+            if ranked < best_rank:
+                best, best_rank = (total, vehicle, position), ranked
+        return best if best_rank < below else None
 
     def insert(self, stop: int, vehicle: int, position: int) -> None:
         """Put `stop` into `vehicle`'s route before its `position`-th stop."""
         self.routes[vehicle].insert(position, stop)
         self._paths[vehicle] = self._path(vehicle)
+        self._idle[vehicle] = route_idle_s(self.problem, self.money, vehicle, self.routes[vehicle])
         self._join()
 
 
@@ -293,19 +353,39 @@ def _alone_costs(problem: IntegerProblem, money: Money) -> np.ndarray:
 
 
 def _best_alone(
-    problem: IntegerProblem, alone_costs: np.ndarray, stop: int, prizes: np.ndarray
+    problem: IntegerProblem,
+    money: Money,
+    alone_costs: np.ndarray,
+    stop: int,
+    prizes: np.ndarray,
 ) -> tuple[float, int] | None:
     """(detour money, vehicle) of the lone visit to `stop` that nets most, `prizes` being what
-    a visit earns per vehicle; None if no vehicle can serve it alone.
+    a visit earns per vehicle; None if no vehicle can serve it alone. Where waiting costs
+    money, the detour includes any waiting or break that lone day needs.
 
     Lone visits are ranked first and timed in that order, so only a few vehicles are timed."""
     allowed = problem.allowed[stop]
     vehicles = np.arange(len(problem.vehicles)) if allowed is None else np.array(sorted(allowed))
     detours = alone_costs[vehicles, stop]
-    for k in np.argsort(detours - prizes[vehicles], kind="stable"):
-        if _alone(problem, int(vehicles[k]), stop)[1]:
-            return float(detours[k]), int(vehicles[k])
-    return None
+    nets = detours - prizes[vehicles]
+    best: tuple[float, int] | None = None
+    best_net = math.inf
+    for k in np.argsort(nets, kind="stable"):
+        # Waiting only adds money: no later vehicle can beat the best found.
+        if nets[k] >= best_net:
+            break
+        vehicle = int(vehicles[k])
+        if not _alone(problem, vehicle, stop)[1]:
+            continue
+        cost = float(detours[k])
+        rate = money.idle(problem, vehicle)
+        if rate:
+            timeline = time_route(problem, vehicle, [stop], leave_late=True)
+            assert timeline is not None  # _alone said it fits
+            cost += rate * idle_s(problem, [stop], timeline)
+        if cost - prizes[vehicle] < best_net:
+            best, best_net = (cost, vehicle), cost - float(prizes[vehicle])
+    return best
 
 
 NOT_EXPLAINED_DETAIL = "not explained in time: the time limit ran out before this stop was checked"
@@ -344,7 +424,7 @@ def explain(
             # What a visit earns per vehicle; where that differs, each test weighs a vehicle's
             # detour against its own prize, and the detail names the vehicle.
             prizes = np.array([stop.prize_for(v.id) for v in problem.vehicles])
-            best_alone = _best_alone(integer, alone_costs, node, prizes)
+            best_alone = _best_alone(integer, money, alone_costs, node, prizes)
             if best_alone is not None:
                 answers[node] = _priced(problem, integer, insertions, node, best_alone, prizes)
                 continue

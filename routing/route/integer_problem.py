@@ -2,7 +2,10 @@
 
 OR-Tools works in integers. Travel and service times are rounded *up* and window openings up,
 window closings and shift ends *down*, so that every schedule that is feasible here is feasible
-in the caller's own numbers. Money is scaled to integer objective units.
+in the caller's own numbers. Money is scaled to integer objective units. Working time money (`Costs.per_working_hour`)
+is split in two: per second of driving it is added to the arc costs, per second of waiting or
+break it is the vehicle's `idle_cost`, charged on the time dimension's slack; together they
+price the day from leaving to returning, less the time at visits.
 
 Nodes: stop k is node k; then one node per distinct place where a vehicle starts or ends;
 then, if any vehicle has an open end, one "anywhere" node that is free to reach.
@@ -31,6 +34,13 @@ _MAX_OBJECTIVE = 1 << 45
 _MAX_UNITS = 1e12
 """Cap on objective units per unit of money (prizes of a billionth still count)."""
 
+_IDLE_COST_UNITS = 1000
+"""Objective units per second of waiting wanted at the least working time rate, so that
+rounding the rate to whole units per second is off by 0.05% at most..."""
+_MAX_IDLE_UNITS = 1e8
+"""...unless that would take more than this many units per unit of money (a rate of a few
+hundredths an hour is then rounded more coarsely)."""
+
 
 def required_penalty(n_required: int) -> int:
     """Objective units lost for leaving out one required stop: more than any plan can earn,
@@ -58,6 +68,9 @@ class VehicleSpec:
     cost_class: int
     stays_home: bool = False
     """It cannot drive from its start to its end within its shift, so it serves nothing."""
+    idle_cost: int = 0
+    """Objective units per second of the day neither driven nor spent at a visit (waiting,
+    breaks): `Costs.per_working_hour` in units per second."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,25 +139,36 @@ def _ceil_int(value: float) -> int:
     return math.ceil(value)
 
 
-def _money_unit(problem: Problem, tie_break_units: int) -> float:
+def _money_unit(problem: Problem, tie_break_units: int, least_working_rate: float) -> float:
     """Objective units per unit of money.
 
     With zero travel costs, travel seconds break ties between plans of equal prize: one step of
     prize (the prizes' greatest common divisor, for whole prizes) must then outweigh every
-    second any vehicle can drive, hence the scale. The total prize is kept below
-    `_MAX_OBJECTIVE` units so that sums cannot overflow.
+    second any vehicle can drive, hence the scale. A working time rate (money per hour, the
+    least one above 0) must come out as `_IDLE_COST_UNITS` whole units per second. The total
+    prize is kept below `_MAX_OBJECTIVE` units so that sums cannot overflow.
     """
+    floor = 1000.0
+    if least_working_rate > 0:
+        floor = max(floor, min(_MAX_IDLE_UNITS, _IDLE_COST_UNITS * 3600.0 / least_working_rate))
     optional = [s for s in problem.stops if not s.required]
     prizes = [p for s in optional for p in (s.prize, *s.prizes.values()) if p > 0]
     if not prizes:
-        return 1000.0
+        return floor
     if all(float(p).is_integer() for p in prizes):
         step = float(reduce(math.gcd, (int(p) for p in prizes)))
     else:
         step = min(prizes) * 1e-3
-    units = max(1000.0, (tie_break_units + 1) / step) if step > 0 else 1000.0
+    units = max(floor, (tie_break_units + 1) / step) if step > 0 else floor
     most = sum(max([s.prize, *s.prizes.values()]) for s in optional)
     return max(1e-9, min(units, _MAX_UNITS, _MAX_OBJECTIVE / most))
+
+
+def _idle_cost(costs: Costs, units: float) -> int:
+    """`costs.per_working_hour` in objective units per second; at least 1 when it is not 0."""
+    if costs.per_working_hour <= 0:
+        return 0
+    return max(1, round(costs.per_working_hour / 3600.0 * units))
 
 
 def _drivable(problem: Problem, start: int, end: int, seconds: int) -> bool:
@@ -222,13 +246,16 @@ def to_integer_problem(problem: Problem) -> IntegerProblem:
     cost_classes: dict[Costs, int] = {}
     for v in vehicles:
         cost_classes.setdefault(problem.costs_of(v), len(cost_classes))
-    zero_cost = [c.per_hour == 0 and c.per_km == 0 for c in cost_classes]
+    zero_cost = [
+        c.per_hour == 0 and c.per_km == 0 and c.per_working_hour == 0 for c in cost_classes
+    ]
     tie_break_units = sum(
         end - start
         for (start, end), v in zip(shifts, vehicles, strict=True)
         if zero_cost[cost_classes[problem.costs_of(v)]]
     )
-    units = _money_unit(problem, tie_break_units)
+    rates = [c.per_working_hour for c in cost_classes if c.per_working_hour > 0]
+    units = _money_unit(problem, tie_break_units, min(rates, default=0.0))
 
     finite = np.isfinite(seconds)
     arc_cost = []
@@ -236,7 +263,7 @@ def to_integer_problem(problem: Problem) -> IntegerProblem:
         money = np.where(
             finite,
             costs.per_km * np.where(finite, distance, 0.0) / 1000.0
-            + costs.per_hour * np.where(finite, seconds, 0.0) / 3600.0,
+            + (costs.per_hour + costs.per_working_hour) * np.where(finite, seconds, 0.0) / 3600.0,
             0.0,
         )
         cost = np.rint(money * units).astype(np.int64)
@@ -275,6 +302,7 @@ def to_integer_problem(problem: Problem) -> IntegerProblem:
                 stays_home=stays_home[k],
                 max_travel=None if v.max_travel_s is None else math.floor(v.max_travel_s),
                 cost_class=cost_classes[problem.costs_of(v)],
+                idle_cost=_idle_cost(problem.costs_of(v), units),
             )
         )
 

@@ -74,13 +74,22 @@ class TimeWindow:
 
 @dataclass(frozen=True, slots=True)
 class Costs:
-    """Money per hour of travel and per kilometre travelled."""
+    """Money per hour of travel, per kilometre travelled and per hour of the working day.
+
+    `per_working_hour` prices the vehicle's day from leaving its start to arriving at its end:
+    driving, waiting for a window and breaks alike (an hour of driving costs `per_hour +
+    per_working_hour`). Time at a visit is not charged: the stop's prize is what that time
+    earns, so what a visit costs is what it adds to the rest of the day, its detour and any
+    waiting it brings. With it, waiting is no longer free and a day ends once the next visit
+    does not pay for the time it takes. 0 (the default) leaves waiting free.
+    """
 
     per_hour: float = 0.0
     per_km: float = 0.0
+    per_working_hour: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("per_hour", "per_km"):
+        for name in ("per_hour", "per_km", "per_working_hour"):
             value = getattr(self, name)
             _finite(value, name)
             if value < 0:
@@ -331,7 +340,9 @@ class ScheduledBreak:
 class Route:
     """One vehicle's day. Empty routes (`stops == ()`) are returned too, in vehicle order.
 
-    `prize` is what its visits earn made by this vehicle (`Stop.prize_for`); `cost` its travel.
+    `prize` is what its visits earn made by this vehicle (`Stop.prize_for`). `cost` is the
+    travel money plus, with `Costs.per_working_hour`, the working time money: the hours from
+    `start_s` to `end_s` less those spent at visits.
     """
 
     vehicle_id: str
@@ -343,6 +354,11 @@ class Route:
     distance_m: float
     prize: float
     cost: float
+
+    @property
+    def waiting_s(self) -> int:
+        """Seconds spent waiting for windows to open (breaks not included)."""
+        return sum(stop.waiting_s for stop in self.stops)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,15 +4,15 @@ searches it, and reads the routes back as whole-number schedules.
 Model: arc cost = money per km and per hour of travel (in objective units); each optional stop is
 a disjunction whose penalty is its prize (the most any vehicle earns there), and a vehicle that
 earns less pays the difference on the arc leaving the stop; a time dimension (transit = service
-at the origin + travel) carries windows, shifts and breaks; optional dimensions count stops and
-travel time.
+at the origin + travel) carries windows, shifts and breaks, and its slack (waiting and breaks)
+costs the vehicle's working time rate; optional dimensions count stops and travel time.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,9 @@ STEP_LIMIT_S = 0.5
 STALL_STEPS_PER_STOP = 20
 """The search ends early after this many steps per stop (at least 200) without a better plan:
 small problems are answered at once, large ones always use their time limit."""
+FREE_SHARE = 0.5
+"""With working time priced, the share of the budget searched without pricing waiting first
+(see `search`)."""
 ACCEPT = 0.03
 """A perturbed plan is kept if it loses at most this share of the best plan's prize, a
 tolerance that shrinks to zero as the time runs out (record-to-record travel)."""
@@ -179,6 +182,12 @@ class RoutingSearch:
                         )
                     )
                 time_dim.SetBreakIntervalsOfVehicle(intervals, number, visit_transits)
+        for number, vehicle in enumerate(vehicles):
+            # Slack is the route's time neither driven nor served: waiting and breaks. Driving
+            # is priced in the arc costs, so together they price the whole working day but the
+            # visits; a visit's own time is paid by its prize and changes no choice.
+            if vehicle.idle_cost:
+                time_dim.SetSlackCostCoefficientForVehicle(vehicle.idle_cost, number)
         for number in range(len(vehicles)):
             routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(number)))
         for number in range(len(vehicles)):
@@ -279,12 +288,44 @@ def search(
     limit: ruin a few visits and fill the gap (`routing.route.ruin`), descend to a local optimum,
     keep the result by record-to-record acceptance. `order` permutes the stops as OR-Tools sees
     them and `seed` drives the perturbations; `inactive` stops are known to be impossible.
+
+    Where waiting costs money (a vehicle's `idle_cost`), the first `FREE_SHARE` of the time
+    searches the problem with waiting free and the rest goes on from its best plan with waiting
+    priced: OR-Tools times a route with breaks and a slack cost by solving a small CP-SAT model
+    per move, 3-4 times slower than its propagation, too slow to get from a first plan to a
+    good one in time (bench.working_time).
     """
+    if not any(v.idle_cost for v in problem.vehicles):
+        return _search(problem, time_limit_s, order, inactive, seed)
+    deadline = time.monotonic() + time_limit_s
+    free = replace(problem, vehicles=tuple(replace(v, idle_cost=0) for v in problem.vehicles))
+    start = _search(free, time_limit_s * FREE_SHARE, order, inactive, seed)
+    return _search(
+        problem,
+        max(0.05, deadline - time.monotonic()),
+        order,
+        inactive,
+        seed,
+        start=None if start is None else start.nodes(),
+    )
+
+
+def _search(
+    problem: IntegerProblem,
+    time_limit_s: float,
+    order: np.ndarray | None,
+    inactive: frozenset[int],
+    seed: int,
+    start: list[list[int]] | None = None,
+) -> SearchResult | None:
+    """`search` of one model, from `start` (stop nodes per vehicle) when given."""
     deadline = time.monotonic() + time_limit_s
     model = RoutingSearch(problem, order=order, inactive=inactive)
     share = (deadline - time.monotonic()) * FIRST_SHARE
     insertion_s = INSERTION_S_PER_UNIT * problem.n_stops**2 * len(problem.vehicles)
-    best = model.first(max(0.05, share)) if insertion_s < 3 * share else None
+    best = None if start is None else model.improve(start, max(0.05, deadline - time.monotonic()))
+    if best is None:
+        best = model.first(max(0.05, share)) if insertion_s < 3 * share else None
     if best is None:
         # Cheapest insertion would not (or did not) finish in its share: grow a plan.
         best = model.grow(max(0.05, (deadline - time.monotonic()) * GROW_SHARE))

@@ -34,8 +34,64 @@ def _earliest_in_windows(windows: Sequence[tuple[int, int]], t: int) -> int | No
     return None
 
 
-def time_route(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> Timeline | None:
-    """Earliest feasible schedule of `nodes` (stop nodes, in order) for `vehicle`, or None."""
+def time_route(
+    problem: IntegerProblem, vehicle: int, nodes: Sequence[int], *, leave_late: bool = False
+) -> Timeline | None:
+    """Earliest feasible schedule of `nodes` (stop nodes, in order) for `vehicle`, or None.
+
+    It leaves as late as the first visit allows. With `leave_late` (waiting costs money), it
+    leaves later still where a wait further on absorbs the delay, windows permitting, so that
+    the day ends no later but starts later (and a day that then starts after a break's window
+    needs no break); a few rounds of that find the latest departure in the common case, not
+    always.
+    """
+    timeline = _forward(problem, vehicle, nodes, None)
+    if timeline is None or not leave_late or not nodes:
+        return timeline
+    for _ in range(_LEAVE_LATE_ROUNDS):
+        delay = _spare_start(problem, vehicle, nodes, timeline)
+        if delay <= 0:
+            break
+        later = _forward(problem, vehicle, nodes, timeline.departure + delay)
+        if later is None or later.end > timeline.end:
+            break
+        timeline = later
+    return timeline
+
+
+_LEAVE_LATE_ROUNDS = 3
+"""Departures tried later and later: a break skipped by leaving later frees one more wait."""
+
+
+def _window_end(windows: Sequence[tuple[int, int]], t: int) -> int:
+    return next(hi for lo, hi in windows if lo <= t <= hi)
+
+
+def _spare_start(
+    problem: IntegerProblem, vehicle: int, nodes: Sequence[int], timeline: Timeline
+) -> int:
+    """Seconds the departure can move later without moving the end: every stop's start may
+    move by the delay less the waits before it, within its window, and the waits absorb it."""
+    spec = problem.vehicles[vehicle]
+    spare = None
+    waited = 0
+    here, free_at = spec.start_node, timeline.departure
+    for node, start in zip(nodes, timeline.starts, strict=True):
+        in_gap = sum(d for s, d in timeline.breaks if free_at <= s and s + d <= start)
+        waited += start - free_at - int(problem.travel[here, node]) - in_gap
+        room = _window_end(problem.windows[node], start) - start + waited
+        spare = room if spare is None else min(spare, room)
+        here, free_at = node, start + int(problem.service[node])
+    in_gap = sum(d for s, d in timeline.breaks if free_at <= s)
+    travel_home = 0 if spec.open_end else int(problem.travel[here, spec.end_node])
+    waited += timeline.end - free_at - travel_home - in_gap
+    return max(0, min(waited, spare if spare is not None else 0))
+
+
+def _forward(
+    problem: IntegerProblem, vehicle: int, nodes: Sequence[int], leave_at: int | None
+) -> Timeline | None:
+    """Earliest feasible schedule, leaving no earlier than `leave_at` (None: shift start)."""
     spec = problem.vehicles[vehicle]
     if not nodes:
         # An unused vehicle stays home: nothing to time, nothing to break for.
@@ -43,9 +99,11 @@ def time_route(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> T
     if spec.max_stops is not None and len(nodes) > spec.max_stops:
         return None
     travel = problem.travel
-    pending: list[BreakSpec] = list(spec.breaks)
+    t = spec.shift_start if leave_at is None else max(spec.shift_start, leave_at)
+    # A break that can end before the day starts is not part of it.
+    pending: list[BreakSpec] = [b for b in spec.breaks if b.start_min + b.duration > t]
     taken: list[tuple[int, int]] = []
-    t = spec.shift_start
+    earliest = t
     here = spec.start_node
     starts: list[int] = []
     total_travel = 0
@@ -89,7 +147,7 @@ def time_route(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> T
             break
         if position == 0 and not taken:
             # Leave as late as possible without delaying the first visit.
-            departure = max(spec.shift_start, start - leg)
+            departure = max(earliest, start - leg)
         if is_end:
             if start > spec.shift_end:
                 return None

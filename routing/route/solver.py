@@ -237,7 +237,9 @@ def _repair(
             _, vehicle, position = insertion
             route = timed[vehicle]
             nodes = [*route.nodes[:position], node, *route.nodes[position:]]
-            timeline = time_route(problem, vehicle, nodes)
+            timeline = time_route(
+                problem, vehicle, nodes, leave_late=bool(money.idle(problem, vehicle))
+            )
             if timeline is None:
                 continue
             timed[vehicle] = _Timed(
@@ -266,6 +268,11 @@ def _route(
         if index[a] >= 0 and index[b] >= 0:
             travel_s += float(durations[index[a], index[b]])
             distance_m += float(distances[index[a], index[b]])
+    if route.nodes and money.idle(integer, vehicle):
+        # The working time not driven: waiting and breaks, as the search's slack counts them.
+        driven = sum(int(integer.travel[a, b]) for a, b in itertools.pairwise(path))
+        served = int(integer.service[route.nodes].sum())
+        cost += money.idle(integer, vehicle) * (route.end - route.departure - served - driven)
     stops = []
     departure = route.departure
     here = spec.start_node

@@ -79,6 +79,37 @@ def test_matrix_request_uses_the_given_numbers(client: TestClient, auth: dict[st
     assert route["end_time"] - route["start_time"] >= 1800 + 2 * 60
 
 
+def test_working_time_is_priced_and_counted_in_the_cost(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """s1 is served at 600-700 s and s2 opens only at 5,000 s: with waiting free the rep parks
+    at s2 for over an hour; priced, the wait costs more than s2 earns and the day ends after s1
+    (issue 15)."""
+    stops = [
+        {"id": "s1", "index": 1, "service": 60, "prize": 100.0, "windows": [[600, 700]]},
+        {"id": "s2", "index": 2, "service": 60, "prize": 30.0, "windows": [[5000, 5100]]},
+    ]
+    free = post(client, auth, matrix_request(stops=stops))
+    assert free.status_code == 200, free.text
+    [route] = free.json()["routes"]
+    assert [s["id"] for s in route["stops"]] == ["s1", "s2"]
+    assert route["stops"][1]["waiting"] > 3600
+    request = matrix_request(stops=stops)
+    request["costs"]["per_working_hour"] = 36.0
+    priced = post(client, auth, request)
+    assert priced.status_code == 200, priced.text
+    body = priced.json()
+    [route] = body["routes"]
+    assert [s["id"] for s in route["stops"]] == ["s1"]
+    assert [u["id"] for u in body["unassigned"]] == ["s2"]
+    # 1,200 s and 12 km of driving at 40 an hour and 0.5 a km, and the 1,200 s of the day
+    # that are not at s1 at 36 an hour.
+    working = (route["end_time"] - route["start_time"] - 60) / 3600 * 36.0
+    assert working == pytest.approx(1200 / 3600 * 36.0)
+    assert route["cost"] == pytest.approx(1200 / 3600 * 40.0 + 12 * 0.5 + working)
+    assert body["summary"]["cost"] == pytest.approx(route["cost"])
+
+
 def test_open_end_on_the_matrix_path(client: TestClient, auth: dict[str, str]) -> None:
     response = post(client, auth, matrix_request(end_index=None))
     assert response.status_code == 200, response.text

@@ -81,6 +81,64 @@ def test_a_day_plan_visits_the_due_accounts_within_the_shift(
     assert day_plan["call_instead"] == []
 
 
+def _working_hours(day_plan: dict) -> float:  # type: ignore[type-arg]
+    span = datetime.fromisoformat(day_plan["end"]["at"]) - datetime.fromisoformat(
+        day_plan["start"]["at"]
+    )
+    visits = sum(stop["service_minutes"] for stop in day_plan["stops"])
+    return (span.total_seconds() / 60 - visits) / 60
+
+
+def test_a_plan_prices_the_reps_working_day_unless_told_not_to(
+    client: TestClient, world: World, session: Session
+) -> None:
+    """Issue 15: by default the rep's cost_per_hour counts for every hour from leaving home to
+    coming back, visits excepted; a cost_per_working_hour of their own adds to driving's."""
+    on_chicago_clock(session, world, "rep_north_1")
+    rep = session.get(Rep, world.rep_ids["rep_north_1"])
+    assert rep is not None
+    late = session.get(Account, world.account_ids["rep_north_1-acc-1"])
+    assert late is not None
+    day = next_monday()
+    late.opening_hours = {"mo": ["15:00-16:00"]}
+    session.commit()
+    per_km, per_hour = rep.cost_per_km, rep.cost_per_hour
+    status, run = plan(client, world, "rep_north_1", "rep_north_1", date=day.isoformat())
+    assert status == 201, run
+    (priced,) = run["plans"]
+    totals = priced["totals"]
+    hours = _working_hours(priced)
+    assert hours > totals["travel_minutes"] / 60
+    assert totals["cost"] == pytest.approx(
+        totals["distance_km"] * per_km + hours * per_hour, abs=0.05
+    )
+    waits = [
+        datetime.fromisoformat(s["start"]) - datetime.fromisoformat(s["arrival"])
+        for s in priced["stops"]
+    ]
+    assert totals["waiting_minutes"] == pytest.approx(
+        sum(w.total_seconds() for w in waits) / 60, abs=0.1
+    )
+
+    rep.cost_per_working_hour = 0.0
+    session.commit()
+    status, run = plan(client, world, "rep_north_1", "rep_north_1", date=day.isoformat())
+    assert status == 201, run
+    (free,) = run["plans"]
+    totals = free["totals"]
+    travel_cost = totals["distance_km"] * per_km + totals["travel_minutes"] / 60 * per_hour
+    assert totals["cost"] == pytest.approx(travel_cost, abs=0.05)
+
+    rep.cost_per_working_hour = 10.0
+    session.commit()
+    status, run = plan(client, world, "rep_north_1", "rep_north_1", date=day.isoformat())
+    assert status == 201, run
+    (own,) = run["plans"]
+    totals = own["totals"]
+    travel_cost = totals["distance_km"] * per_km + totals["travel_minutes"] / 60 * per_hour
+    assert totals["cost"] == pytest.approx(travel_cost + _working_hours(own) * 10.0, abs=0.05)
+
+
 def test_each_plan_is_a_new_version_and_old_versions_stay_readable(
     client: TestClient, world: World
 ) -> None:

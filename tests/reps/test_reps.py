@@ -90,6 +90,8 @@ BAD_REPS: list[tuple[dict[str, Any], str]] = [
     ({"working_days": ["mo", "funday"]}, "working_days"),
     ({"cost_per_km": -0.1}, "cost_per_km"),
     ({"cost_per_hour": -1}, "cost_per_hour"),
+    ({"cost_per_working_hour": -5}, "cost_per_working_hour"),
+    ({"cost_per_working_hour": "a lot"}, "cost_per_working_hour"),
     ({"shift_start": "25:00"}, "shift_start"),
     ({"shift_start": "08:00+02:00"}, "shift_start"),
     ({"email": "not-an-email"}, "email"),
@@ -121,6 +123,28 @@ def test_a_patch_cannot_break_the_day(client: TestClient, world: World) -> None:
     assert fine.status_code == 200
     assert fine.json()["lunch_end"] == "12:00:00"
     assert client.patch(url, json={"shift_start": None}, headers=admin).status_code == 422
+
+
+def test_working_hour_cost_is_set_cleared_and_checked(client: TestClient, world: World) -> None:
+    """Issue 15: null (the default) counts cost_per_hour for every working hour; a number of
+    the rep's own replaces it; null again goes back to the default."""
+    url = f"{URL}/{world.rep_ids['rep_north_1']}"
+    admin = world.headers("admin")
+    assert client.get(url, headers=admin).json()["cost_per_working_hour"] is None
+    assert (
+        create(client, world, home_latitude=1, home_longitude=1).json()["cost_per_working_hour"]
+        is None
+    )
+    changed = client.patch(url, json={"cost_per_working_hour": 12.5}, headers=admin)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["cost_per_working_hour"] == 12.5
+    assert client.get(url, headers=admin).json()["cost_per_working_hour"] == 12.5
+    bad = client.patch(url, json={"cost_per_working_hour": -1}, headers=admin)
+    assert bad.status_code == 422
+    assert "cost_per_working_hour" in bad.json()["detail"]
+    assert client.get(url, headers=admin).json()["cost_per_working_hour"] == 12.5
+    cleared = client.patch(url, json={"cost_per_working_hour": None}, headers=admin)
+    assert cleared.json()["cost_per_working_hour"] is None
 
 
 def test_duplicate_email_is_409(client: TestClient, world: World) -> None:

@@ -219,6 +219,19 @@ def test_plan_content_cards_in_order_with_times_on_the_reps_clock() -> None:
     assert 'title="1,250,000">1.2M</span>' in html
 
 
+def test_waiting_for_an_opening_shows_on_the_card_and_in_the_summary() -> None:
+    """Issue 15: a planned wait is said where it happens and summed in the summary; plans stored
+    before waiting was totalled show no waiting row."""
+    waiting = _stop(1, 11, 8, 20, start=f"{DAY.isoformat()}T09:30:00-05:00")
+    plan = _plan(stops=[waiting, _stop(2, 12, 10, 10)])
+    plan.totals.waiting_minutes = 70.0
+    html = plan_content(plan, today=DAY)
+    assert "<time>08:20</time> arrive · wait, opens 09:30 · 30 min" in html
+    assert "<time>10:10</time> arrive · 30 min" in html
+    assert "<dt>Waiting</dt><dd>1 h 10 min</dd>" in html
+    assert "<dt>Waiting</dt>" not in plan_content(_plan(), today=DAY)
+
+
 def test_plan_content_buttons_depend_on_the_day() -> None:
     today = plan_content(_plan(), today=DAY)
     assert 'id="replan"' in today
