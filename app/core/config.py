@@ -38,6 +38,8 @@ class Role(StrEnum):
     ADMIN = "admin"
     MANAGER = "manager"
     REP = "rep"
+    INSIDE = "inside"
+    """An inside rep: works the queue of the field reps they support (`/inside`)."""
 
 
 _VALUE_DEFAULTS = ValueWeights()
