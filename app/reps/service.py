@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload
 
-from app.auth.access import rep_scope, require_role
+from app.auth.access import IN_THE_FIELD, rep_scope, require_role
 from app.auth.principal import Principal
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
@@ -17,6 +17,7 @@ from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
 from app.core.time_text import time_of_day
 from app.models import Rep, Team
+from app.models.people import FIELD
 from app.placement import service as placement
 from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate
 from app.teams import service as teams
@@ -66,7 +67,9 @@ def active_team_reps(session: Session, principal: Principal, team_id: int) -> li
     them (a grid's rows, unlike `list_reps`'s pages)."""
     query = (
         select(Rep.id, Rep.name)
-        .where(rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True))
+        .where(
+            rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True), Rep.kind == FIELD
+        )
         .order_by(Rep.name, Rep.id)
     )
     return [(rep_id, name) for rep_id, name in session.execute(query)]
@@ -79,6 +82,25 @@ def get_rep(session: Session, principal: Principal, rep_id: int) -> Rep:
     if rep is None:
         raise NotFound(f"no rep {rep_id}")
     return rep
+
+
+def route_rep(session: Session, principal: Principal, rep_id: int) -> Rep:
+    """The rep whose route the caller plans or changes: not for an inside rep's user (403),
+    one they may see (404), a field rep (422: inside reps have no route)."""
+    require_role(principal, *IN_THE_FIELD)
+    rep = get_rep(session, principal, rep_id)
+    check_field(rep)
+    return rep
+
+
+def check_field(rep: Rep, field: str = "rep_id") -> None:
+    """422 unless `rep` works in the field: inside reps have no territory, route or visits."""
+    if rep.kind != FIELD:
+        raise InvalidRequest(
+            f"{field}: {rep.name} is an inside rep: only field reps have routes, visits in "
+            "person and appointments",
+            field=field,
+        )
 
 
 def read_rep(session: Session, principal: Principal, rep_id: int) -> RepRead:

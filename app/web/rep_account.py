@@ -137,6 +137,7 @@ def _today_state(
             Visit.account_id == account.id,
             Visit.visit_date == today,
             Visit.status.in_(("arrived", "done", "skipped")),
+            Visit.in_person(),
         )
     )
     number, at = None, ""
