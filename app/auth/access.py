@@ -43,7 +43,7 @@ def require_role(principal: Principal, *roles: Role) -> None:
         raise Forbidden(f"this needs the {allowed} role; you are {principal.role.value}")
 
 
-def supported_reps(inside_rep_id: int) -> Select[tuple[int]]:
+def supported_reps(inside_rep_id: int) -> Select[int]:
     """The ids of the field reps an inside rep supports."""
     return select(inside_support.c.field_rep_id).where(
         inside_support.c.inside_rep_id == inside_rep_id

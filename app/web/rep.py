@@ -182,7 +182,7 @@ def _rep_picker(
     session: Session, settings: Settings, principal: Principal, day: date | None
 ) -> HTMLResponse:
     """For a manager or admin who opened `/rep` without a rep: whose day to see."""
-    params = RepListParams(limit=settings.max_page_size, sort="name", active=True)
+    params = RepListParams(limit=settings.max_page_size, sort="name", active=True, kind="field")
     reps = list_reps(session, settings, principal, params).items
     text = (
         "You are not a rep yourself: choose the rep whose day to see."
