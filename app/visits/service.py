@@ -320,6 +320,26 @@ def cancel_appointment(
     return to_read(visit, name or "")
 
 
+def touches_on(session: Session, account_ids: Collection[int], day: date) -> dict[int, Visit]:
+    """The latest touch (call, e-mail, video) of each of `account_ids` on `day`, by anyone: the
+    caller checked that the accounts are theirs to see."""
+    ids = sorted(set(account_ids))
+    latest: dict[int, Visit] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        query = (
+            select(Visit)
+            .where(
+                Visit.account_id.in_(ids[start : start + ID_CHUNK]),
+                Visit.visit_date == day,
+                Visit.status == "done",
+                ~Visit.in_person(),
+            )
+            .order_by(Visit.id)
+        )
+        latest |= {visit.account_id: visit for visit in session.scalars(query)}
+    return latest
+
+
 def service_minutes_estimates(session: Session, account_ids: Collection[int]) -> dict[int, int]:
     """Per account, the median measured length (minutes) of its last `ESTIMATE_VISITS` done
     visits with both a start and an end, when it has at least `ESTIMATE_MIN_VISITS` of them;
