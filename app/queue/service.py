@@ -190,9 +190,10 @@ def _due_remotely(row: RowMapping, day: date, weights: ValueWeights) -> Why | No
     if urgency(since, cadence, weights) < 1:
         return None
     last = "never contacted" if since is None else f"last contact {since} days ago"
-    if coverage == "remote":
-        return Why("remote", f"covered remotely: a touch every {cadence} days, {last}")
-    return Why("between_visits", f"a touch every {cadence} days between visits, {last}")
+    return Why(
+        "remote" if coverage == "remote" else "between_visits",
+        f"a touch every {cadence} days, {last}",
+    )
 
 
 def _item(row: RowMapping, why: Why, worth: float, names: Mapping[int, str]) -> QueueItem:

@@ -66,11 +66,11 @@ def test_the_inside_queue_gathers_the_left_out_and_the_remote_accounts_due_ranke
     assert why[acc(world, "rep_north_1-acc-3")] == ("not_worth_it", "the drive costs more")
     assert why[ids["remote_due"]] == (
         "remote",
-        "covered remotely: a touch every 14 days, last contact 20 days ago",
+        "a touch every 14 days, last contact 20 days ago",
     )
     assert why[ids["hybrid_due"]] == (
         "between_visits",
-        "a touch every 10 days between visits, last contact 12 days ago",
+        "a touch every 10 days, last contact 12 days ago",
     )
     remote = items[ids["remote_due"]]
     assert (remote["rep_id"], remote["rep_name"]) == (world.rep_ids["rep_north_1"], "North Rep 1")

@@ -37,7 +37,7 @@ def test_an_inside_rep_starts_on_the_queue(
     assert order == [item["account_id"] for item in api["items"]], "the page keeps the ranking"
     assert ids["remote_due"] in order
     assert "No time left in the day (no time left after 16:40)" in html
-    assert "Covered remotely (covered remotely: a touch every 14 days" in html
+    assert "Covered remotely (a touch every 14 days, last contact 20 days ago)" in html
     assert html.count('data-touch="open"') == len(order)
     assert '<template id="touch-form">' in html
     assert '<option value="email">E-mail</option>' in html
