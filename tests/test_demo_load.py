@@ -147,7 +147,7 @@ def test_baltimore_plan_legs_take_the_road_times(tmp_path: Path) -> None:
         session.commit()
         ensure_roads(settings, COMPANIES["baltimore"])
         admin = session.scalars(select(User).where(User.role == "admin")).one()
-        rep = session.scalars(select(Rep).order_by(Rep.name)).first()
+        rep = session.scalars(select(Rep).where(Rep.kind == "field").order_by(Rep.name)).first()
         assert rep is not None
         day = TODAY_UTC + timedelta(days=1)
         [plan] = plan_rep(
