@@ -9,7 +9,9 @@
 
 Accounts go through the same CSV import a customer's CRM export does. Each rep gets a starter
 territory (the accounts of their team nearest to their home) and eight weeks of visit history,
-so every page and filter has something real to show. Demo users get tokens from a public recipe
+so every page and filter has something real to show. Each team gets an inside rep supporting its
+field reps, the lowest-value accounts are covered remotely and some of the most valuable are
+called between visits, with eight weeks of calls, e-mails and video meetings (`/inside`). Demo users get tokens from a public recipe
 (`fr_dev_<email name>`), marked development-only: they stop working outside development.
 """
 
@@ -33,7 +35,7 @@ from app.core import clock
 from app.core.config import RoadEngineKind, Role, Settings
 from app.imports.parsing import read_accounts_csv
 from app.imports.service import import_rows
-from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit
+from app.models import Account, ApiToken, Rep, Team, Territory, User, Visit, inside_support
 from app.placement.service import place_rep_home
 from app.roads.build import (
     BuildError,
@@ -49,6 +51,17 @@ DEMO_DIR = DATA_DIR / "demo"
 HISTORY_WEEKS = 8
 SEED = 20261127
 OUTCOMES = ("order placed", "follow-up agreed", "quote requested", "no decision", "relationship")
+INSIDE_REPS = (("Jordan Ellis", "jordan.ellis"), ("Sam Okafor", "sam.okafor"))
+"""The inside reps, one per team in name order, at the company's domain."""
+REMOTE_SHARE = 0.1
+"""The lowest-value accounts of each territory covered remotely."""
+HYBRID_SHARE = 0.1
+"""The most valuable accounts of each territory, called between visits."""
+REMOTE_CADENCE_DAYS = 21
+HYBRID_CADENCE_DAYS = 14
+TOUCH_CHANNELS = ("call", "call", "call", "email", "video")
+TOUCH_OUTCOMES = ("Spoke to the buyer", "Order taken", "Follow-up needed", "Left a message")
+NEXT_STEPS = ("Send the price list", "Call back next week", "Visit next month", None, None)
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,8 @@ def load_demo(
     import_rows(session, settings, parsed, admin, team_id=None)
     territories = _starter_territories(session, reps)
     _history(session, reps, territories, today)
+    session.flush()
+    _inside_sales(session, demo, teams, reps, today)
     session.flush()
 
 
@@ -343,6 +358,76 @@ def _history(
             session.add(visit)
             day = visit_day + timedelta(days=round(cadence * slack * rng.uniform(0.85, 1.15)))
         account.last_visit_date = last_done
+
+
+def _inside_sales(
+    session: Session, company: DemoCompany, teams: dict[str, Team], reps: list[Rep], today: date
+) -> None:
+    """An inside rep per team supporting its field reps; per territory, the lowest-value
+    accounts covered remotely and the most valuable called between visits, with eight weeks
+    of touches by the team's inside rep."""
+    rng = random.Random(SEED + 16)  # noqa: S311 (a repeatable demo, not a secret)
+    domain = company.admin_email.split("@", 1)[1]
+    inside_of_team: dict[int, Rep] = {}
+    # Both demo companies have two teams; a third would go without an inside rep.
+    ordered = sorted(teams.values(), key=lambda t: t.name)
+    for (name, local), team in zip(INSIDE_REPS, ordered, strict=False):
+        inside = Rep(name=name, email=f"{local}@{domain}", team=team, kind="inside",
+                     time_zone=company.time_zone)  # fmt: skip
+        user = User(email=inside.email, name=name, role=Role.INSIDE, rep=inside)
+        session.add_all([inside, user])
+        session.flush()
+        issue_token(session, user, name="demo", token=demo_token(user.email), development_only=True)
+        inside_of_team[team.id] = inside
+        for rep in reps:
+            if rep.team_id == team.id:
+                session.execute(
+                    inside_support.insert().values(inside_rep_id=inside.id, field_rep_id=rep.id)
+                )
+    for rep in reps:
+        supporting = inside_of_team.get(rep.team_id or 0)
+        if supporting is None:
+            continue
+        own = select(Territory.id).where(Territory.rep_id == rep.id).scalar_subquery()
+        accounts = session.scalars(
+            select(Account).where(Account.territory_id.in_(own)).order_by(Account.value, Account.id)
+        ).all()
+        count = round(len(accounts) * REMOTE_SHARE)
+        remote = accounts[:count]
+        hybrid = accounts[len(accounts) - round(len(accounts) * HYBRID_SHARE) :]
+        for account, coverage, cadence in [
+            *((a, "remote", REMOTE_CADENCE_DAYS) for a in remote),
+            *((a, "hybrid", HYBRID_CADENCE_DAYS) for a in hybrid),
+        ]:
+            account.coverage, account.touch_cadence_days = coverage, cadence
+            _touches(session, rng, supporting, account, cadence, today)
+
+
+def _touches(
+    session: Session, rng: random.Random, inside: Rep, account: Account, cadence: int, today: date
+) -> None:
+    """Touches over the last eight weeks, about every `cadence` days; some fall behind."""
+    slack = 1.0 if rng.random() < 0.7 else 1.8
+    day = today - timedelta(weeks=HISTORY_WEEKS) + timedelta(days=rng.randrange(cadence))
+    last = None
+    while day < today:
+        touched = _working_day(day, ["mo", "tu", "we", "th", "fr"])
+        if touched >= today:
+            break
+        session.add(
+            Visit(
+                rep_id=inside.id,
+                account_id=account.id,
+                visit_date=touched,
+                status="done",
+                channel=rng.choice(TOUCH_CHANNELS),
+                outcome=rng.choice(TOUCH_OUTCOMES),
+                next_step=rng.choice(NEXT_STEPS),
+            )
+        )
+        last = touched
+        day = touched + timedelta(days=round(cadence * slack * rng.uniform(0.85, 1.15)))
+    account.last_touch_date = last
 
 
 def _working_day(day: date, working_days: list[str]) -> date:

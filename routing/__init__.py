@@ -17,6 +17,7 @@ from routing.days import (
     urgency,
     visit_prize,
 )
+from routing.days.value import days_since, effective_last_visit, touch_prize
 from routing.route import (
     Break,
     Costs,
@@ -101,12 +102,15 @@ __all__ = [
     "ValueWeights",
     "Vehicle",
     "Workday",
+    "days_since",
     "design_territories",
+    "effective_last_visit",
     "explicit_matrix",
     "haversine_matrix",
     "plan_rep_days",
     "solve",
     "territory_figures",
+    "touch_prize",
     "urgency",
     "visit_prize",
 ]

@@ -1,5 +1,6 @@
-"""A small company for tests: teams North and South, two reps each, territories, accounts, and a
-user with a known token for every role."""
+"""A small company for tests: teams North and South, two field reps each, territories, accounts,
+an inside rep per team supporting its first field rep, and a user with a known token for every
+role."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.tokens import issue_token
 from app.core.config import Role
-from app.models import Account, Rep, Team, Territory, User
+from app.models import Account, Rep, Team, Territory, User, inside_support
 
 TEST_TOKEN = "test-admin-token-0123456789"
 
@@ -81,6 +82,25 @@ def seed_world(session: Session) -> World:
             session.flush()
             world.account_ids[f"{key}-acc-{number}"] = account.id
 
+    # Inside reps have no territory: they sell by phone for the field rep they support.
+    inside = {
+        f"inside_{team_name.lower()}": Rep(
+            name=f"{team_name} Inside",
+            email=f"inside_{team_name.lower()}@example.com",
+            team=teams[team_name],
+            kind="inside",
+        )
+        for team_name in ("North", "South")
+    }
+    session.add_all(inside.values())
+    session.flush()
+    for key, rep in inside.items():
+        world.rep_ids[key] = rep.id
+        supported = world.rep_ids[f"rep_{key.removeprefix('inside_')}_1"]
+        session.execute(
+            inside_support.insert().values(inside_rep_id=rep.id, field_rep_id=supported)
+        )
+
     users = {
         "admin": User(email="admin@example.com", name="Admin", role=Role.ADMIN),
         "manager_north": User(
@@ -98,6 +118,8 @@ def seed_world(session: Session) -> World:
     }
     for key, rep in reps.items():
         users[key] = User(email=f"user-{rep.email}", name=rep.name, role=Role.REP, rep=rep)
+    for key, rep in inside.items():
+        users[key] = User(email=f"user-{rep.email}", name=rep.name, role=Role.INSIDE, rep=rep)
     session.add_all(users.values())
     session.flush()
     for key, user in users.items():

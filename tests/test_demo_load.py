@@ -49,7 +49,7 @@ def test_chicagoland_demo_company(tmp_path: Path) -> None:
         precisions = {a.geocode_precision for a in accounts}
         assert precisions <= {"postcode", "address"}
         assert all(a.territory_id is not None for a in accounts)
-        assert session.scalar(select(func.count()).select_from(Rep)) == 10
+        assert session.scalar(select(func.count()).where(Rep.kind == "field")) == 10
 
         first, last = session.execute(
             select(func.min(Visit.visit_date), func.max(Visit.visit_date))
@@ -70,7 +70,7 @@ def test_chicagoland_demo_company(tmp_path: Path) -> None:
         assert 0 < len(overdue) < len(accounts)
 
         logins = demo_logins(session)
-        assert {login.role for login in logins} == {"admin", "manager", "rep"}
+        assert {login.role for login in logins} == {"admin", "manager", "rep", "inside"}
         assert all(t.development_only for t in session.scalars(select(ApiToken)))
         production = settings.model_copy(update={"environment": Environment.PRODUCTION})
         assert verify_token(session, settings, logins[0].token) is not None
@@ -95,7 +95,7 @@ def test_baltimore_demo_is_placed_at_its_addresses_and_planned_on_roads(
         assert len(accounts) == 300
         placed = Counter((a.geocode_precision, a.geocode_source) for a in accounts)
         assert placed == {("address", "osm-index"): 300}
-        reps = session.scalars(select(Rep).order_by(Rep.name)).all()
+        reps = session.scalars(select(Rep).where(Rep.kind == "field").order_by(Rep.name)).all()
         assert len(reps) == 5
         assert {(r.home_precision, r.home_source, r.time_zone) for r in reps} == {
             ("address", "osm-index", "America/New_York")
@@ -103,7 +103,12 @@ def test_baltimore_demo_is_placed_at_its_addresses_and_planned_on_roads(
         assert all(a.territory_id is not None for a in accounts)
         done = session.scalar(select(func.count()).where(Visit.status == "done"))
         assert (done or 0) > 100
-        assert {login.role for login in demo_logins(session)} == {"admin", "manager", "rep"}
+        assert {login.role for login in demo_logins(session)} == {
+            "admin",
+            "manager",
+            "rep",
+            "inside",
+        }
 
         roads = ensure_roads(settings, COMPANIES["baltimore"])
         assert roads.built is not None
@@ -142,7 +147,7 @@ def test_baltimore_plan_legs_take_the_road_times(tmp_path: Path) -> None:
         session.commit()
         ensure_roads(settings, COMPANIES["baltimore"])
         admin = session.scalars(select(User).where(User.role == "admin")).one()
-        rep = session.scalars(select(Rep).order_by(Rep.name)).first()
+        rep = session.scalars(select(Rep).where(Rep.kind == "field").order_by(Rep.name)).first()
         assert rep is not None
         day = TODAY_UTC + timedelta(days=1)
         [plan] = plan_rep(

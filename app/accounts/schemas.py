@@ -5,7 +5,7 @@ database error."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -57,6 +57,16 @@ Value = Annotated[float, Field(ge=0, le=MAX_VALUE, allow_inf_nan=False)]
 CadenceDays = Annotated[
     int, Field(ge=CADENCE_DAYS[0], le=CADENCE_DAYS[1], description="days between visits")
 ]
+TouchCadenceDays = Annotated[
+    int,
+    Field(
+        ge=CADENCE_DAYS[0],
+        le=CADENCE_DAYS[1],
+        description="days between remote touches (call, e-mail, video); null: none of its own",
+    ),
+]
+Coverage = Literal["field", "hybrid", "remote"]
+"""How the account is looked after (`app.models.accounts.COVERAGES`)."""
 ServiceMinutes = Annotated[
     int, Field(ge=SERVICE_MINUTES[0], le=SERVICE_MINUTES[1], description="minutes on site")
 ]
@@ -66,7 +76,7 @@ def _not_in_future(value: date) -> date:
     # A future last visit would make the account neither overdue nor due. The latest date
     # anywhere: a rep east of the server may already be on the next day.
     if value > clock.latest_today():
-        raise ValueError("a last visit cannot be in the future")
+        raise ValueError("a last visit or touch cannot be in the future")
     return value
 
 
@@ -84,10 +94,14 @@ class _AccountFields(BaseModel):
     phone: Annotated[str | None, OptionalText(TEXT_MAX["phone"])] = None
     tier: Annotated[str | None, OptionalText(TEXT_MAX["tier"])] = None
     cadence_days: CadenceDays | None = None
+    touch_cadence_days: TouchCadenceDays | None = None
     opening_hours: OpeningHoursIn = None
     notes: Annotated[str | None, OptionalText(TEXT_MAX["notes"], multiline=True)] = None
     territory_id: RowId | None = None
     last_visit_date: PastDate | None = None
+    last_touch_date: PastDate | None = Field(
+        default=None, description="the last call, e-mail or video meeting"
+    )
 
 
 class AccountCreate(_AccountFields):
@@ -131,6 +145,9 @@ class AccountCreate(_AccountFields):
     longitude: Longitude | None = None
     value: Value = 0.0
     service_minutes: ServiceMinutes = 30
+    coverage: Coverage = Field(
+        default="field", description="field (visited), hybrid (and touched between) or remote"
+    )
     team_id: RowId | None = Field(
         default=None, description="required unless a manager has one team or a territory is given"
     )
@@ -143,7 +160,7 @@ class AccountCreate(_AccountFields):
         return self
 
 
-NOT_NULL_ON_UPDATE = ("name", "value", "service_minutes", "locked", "active")
+NOT_NULL_ON_UPDATE = ("name", "value", "service_minutes", "coverage", "locked", "active")
 
 
 class AccountUpdate(_AccountFields):
@@ -156,6 +173,7 @@ class AccountUpdate(_AccountFields):
     longitude: Longitude | None = None
     value: Value | None = None
     service_minutes: ServiceMinutes | None = None
+    coverage: Coverage | None = None
     team_id: RowId | None = None
     locked: bool | None = None
     active: bool | None = None
@@ -196,6 +214,8 @@ class AccountRead(BaseModel):
                     "value": 52000.0,
                     "tier": "A",
                     "cadence_days": 28,
+                    "touch_cadence_days": 14,
+                    "coverage": "hybrid",
                     "service_minutes": 30,
                     "opening_hours": {
                         day: ["08:00-12:00", "13:00-17:00"]
@@ -207,6 +227,7 @@ class AccountRead(BaseModel):
                     "locked": False,
                     "active": True,
                     "last_visit_date": "2025-05-06",
+                    "last_touch_date": "2025-05-20",
                     "created_at": "2025-05-30T09:12:44Z",
                     "updated_at": "2025-05-30T09:12:44Z",
                     "next_due_date": "2025-06-03",
@@ -237,6 +258,8 @@ class AccountRead(BaseModel):
     value: float
     tier: str | None
     cadence_days: int | None
+    touch_cadence_days: int | None
+    coverage: Coverage
     service_minutes: int
     opening_hours: dict[str, list[str]] | None
     notes: str | None
@@ -244,7 +267,8 @@ class AccountRead(BaseModel):
     territory_id: int | None
     locked: bool
     active: bool
-    last_visit_date: date | None
+    last_visit_date: date | None = Field(description="the last visit in person")
+    last_touch_date: date | None = Field(description="the last call, e-mail or video meeting")
     created_at: datetime
     updated_at: datetime
     next_due_date: date | None = Field(
@@ -275,3 +299,4 @@ class AccountListParams(ListParams):
     placed: bool | None = Field(default=None, description="has a point on the map (or not)")
     precision: list[Precision] | None = Field(default=None, description="repeatable")
     active: bool | None = None
+    coverage: list[Coverage] | None = Field(default=None, description="repeatable")

@@ -26,6 +26,8 @@ from app.teams import service as teams
 from app.territories.changes import record_move
 
 REP_EDITABLE = frozenset({"latitude", "longitude", "notes", "phone"})
+INSIDE_EDITABLE = frozenset({"notes", "phone"})
+"""What an inside rep learns on the phone; the pin is for whoever stands at the door."""
 NEXT_DUE_DATE = date_plus_days(Account.last_visit_date, Account.cadence_days)
 SORTING = Sorting(
     fields={
@@ -36,7 +38,9 @@ SORTING = Sorting(
         "city": Account.city,
         "postcode": Account.postcode,
         "cadence_days": Account.cadence_days,
+        "touch_cadence_days": Account.touch_cadence_days,
         "last_visit_date": Account.last_visit_date,
+        "last_touch_date": Account.last_touch_date,
         "next_due_date": NEXT_DUE_DATE,
         "geocode_precision": Account.geocode_precision,
         "created_at": Account.created_at,
@@ -132,6 +136,8 @@ def _filters(session: Session, params: AccountListParams, as_of: date) -> list[C
         where.append(Account.geocode_precision.in_([p.value for p in params.precision]))
     if params.active is not None:
         where.append(Account.active.is_(params.active))
+    if params.coverage:
+        where.append(Account.coverage.in_(params.coverage))
     return where
 
 
@@ -191,6 +197,13 @@ def update_account(
         if refused:
             raise Forbidden(
                 f"{', '.join(refused)}: reps may change only latitude, longitude, notes and phone",
+                field=refused[0],
+            )
+    if principal.role is Role.INSIDE:
+        refused = sorted(set(changes) - INSIDE_EDITABLE)
+        if refused:
+            raise Forbidden(
+                f"{', '.join(refused)}: inside reps may change only notes and phone",
                 field=refused[0],
             )
     account = get_account(session, principal, account_id)

@@ -38,6 +38,8 @@ class Role(StrEnum):
     ADMIN = "admin"
     MANAGER = "manager"
     REP = "rep"
+    INSIDE = "inside"
+    """An inside rep: works the queue of the field reps they support (`/inside`)."""
 
 
 _VALUE_DEFAULTS = ValueWeights()
@@ -244,6 +246,13 @@ class Settings(BaseSettings):
     value_exponent: float = Field(default=_VALUE_DEFAULTS.exponent, ge=0)
     value_cap: float = Field(default=_VALUE_DEFAULTS.cap, ge=1)
     value_default_cadence_days: int = Field(default=_VALUE_DEFAULTS.default_cadence_days, ge=1)
+    value_touch_share: float = Field(
+        default=_VALUE_DEFAULTS.touch_share,
+        ge=0,
+        le=1,
+        description="the share of a visit a call, e-mail or video meeting counts for: it moves "
+        "the last visit forward by this share of the gap (README: why 0.3)",
+    )
 
     @property
     def value_weights(self) -> ValueWeights:
@@ -253,6 +262,7 @@ class Settings(BaseSettings):
             exponent=self.value_exponent,
             cap=self.value_cap,
             default_cadence_days=self.value_default_cadence_days,
+            touch_share=self.value_touch_share,
         )
 
     @property

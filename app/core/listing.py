@@ -1,5 +1,6 @@
 """List queries shared by every resource: paging, whitelisted sorting, text search and date
-arithmetic, written once so they behave the same on SQLite and PostgreSQL."""
+arithmetic, written once so they behave the same on SQLite and PostgreSQL; and the page of a
+list worked out in Python (a ranking no query can sort by)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.core.errors import InvalidRequest
-from app.core.schemas import ListParams
+from app.core.schemas import ListParams, PageParams
 
 _SQLITE_LOWER = "fieldroute_lower"
 
@@ -104,6 +105,17 @@ def fetch_rows(
     return list(session.connection().execute(query).mappings()), total
 
 
+def page_of[T](items: Sequence[T], params: PageParams, max_page_size: int) -> list[T]:
+    """The window `params` asks for of `items`, already in their order."""
+    check_limit(params, max_page_size)
+    return list(items[params.offset : params.offset + params.limit])
+
+
+def check_limit(params: PageParams, max_page_size: int) -> None:
+    if params.limit > max_page_size:
+        raise InvalidRequest(f"limit: at most {max_page_size} items per page", field="limit")
+
+
 def _count(
     session: Session,
     entity: type[Any],
@@ -112,8 +124,7 @@ def _count(
     max_page_size: int,
 ) -> int:
     # A separate count keeps the page query a plain indexed read with LIMIT.
-    if params.limit > max_page_size:
-        raise InvalidRequest(f"limit: at most {max_page_size} items per page", field="limit")
+    check_limit(params, max_page_size)
     return session.scalar(select(func.count()).select_from(entity).where(*where)) or 0
 
 

@@ -241,9 +241,9 @@ class Page[T](BaseModel):
     offset: int
 
 
-class ListParams(BaseModel):
-    """Paging and sorting; each resource adds its filters. Unknown parameters are refused, so a
-    misspelt filter is an error rather than silently ignored."""
+class PageParams(BaseModel):
+    """Paging; a list in a fixed order (a ranking) adds its filters. Unknown parameters are
+    refused, so a misspelt filter is an error rather than silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -251,6 +251,11 @@ class ListParams(BaseModel):
         default=100, ge=1, description="items per page; at most the server's max_page_size"
     )
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="items to skip")
+
+
+class ListParams(PageParams):
+    """Paging and sorting; each resource adds its filters."""
+
     sort: Annotated[str | None, OptionalText(MAX_QUERY_LENGTH)] = Field(
         default=None,
         description="comma-separated fields, '-' first for descending: `name,-value`",

@@ -7,7 +7,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.jobs import Job, JobInput
 from app.models.nightly import NightlyRun
 from app.models.operations import GeocodeCacheEntry, ImportJob
-from app.models.people import ApiToken, Rep, SignInLink, Team, User, manager_team
+from app.models.people import ApiToken, Rep, SignInLink, Team, User, inside_support, manager_team
 from app.models.plan_batches import PlanBatchRep
 from app.models.road_cache import RoadCacheEntry
 from app.models.stop_pins import StopPin
@@ -35,5 +35,6 @@ __all__ = [
     "TerritoryProposal",
     "User",
     "Visit",
+    "inside_support",
     "manager_team",
 ]

@@ -12,6 +12,10 @@ from app.models.base import Base, Timestamps
 from app.models.limits import TEXT_MAX
 from app.models.people import Rep, Team
 
+COVERAGES = ("field", "hybrid", "remote")
+"""How an account is looked after: `field` (visited), `hybrid` (visited, and touched remotely
+in between at its `touch_cadence_days`), `remote` (phone, e-mail, video: the inside queue)."""
+
 
 class Territory(Base):
     __tablename__ = "territory"
@@ -58,6 +62,9 @@ class Account(Timestamps, Base):
     value: Mapped[float] = mapped_column(default=0.0)
     tier: Mapped[str | None] = mapped_column(String(TEXT_MAX["tier"]), index=True)
     cadence_days: Mapped[int | None]
+    # The remote cadence (call, e-mail, video every so many days), next to the visit cadence.
+    touch_cadence_days: Mapped[int | None]
+    coverage: Mapped[str] = mapped_column(String(16), default="field", server_default="field")
     service_minutes: Mapped[int] = mapped_column(default=30)
     # {"mo": ["08:00-12:00", "13:00-17:00"], ...}; None means unknown (treated as open all day).
     opening_hours: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
@@ -69,8 +76,10 @@ class Account(Timestamps, Base):
     )
     locked: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-    # Kept by the visit service, so "overdue" is a column comparison, not a subquery per row.
+    # Kept by the visit service, so "overdue" is a column comparison, not a subquery per row:
+    # the last visit in person, and the last remote touch (call, e-mail, video).
     last_visit_date: Mapped[date | None]
+    last_touch_date: Mapped[date | None]
 
     team: Mapped[Team | None] = relationship(lazy="joined")
     territory: Mapped[Territory | None] = relationship(lazy="joined")

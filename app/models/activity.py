@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
@@ -15,10 +15,16 @@ VISIT_STATUSES = ("booked", "arrived", "done", "skipped", "cancelled")
 """`booked`: an appointment (a required stop at `planned_start_at`); `arrived`: on site now;
 `done`: visited (`started_at`..`ended_at` is the measured length); `skipped`: planned but not
 visited today (`reason`); `cancelled`: an appointment called off."""
+CHANNELS = ("visit", "call", "email", "video")
+"""How the rep met the account: `visit` in person; the others are remote touches, logged done at
+once, which count toward the account's cadence by a share (`routing.days.value`)."""
+IN_PERSON = "visit"
 
 
 class Visit(Timestamps, Base):
-    """A visit of a rep to an account on a day: booked, arrived, done, skipped or cancelled."""
+    """A visit of a rep to an account on a day: booked, arrived, done, skipped or cancelled; or
+    a remote touch (`channel` other than "visit"). What is about visits in person (plans, the
+    week rule, plan vs actual, the last visit) reads `Visit.in_person` rows only."""
 
     __tablename__ = "visit"
     __table_args__ = (
@@ -40,6 +46,14 @@ class Visit(Timestamps, Base):
     reason: Mapped[str | None] = mapped_column(String(200))
     # An appointment's booked length; visits take the account's service time.
     duration_minutes: Mapped[int | None]
+    channel: Mapped[str] = mapped_column(String(16), default=IN_PERSON, server_default=IN_PERSON)
+    # What happens next, as the rep wrote it ("send the price list", "visit in March").
+    next_step: Mapped[str | None] = mapped_column(String(300))
+
+    @classmethod
+    def in_person(cls) -> ColumnElement[bool]:
+        """The rows that are visits in person, not remote touches."""
+        return cls.channel == IN_PERSON
 
 
 class RoutePlan(Base):

@@ -19,6 +19,23 @@ manager_team = Table(
 )
 
 
+REP_KINDS = ("field", "inside")
+"""`field`: drives to accounts (territories, routes, visits); `inside`: sells by phone, e-mail and
+video for the field reps it supports (`inside_support`), with no territory or route of its own."""
+FIELD = "field"
+INSIDE = "inside"
+
+inside_support = Table(
+    "inside_support",
+    Base.metadata,
+    Column("inside_rep_id", ForeignKey("rep.id", ondelete="CASCADE"), primary_key=True),
+    # Looked up from the field rep's side too (who supports this rep).
+    Column("field_rep_id", ForeignKey("rep.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+"""Which field reps an inside rep supports: it works their call-instead lists and their accounts
+covered remotely (`app.touches.queue`), and sees them (`app.auth.access`)."""
+
+
 class Team(Base):
     __tablename__ = "team"
 
@@ -28,7 +45,8 @@ class Team(Base):
 
 
 class Rep(Timestamps, Base):
-    """A field-sales rep: where their day starts and ends, when they work, what driving costs."""
+    """A sales rep: in the field, where their day starts and ends, when they work, what driving
+    costs; or an inside rep (`kind`), whose touches are logged like visits."""
 
     __tablename__ = "rep"
 
@@ -64,12 +82,15 @@ class Rep(Timestamps, Base):
     # shift and appointments are on this clock.
     time_zone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    # One of REP_KINDS; an inside rep is never planned, designed into territories or routed.
+    kind: Mapped[str] = mapped_column(String(16), default=FIELD, server_default=FIELD)
 
     team: Mapped[Team | None] = relationship(lazy="joined")
 
 
 class User(Base):
-    """Someone who signs in. A rep user is tied to one `Rep`; a manager to their teams."""
+    """Someone who signs in. A rep or inside user is tied to one `Rep`; a manager to their
+    teams."""
 
     __tablename__ = "user"
 

@@ -23,6 +23,7 @@ from app.core import clock
 from app.core.config import Role, Settings
 from app.core.errors import NotFound
 from app.models import Account, Rep, RoutePlan, Team, Visit
+from app.models.people import FIELD
 from app.plans.schemas import (
     ActualReport,
     CadenceCompliance,
@@ -63,7 +64,12 @@ def actual_report(
     reps = list(
         session.scalars(
             select(Rep)
-            .where(rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True))
+            .where(
+                rep_scope(principal),
+                Rep.team_id == team_id,
+                Rep.active.is_(True),
+                Rep.kind == FIELD,
+            )
             .order_by(Rep.name, Rep.id)
         ).unique()
     )
@@ -294,7 +300,10 @@ def _visits(
     if not rep_ids:
         return {}
     query = select(Visit).where(
-        Visit.rep_id.in_(rep_ids), Visit.visit_date >= first, Visit.visit_date <= last
+        Visit.rep_id.in_(rep_ids),
+        Visit.visit_date >= first,
+        Visit.visit_date <= last,
+        Visit.in_person(),
     )
     grouped: dict[tuple[int, date], list[Visit]] = {}
     for visit in session.scalars(query):

@@ -216,6 +216,7 @@ def _visited(
         .where(
             Visit.account_id.in_(names),
             Visit.status == "done",
+            Visit.in_person(),
             Visit.visit_date != row.plan_date,
             or_(Visit.id > int(basis.get("visit_mark", 0)), Visit.updated_at > row.created_at),
         )

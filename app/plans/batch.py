@@ -30,6 +30,7 @@ from app.jobs import service as jobs
 from app.jobs.dispatch import Dispatcher
 from app.models import Job, PlanBatchRep, Rep, RoutePlan
 from app.models.jobs import FINISHED_STATES
+from app.models.people import FIELD
 from app.plans.schemas import BatchFailure, BatchPlanRequest, BatchRun, PlanRun, SkippedDay
 from app.plans.service import read_plan
 
@@ -87,7 +88,11 @@ def submit(
     )
     if running is not None:
         return running, True
-    query = select(Rep).where(rep_scope(principal), Rep.active.is_(True)).order_by(Rep.name)
+    query = (
+        select(Rep)
+        .where(rep_scope(principal), Rep.active.is_(True), Rep.kind == FIELD)
+        .order_by(Rep.name)
+    )
     if request.team_id is not None:
         query = query.where(Rep.team_id == request.team_id)
     reps = session.scalars(query).unique().all()

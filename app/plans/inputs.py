@@ -25,7 +25,17 @@ from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
 from app.roads.service import travel
 from app.visits.service import service_minutes_estimates
-from routing import Break, Costs, Point, ProblemError, TimeWindow, ValueWeights, visit_prize
+from routing import (
+    Break,
+    Costs,
+    Point,
+    ProblemError,
+    TimeWindow,
+    ValueWeights,
+    days_since,
+    effective_last_visit,
+    visit_prize,
+)
 from routing.days.planner import Appointment, Candidate, Workday
 
 
@@ -96,9 +106,12 @@ def candidate(
     days: Sequence[date],
     service_minutes: int,
     only_on: Collection[date] | None = None,
+    *,
+    weights: ValueWeights,
 ) -> Candidate:
     """`account` as the planner's candidate over `days`; `only_on`: the days it may be planned
-    (the week rule, `app.plans.week`), closed on the others."""
+    (the week rule, `app.plans.week`), closed on the others. Its last visit is the one remote
+    touches moved (`routing.effective_last_visit`)."""
     assert account.latitude is not None
     assert account.longitude is not None
     hours = None
@@ -121,7 +134,7 @@ def candidate(
         service_s=service_minutes * 60,
         annual_value=account.value,
         cadence_days=account.cadence_days,
-        last_visit=account.last_visit_date,
+        last_visit=last_visit(account, weights),
         hours=hours,
     )
 
@@ -201,6 +214,7 @@ def build_job(
             days,
             estimates.get(account.id, account.service_minutes),
             None if allowed is None or len(allowed) == len(days) else allowed,
+            weights=weights,
         )
         candidates.append(rules.apply(planned))
     appointments = []
@@ -249,10 +263,15 @@ def rep_costs(rep: Rep) -> Costs:
     )
 
 
-def _prize(account: Account, day: date, weights: ValueWeights) -> float:
-    since = (
-        None if account.last_visit_date is None else max(0, (day - account.last_visit_date).days)
+def last_visit(account: Account, weights: ValueWeights) -> date | None:
+    """The account's last visit as its cadence sees it: moved forward by its last touch."""
+    return effective_last_visit(
+        account.last_visit_date, account.last_touch_date, account.cadence_days, weights
     )
+
+
+def _prize(account: Account, day: date, weights: ValueWeights) -> float:
+    since = days_since(last_visit(account, weights), day)
     try:
         return visit_prize(account.value, account.cadence_days, since, weights)
     except (ValueError, ProblemError):

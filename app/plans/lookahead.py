@@ -37,7 +37,7 @@ from app.plans.schemas import (
 )
 from app.plans.week import week_of
 from app.reps.clock import rep_today
-from app.reps.service import get_rep
+from app.reps.service import route_rep
 
 NO_PLAN = "no plan yet"
 
@@ -53,7 +53,7 @@ def refresh(
 ) -> RefreshRun:
     """Re-plan the days of the rep's week from `request.from_date` (default today) that have
     not started, in one solve; a started today is kept as it is."""
-    rep = get_rep(session, principal, rep_id)
+    rep = route_rep(session, principal, rep_id)
     today = rep_today(rep, settings, clock.now())
     start = request.from_date or today
     monday, sunday = week_of(start)

@@ -29,6 +29,7 @@ from app.core.db import SessionFactory
 from app.jobs import service as jobs
 from app.jobs.dispatch import Dispatcher
 from app.models import Job, NightlyRun, Rep
+from app.models.people import FIELD
 from app.plans.week import week_of
 from app.reps.clock import rep_zone
 from app.reps.home import home_point
@@ -55,7 +56,8 @@ class TickReport:
 def due(session: Session, settings: Settings, now: datetime) -> list[Due]:
     """Active reps whose local time has passed the nightly hour, with no run for that date."""
     candidates: list[Due] = []
-    for rep in session.scalars(select(Rep).where(Rep.active.is_(True)).order_by(Rep.id)):
+    field_reps = select(Rep).where(Rep.active.is_(True), Rep.kind == FIELD).order_by(Rep.id)
+    for rep in session.scalars(field_reps):
         local = now.astimezone(rep_zone(rep, settings))
         if local.time() >= settings.nightly_plan_time:
             candidates.append(Due(rep, local.date()))

@@ -38,7 +38,7 @@ router = APIRouter(tags=["plans"])
     "/reps/{rep_id}/plans",
     summary="Plan a rep's day or week",
     status_code=201,
-    responses=error_responses(401, 404, 409, 422, 503),
+    responses=error_responses(401, 403, 404, 409, 422, 503),
 )
 async def plan_rep(
     rep_id: RowId,
@@ -65,7 +65,7 @@ async def plan_rep(
 @router.post(
     "/reps/{rep_id}/plans/refresh",
     summary="Refresh a rep's look-ahead (the rest of the week)",
-    responses=error_responses(401, 404, 422, 503),
+    responses=error_responses(401, 403, 404, 422, 503),
 )
 async def refresh(
     rep_id: RowId,
@@ -111,7 +111,7 @@ def read_plan(
     "/reps/{rep_id}/plans/{day}/replan",
     summary="Re-plan the rest of today",
     status_code=201,
-    responses=error_responses(401, 404, 409, 422, 503),
+    responses=error_responses(401, 403, 404, 409, 422, 503),
 )
 async def replan(
     rep_id: RowId,

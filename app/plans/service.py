@@ -26,6 +26,7 @@ from app.core.config import Role, Settings
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.core.time_text import time_of_day
 from app.models import Account, Rep, RoutePlan, Visit
+from app.models.people import FIELD
 from app.plans import basis
 from app.plans.geometry import day_geometry
 from app.plans.inputs import build_job, workday, working_days
@@ -51,7 +52,7 @@ from app.plans.week import seen_elsewhere
 from app.plans.whole_day import whole_day_totals
 from app.reps.clock import local_moment, rep_today, rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
-from app.reps.service import get_rep
+from app.reps.service import get_rep, route_rep
 from routing import Point
 from routing.days.planner import DayRoute, DaysPlan, Workday
 
@@ -93,7 +94,7 @@ def plan_rep(
     solve goes through `run` (the web passes its solver processes). `rest_of_range`: as a
     batch does, keep a started today as it is (or skip it without a plan) instead of refusing
     or planning it from now (`app.plans.lookahead` refreshes a week so)."""
-    rep = get_rep(session, principal, rep_id)
+    rep = route_rep(session, principal, rep_id)
     prepared = _prepare(session, rep, request, settings, rest_of_range=rest_of_range)
     if isinstance(prepared, PlanRun):
         return prepared
@@ -116,7 +117,11 @@ def batch_plan(
     it has none: the rep re-plans it from the phone)."""
     require_role(principal, Role.ADMIN, Role.MANAGER)
     started = time.monotonic()
-    query = select(Rep).where(rep_scope(principal), Rep.active.is_(True)).order_by(Rep.name)
+    query = (
+        select(Rep)
+        .where(rep_scope(principal), Rep.active.is_(True), Rep.kind == FIELD)
+        .order_by(Rep.name)
+    )
     if request.team_id is not None:
         if not sees_team(principal, request.team_id):
             raise NotFound(f"no team {request.team_id}")
@@ -183,7 +188,7 @@ def replan(
 ) -> PlanRead:
     """The rest of today from where the rep is, keeping what is done, skipped or under way;
     the solve goes through `run`."""
-    rep = get_rep(session, principal, rep_id)
+    rep = route_rep(session, principal, rep_id)
     zone = rep_zone(rep, settings)
     now = clock.now()
     today = rep_today(rep, settings, now)
@@ -349,7 +354,10 @@ def _started(session: Session, rep: Rep, day: date, now_s: float) -> bool:
     if now_s >= seconds_of(rep.shift_start):
         return True
     query = select(func.count(Visit.id)).where(
-        Visit.rep_id == rep.id, Visit.visit_date == day, Visit.status.in_(IN_PROGRESS)
+        Visit.rep_id == rep.id,
+        Visit.visit_date == day,
+        Visit.status.in_(IN_PROGRESS),
+        Visit.in_person(),
     )
     return bool(session.scalar(query))
 
@@ -746,7 +754,7 @@ def week_summaries(
 def team_working_weekdays(session: Session, principal: Principal, team_id: int) -> set[int]:
     """The weekdays (0 = Monday) any active rep of the team in the caller's scope works."""
     query = select(Rep.working_days).where(
-        rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True)
+        rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True), Rep.kind == FIELD
     )
     return {DAYS.index(day) for days in session.scalars(query) for day in days if day in DAYS}
 
@@ -768,7 +776,7 @@ def _latest(session: Session, rep_id: int, day: date) -> RoutePlan | None:
 
 def _visits_by_account(session: Session, rep_id: int, day: date) -> dict[int, Visit]:
     """The visit that speaks for each account that day: the most advanced state, then newest."""
-    query = select(Visit).where(Visit.rep_id == rep_id, Visit.visit_date == day)
+    query = select(Visit).where(Visit.rep_id == rep_id, Visit.visit_date == day, Visit.in_person())
     return strongest(session.scalars(query))
 
 
@@ -790,7 +798,10 @@ def _states_in(
     if not rep_ids:
         return {}
     query = select(Visit).where(
-        Visit.rep_id.in_(rep_ids), Visit.visit_date >= start, Visit.visit_date < end
+        Visit.rep_id.in_(rep_ids),
+        Visit.visit_date >= start,
+        Visit.visit_date < end,
+        Visit.in_person(),
     )
     grouped: dict[tuple[int, date], list[Visit]] = {}
     for visit in session.scalars(query):

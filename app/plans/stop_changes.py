@@ -29,7 +29,7 @@ from app.plans.schemas import (
     StopMoveRun,
     StopPinRead,
 )
-from app.reps.service import get_rep
+from app.reps.service import route_rep
 
 LOOK_AHEAD_DAYS = 7
 """How far ahead a stop may be moved or pinned: today and the six days after it."""
@@ -48,7 +48,7 @@ def add_stop(
 ) -> PlanRead:
     """Put an account on the rep's `day` and plan the day around it (today: the rest of it,
     from where the rep is). Refused, with nothing stored, when it cannot be fitted."""
-    rep = get_rep(session, principal, rep_id)
+    rep = route_rep(session, principal, rep_id)
     account = rep_account(session, principal, rep, body.account_id)
     today = plans.rep_today(rep, settings)
     check_day(rep, day, today, "date")
@@ -87,7 +87,7 @@ def pin_stop(
     settings: Settings,
 ) -> StopPinRead:
     """Keep a stop of the day's plan on that day through every later plan and re-plan."""
-    rep = get_rep(session, principal, rep_id)
+    rep = route_rep(session, principal, rep_id)
     account = rep_account(session, principal, rep, account_id)
     today = plans.rep_today(rep, settings)
     check_day(rep, day, today, "date")
@@ -115,7 +115,7 @@ def unpin_stop(
 ) -> None:
     """Forget the account's rule on the day (pinned, added or moved there): planning is free
     again to keep it or not."""
-    rep = get_rep(session, principal, rep_id)
+    rep = route_rep(session, principal, rep_id)
     account = rep_account(session, principal, rep, account_id)
     if not drop_rule(session, rep.id, account.id, day):
         raise NotFound(f"{account.name} is not pinned on {day}")
@@ -134,7 +134,7 @@ def move_stop(
 ) -> StopMoveRun:
     """Move a stop from `day` to `body.to_date`: off the one, required on the other; both
     days are planned again (today: the rest of it, from where the rep is)."""
-    rep = get_rep(session, principal, rep_id)
+    rep = route_rep(session, principal, rep_id)
     account = rep_account(session, principal, rep, account_id)
     today = plans.rep_today(rep, settings)
     check_day(rep, day, today, "date")
@@ -205,6 +205,7 @@ def _recorded(session: Session, rep_id: int, account_id: int, day: date) -> bool
         Visit.account_id == account_id,
         Visit.visit_date == day,
         Visit.status.in_(FINISHED),
+        Visit.in_person(),
     )
     return session.scalars(query.limit(1)).first() is not None
 

@@ -21,7 +21,7 @@ router = APIRouter(tags=["plans"])
     "/reps/{rep_id}/plans/{day}/stops",
     summary="Add an account to a day",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(401, 404, 409, 422, 503),
+    responses=error_responses(401, 403, 404, 409, 422, 503),
 )
 async def add_stop(
     rep_id: RowId,
@@ -47,7 +47,7 @@ async def add_stop(
 @router.put(
     "/reps/{rep_id}/plans/{day}/stops/{account_id}/pin",
     summary="Pin a stop to its day",
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 def pin_stop(
     rep_id: RowId,
@@ -65,7 +65,7 @@ def pin_stop(
     "/reps/{rep_id}/plans/{day}/stops/{account_id}/pin",
     summary="Unpin a stop",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(401, 404, 422),
+    responses=error_responses(401, 403, 404, 422),
 )
 def unpin_stop(
     rep_id: RowId,
@@ -83,7 +83,7 @@ def unpin_stop(
     "/reps/{rep_id}/plans/{day}/stops/{account_id}/move",
     summary="Move a stop to another day",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(401, 404, 409, 422, 503),
+    responses=error_responses(401, 403, 404, 409, 422, 503),
 )
 async def move_stop(
     rep_id: RowId,

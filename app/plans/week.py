@@ -64,6 +64,7 @@ def seen_elsewhere(
     territory = select(Account.id).where(Account.territory_id.in_(own)).scalar_subquery()
     done = select(Visit.account_id, Visit.visit_date).where(
         Visit.status == "done",
+        Visit.in_person(),
         Visit.visit_date >= first,
         Visit.visit_date <= last,
         Visit.account_id.in_(territory),

@@ -1,4 +1,4 @@
-"""`/api/v1/reps`: list, read, create, change and delete reps."""
+"""`/api/v1/reps`: list, read, create, change and delete reps; set whom an inside rep supports."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app.core.deps import SessionDep, SettingsDep
 from app.core.http_errors import error_responses
 from app.core.schemas import Page, RowId
 from app.reps import service
-from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate
+from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate, SupportsUpdate
 
 router = APIRouter(prefix="/reps", tags=["reps"])
 RepId = Annotated[RowId, Path()]
@@ -77,3 +77,17 @@ def update_rep(
 def delete_rep(rep_id: RepId, session: SessionDep, principal: CurrentPrincipal) -> None:
     """Delete a rep with their visits and plans (admins and managers)."""
     service.delete_rep(session, principal, rep_id)
+
+
+@router.put(
+    "/{rep_id}/supports",
+    summary="Set the field reps an inside rep supports",
+    responses=error_responses(401, 403, 404, 422),
+)
+def set_supports(
+    rep_id: RepId, body: SupportsUpdate, session: SessionDep, principal: CurrentPrincipal
+) -> RepRead:
+    """Replace the field reps an inside rep supports (admins; managers within their teams).
+
+    Their call-instead lists and accounts covered remotely make the inside rep's queue."""
+    return service.set_supports(session, principal, rep_id, body)

@@ -7,7 +7,7 @@ by the service on the stored values merged with the change, so a patch cannot br
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -36,7 +36,10 @@ from app.core.schemas import (
 )
 from app.models.limits import TEXT_MAX
 
+RepKind = Literal["field", "inside"]
 MAX_COST = 1e6
+MAX_SUPPORTED = 500
+"""Field reps one inside rep may support: far more than anyone can call for."""
 DEFAULT_WORKING_DAYS = ("mo", "tu", "we", "th", "fr")
 
 
@@ -120,6 +123,11 @@ class RepCreate(_RepFields):
     cost_per_hour: Cost = 40.0
     cost_per_working_hour: WorkingHourCost = None
     active: bool = True
+    kind: RepKind = Field(
+        default="field",
+        description="field (territory, routes, visits) or inside (phone, e-mail, video for the "
+        "field reps they support); set once, at creation",
+    )
 
     @model_validator(mode="after")
     def _home(self) -> Self:
@@ -196,6 +204,11 @@ class RepRead(BaseModel):
     max_visits_per_day: int | None
     time_zone: str | None
     active: bool
+    kind: RepKind
+    supports: list[int] = Field(
+        default_factory=list,
+        description="an inside rep: the ids of the field reps they support (empty for others)",
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -206,3 +219,14 @@ class RepListParams(ListParams):
     team_id: RowId | None = None
     q: SearchText = Field(default=None, description="text in name or email")
     active: bool | None = None
+    kind: RepKind | None = None
+
+
+class SupportsUpdate(BaseModel):
+    """The field reps an inside rep supports, all of them (the list replaces the one stored)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"field_rep_ids": [7, 8]}]}
+    )
+
+    field_rep_ids: list[RowId] = Field(max_length=MAX_SUPPORTED)

@@ -1,24 +1,26 @@
-"""Reps: the scoped list, reads and writes, their working day, and placing their home."""
+"""Reps: the scoped list, reads and writes, their working day, placing their home, and which
+field reps an inside rep supports."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import time
 from typing import Any, NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, raiseload
 
-from app.auth.access import rep_scope, require_role
+from app.auth.access import IN_THE_FIELD, rep_scope, require_role
 from app.auth.principal import Principal
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
 from app.core.time_text import time_of_day
-from app.models import Rep, Team
+from app.models import Rep, Team, inside_support
+from app.models.people import FIELD, INSIDE
 from app.placement import service as placement
-from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate
+from app.reps.schemas import RepCreate, RepListParams, RepRead, RepUpdate, SupportsUpdate
 from app.teams import service as teams
 
 HOME_ADDRESS_FIELDS = tuple(f"home_{field}" for field in placement.ADDRESS_FIELDS)
@@ -48,6 +50,8 @@ def list_reps(
         where.append(text_matches(session, params.q, (Rep.name, Rep.email)))
     if params.active is not None:
         where.append(Rep.active.is_(params.active))
+    if params.kind is not None:
+        where.append(Rep.kind == params.kind)
     rows, total = fetch_page(
         session,
         Rep,
@@ -57,8 +61,67 @@ def list_reps(
         max_page_size=settings.max_page_size,
         options=NO_RELATIONS,
     )
-    items = [RepRead.model_validate(rep) for rep in rows]
+    supported = supports(session, [rep.id for rep in rows if rep.kind == INSIDE])
+    items = [to_read(rep, supported.get(rep.id, [])) for rep in rows]
     return Page(items=items, total=total, limit=params.limit, offset=params.offset)
+
+
+def to_read(rep: Rep, supported: list[int]) -> RepRead:
+    return RepRead.model_validate(rep).model_copy(update={"supports": supported})
+
+
+def supports(session: Session, inside_rep_ids: Collection[int]) -> dict[int, list[int]]:
+    """Per inside rep, the ids of the field reps they support, in id order."""
+    if not inside_rep_ids:
+        return {}
+    query = (
+        select(inside_support.c.inside_rep_id, inside_support.c.field_rep_id)
+        .where(inside_support.c.inside_rep_id.in_(list(inside_rep_ids)))
+        .order_by(inside_support.c.field_rep_id)
+    )
+    found: dict[int, list[int]] = {}
+    for inside_rep_id, field_rep_id in session.execute(query):
+        found.setdefault(inside_rep_id, []).append(field_rep_id)
+    return found
+
+
+def set_supports(
+    session: Session, principal: Principal, rep_id: int, body: SupportsUpdate
+) -> RepRead:
+    """Replace the field reps an inside rep supports (admins; managers within their teams:
+    the inside rep and every field rep must be theirs)."""
+    require_role(principal, Role.ADMIN, Role.MANAGER)
+    rep = get_rep(session, principal, rep_id)
+    if rep.kind != INSIDE:
+        raise InvalidRequest(
+            f"rep_id: {rep.name} is a field rep; only inside reps support others", field="rep_id"
+        )
+    wanted = sorted(set(body.field_rep_ids))
+    found = {
+        other.id: other
+        for other in session.scalars(
+            select(Rep).where(Rep.id.in_(wanted), rep_scope(principal)).options(*NO_RELATIONS)
+        )
+    }
+    for position, field_rep_id in enumerate(body.field_rep_ids):
+        where = f"field_rep_ids.{position}"
+        other = found.get(field_rep_id)
+        if other is None:
+            raise InvalidRequest(f"{where}: no rep {field_rep_id}", field=where)
+        if other.kind != FIELD:
+            raise InvalidRequest(
+                f"{where}: {other.name} is an inside rep; inside reps support field reps",
+                field=where,
+            )
+    # Rows of this inside rep only: one transaction, so readers see the old list or the new.
+    session.execute(delete(inside_support).where(inside_support.c.inside_rep_id == rep.id))
+    if wanted:
+        session.execute(
+            insert(inside_support),
+            [{"inside_rep_id": rep.id, "field_rep_id": other} for other in wanted],
+        )
+    session.flush()
+    return to_read(rep, wanted)
 
 
 def active_team_reps(session: Session, principal: Principal, team_id: int) -> list[tuple[int, str]]:
@@ -66,7 +129,9 @@ def active_team_reps(session: Session, principal: Principal, team_id: int) -> li
     them (a grid's rows, unlike `list_reps`'s pages)."""
     query = (
         select(Rep.id, Rep.name)
-        .where(rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True))
+        .where(
+            rep_scope(principal), Rep.team_id == team_id, Rep.active.is_(True), Rep.kind == FIELD
+        )
         .order_by(Rep.name, Rep.id)
     )
     return [(rep_id, name) for rep_id, name in session.execute(query)]
@@ -81,8 +146,28 @@ def get_rep(session: Session, principal: Principal, rep_id: int) -> Rep:
     return rep
 
 
+def route_rep(session: Session, principal: Principal, rep_id: int) -> Rep:
+    """The rep whose route the caller plans or changes: not for an inside rep's user (403),
+    one they may see (404), a field rep (422: inside reps have no route)."""
+    require_role(principal, *IN_THE_FIELD)
+    rep = get_rep(session, principal, rep_id)
+    check_field(rep)
+    return rep
+
+
+def check_field(rep: Rep, field: str = "rep_id") -> None:
+    """422 unless `rep` works in the field: inside reps have no territory, route or visits."""
+    if rep.kind != FIELD:
+        raise InvalidRequest(
+            f"{field}: {rep.name} is an inside rep: only field reps have routes, visits in "
+            "person and appointments",
+            field=field,
+        )
+
+
 def read_rep(session: Session, principal: Principal, rep_id: int) -> RepRead:
-    return RepRead.model_validate(get_rep(session, principal, rep_id))
+    rep = get_rep(session, principal, rep_id)
+    return to_read(rep, supports(session, [rep.id]).get(rep.id, []))
 
 
 def create_rep(
@@ -98,7 +183,7 @@ def create_rep(
     session.add(rep)
     _place_home(session, settings, rep, moved=body.home_latitude is not None)
     session.flush()
-    return RepRead.model_validate(rep)
+    return to_read(rep, [])
 
 
 def update_rep(
@@ -122,7 +207,7 @@ def update_rep(
     if home_moved or address_changed:
         _place_home(session, settings, rep, moved=rep.home_latitude is not None and home_moved)
     session.flush()
-    return RepRead.model_validate(rep)
+    return to_read(rep, supports(session, [rep.id]).get(rep.id, []))
 
 
 def delete_rep(session: Session, principal: Principal, rep_id: int) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Account, Rep, Territory
+from app.models.people import FIELD
 from app.reps.clock import seconds_of
 from routing.route.matrix import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
 
@@ -36,7 +37,9 @@ def load(session: Session, team_id: int) -> TeamState:
     """The team's active reps and its active, placed accounts, with who covers each."""
     reps = list(
         session.scalars(
-            select(Rep).where(Rep.team_id == team_id, Rep.active.is_(True)).order_by(Rep.id)
+            select(Rep)
+            .where(Rep.team_id == team_id, Rep.active.is_(True), Rep.kind == FIELD)
+            .order_by(Rep.id)
         )
     )
     territories = list(session.scalars(select(Territory).where(Territory.team_id == team_id)))

@@ -16,7 +16,8 @@ TeamIds = Annotated[list[RowId], Field(max_length=100)]
 
 
 class UserCreate(BaseModel):
-    """A new user: a rep user names their rep (`rep_id`), a manager their teams (`team_ids`)."""
+    """A new user: a rep or inside user names their rep (`rep_id`), a manager their teams
+    (`team_ids`)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -1,7 +1,8 @@
 """Users and their API tokens: who may see, create, change and delete whom.
 
 Admins manage users; anyone may read themselves, rename themselves and manage their own tokens.
-A rep user is tied to exactly one rep; a manager to one or more teams; an admin to neither.
+A rep user is tied to exactly one field rep, an inside user to one inside rep; a manager to one
+or more teams; an admin to neither.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from app.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_page, text_matches
 from app.core.schemas import Page
 from app.models import ApiToken, Rep, Team, User
+from app.models.people import FIELD, INSIDE
 from app.users.schemas import (
     PasswordChange,
     TokenCreate,
@@ -60,6 +62,10 @@ TOKEN_SORTING = Sorting(
 )
 # A user's teams in one query per page; their rep row is never needed.
 USER_LOADING = (selectinload(User.teams), raiseload("*"))
+
+
+REP_ROLES = (Role.REP, Role.INSIDE)
+"""Roles tied to one rep record: a field rep's, or an inside rep's."""
 
 
 def to_read(user: User) -> UserRead:
@@ -153,7 +159,7 @@ def update_user(session: Session, principal: Principal, user_id: int, body: User
     if {"role", "rep_id", "team_ids"} & set(changes):
         role = Role(changes.get("role", user.role))
         # Links the new role has no use for are dropped rather than refused.
-        rep_id = changes.get("rep_id", user.rep_id if role is Role.REP else None)
+        rep_id = changes.get("rep_id", user.rep_id if role in REP_ROLES else None)
         current_teams = [team.id for team in user.teams] if role is Role.MANAGER else []
         team_ids = changes.get("team_ids", current_teams)
         user.teams = _links(session, role, rep_id, team_ids, user_id=user.id)
@@ -182,16 +188,27 @@ def _links(
     *,
     user_id: int | None,
 ) -> list[Team]:
-    """Check the rep or teams `role` needs (422/409 naming the field); the teams to store."""
-    if role is not Role.REP and rep_id is not None:
-        raise InvalidRequest("rep_id: only rep users are tied to a rep", field="rep_id")
+    """Check the rep or teams `role` needs (422/409 naming the field); the teams to store.
+    A rep user's rep works in the field, an inside user's is an inside rep."""
+    if role not in REP_ROLES and rep_id is not None:
+        raise InvalidRequest("rep_id: only rep and inside users are tied to a rep", field="rep_id")
     if role is not Role.MANAGER and team_ids:
         raise InvalidRequest("team_ids: only managers have teams", field="team_ids")
-    if role is Role.REP:
+    if role in REP_ROLES:
         if rep_id is None:
-            raise InvalidRequest("rep_id: a rep user needs the id of their rep", field="rep_id")
-        if session.get(Rep, rep_id, options=[raiseload("*")]) is None:
+            raise InvalidRequest(
+                f"rep_id: {_a(role.value)} user needs the id of their rep", field="rep_id"
+            )
+        rep = session.get(Rep, rep_id, options=[raiseload("*")])
+        if rep is None:
             raise InvalidRequest(f"rep_id: no rep {rep_id}", field="rep_id")
+        kind = INSIDE if role is Role.INSIDE else FIELD
+        if rep.kind != kind:
+            raise InvalidRequest(
+                f"rep_id: {rep.name} is {_a(rep.kind)} rep; "
+                f"{_a(role.value)} user needs {_a(kind)} rep",
+                field="rep_id",
+            )
         holder = session.scalar(select(User.id).where(User.rep_id == rep_id))
         if holder is not None and holder != user_id:
             raise Conflict(f"rep_id: rep {rep_id} already has user {holder}", field="rep_id")
@@ -204,6 +221,10 @@ def _links(
     if missing:
         raise InvalidRequest(f"team_ids: no team {', '.join(map(str, missing))}", field="team_ids")
     return teams
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 def _check_email(session: Session, email: str) -> None:

@@ -1,5 +1,5 @@
-"""`/api/v1/visits` and `/api/v1/appointments`: record, list and correct visits; book and cancel
-appointments."""
+"""`/api/v1/visits`, `/api/v1/touches` and `/api/v1/appointments`: record, list and correct
+visits; log remote touches; book and cancel appointments."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from app.visits.idempotency import KeyHeader, once
 from app.visits.schemas import (
     AppointmentCancel,
     AppointmentCreate,
+    TouchCreate,
     VisitCreate,
     VisitListParams,
     VisitRead,
@@ -41,7 +42,7 @@ def list_visits(
     "/visits",
     summary="Record a visit",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 def record_visit(
     body: VisitCreate,
@@ -68,8 +69,43 @@ def record_visit(
     )
 
 
+@router.post(
+    "/touches",
+    summary="Log a call, e-mail or video meeting",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(401, 403, 404, 422),
+)
+def record_touch(
+    body: TouchCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    request: Request,
+    response: Response,
+    idempotency_key: KeyHeader = None,
+) -> VisitRead:
+    """Log a remote touch, done: it counts toward the account's cadence by a share of a visit.
+
+    Field reps touch their own accounts, inside reps those of the reps they support (as
+    themselves); an account outside yours is a 404. With an `Idempotency-Key`, a repeat
+    answers as the first time and logs nothing."""
+    return once(
+        session,
+        principal,
+        request,
+        response,
+        idempotency_key,
+        body,
+        VisitRead,
+        lambda: service.record_touch(session, settings, principal, body),
+        status.HTTP_201_CREATED,
+    )
+
+
 @router.patch(
-    "/visits/{visit_id}", summary="Correct a visit", responses=error_responses(401, 404, 409, 422)
+    "/visits/{visit_id}",
+    summary="Correct a visit",
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 def update_visit(
     visit_id: VisitId,
@@ -99,7 +135,7 @@ def update_visit(
     "/appointments",
     summary="Book an appointment",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 def book_appointment(
     body: AppointmentCreate,
@@ -114,7 +150,7 @@ def book_appointment(
 @router.post(
     "/appointments/{visit_id}/cancel",
     summary="Cancel an appointment",
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 def cancel_appointment(
     visit_id: VisitId,

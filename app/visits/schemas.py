@@ -1,4 +1,5 @@
-"""Visits and appointments over HTTP: what a rep records on the road (`VisitCreate`), corrections
+"""Visits and appointments over HTTP: what a rep records on the road (`VisitCreate`), remote
+touches (`TouchCreate`: a call, e-mail or video meeting, logged done at once), corrections
 (`VisitUpdate`), booking and cancelling appointments, and `VisitRead`.
 
 Times sent without an offset are on the rep's clock; stored and returned times are aware UTC.
@@ -16,12 +17,15 @@ from app.core.schemas import Day, ListParams, Moment, OptionalText, RowId, refus
 VisitStatus = Literal["booked", "arrived", "done", "skipped", "cancelled"]
 RecordedStatus = Literal["arrived", "done", "skipped"]
 CorrectedStatus = Literal["done", "skipped"]
+Channel = Literal["visit", "call", "email", "video"]
+RemoteChannel = Literal["call", "email", "video"]
 APPOINTMENT_MINUTES = (5, 480)
 """Shortest and longest appointment, in minutes."""
 
 Outcome = Annotated[str | None, OptionalText(100)]
 Notes = Annotated[str | None, OptionalText(4000, multiline=True)]
 Reason = Annotated[str | None, OptionalText(200)]
+NextStep = Annotated[str | None, OptionalText(300)]
 AppointmentMinutes = Annotated[
     int, Field(ge=APPOINTMENT_MINUTES[0], le=APPOINTMENT_MINUTES[1], description="minutes")
 ]
@@ -61,6 +65,7 @@ class VisitCreate(BaseModel):
     )
     outcome: Outcome = None
     notes: Notes = None
+    next_step: NextStep = Field(default=None, description="what happens next")
     reason: Reason = Field(default=None, validate_default=True, description="why it was skipped")
     rep_id: RowId | None = Field(
         default=None, description="default: the caller's rep; managers and admins must say"
@@ -84,14 +89,53 @@ class VisitCreate(BaseModel):
         return value
 
 
+class TouchCreate(BaseModel):
+    """A remote touch: a call, an e-mail or a video meeting with an account, done. It counts
+    toward the account's cadence by a share of a visit (`FIELDROUTE_VALUE_TOUCH_SHARE`)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "account_id": 4211,
+                    "channel": "call",
+                    "outcome": "Order taken",
+                    "notes": "Reordered the spring range by phone.",
+                    "next_step": "Send the price list",
+                },
+                {"account_id": 4212, "channel": "email", "date": "2025-06-02", "rep_id": 9},
+            ]
+        },
+    )
+
+    account_id: RowId
+    channel: RemoteChannel
+    date: Day | None = Field(
+        default=None, description="the touch's day; default: the day of `at` on the rep's clock"
+    )
+    at: Moment | None = Field(
+        default=None, description="when; default now. Without an offset: the rep's local time"
+    )
+    outcome: Outcome = None
+    notes: Notes = None
+    next_step: NextStep = Field(default=None, description="what happens next")
+    rep_id: RowId | None = Field(
+        default=None,
+        description="who made the touch; default: the caller's rep (an inside rep's is "
+        "always their own); managers and admins must say",
+    )
+
+
 class VisitUpdate(BaseModel):
     """A correction: only the fields sent change. Moving to done drops the skip reason; moving
-    to skipped needs a reason and drops the outcome."""
+    to skipped needs a reason and drops the outcome. A touch stays done."""
 
     model_config = ConfigDict(extra="forbid")
 
     outcome: Outcome = None
     notes: Notes = None
+    next_step: NextStep = None
     reason: Reason = None
     status: CorrectedStatus | None = None
 
@@ -154,7 +198,9 @@ class VisitRead(BaseModel):
                     "duration_minutes": 34,
                     "outcome": "order",
                     "notes": "Wants the autumn catalogue; call back in July.",
+                    "next_step": "Call back in July",
                     "reason": None,
+                    "channel": "visit",
                     "created_at": "2025-06-02T13:24:12Z",
                     "updated_at": "2025-06-02T13:58:11Z",
                 }
@@ -176,7 +222,9 @@ class VisitRead(BaseModel):
     )
     outcome: str | None
     notes: str | None
+    next_step: str | None
     reason: str | None
+    channel: Channel = Field(description="visit (in person), or a remote touch: call, email, video")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -189,3 +237,4 @@ class VisitListParams(ListParams):
     date_from: Day | None = Field(default=None, description="visit_date on or after")
     date_to: Day | None = Field(default=None, description="visit_date on or before")
     status: list[VisitStatus] | None = Field(default=None, description="repeatable")
+    channel: list[Channel] | None = Field(default=None, description="repeatable")

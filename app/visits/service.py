@@ -1,10 +1,16 @@
-"""Visits and appointments: what reps record on the road, corrections, booking and cancelling,
-and the measured visit lengths the planner learns service times from.
+"""Visits and appointments: what reps record on the road, remote touches (a call, e-mail or
+video meeting: a done `Visit` with its `channel`), corrections, booking and cancelling, and the
+measured visit lengths the planner learns service times from.
 
-A rep acts for their own rep record only; managers and admins act for a rep they name. The
-account must be one the caller may see and one of that rep's territory. Each write locks the rep
-row, so a double tap or two bookings at once cannot both pass the checks (PostgreSQL; SQLite has
-one writer anyway).
+A rep acts for their own rep record only; managers and admins act for a rep they name; an
+inside rep logs touches as themselves, on the accounts of the field reps they support, and
+records no visits in person or appointments (403). The account must be one the caller may see
+(404) and one of that rep's territory (for an inside rep: of a rep they support; 422). Each
+write locks the rep row, so a double tap or two bookings at once cannot both pass the checks
+(PostgreSQL; SQLite has one writer anyway).
+
+An account keeps its last visit in person (`last_visit_date`) and its last touch
+(`last_touch_date`) here, as visits and touches are recorded and corrected.
 """
 
 from __future__ import annotations
@@ -18,7 +24,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, raiseload
 
-from app.auth.access import account_scope, rep_scope, visit_scope
+from app.auth.access import (
+    IN_THE_FIELD,
+    account_scope,
+    check_own_rep,
+    rep_scope,
+    require_role,
+    supported_reps,
+    visit_scope,
+)
 from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Settings
@@ -27,11 +41,15 @@ from app.core.listing import Sorting, fetch_rows
 from app.core.schemas import Page
 from app.core.time_text import wall_stamp
 from app.models import Account, Rep, Territory, Visit
+from app.models.activity import IN_PERSON
+from app.models.people import INSIDE
 from app.reps.clock import rep_today, rep_zone
+from app.reps.service import check_field
 from app.visits.schemas import (
     APPOINTMENT_MINUTES,
     AppointmentCancel,
     AppointmentCreate,
+    TouchCreate,
     VisitCreate,
     VisitListParams,
     VisitRead,
@@ -102,6 +120,8 @@ def list_visits(
         where.append(Visit.visit_date <= params.date_to)
     if params.status:
         where.append(Visit.status.in_(params.status))
+    if params.channel:
+        where.append(Visit.channel.in_(params.channel))
     rows, total = fetch_rows(
         session,
         Visit,
@@ -119,22 +139,15 @@ def record_visit(
     session: Session, settings: Settings, principal: Principal, body: VisitCreate
 ) -> VisitRead:
     """Arrived, done or skipped: closes the open visit of (rep, account, day) or starts one."""
+    require_role(principal, *IN_THE_FIELD)
     rep = _acting_rep(session, principal, body.rep_id)
+    check_field(rep)
     account = _rep_account(session, principal, body.account_id, rep)
     zone = rep_zone(rep, settings)
-    now = clock.now()
-    at = _aware(body.at, zone, "at") if body.at is not None else now
-    if at > now + CLOCK_SKEW:
-        raise InvalidRequest(f"at: {wall_stamp(at, zone)} is in the future", field="at")
-    day = body.date or at.astimezone(zone).date()
-    today = rep_today(rep, settings, now)
-    if day > today:
-        raise InvalidRequest(
-            f"date: {day} is after today ({today}) on the rep's clock ({zone.key})", field="date"
-        )
+    at, day = _when(rep, settings, body.at, body.date)
     visit = _visit_to_record(session, rep.id, account.id, day, body.status)
     if visit is None:
-        visit = Visit(rep_id=rep.id, account_id=account.id, visit_date=day)
+        visit = Visit(rep_id=rep.id, account_id=account.id, visit_date=day, channel=IN_PERSON)
         session.add(visit)
     if body.status == "arrived":
         visit.started_at = at
@@ -146,11 +159,11 @@ def record_visit(
                 field="at",
             )
         visit.ended_at = at
-        _note_done(account, day)
+        _note_done(account, visit)
     else:
         visit.reason = body.reason
     visit.status = body.status
-    for field in ("outcome", "notes"):
+    for field in ("outcome", "notes", "next_step"):
         value = getattr(body, field)
         if value is not None:
             setattr(visit, field, value)
@@ -158,13 +171,66 @@ def record_visit(
     return to_read(visit, account.name)
 
 
+def record_touch(
+    session: Session, settings: Settings, principal: Principal, body: TouchCreate
+) -> VisitRead:
+    """A call, e-mail or video meeting, done: a new touch each time (two calls a day are two)."""
+    if body.rep_id is not None:
+        check_own_rep(principal, body.rep_id, "log touches")
+    rep = _acting_rep(session, principal, body.rep_id)
+    account = _touch_account(session, principal, body.account_id, rep)
+    at, day = _when(rep, settings, body.at, body.date)
+    visit = Visit(
+        rep_id=rep.id,
+        account_id=account.id,
+        visit_date=day,
+        status="done",
+        channel=body.channel,
+        ended_at=at,
+        outcome=body.outcome,
+        notes=body.notes,
+        next_step=body.next_step,
+    )
+    session.add(visit)
+    _note_done(account, visit)
+    session.flush()
+    return to_read(visit, account.name)
+
+
+def _when(
+    rep: Rep, settings: Settings, moment: datetime | None, day: date | None
+) -> tuple[datetime, date]:
+    """When a visit or touch happened (default now) and its day on the rep's clock; neither
+    may be in the future."""
+    zone = rep_zone(rep, settings)
+    now = clock.now()
+    at = _aware(moment, zone, "at") if moment is not None else now
+    if at > now + CLOCK_SKEW:
+        raise InvalidRequest(f"at: {wall_stamp(at, zone)} is in the future", field="at")
+    day = day or at.astimezone(zone).date()
+    today = rep_today(rep, settings, now)
+    if day > today:
+        raise InvalidRequest(
+            f"date: {day} is after today ({today}) on the rep's clock ({zone.key})", field="date"
+        )
+    return at, day
+
+
 def update_visit(
     session: Session, principal: Principal, visit_id: int, body: VisitUpdate
 ) -> VisitRead:
-    """Correct a visit: its outcome, notes, reason, or done <-> skipped."""
+    """Correct a visit: its outcome, notes, next step, reason, or done <-> skipped; a touch's
+    outcome, notes and next step (it stays done)."""
     visit = _get_visit(session, principal, visit_id, lock=True)
+    check_own_rep(principal, visit.rep_id, "correct visits and touches", field="visit_id")
     changes = body.model_dump(exclude_unset=True)
     status = changes.get("status", visit.status)
+    if visit.channel != IN_PERSON and status != "done":
+        raise InvalidRequest(
+            f"status: visit {visit.id} is a {visit.channel} (a touch): it stays done; "
+            "correct its outcome, notes or next step",
+            field="status",
+        )
     if status != visit.status and visit.status not in ("arrived", "done", "skipped"):
         raise Conflict(
             f"status: visit {visit.id} is {visit.status}; record it with POST /visits "
@@ -190,7 +256,7 @@ def update_visit(
     account = session.get(Account, visit.account_id, options=NO_RELATIONS)
     assert account is not None  # the foreign key cascades
     if status == "done" and not was_done:
-        _note_done(account, visit.visit_date)
+        _note_done(account, visit)
     elif was_done and status != "done":
         session.flush()
         _recount_last_visit(session, account, visit.visit_date)
@@ -202,7 +268,9 @@ def book_appointment(
     session: Session, settings: Settings, principal: Principal, body: AppointmentCreate
 ) -> VisitRead:
     """Book a time at an account: a booked visit the planner keeps as a required stop."""
+    require_role(principal, *IN_THE_FIELD)
     rep = _acting_rep(session, principal, body.rep_id)
+    check_field(rep)
     account = _rep_account(session, principal, body.account_id, rep)
     zone = rep_zone(rep, settings)
     starts_at = _aware(body.starts_at, zone, "starts_at")
@@ -222,6 +290,7 @@ def book_appointment(
         account_id=account.id,
         visit_date=local_day,
         status="booked",
+        channel=IN_PERSON,
         planned_start_at=starts_at,
         duration_minutes=minutes,
         notes=body.notes,
@@ -235,6 +304,7 @@ def cancel_appointment(
     session: Session, principal: Principal, visit_id: int, body: AppointmentCancel | None
 ) -> VisitRead:
     """Call off a booked appointment."""
+    require_role(principal, *IN_THE_FIELD)
     visit = _get_visit(session, principal, visit_id, lock=True)
     if visit.planned_start_at is None:
         raise NotFound(f"no appointment {visit_id}")
@@ -248,6 +318,26 @@ def cancel_appointment(
     session.flush()
     name = session.scalar(select(Account.name).where(Account.id == visit.account_id))
     return to_read(visit, name or "")
+
+
+def touches_on(session: Session, account_ids: Collection[int], day: date) -> dict[int, Visit]:
+    """The latest touch (call, e-mail, video) of each of `account_ids` on `day`, by anyone: the
+    caller checked that the accounts are theirs to see."""
+    ids = sorted(set(account_ids))
+    latest: dict[int, Visit] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        query = (
+            select(Visit)
+            .where(
+                Visit.account_id.in_(ids[start : start + ID_CHUNK]),
+                Visit.visit_date == day,
+                Visit.status == "done",
+                ~Visit.in_person(),
+            )
+            .order_by(Visit.id)
+        )
+        latest |= {visit.account_id: visit for visit in session.scalars(query)}
+    return latest
 
 
 def service_minutes_estimates(session: Session, account_ids: Collection[int]) -> dict[int, int]:
@@ -278,6 +368,7 @@ def _last_measured(account_ids: list[int]) -> Select[int, datetime, datetime]:
         .where(
             Visit.account_id.in_(account_ids),
             Visit.status == "done",
+            Visit.in_person(),
             Visit.started_at.is_not(None),
             Visit.ended_at.is_not(None),
         )
@@ -324,6 +415,31 @@ def _rep_account(session: Session, principal: Principal, account_id: int, rep: R
     return account
 
 
+def _touch_account(session: Session, principal: Principal, account_id: int, rep: Rep) -> Account:
+    """The account, if the caller may see it (404) and `rep` may touch it (422): a field rep
+    the accounts of their territory, an inside rep those of the reps they support."""
+    if rep.kind != INSIDE:
+        return _rep_account(session, principal, account_id, rep)
+    query = (
+        select(Account, Territory.rep_id)
+        .outerjoin(Territory, Territory.id == Account.territory_id)
+        .where(Account.id == account_id, account_scope(principal))
+        .options(*NO_RELATIONS)
+    )
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFound(f"no account {account_id}")
+    account, territory_rep = row
+    supported = set(session.scalars(supported_reps(rep.id)))
+    if territory_rep is None or territory_rep not in supported:
+        raise InvalidRequest(
+            f"account_id: {account.name} is not in the territory of a rep {rep.name} supports",
+            field="account_id",
+        )
+    assert isinstance(account, Account)
+    return account
+
+
 def _get_visit(session: Session, principal: Principal, visit_id: int, *, lock: bool) -> Visit:
     query = select(Visit).where(Visit.id == visit_id, visit_scope(principal))
     visit = session.scalars(query.with_for_update() if lock else query).first()
@@ -340,7 +456,12 @@ def _visit_to_record(
     second skip updates the first."""
     query = (
         select(Visit)
-        .where(Visit.rep_id == rep_id, Visit.account_id == account_id, Visit.visit_date == day)
+        .where(
+            Visit.rep_id == rep_id,
+            Visit.account_id == account_id,
+            Visit.visit_date == day,
+            Visit.in_person(),
+        )
         .order_by(Visit.created_at.desc(), Visit.id.desc())
     )
     visits = list(session.scalars(query))
@@ -387,19 +508,25 @@ def _check_free(
             )
 
 
-def _note_done(account: Account, day: date) -> None:
-    if account.last_visit_date is None or account.last_visit_date < day:
-        account.last_visit_date = day
+def _note_done(account: Account, visit: Visit) -> None:
+    """A done visit moves the account's last visit, a done touch its last touch."""
+    day = visit.visit_date
+    if visit.channel == IN_PERSON:
+        if account.last_visit_date is None or account.last_visit_date < day:
+            account.last_visit_date = day
+    elif account.last_touch_date is None or account.last_touch_date < day:
+        account.last_touch_date = day
 
 
 def _recount_last_visit(session: Session, account: Account, undone_day: date) -> None:
     """After a done visit is corrected away: if it gave the account its last visit date, the
-    newest remaining done visit does (None if there is none)."""
+    newest remaining done visit does (None if there is none). Touches stay done, so the last
+    touch never needs recounting."""
     if account.last_visit_date != undone_day:
         return  # a later visit, or an import, set it: still true
     account.last_visit_date = session.scalar(
         select(func.max(Visit.visit_date)).where(
-            Visit.account_id == account.id, Visit.status == "done"
+            Visit.account_id == account.id, Visit.status == "done", Visit.in_person()
         )
     )
 

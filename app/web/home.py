@@ -1,5 +1,5 @@
-"""`/`: each caller to their page (a rep to their day, a manager or admin to the team pages,
-a stranger to sign in), so the bare address is never a dead end."""
+"""`/`: each caller to their page (a rep to their day, an inside rep to their queue, a manager
+or admin to the team pages, a stranger to sign in), so the bare address is never a dead end."""
 
 from __future__ import annotations
 
@@ -14,9 +14,18 @@ from app.core.deps import SessionDep, SettingsDep
 router = APIRouter(include_in_schema=False)
 
 
+HOMES = {Role.REP: "/rep", Role.INSIDE: "/inside"}
+
+
+def home_of(role: Role) -> str:
+    """The page a role starts from (and where a sign-in link lands): the phone page for reps,
+    the queue for inside reps, the team pages for the others."""
+    return HOMES.get(role, "/manager")
+
+
 def home_path(principal: Principal) -> str:
     """The page a signed-in caller starts from."""
-    return "/rep" if principal.role is Role.REP else "/manager"
+    return home_of(principal.role)
 
 
 @router.get("/")

@@ -20,6 +20,7 @@ from app.core.deps import SessionDep, SettingsDep
 from app.core.schemas import RowId
 from app.users import service as users
 from app.users.qr import qr_svg
+from app.web.home import home_of
 from app.web.login_session import start_browser_session
 from app.web.page_routes import NO_STORE, PageRoute, PageUser, page
 from app.web.templating import render
@@ -49,11 +50,6 @@ REFUSALS: dict[LinkState, tuple[int, str, str]] = {
         "Ask your manager or an admin to switch it on again.",
     ),
 }
-
-
-def home_of(role: Role) -> str:
-    """Where a sign-in link lands: the phone page for reps, the team page for the others."""
-    return "/rep" if role is Role.REP else "/manager"
 
 
 def _link_page(status_code: int = 200, **context: object) -> HTMLResponse:

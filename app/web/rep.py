@@ -10,7 +10,7 @@ the map can be reloaded alone after a visit changes a marker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Annotated
@@ -28,6 +28,7 @@ from app.core.errors import NotFound
 from app.core.schemas import RowId, parse_day
 from app.core.time_text import long_date
 from app.models import Rep
+from app.models.people import FIELD
 from app.plans import service as plans
 from app.plans.schemas import PlanRead
 from app.plans.week import week_of
@@ -35,11 +36,12 @@ from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import home_point
 from app.reps.schemas import RepListParams
 from app.reps.service import get_rep, list_reps
+from app.visits.service import touches_on
 from app.web.assets import STATIC_DIR, static_version
 from app.web.maps import map_page, route_map
 from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
 from app.web.rep_stops import with_stop_changes
-from app.web.rep_view import PlanView, plan_view, refresh_from
+from app.web.rep_view import PlanView, plan_view, refresh_from, touch_words
 from app.web.urls import week_url
 
 router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
@@ -69,7 +71,7 @@ def rep_page(
     rep_id: Annotated[RowId | None, Query()] = None,
 ) -> HTMLResponse:
     """A rep's day (their own for a rep; any rep in scope for managers and admins)."""
-    day = _parse_day(date)
+    day = parse_page_day(date)
     rep = the_rep(session, principal, rep_id)
     if rep is None:
         return _rep_picker(session, settings, principal, day)
@@ -121,7 +123,7 @@ def rep_map(
     version: Annotated[RowId | None, Query(description="latest by default")] = None,
 ) -> HTMLResponse:
     """The route map of a rep's day (a whole HTML page, for the page's iframe)."""
-    day = _parse_day(date)
+    day = parse_page_day(date)
     if day is None:
         raise PageError(400, "Not a date", "The map needs a date: YYYY-MM-DD.")
     rep = get_rep(session, principal, rep_id)
@@ -163,9 +165,25 @@ def _service_worker_source() -> str:
 
 def the_rep(session: Session, principal: Principal, rep_id: int | None) -> Rep | None:
     """The rep whose page to show: a rep's own (another rep's id is not found), or the one a
-    manager or admin names; None when a manager or admin named none."""
+    manager or admin names; None when a manager or admin named none. Inside reps have no day
+    on the road: theirs is the queue (`/inside`)."""
+    if principal.role is Role.INSIDE:
+        raise PageError(
+            403,
+            "Your page is the queue",
+            "Inside reps have no route on the road: the accounts to call for the reps you "
+            "support are on your queue, at /inside.",
+        )
     if rep_id is not None:
-        return get_rep(session, principal, rep_id)
+        rep = get_rep(session, principal, rep_id)
+        if rep.kind != FIELD:
+            raise PageError(
+                404,
+                "No route",
+                f"{rep.name} is an inside rep, with no route on the road: see their queue at "
+                f"/inside?rep_id={rep.id}.",
+            )
+        return rep
     if principal.rep_id is not None:
         return get_rep(session, principal, principal.rep_id)
     if principal.role is Role.REP:
@@ -182,7 +200,7 @@ def _rep_picker(
     session: Session, settings: Settings, principal: Principal, day: date | None
 ) -> HTMLResponse:
     """For a manager or admin who opened `/rep` without a rep: whose day to see."""
-    params = RepListParams(limit=settings.max_page_size, sort="name", active=True)
+    params = RepListParams(limit=settings.max_page_size, sort="name", active=True, kind="field")
     reps = list_reps(session, settings, principal, params).items
     text = (
         "You are not a rep yourself: choose the rep whose day to see."
@@ -208,6 +226,13 @@ def _day_content(
     if plan is not None:
         own = principal.rep_id == rep.id
         view = plan_view(plan, today=today, shift_over=shift_over, own=own, today_started=started)
+        if view.can_touch:
+            ids = [call.item.account_id for call in view.calls]
+            touched = {
+                account_id: touch_words(t.channel, t.outcome, t.next_step)
+                for account_id, t in touches_on(session, ids, day).items()
+            }
+            view = replace(view, touched=touched)
         return with_stop_changes(session, rep, view, today)
     if day < today:
         return Notice(f"No route was planned for {long_date(day)}.")
@@ -227,7 +252,8 @@ def _stored_plan(session: Session, principal: Principal, rep_id: int, day: date)
         return None
 
 
-def _parse_day(value: str | None) -> date | None:
+def parse_page_day(value: str | None) -> date | None:
+    """A page's `date` parameter: None when absent, a 400 page when it is not a date."""
     if value is None or value == "":
         return None
     try:

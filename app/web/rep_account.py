@@ -23,7 +23,6 @@ from app.accounts.opening_hours import DAYS
 from app.accounts.service import get_account
 from app.auth.principal import Principal
 from app.core import clock
-from app.core.config import Role
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import NotFound
 from app.core.schemas import RowId
@@ -88,15 +87,11 @@ def near_page(
     rep_id: Annotated[RowId | None, Query()] = None,
 ) -> HTMLResponse:
     """The rep's accounts nearest the phone (the list is fetched by the page's script)."""
-    if rep_id is None and principal.rep_id is None:
+    rep = the_rep(session, principal, rep_id)
+    if rep is None:
         raise PageError(
-            404,
-            "Whose accounts?",
-            "Open this page from a rep's day: it lists that rep's accounts."
-            if principal.role is not Role.REP
-            else "Your sign-in is not linked to a rep, so there are no accounts to show.",
+            404, "Whose accounts?", "Open this page from a rep's day: it lists that rep's accounts."
         )
-    rep = get_rep(session, principal, rep_id if rep_id is not None else principal.rep_id or 0)
     home = home_point(rep)
     today = plans.rep_today(rep, settings)
     return page(
@@ -137,6 +132,7 @@ def _today_state(
             Visit.account_id == account.id,
             Visit.visit_date == today,
             Visit.status.in_(("arrived", "done", "skipped")),
+            Visit.in_person(),
         )
     )
     number, at = None, ""

@@ -10,8 +10,8 @@ long route is split), the numbers a phone can dial, and the words for states and
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import ClassVar, Literal
 from urllib.parse import urlencode
@@ -40,6 +40,33 @@ SKIP_REASONS = (
 )
 REASON_MAX = 200
 """A visit's `reason` column length."""
+CHANNELS = (("call", "Call"), ("email", "E-mail"), ("video", "Video meeting"))
+"""What the form offers as the channel (the first is preselected)."""
+CHANNEL_WORDS = dict(CHANNELS) | {"visit": "Visit"}
+TOUCH_OUTCOMES = (
+    "Spoke to the buyer",
+    "Order taken",
+    "Follow-up needed",
+    "Left a message",
+    "No answer",
+    "Not interested",
+)
+"""What the form offers as the outcome (the first is preselected: one tap to log)."""
+NEXT_STEP_MAX = 300
+"""A touch's `next_step` column length."""
+
+
+@dataclass(frozen=True, slots=True)
+class TouchForm:
+    """The choices of the "log a touch" form."""
+
+    channels: tuple[tuple[str, str], ...] = CHANNELS
+    outcomes: tuple[str, ...] = TOUCH_OUTCOMES
+    next_step_max: int = NEXT_STEP_MAX
+
+
+TOUCH_FORM = TouchForm()
+
 
 STATE_WORDS = {
     "planned": "Planned",
@@ -168,6 +195,11 @@ class PlanView:
     """Accounts the rep pinned (or added, or moved) to this day (`app.plans.pins`)."""
     move_days: tuple[date, ...] = ()
     """The other working days a stop can be moved to (`static/js/rep-stops.js`)."""
+    can_touch: bool = False
+    """The plan is today's: a call, e-mail or video is logged from the call-instead list now."""
+    touched: Mapping[int, str] = field(default_factory=dict)
+    """Accounts of the call-instead list touched today, with what was logged, in words."""
+    touch_form: ClassVar[TouchForm] = TOUCH_FORM
 
 
 def plan_view(
@@ -206,6 +238,7 @@ def plan_view(
         calls=[call_item(item) for item in plan.call_instead],
         refresh_from=ahead,
         auto_refresh=own and plan.stale and ahead is not None,
+        can_touch=plan.date == today,
     )
 
 
@@ -308,6 +341,13 @@ def _result_text(stop: PlanStop) -> str:
     else:
         return ""
     return " · ".join(p for p in parts if p)
+
+
+def touch_words(channel: str, outcome: str | None, next_step: str | None) -> str:
+    """What was logged of a touch, as the card says it: "Call logged · Order taken · next: ..."."""
+    said = [f"{CHANNEL_WORDS.get(channel, channel)} logged", outcome or ""]
+    said.append(f"next: {next_step}" if next_step else "")
+    return " \u00b7 ".join(p for p in said if p)
 
 
 def call_item(item: CallInstead) -> CallItem:

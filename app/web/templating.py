@@ -69,6 +69,7 @@ ENVIRONMENT.globals.update(
     export_url=urls.export_url,
     account_url=urls.account_url,
     near_url=urls.near_url,
+    inside_url=urls.inside_url,
     travel_label=travel_label,
     travel_short=travel_short,
     csp_nonce=csp_nonce,

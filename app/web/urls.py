@@ -71,3 +71,16 @@ def account_url(account_id: int, rep_id: int | None = None) -> str:
 
 def near_url(rep_id: int | None = None) -> str:
     return "/rep/near?" + urlencode({"rep_id": rep_id}) if rep_id is not None else "/rep/near"
+
+
+def inside_url(rep_id: int | None, day: date | None = None, offset: int = 0) -> str:
+    """`/inside` for a day (None: today) and a page of the queue; with `rep_id` for a manager's
+    view (an inside rep's own page needs none)."""
+    query: dict[str, str | int] = {}
+    if day is not None:
+        query["date"] = day.isoformat()
+    if rep_id is not None:
+        query["rep_id"] = rep_id
+    if offset:
+        query["offset"] = offset
+    return "/inside?" + urlencode(query) if query else "/inside"

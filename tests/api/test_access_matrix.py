@@ -37,7 +37,7 @@ from tests.backends import ON_BOTH_BACKENDS
 from tests.moments import TODAY_UTC
 from tests.seed import World
 
-ROLES = ("admin", "manager_north", "manager_south", "rep_north_1", "none")
+ROLES = ("admin", "manager_north", "manager_south", "rep_north_1", "inside_north", "none")
 TARGETS = ("north", "south")
 PREFIX = "/api/v1"
 
@@ -280,26 +280,32 @@ OPTIMIZE = {
 }
 
 
-def codes(admin: str, north: str, south: str, rep_north_1: str) -> dict[str, tuple[int, int]]:
-    """Statuses for (North's object, South's object) per role; "200/404" reads North, South."""
+def codes(
+    admin: str, north: str, south: str, rep_north_1: str, inside_north: str
+) -> dict[str, tuple[int, int]]:
+    """Statuses for (North's object, South's object) per role; "200/404" reads North, South.
+    `inside_north` supports rep_north_1: it reads what North's objects are theirs (rep_north_1's),
+    logs its own touches, and plans, visits or books nothing (403)."""
     rows = {"admin": admin, "manager_north": north, "manager_south": south}
-    rows |= {"rep_north_1": rep_north_1, "none": "401/401"}
+    rows |= {"rep_north_1": rep_north_1, "inside_north": inside_north, "none": "401/401"}
     return {role: (int(text[:3]), int(text[4:])) for role, text in rows.items()}
 
 
-ANYONE = codes("200/200", "200/200", "200/200", "200/200")
-SCOPED = codes("200/200", "200/404", "404/200", "200/404")
-OWN_OR_ADMIN = codes("200/200", "403/404", "404/403", "200/404")
-CREATE_IN_TEAM = codes("201/201", "201/403", "403/201", "403/403")
-DELETE_IN_TEAM = codes("204/204", "204/404", "404/204", "403/403")
+ANYONE = codes("200/200", "200/200", "200/200", "200/200", "200/200")
+# Routes in a field rep's work (plans, stops, visits, appointments): inside reps never (403).
+FIELD_WORK = codes("201/201", "201/404", "404/201", "201/404", "403/403")
+SCOPED = codes("200/200", "200/404", "404/200", "200/404", "200/404")
+OWN_OR_ADMIN = codes("200/200", "403/404", "404/403", "200/404", "404/404")
+CREATE_IN_TEAM = codes("201/201", "201/403", "403/201", "403/403", "403/403")
+DELETE_IN_TEAM = codes("204/204", "204/404", "404/204", "403/403", "403/403")
 
 EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
-    ("POST", "/reps/{rep_id}/plans"): (new_plan, codes("201/201", "201/404", "404/201", "201/404")),
+    ("POST", "/reps/{rep_id}/plans"): (new_plan, FIELD_WORK),
     ("GET", "/reps/{rep_id}/plans/{day}"): (lambda ctx, t: Probe(stored_plan(ctx, t)), SCOPED),
     # Only today can be re-planned: for a day ahead, whoever may see the rep gets a 422.
     ("POST", "/reps/{rep_id}/plans/{day}/replan"): (
         lambda ctx, t: Probe(f"{rep(ctx, t)}/plans/{PLAN_DAY}/replan", {}),
-        codes("422/422", "422/404", "404/422", "422/404"),
+        codes("422/422", "422/404", "404/422", "422/404", "403/403"),
     ),
     # The rep's own changes to a day: only days within the look-ahead, so 422 for 2030.
     ("POST", "/reps/{rep_id}/plans/{day}/stops"): (
@@ -307,19 +313,19 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
             f"{rep(ctx, t)}/plans/{PLAN_DAY}/stops",
             {"account_id": ctx.world.account_ids[f"rep_{t}_1-acc-1"]},
         ),
-        codes("422/422", "422/404", "404/422", "422/404"),
+        codes("422/422", "422/404", "404/422", "422/404", "403/403"),
     ),
     ("PUT", "/reps/{rep_id}/plans/{day}/stops/{account_id}/pin"): (
         lambda ctx, t: Probe(f"{stop_path(ctx, t)}/pin"),
-        codes("422/422", "422/404", "404/422", "422/404"),
+        codes("422/422", "422/404", "404/422", "422/404", "403/403"),
     ),
     ("DELETE", "/reps/{rep_id}/plans/{day}/stops/{account_id}/pin"): (
         pinned_stop,
-        codes("204/204", "204/404", "404/204", "204/404"),
+        codes("204/204", "204/404", "404/204", "204/404", "403/403"),
     ),
     ("POST", "/reps/{rep_id}/plans/{day}/stops/{account_id}/move"): (
         lambda ctx, t: Probe(f"{stop_path(ctx, t)}/move", {"to_date": str(PLAN_DAY)}),
-        codes("422/422", "422/404", "404/422", "422/404"),
+        codes("422/422", "422/404", "404/422", "422/404", "403/403"),
     ),
     ("GET", "/reps/{rep_id}/accounts/near"): (
         lambda ctx, t: Probe(f"{rep(ctx, t)}/accounts/near?latitude=42&longitude=-87.8"),
@@ -332,7 +338,7 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
             f"{rep(ctx, t)}/plans/refresh",
             {"from_date": str(PLAN_DAY + timedelta(days=14)), "time_limit": 0.2},
         ),
-        SCOPED,
+        codes("200/200", "200/404", "404/200", "200/404", "403/403"),
     ),
     ("GET", "/plans"): (
         lambda ctx, t: Probe(f"/plans?start={PLAN_DAY}&team_id={ctx.team(t)}"),
@@ -341,18 +347,18 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     # The manager's view of a team: reps read their own day on the phone page instead.
     ("GET", "/plans/actual"): (
         lambda ctx, t: Probe(f"/plans/actual?start={PLAN_DAY}&days=1&team_id={ctx.team(t)}"),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("POST", "/plans/batch"): (
         lambda ctx, t: Probe(
             "/plans/batch", {"date": str(PLAN_DAY), "team_id": ctx.team(t), "time_limit": 0.2}
         ),
-        codes("202/202", "202/404", "404/202", "403/403"),
+        codes("202/202", "202/404", "404/202", "403/403", "403/403"),
     ),
     # A batch of the team (its job made by the admin): managers see it through their team.
     ("GET", "/plans/batch/{job_id}"): (
         lambda ctx, t: Probe(f"/plans/batch/{batch_job(ctx, t)}"),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     **{
         ("GET", f"/reps/{{rep_id}}/plans/{{day}}/{name}"): (plan_export(name), SCOPED)
@@ -363,7 +369,7 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     # Admins only; the probe names no extract in the data directory (422 once admitted).
     ("POST", "/roads/builds"): (
         lambda ctx, t: Probe("/roads/builds", {"extract": "absent.osm.pbf"}),
-        codes("422/422", "403/403", "403/403", "403/403"),
+        codes("422/422", "403/403", "403/403", "403/403", "403/403"),
     ),
     ("GET", "/accounts"): (lambda ctx, t: Probe(f"/accounts?team_id={ctx.team(t)}"), ANYONE),
     ("POST", "/accounts"): (new_account, CREATE_IN_TEAM),
@@ -385,7 +391,7 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ("GET", "/reps/{rep_id}"): (lambda ctx, t: Probe(rep(ctx, t)), SCOPED),
     ("PATCH", "/reps/{rep_id}"): (
         lambda ctx, t: Probe(rep(ctx, t), {"cost_per_km": 0.6}),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("DELETE", "/reps/{rep_id}"): (
         lambda ctx, t: Probe(f"/reps/{ctx.add(fresh_rep(ctx, t))}"),
@@ -394,19 +400,22 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ("GET", "/teams"): (lambda ctx, t: Probe("/teams"), ANYONE),
     ("GET", "/users"): (lambda ctx, t: Probe("/users"), ANYONE),
     ("GET", "/users/me"): (lambda ctx, t: Probe("/users/me"), ANYONE),
-    ("POST", "/users"): (new_user, codes("201/201", "403/403", "403/403", "403/403")),
-    ("GET", "/users/{user_id}"): (lambda ctx, t: Probe(user(ctx, t)), SCOPED),
+    ("POST", "/users"): (new_user, codes("201/201", "403/403", "403/403", "403/403", "403/403")),
+    ("GET", "/users/{user_id}"): (
+        lambda ctx, t: Probe(user(ctx, t)),
+        codes("200/200", "200/404", "404/200", "200/404", "404/404"),
+    ),
     ("PATCH", "/users/{user_id}"): (
         lambda ctx, t: Probe(user(ctx, t), {"name": "Renamed"}),
         OWN_OR_ADMIN,
     ),
     ("DELETE", "/users/{user_id}"): (
         lambda ctx, t: Probe(fresh_rep_user(ctx, t)),
-        codes("204/204", "403/403", "403/403", "403/403"),
+        codes("204/204", "403/403", "403/403", "403/403", "403/403"),
     ),
     ("POST", "/users/{user_id}/tokens"): (
         lambda ctx, t: Probe(f"{user(ctx, t)}/tokens", {"name": "probe"}),
-        codes("201/201", "403/404", "404/403", "201/404"),
+        codes("201/201", "403/404", "404/403", "201/404", "404/404"),
     ),
     ("GET", "/users/{user_id}/tokens"): (
         lambda ctx, t: Probe(f"{user(ctx, t)}/tokens"),
@@ -414,71 +423,74 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ),
     ("DELETE", "/users/{user_id}/tokens/{token_id}"): (
         lambda ctx, t: Probe(fresh_token(ctx, t)),
-        codes("204/204", "403/404", "404/403", "204/404"),
+        codes("204/204", "403/404", "404/403", "204/404", "404/404"),
     ),
     # Only your own password is set here; an admin resets (clears) others'.
     ("PUT", "/users/{user_id}/password"): (
         lambda ctx, t: Probe(f"{user(ctx, t)}/password", {"new_password": "a long walk home"}),
-        codes("403/403", "403/404", "404/403", "204/404"),
+        codes("403/403", "403/404", "404/403", "204/404", "404/404"),
     ),
     ("DELETE", "/users/{user_id}/password"): (
         lambda ctx, t: Probe(f"{user(ctx, t)}/password"),
-        codes("204/204", "403/403", "403/403", "403/403"),
+        codes("204/204", "403/403", "403/403", "403/403", "403/403"),
     ),
     # Admins for anyone, managers for their teams' reps, reps for themselves.
     ("POST", "/users/{user_id}/sign-in-links"): (
         lambda ctx, t: Probe(f"{user(ctx, t)}/sign-in-links"),
-        codes("201/201", "201/404", "404/201", "201/404"),
+        codes("201/201", "201/404", "404/201", "201/404", "404/404"),
     ),
-    ("POST", "/imports/accounts"): (new_import, codes("202/202", "202/403", "403/202", "403/403")),
+    ("POST", "/imports/accounts"): (
+        new_import,
+        codes("202/202", "202/403", "403/202", "403/403", "403/403"),
+    ),
     ("GET", "/imports"): (
         lambda ctx, t: Probe("/imports"),
-        codes("200/200", "200/200", "200/200", "403/403"),
+        codes("200/200", "200/200", "200/200", "403/403", "403/403"),
     ),
     ("GET", "/jobs"): (
         lambda ctx, t: Probe("/jobs?state=queued&kind=import_accounts"),
-        codes("200/200", "200/200", "200/200", "403/403"),
+        codes("200/200", "200/200", "200/200", "403/403", "403/403"),
     ),
     ("GET", "/jobs/{job_id}"): (
         lambda ctx, t: Probe(job(ctx, t)),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("POST", "/jobs/{job_id}/cancel"): (
         lambda ctx, t: Probe(f"{job(ctx, t)}/cancel"),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("GET", "/territories"): (
         lambda ctx, t: Probe(f"/territories?team_id={ctx.team(t)}"),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("POST", "/territories/proposals"): (
         new_proposal,
-        codes("202/202", "202/404", "404/202", "403/403"),
+        codes("202/202", "202/404", "404/202", "403/403", "403/403"),
     ),
     ("GET", "/territories/proposals"): (
         lambda ctx, t: Probe(f"/territories/proposals?team_id={ctx.team(t)}"),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("GET", "/territories/proposals/{proposal_id}"): (
         lambda ctx, t: Probe(proposal(ctx, t)),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     # A fresh proposal's fingerprint is not the team's: applying it is a 409 for whoever may.
     ("POST", "/territories/proposals/{proposal_id}/apply"): (
         lambda ctx, t: Probe(f"{proposal(ctx, t)}/apply"),
-        codes("409/409", "409/404", "404/409", "403/403"),
+        codes("409/409", "409/404", "404/409", "403/403", "403/403"),
     ),
     ("POST", "/territories/proposals/{proposal_id}/discard"): (
         lambda ctx, t: Probe(f"{proposal(ctx, t)}/discard"),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("GET", "/territories/changes"): (
         lambda ctx, t: Probe(f"/territories/changes?team_id={ctx.team(t)}"),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("GET", "/imports/{job_id}"): (
         lambda ctx, t: Probe(import_job(ctx, t)),
-        codes("200/200", "200/404", "404/200", "403/403"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
     ("GET", "/visits"): (
         lambda ctx, t: Probe(f"/visits?rep_id={ctx.world.rep_ids[f'rep_{t}_1']}"),
@@ -486,19 +498,37 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
     ),
     ("POST", "/visits"): (
         lambda ctx, t: Probe("/visits", {**visit_for(ctx, t), "status": "arrived"}),
-        codes("201/201", "201/404", "404/201", "201/404"),
+        FIELD_WORK,
     ),
+    # An inside rep reads the visits of the rep they support, and corrects only their own.
     ("PATCH", "/visits/{visit_id}"): (
         lambda ctx, t: Probe(visit(ctx, t), {"notes": "seen"}),
-        SCOPED,
+        codes("200/200", "200/404", "404/200", "200/404", "403/404"),
     ),
     ("POST", "/appointments"): (
         new_appointment,
-        codes("201/201", "201/404", "404/201", "201/404"),
+        FIELD_WORK,
     ),
     ("POST", "/appointments/{visit_id}/cancel"): (
         lambda ctx, t: Probe(f"{appointment(ctx, t)}/cancel", {"reason": "called off"}),
-        SCOPED,
+        codes("200/200", "200/404", "404/200", "200/404", "403/403"),
+    ),
+    # A touch as the target's field rep: an inside rep logs touches only as themselves.
+    ("POST", "/touches"): (
+        lambda ctx, t: Probe("/touches", {**visit_for(ctx, t), "channel": "call"}),
+        FIELD_WORK,
+    ),
+    # The target's field rep's queue: the inside rep supports North's.
+    ("GET", "/queue"): (
+        lambda ctx, t: Probe(f"/queue?rep_id={ctx.world.rep_ids[f'rep_{t}_1']}"),
+        codes("200/200", "200/404", "404/200", "200/404", "200/404"),
+    ),
+    ("PUT", "/reps/{rep_id}/supports"): (
+        lambda ctx, t: Probe(
+            f"/reps/{ctx.world.rep_ids[f'inside_{t}']}/supports",
+            {"field_rep_ids": [ctx.world.rep_ids[f"rep_{t}_1"]]},
+        ),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
 }
 

@@ -1,5 +1,5 @@
 """The whole API against its own OpenAPI document (Schemathesis): every operation under /api/v1,
-as an admin and as a rep, on SQLite and on PostgreSQL when one is configured (CI).
+as an admin, a rep and an inside rep, on SQLite and on PostgreSQL when one is configured (CI).
 
 Every check runs except the ones below, each left out for a stated reason:
 - `positive_data_acceptance`: the document cannot say everything the app checks. A schema-valid
@@ -47,7 +47,7 @@ pytestmark = [pytest.mark.api, pytest.mark.slow]
 EXAMPLES = 20
 """Examples per operation, backend and role: about 90 s for both backends and roles in CI."""
 EXCLUDED = [positive_data_acceptance, use_after_free, ensure_resource_availability]
-ROLES = ["admin", "rep_north_1"]
+ROLES = ["admin", "rep_north_1", "inside_north"]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -27,18 +27,25 @@ def create(client: TestClient, world: World, who: str = "admin", **body: Any) ->
 
 
 def test_list_is_scoped(client: TestClient, world: World) -> None:
-    assert listing(client, world)["total"] == 4
+    assert listing(client, world)["total"] == 6
+    assert listing(client, world, kind="field")["total"] == 4
     north = listing(client, world, "manager_north")["items"]
-    assert {rep["name"] for rep in north} == {"North Rep 1", "North Rep 2"}
+    assert {rep["name"] for rep in north} == {"North Rep 1", "North Rep 2", "North Inside"}
     mine = listing(client, world, "rep_north_1")
     assert [rep["id"] for rep in mine["items"]] == [world.rep_ids["rep_north_1"]]
+    # An inside rep: themselves and the field rep they support, and whom they support.
+    inside = {rep["name"]: rep for rep in listing(client, world, "inside_north")["items"]}
+    assert set(inside) == {"North Inside", "North Rep 1"}
+    assert inside["North Inside"]["kind"] == "inside"
+    assert inside["North Inside"]["supports"] == [world.rep_ids["rep_north_1"]]
+    assert inside["North Rep 1"]["supports"] == []
     other = f"{URL}/{world.rep_ids['rep_north_2']}"
     assert client.get(other, headers=world.headers("rep_north_1")).status_code == 404
     assert client.get(other, headers=world.headers("manager_south")).status_code == 404
 
 
 def test_filters_and_sorting(client: TestClient, world: World) -> None:
-    assert listing(client, world, team_id=world.team_ids["South"])["total"] == 2
+    assert listing(client, world, team_id=world.team_ids["South"], kind="field")["total"] == 2
     assert [r["name"] for r in listing(client, world, q="REP_SOUTH_2@")["items"]] == ["South Rep 2"]
     client.patch(
         f"{URL}/{world.rep_ids['rep_north_2']}",
@@ -46,7 +53,7 @@ def test_filters_and_sorting(client: TestClient, world: World) -> None:
         headers=world.headers("admin"),
     )
     assert [r["name"] for r in listing(client, world, active=False)["items"]] == ["North Rep 2"]
-    by_team = [r["name"] for r in listing(client, world, sort="-team,-name")["items"]]
+    by_team = [r["name"] for r in listing(client, world, kind="field", sort="-team,-name")["items"]]
     assert by_team == ["South Rep 2", "South Rep 1", "North Rep 2", "North Rep 1"]
     by_email = [r["email"] for r in listing(client, world, sort="email")["items"]]
     assert by_email == sorted(by_email)

@@ -26,24 +26,29 @@ def create(client: TestClient, world: World, **body: Any) -> Any:
     return client.post(URL, json={"name": "Pat", **body}, headers=world.headers("admin"))
 
 
-def new_rep(client: TestClient, world: World, email: str = "pat@example.com") -> int:
+def new_rep(
+    client: TestClient, world: World, email: str = "pat@example.com", kind: str = "field"
+) -> int:
     rep = client.post(
         "/api/v1/reps",
-        json={"name": "Pat", "email": email, "team_id": 1, "home_latitude": 1, "home_longitude": 1},
+        json={"name": "Pat", "email": email, "team_id": 1, "home_latitude": 1, "home_longitude": 1,
+              "kind": kind},
         headers=world.headers("admin"),
-    )
+    )  # fmt: skip
     rep_id: int = rep.json()["id"]
     return rep_id
 
 
 def test_list_is_scoped(client: TestClient, world: World) -> None:
-    assert len(emails(client, world, "admin")) == 7
+    assert len(emails(client, world, "admin")) == 9
     assert set(emails(client, world, "manager_north")) == {
         "north@example.com",
         "user-rep_north_1@example.com",
         "user-rep_north_2@example.com",
+        "user-inside_north@example.com",
     }
     assert emails(client, world, "rep_south_1") == ["user-rep_south_1@example.com"]
+    assert emails(client, world, "inside_south") == ["user-inside_south@example.com"]
     assert emails(client, world, "admin", role="manager", sort="-email") == [
         "south@example.com",
         "north@example.com",
@@ -74,6 +79,24 @@ def test_create_users_with_the_links_their_role_needs(client: TestClient, world:
     manager = create(client, world, email="m@example.com", role="manager", team_ids=[1, 2])
     assert manager.json()["team_ids"] == [1, 2]
     assert create(client, world, email="a@example.com", role="admin").status_code == 201
+
+
+def test_an_inside_user_is_tied_to_an_inside_rep(client: TestClient, world: World) -> None:
+    inside_rep = new_rep(client, world, "dana@example.com", kind="inside")
+    field_rep = new_rep(client, world, "sam@example.com")
+    wrong = create(client, world, email="d@example.com", role="inside", rep_id=field_rep)
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"] == (
+        "rep_id: Pat is a field rep; an inside user needs an inside rep"
+    )
+    swapped = create(client, world, email="d@example.com", role="rep", rep_id=inside_rep)
+    assert swapped.status_code == 422
+    assert swapped.json()["detail"] == "rep_id: Pat is an inside rep; a rep user needs a field rep"
+    missing = create(client, world, email="d@example.com", role="inside")
+    assert missing.json()["detail"] == "rep_id: an inside user needs the id of their rep"
+    made = create(client, world, email="d@example.com", role="inside", rep_id=inside_rep)
+    assert made.status_code == 201, made.text
+    assert (made.json()["role"], made.json()["rep_id"]) == ("inside", inside_rep)
 
 
 BAD_USERS: list[tuple[dict[str, Any], int, str]] = [

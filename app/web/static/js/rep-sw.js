@@ -23,6 +23,7 @@ const PRECACHE = [
   "/static/js/rep.js",
   "/static/js/rep-stops.js",
   "/static/js/rep-calls.js",
+  "/static/js/touches.js",
   "/static/leaflet/leaflet.js",
   "/static/leaflet/leaflet.css",
   "/static/jquery/jquery.min.js",

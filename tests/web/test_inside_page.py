@@ -1,0 +1,177 @@
+"""`/inside` in headless Chromium at phone (390x844) and desktop (1366x900) sizes: the inside
+rep's queue is laid out (one column on the phone, two on the desk, never sideways), a call,
+e-mail or video is logged from a card without a reload and the account leaves the queue; and a
+field rep logs a call from the phone page's call-instead tab (issue 16)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.queue.north_day import north_day
+from tests.web.browser import TILE_HOST, LiveApp, screenshot, sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESK: ViewportSize = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def queue_day(live_app: LiveApp) -> LiveApp:
+    """North Rep 1's day (a stop, two accounts left out, two remote ones due), which the North
+    inside rep supports."""
+    with live_app.session_factory() as session:
+        north_day(session, live_app.world)
+    return live_app
+
+
+def _context(browser: Browser, size: ViewportSize) -> BrowserContext:
+    phone = size["width"] < 600
+    context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone)
+    context.route(f"*://{TILE_HOST}/**", lambda route: route.fulfill(status=204, body=b""))
+    return context
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    context = _context(browser, PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def desk(browser: Browser) -> Iterator[BrowserContext]:
+    context = _context(browser, DESK)
+    yield context
+    context.close()
+
+
+def _open(context: BrowserContext, live: LiveApp, who: str, path: str, errors: list[str]) -> Page:
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live, who, path)
+    return page
+
+
+def _ids(page: Page) -> list[int]:
+    return [int(a or 0) for a in page.locator("#queue > .call").evaluate_all(
+        "cards => cards.map(c => c.dataset.accountId)")]  # fmt: skip
+
+
+def _queue(context: BrowserContext, live: LiveApp) -> Any:
+    response = context.request.get(f"{live.url}/api/v1/queue")
+    assert response.ok, response.text()
+    return response.json()
+
+
+def _no_sideways_scroll(page: Page, size: ViewportSize) -> None:
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= size["width"], f"the page scrolls sideways: {width} px wide"
+
+
+def _log(card: Any, channel: str, note: str, next_step: str) -> None:
+    card.get_by_role("button", name="Log a call, e-mail or video").click()
+    form = card.locator("form.touch-form")
+    form.get_by_label("How").select_option(channel)
+    form.get_by_label("Outcome").select_option("Order taken")
+    form.get_by_label("Note").fill(note)
+    form.get_by_label("Next step").fill(next_step)
+    form.get_by_role("button", name="Log it").click()
+
+
+def test_the_queue_on_a_phone_logs_an_email_in_place(
+    phone: BrowserContext, queue_day: LiveApp
+) -> None:
+    errors: list[str] = []
+    page = _open(phone, queue_day, "inside_north", "/inside", errors)
+    page.locator("#queue").wait_for()
+    queue = _queue(phone, queue_day)
+    assert _ids(page) == [item["account_id"] for item in queue["items"]]
+    total = queue["total"]
+    assert total >= 4
+    first = page.locator("#queue > .call").first
+    box = first.locator("h3").bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= PHONE["height"], "the first account shows at once"
+    _no_sideways_scroll(page, PHONE)
+    name = first.locator("h3").inner_text()
+    url = page.url
+
+    _log(first, "email", "Wants the <b>spring</b> range", "Send the price list")
+    result = first.locator(".touch-result")
+    result.wait_for(state="visible")
+    assert result.inner_text() == "E-mail logged · Order taken · next: Send the price list"
+    assert first.get_attribute("data-state") == "touched"
+    assert first.get_by_role("button", name="Log a call, e-mail or video").is_hidden()
+    assert page.locator("#queue-left").inner_text() == str(total - 1)
+    assert page.locator("#msg").inner_text() == f"{name}: e-mail logged."
+    assert page.url == url, "no reload"
+    _no_sideways_scroll(page, PHONE)
+    screenshot(page, "inside-queue-390x844")
+
+    logged = phone.request.get(f"{queue_day.url}/api/v1/visits?channel=email").json()["items"]
+    assert [(t["account_name"], t["notes"], t["next_step"]) for t in logged] == [
+        (name, "Wants the <b>spring</b> range", "Send the price list")
+    ]
+    page.reload()
+    page.locator("#queue").wait_for()
+    assert name not in page.locator("#queue").inner_text(), "touched today: off the queue"
+    assert errors == []
+
+
+def test_the_queue_on_a_desk_in_two_columns(desk: BrowserContext, queue_day: LiveApp) -> None:
+    errors: list[str] = []
+    page = _open(desk, queue_day, "inside_north", "/inside", errors)
+    page.locator("#queue").wait_for()
+    cards = page.locator("#queue > .call")
+    assert cards.count() >= 2
+    one, two = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+    assert one is not None
+    assert two is not None
+    assert two["x"] > one["x"] + one["width"] - 1, "side by side"
+    assert abs(two["y"] - one["y"]) < 1
+    _no_sideways_scroll(page, DESK)
+    target = cards.nth(1)
+    name = target.locator("h3").inner_text()
+    _log(target, "video", "", "Visit in April")
+    target.locator(".touch-result").wait_for(state="visible")
+    assert target.locator(".touch-result").inner_text() == (
+        "Video meeting logged · Order taken · next: Visit in April"
+    )
+    screenshot(page, "inside-queue-1366x900")
+    page.reload()
+    page.locator("#queue").wait_for()
+    assert name not in page.locator("#queue").inner_text()
+    assert errors == []
+
+
+def test_a_field_rep_logs_a_call_from_the_call_instead_tab(
+    phone: BrowserContext, queue_day: LiveApp
+) -> None:
+    errors: list[str] = []
+    page = _open(phone, queue_day, "rep_north_1", "/rep", errors)
+    page.locator("#calls").wait_for(state="attached")
+    page.get_by_role("tab", name="Call instead").tap()
+    open_card = page.locator("#calls .call[data-state=open]").first
+    account_id = open_card.get_attribute("data-account-id")
+    card = page.locator(f"#calls .call[data-account-id='{account_id}']")
+    name = card.locator("h3").inner_text()
+    card.get_by_role("button", name="Log a call, e-mail or video").tap()
+    card.locator("form.touch-form").get_by_role("button", name="Log it").tap()
+    result = card.locator(".touch-result")
+    result.wait_for(state="visible")
+    assert result.inner_text() == "Call logged · Spoke to the buyer"
+    _no_sideways_scroll(page, PHONE)
+    screenshot(page, "rep-call-instead-touch-390x844")
+    page.reload()
+    page.get_by_role("tab", name="Call instead").tap()
+    again = page.locator(f"#calls .call[data-account-id='{account_id}']")
+    assert again.locator("h3").inner_text() == name
+    assert again.get_attribute("data-state") == "touched"
+    assert again.locator(".touch-result").inner_text() == "Call logged · Spoke to the buyer"
+    assert errors == []
