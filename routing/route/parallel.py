@@ -161,7 +161,9 @@ def _order(n_nodes: int, n_stops: int, seed: int, worker: int) -> np.ndarray | N
 BUILD_S_PER_NODE_SQUARED = 7e-7
 """Seconds to build the OR-Tools model, per node squared: twice what was measured here (0.32-0.38
 s for 1,100 nodes, 0.04 s for 305), for a machine busy with another solve. A search that could
-not build its model and search a little before its deadline is not started: it would end late."""
+not build its model and search a little before its deadline is not started: it would end late,
+its answer unused. (A week's many windows over a week-long horizon cost more: 1.5-4.6 s,
+measured under load, for 275 nodes; such a search is not waited for.)"""
 RESULT_GRACE_S = 0.1
 """How long past the deadline a worker's result is waited for (OR-Tools stops within
 milliseconds of its limit; the result travels back in less)."""
