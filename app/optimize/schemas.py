@@ -176,7 +176,10 @@ class RouteOut(BaseModel):
     travel_time: float = Field(description="s")
     distance: float = Field(description="m")
     prize: float
-    cost: float
+    cost: float = Field(
+        description="travel money (per_hour, per_km) and working time money (per_working_hour "
+        "x the hours from start_time to end_time less the service times)"
+    )
 
 
 class UnassignedOut(BaseModel):

@@ -8,6 +8,7 @@ Hand-checkable instances: times in seconds, money per hour chosen so that one se
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -40,7 +41,7 @@ def solved(p: Problem) -> Plan:
     return plan
 
 
-def matrix(seconds: list[list[float]]) -> TravelMatrix:
+def matrix(seconds: Sequence[Sequence[float]]) -> TravelMatrix:
     durations = np.array(seconds, dtype=np.float64)
     return TravelMatrix(durations_s=durations, distances_m=np.zeros_like(durations))
 
