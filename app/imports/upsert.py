@@ -21,9 +21,15 @@ from app.placement.service import ADDRESS_FIELDS
 # Account columns an import can set.
 IMPORTED_FIELDS = (
     "name", "street", "city", "postcode", "region", "country", "phone", "value", "tier",
-    "cadence_days", "service_minutes", "opening_hours", "notes", "active",
+    "cadence_days", "touch_cadence_days", "coverage", "service_minutes", "opening_hours",
+    "notes", "active",
 )  # fmt: skip
-DEFAULTS: dict[str, Any] = {"value": 0.0, "service_minutes": 30, "active": True}
+DEFAULTS: dict[str, Any] = {
+    "value": 0.0,
+    "service_minutes": 30,
+    "active": True,
+    "coverage": "field",
+}
 
 
 @dataclass

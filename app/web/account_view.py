@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from app.accounts.opening_hours import DAYS
 from app.auth.access import visit_scope
 from app.auth.principal import Principal
-from app.core.time_text import short_date, wall_time
+from app.core.time_text import wall_time
 from app.models import Account, Rep, Visit
+from app.models.activity import IN_PERSON
 from app.visits.schemas import APPOINTMENT_MINUTES
 from app.web.rep_view import (
     PRECISE,
@@ -26,7 +27,9 @@ from app.web.rep_view import (
     google_destination,
     google_to,
     is_us,
+    touch_words,
 )
+from app.web.touch_view import when
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 RECENT_VISITS = 10
@@ -114,13 +117,12 @@ def cadence_words(account: Account, today: date) -> str:
     parts = [f"${account.value:,.0f} a year"]
     if account.cadence_days:
         parts.append(f"visit every {account.cadence_days} days")
+    if account.touch_cadence_days:
+        parts.append(f"a call, e-mail or video every {account.touch_cadence_days} days")
     last = account.last_visit_date
-    if last is None:
-        parts.append("never visited")
-    else:
-        ago = (today - last).days
-        when = "today" if ago == 0 else "1 day ago" if ago == 1 else f"{ago} days ago"
-        parts.append(f"last visited {short_date(last)} ({when})")
+    parts.append("never visited" if last is None else f"last visited {when(last, today, '')}")
+    if account.last_touch_date is not None:
+        parts.append(f"last touched {when(account.last_touch_date, today, '')}")
     return " · ".join(parts)
 
 
@@ -174,12 +176,15 @@ def _visits(
     )
     rows = []
     for visit, who in session.execute(query):
-        if visit.status == "skipped":
+        if visit.channel != IN_PERSON:
+            said = [touch_words(visit.channel, visit.outcome, visit.next_step), visit.notes or ""]
+        elif visit.status == "skipped":
             said = [f"Skipped: {visit.reason or 'no reason given'}", visit.notes or ""]
         elif visit.status == "arrived":
             said = ["On site" + _since(visit.started_at, zone)]
         else:
             said = [visit.outcome or "Done", visit.notes or ""]
+            said.append(f"next: {visit.next_step}" if visit.next_step else "")
         rows.append(VisitRow(visit.visit_date, who, visit.status, " · ".join(p for p in said if p)))
     return rows
 

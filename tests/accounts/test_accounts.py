@@ -338,6 +338,52 @@ def test_reps_change_only_pin_notes_and_phone_of_their_own(
     assert client.delete(own, headers=rep).status_code == 403
 
 
+def test_inside_reps_change_only_notes_and_phone_of_the_accounts_they_support(
+    client: TestClient, world: World
+) -> None:
+    supported = f"{URL}/{world.account_ids['rep_north_1-acc-1']}"
+    inside = world.headers("inside_north")
+    ok = client.patch(supported, json={"phone": "555", "notes": "Buyer: Ana"}, headers=inside)
+    assert ok.status_code == 200, ok.text
+    refused = client.patch(supported, json={"coverage": "remote", "latitude": 1, "longitude": 1},
+                           headers=inside)  # fmt: skip
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "coverage, latitude, longitude: inside reps may change only notes and phone"
+    )
+    other = f"{URL}/{world.account_ids['rep_north_2-acc-1']}"
+    assert client.patch(other, json={"notes": "x"}, headers=inside).status_code == 404
+
+
+def test_remote_cadence_coverage_and_last_touch(client: TestClient, world: World) -> None:
+    made = create(client, world, name="Phone Only", latitude=41.9, longitude=-87.7,
+                  team_id=world.team_ids["North"], cadence_days=56, touch_cadence_days=14,
+                  coverage="remote", last_touch_date="2026-02-20")  # fmt: skip
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert (body["cadence_days"], body["touch_cadence_days"], body["coverage"]) == (
+        56,
+        14,
+        "remote",
+    )
+    assert (body["last_visit_date"], body["last_touch_date"]) == (None, "2026-02-20")
+    url = f"{URL}/{body['id']}"
+    admin = world.headers("admin")
+    hybrid = client.patch(
+        url, json={"coverage": "hybrid", "touch_cadence_days": None}, headers=admin
+    )
+    assert (hybrid.json()["coverage"], hybrid.json()["touch_cadence_days"]) == ("hybrid", None)
+    assert listing(client, world, coverage="hybrid")["total"] == 1
+    for bad in ({"coverage": "carrier pigeon"}, {"coverage": None}, {"touch_cadence_days": 0},
+                {"last_touch_date": "9999-12-30"}):  # fmt: skip
+        refused = client.patch(url, json=bad, headers=admin)
+        assert refused.status_code == 422, bad
+        assert refused.json()["field"] == next(iter(bad)), bad
+    default = create(client, world, name="Drive By", latitude=41.9, longitude=-87.7,
+                     team_id=world.team_ids["North"]).json()  # fmt: skip
+    assert (default["coverage"], default["touch_cadence_days"]) == ("field", None)
+
+
 def test_managers_cannot_move_accounts_out_of_their_teams(client: TestClient, world: World) -> None:
     url = f"{URL}/{world.account_ids['rep_north_1-acc-1']}"
     manager = world.headers("manager_north")

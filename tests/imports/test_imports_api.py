@@ -93,6 +93,23 @@ def test_import_creates_places_and_reports(
     assert nowhere.geocode_note
 
 
+def test_an_import_sets_the_remote_cadence_and_the_coverage(
+    client: TestClient, world: World, session: Session
+) -> None:
+    admin = world.headers("admin")
+    csv = (
+        "Account ID,Account Name,Latitude,Longitude,Call every (days),Coverage,Team\r\n"
+        "R1,Phone Only,41.9,-87.7,14,remote,North\r\n"
+        "R2,Drive By,41.9,-87.7,,,North\r\n"
+    )
+    result = job(client, admin, upload(client, admin, csv))
+    assert (result["created"], result["rejected"]) == (2, 0)
+    phone = account(session, "R1")
+    assert (phone.touch_cadence_days, phone.coverage) == (14, "remote")
+    drive = account(session, "R2")
+    assert (drive.touch_cadence_days, drive.coverage) == (None, "field")
+
+
 def test_the_same_file_twice_changes_nothing(
     client: TestClient, world: World, session: Session
 ) -> None:

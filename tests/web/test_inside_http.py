@@ -149,3 +149,21 @@ def test_the_phone_pages_call_instead_list_takes_touches_today(
     before = client.get(f"/rep?date={yesterday}", headers=world.headers("rep_north_1")).text
     assert 'id="calls" class="calls">' in before
     assert 'data-touch="open"' not in before
+
+
+def test_the_account_page_shows_touches_and_the_remote_cadence(
+    client: TestClient, world: World, session: Session
+) -> None:
+    account_id = acc(world, "rep_north_1-acc-2")
+    account = session.get(Account, account_id)
+    assert account is not None
+    account.touch_cadence_days = 14
+    session.commit()
+    body = {"account_id": account_id, "channel": "call", "outcome": "Order taken",
+            "next_step": "Send the price list"}  # fmt: skip
+    assert client.post("/api/v1/touches", json=body,
+                       headers=world.headers("rep_north_1")).status_code == 201  # fmt: skip
+    html = client.get(f"/rep/accounts/{account_id}", headers=world.headers("rep_north_1")).text
+    assert "a call, e-mail or video every 14 days" in html
+    assert "last touched Wed 4 Mar (today)" in html
+    assert "Call logged · Order taken · next: Send the price list" in html

@@ -187,6 +187,21 @@ def flag(raw: str) -> bool:
     return value
 
 
+_COVERAGES = {
+    **dict.fromkeys(("field", "in person", "visit", "visits", "aussendienst"), "field"),
+    **dict.fromkeys(("hybrid", "mixed", "both"), "hybrid"),
+    **dict.fromkeys(("remote", "inside", "phone", "telesales", "innendienst"), "remote"),
+}
+
+
+def coverage(raw: str) -> str:
+    """How an account is looked after: field, hybrid or remote (and a few synonyms)."""
+    value = _COVERAGES.get(" ".join(raw.split()).casefold().replace("-", " "))
+    if value is None:
+        raise CellError("not a coverage: use field, hybrid or remote")
+    return value
+
+
 def tier(raw: str) -> str:
     """ "a", "Tier A", "A-Kunde", "Class 1" -> "A", "A", "A", "1": a short upper-case code."""
     value = _TIER_PREFIX.sub("", " ".join(raw.split()))

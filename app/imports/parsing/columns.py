@@ -28,6 +28,8 @@ FIELDS: tuple[str, ...] = (
     "value",
     "tier",
     "cadence_days",
+    "touch_cadence_days",
+    "coverage",
     "service_minutes",
     "opening_hours",
     "notes",
@@ -99,6 +101,12 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "visit interval", "visit frequency days", "visit frequency",
         "besuchsrhythmus", "besuchsintervall", "besuchsrhythmus tage",
     ),
+    "touch_cadence_days": (
+        "touch cadence days", "touch cadence", "call cadence days", "call cadence",
+        "call every days", "call every", "call interval days", "call interval",
+        "remote cadence days", "remote cadence", "anrufrhythmus", "anrufintervall",
+    ),
+    "coverage": ("coverage", "coverage channel", "betreuungsart"),
     "service_minutes": (
         "service minutes", "service time", "visit duration", "visit duration minutes",
         "visit minutes", "besuchsdauer", "besuchsdauer min",

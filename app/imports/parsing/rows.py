@@ -42,6 +42,8 @@ class AccountRow:
     value: float | None = None  # money per year or a score; >= 0
     tier: str | None = None  # normalised "A"/"B"/"C"/... (upper-case, short)
     cadence_days: int | None = None  # CADENCE_DAYS
+    touch_cadence_days: int | None = None  # CADENCE_DAYS, the remote cadence
+    coverage: str | None = None  # field, hybrid or remote
     service_minutes: int | None = None  # SERVICE_MINUTES
     opening_hours: dict[str, list[str]] | None = None
     notes: str | None = None
@@ -105,6 +107,14 @@ def _converters(decimal_comma: bool) -> dict[str, Callable[[str], Any]]:
             low=CADENCE_DAYS[0],
             high=CADENCE_DAYS[1],
         ),
+        "touch_cadence_days": partial(
+            cells.whole,
+            units=cells.CADENCE_UNITS,
+            words=cells.CADENCE_WORDS,
+            low=CADENCE_DAYS[0],
+            high=CADENCE_DAYS[1],
+        ),
+        "coverage": cells.coverage,
         "service_minutes": partial(
             cells.whole,
             units=cells.MINUTE_UNITS,

@@ -305,3 +305,26 @@ def test_ten_thousand_rows_parse_without_errors() -> None:
     assert (len(parsed.rows), parsed.errors) == (10_000, [])
     assert parsed.rows[-1].value == 1999.5
     assert parsed.rows[-1].postcode == "09999"
+
+
+def test_remote_cadence_and_coverage_columns() -> None:
+    """Issue 16: a call cadence next to the visit cadence, and how the account is covered."""
+    data = (
+        "Account ID,Account Name,Visit Cadence (days),Call every (days),Coverage\n"
+        "R1,Phone Only,,3 weeks,Remote\n"
+        "R2,Both Ways,28,14,hybrid\n"
+        "R3,Old School,56,,In-Person\n"
+        "R4,Unclear,28,7,sometimes\n"
+    )
+    parsed = read_accounts_csv(data.encode())
+    rows = {row.external_id: row for row in parsed.rows}
+    assert (rows["R1"].touch_cadence_days, rows["R1"].coverage) == (21, "remote")
+    assert (rows["R2"].cadence_days, rows["R2"].touch_cadence_days, rows["R2"].coverage) == (
+        28,
+        14,
+        "hybrid",
+    )
+    assert (rows["R3"].touch_cadence_days, rows["R3"].coverage) == (None, "field")
+    assert parsed.errors == [
+        RowError(5, "Coverage", "sometimes", "not a coverage: use field, hybrid or remote")
+    ]
