@@ -57,7 +57,7 @@ def _request(stops: list[Point], **first: Any) -> dict[str, Any]:
             for k, p in enumerate(stops)
         ],
         "costs": {"per_hour": 30.0, "per_km": 0.5},
-        "options": {"time_limit": 0.5},
+        "options": {"time_limit": 2.0},
     }
 
 
