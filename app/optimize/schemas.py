@@ -99,8 +99,10 @@ class OptionsIn(_Input):
         default=5.0,
         gt=0,
         allow_inf_nan=False,
-        description="s for the whole answer (travel, search, explanations); capped by the "
-        "server's maximum (see summary.time_limit)",
+        description="s for the whole answer (travel, search, explanations), answered within "
+        "it + 0.5 s; the search keeps at least 0.25 s (or the limit, if shorter) even when "
+        "the travel matrix took the rest; capped by the server's maximum (see "
+        "summary.time_limit)",
     )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="same seed, same answer")
 

@@ -464,12 +464,14 @@ def _priced(
     insertion = insertions.best(node, prizes=prizes if varies else None)
     if insertion is not None and insertion[0] >= prizes[insertion[1]]:
         vehicle_id = problem.vehicles[insertion[1]].id
+        # "more than" would be untrue where a visit earns nothing and the detour is free.
+        than = "more than" if insertion[0] > prizes[insertion[1]] else "as much as"
         return Unassigned(
             id=stop.id,
             reason=Reason.NOT_WORTH_IT,
             detail=(
                 f"fits into {vehicle_id}'s day, but the detour costs "
-                f"{insertion[0]:.2f}, more than the {prizes[insertion[1]]:g} a visit "
+                f"{insertion[0]:.2f}, {than} the {prizes[insertion[1]]:g} a visit "
                 f"earns{' there' if varies else ''}"
             ),
         )

@@ -295,9 +295,10 @@ def profitable_insertions(problem: Problem, plan: Plan) -> list[str]:
                 a = places[position]
                 assert a is not None
                 extra = _extra_money(problem, vehicle, a, stop, places[position + 1])
-                if stop.prize > extra + MONEY_SLACK:
+                prize = stop.prize_for(vehicle.id)
+                if prize > extra + MONEY_SLACK:
                     found.append(
                         f"{stop.id} ({item.reason}) fits into {vehicle.id}'s route at position "
-                        f"{position}, adding {extra:.4f} for a prize of {stop.prize:.4f}"
+                        f"{position}, adding {extra:.4f} for a prize of {prize:.4f}"
                     )
     return found
