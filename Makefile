@@ -96,11 +96,15 @@ beat: $(VENV)/.installed ## Run Celery beat, the nightly plan's schedule (needs 
 	@test -n "$$FIELDROUTE_BROKER_URL" || { echo "make beat: set FIELDROUTE_BROKER_URL and FIELDROUTE_DATABASE_URL (PostgreSQL)" >&2; exit 2; }
 	$(BIN)/python -m app.cli beat
 
+# Two test processes: most tests wait on a database, a browser or a subprocess, and the machine
+# has two cores. Each process has its own PostgreSQL database and Redis database (tests/backends.py);
+# the tests that time themselves run alone (tests/exclusive.py). TEST_PROCESSES=0: one process.
+TEST_PROCESSES ?= 2
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app routing
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile
 
 # The tests about "today" and "now", run again with the machine's clock moved (libfaketime):
 # the app reads time only from its clock and the tests fix it, so none may depend on the hour.

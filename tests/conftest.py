@@ -23,7 +23,8 @@ from app.core.migrate import upgrade
 from app.main import create_app
 from app.models import Base
 from app.roads.build import build_roads
-from tests.backends import POSTGRES_URL
+from tests.backends import POSTGRES_URL, create_own_database
+from tests.exclusive import one_at_a_time
 from tests.moments import NOW
 from tests.seed import TEST_TOKEN, World, seed_world
 
@@ -34,6 +35,17 @@ from tests.seed import TEST_TOKEN, World, seed_world
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    create_own_database()
+
+
+@pytest.fixture(autouse=True)
+def _alone_when_timed(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Set up before every other fixture of a test (the first autouse fixture of the root)."""
+    with one_at_a_time(alone=request.node.get_closest_marker("alone") is not None):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -60,6 +60,9 @@ _ALONE_SHARE = 0.25
 are always checked; a left-out stop not checked is checked when it is explained)."""
 _FINAL_S = 0.05
 """Kept after the explanations for building the routes and the plan."""
+_REPAIR_LEAST_S = 0.2
+"""The least time repair gets when the search came back without a plan: past the deadline if
+need be, within the promised limit + 0.5 s."""
 _LEAST_S = 0.25
 """The least a solve gives itself (or the time limit, if shorter), even when the caller's own
 work (a travel matrix loaded cold, a request's way to the solver process) took the whole limit:
@@ -132,13 +135,12 @@ def solve(
     explained_by = due - _FINAL_S
     n_left = integer.n_stops - sum(len(route.nodes) for route in timed)
     explain_s = _explain_s(n_left, n_vehicles)
-    _repair(
-        integer,
-        money,
-        timed,
-        impossible,
-        deadline=explained_by - min(explain_s, max(0.0, explained_by - time.monotonic()) / 2),
-    )
+    repair_by = explained_by - min(explain_s, max(0.0, explained_by - time.monotonic()) / 2)
+    if _best(results) is None:
+        # The search found no plan in its time (a machine busy with other work starves the
+        # niced search processes): a greedy plan, a little late, rather than an empty day.
+        repair_by = max(repair_by, time.monotonic() + _REPAIR_LEAST_S)
+    _repair(integer, money, timed, impossible, deadline=repair_by)
 
     served = {node for route in timed for node in route.nodes}
     missing_required = [
@@ -220,7 +222,7 @@ def _repair(
     The search's local optimum usually has none; this makes "left out" mean "not profitable or
     does not fit" even when the time limit cut the search short. Passes repeat while one
     inserts something (a stop put in may make room, cheaply, for one passed over before).
-    Stops at `deadline` (monotonic clock).
+    Stops at `deadline` (monotonic clock), but for required stops.
     """
     served = {node for route in timed for node in route.nodes}
     prize_money = problem.prize.astype(np.float64) * problem.money_per_unit
@@ -233,7 +235,10 @@ def _repair(
     while inserted:
         inserted = False
         for node in list(candidates):
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline and not problem.required[node]:
+                # Required stops come first (their prize outweighs any day) and are tried past
+                # the deadline: a few cheap insertions, where a search cut short by a busy
+                # machine would otherwise refuse a pinned visit or an appointment.
                 return
             # Ranked by what it nets: a visit may earn more with one vehicle (day) than another.
             earns = problem.earnings(node).astype(np.float64) * problem.money_per_unit

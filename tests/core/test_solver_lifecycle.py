@@ -24,7 +24,11 @@ from app.main import create_app
 from tests.api.payloads import location_request
 from tests.seed import TEST_TOKEN, seed_world
 
-pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+pytestmark = [
+    pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc"),
+    # Seconds for a killed server's solver processes to go: not beside another test's load.
+    pytest.mark.alone,
+]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -24,7 +24,7 @@ from app.main import create_app
 from tests.api.payloads import location_request, post
 from tests.seed import seed_world
 
-pytestmark = [pytest.mark.api, pytest.mark.slow]
+pytestmark = [pytest.mark.api, pytest.mark.slow, pytest.mark.alone]
 
 SLACK_S = 0.5
 """What the issue allows past the time limit."""

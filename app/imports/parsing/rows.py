@@ -169,6 +169,13 @@ class RowParser:
                 values[field] = convert(raw)
             except CellError as exc:
                 errors.append(self._error(line, field, raw, str(exc)))
+                continue
+            if values[field] == "":
+                # Only control characters (the DOS end-of-file mark, say): text reads them as
+                # space, so the cell is as good as empty.
+                values[field] = None
+                if field in REQUIRED:
+                    errors.append(self._error(line, field, raw, f"{field} is required"))
         errors.extend(self._check_coordinates(line, values))
         external_id = values.get("external_id")
         if external_id is not None:

@@ -11,6 +11,7 @@ import math
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -104,6 +105,7 @@ def problems(draw: st.DrawFn) -> Problem:
     return Problem(vehicles=tuple(vehicles), stops=tuple(stops), matrix=matrix, costs=costs)
 
 
+@pytest.mark.alone
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_every_plan_is_feasible_and_every_reason_honest(p: Problem) -> None:

@@ -317,6 +317,7 @@ def test_empty_problem_gives_empty_routes() -> None:
     assert plan.prize == 0
 
 
+@pytest.mark.alone
 def test_two_workers_give_a_feasible_plan_within_the_limit() -> None:
     positions = list(range(0, 60, 3))
     p = problem(
@@ -329,6 +330,7 @@ def test_two_workers_give_a_feasible_plan_within_the_limit() -> None:
     assert plan.prize > 0
 
 
+@pytest.mark.alone
 def test_a_tiny_time_limit_still_gives_a_plan() -> None:
     p = problem([0, 5, 10], [vehicle()], [stop("a", 1), stop("b", 2)])
     plan = solved(p, SolveOptions(time_limit_s=0.01))

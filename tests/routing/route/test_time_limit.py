@@ -39,6 +39,8 @@ from routing.route.solver import _LEAST_S
 from tests.routing.checker import check_plan
 from tests.routing.route.builders import problem, stop, vehicle
 
+pytestmark = pytest.mark.alone
+
 SLACK_S = 0.5
 """What the issue allows past the time limit (a shared machine's noise, not the plan's work)."""
 

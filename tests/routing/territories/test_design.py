@@ -198,6 +198,7 @@ def test_same_seed_same_answer_with_one_worker() -> None:
     assert first.moves == second.moves
 
 
+@pytest.mark.alone
 def test_the_time_limit_holds_when_the_search_could_go_on() -> None:
     reps = [rep(f"R{k}", 5.0 + 0.05 * k, capacity_h=32.0 + 8 * (k % 2)) for k in range(12)]
     accounts = [
