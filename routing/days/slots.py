@@ -160,6 +160,25 @@ class SlotSearch:
     verdicts: tuple[DayVerdict, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True, slots=True)
+class SlotJob:
+    """One rep's search, as plain data a worker process can take."""
+
+    days: tuple[SlotDay, ...]
+    meeting: Meeting
+    costs: Costs
+    travel: Travel = field(default_factory=Estimate)
+    per_day: int = 3
+
+
+def search_jobs(jobs: Sequence[SlotJob]) -> list[SlotSearch]:
+    """`find_slots` of each job, in order (several reps in one call to a worker)."""
+    return [
+        find_slots(job.days, job.meeting, costs=job.costs, travel=job.travel, per_day=job.per_day)
+        for job in jobs
+    ]
+
+
 def find_slots(
     days: Sequence[SlotDay],
     meeting: Meeting,
@@ -589,6 +608,8 @@ __all__ = [
     "RouteStop",
     "Slot",
     "SlotDay",
+    "SlotJob",
     "SlotSearch",
     "find_slots",
+    "search_jobs",
 ]
