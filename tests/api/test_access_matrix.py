@@ -526,7 +526,7 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
                 "date_from": str(PLAN_DAY),
                 "date_to": str(PLAN_DAY),
             },
-        ),  # fmt: skip
+        ),
         SCOPED,
     ),
     ("POST", "/appointments/slots/book"): (

@@ -54,7 +54,8 @@ def test_an_inside_rep_finds_slots_for_an_account_of_a_rep_they_support(
     got = found(client, world, "inside_north", account_id=account(world), duration_minutes=45,
                 date_from=str(THU), date_to=str(FRI))  # fmt: skip
     assert got["reps"] == [{"id": world.rep_ids["rep_north_1"], "name": "North Rep 1"}]
-    assert got["subject"]["account_id"] == account(world) and not got["subject"]["prospect"]
+    assert got["subject"]["account_id"] == account(world)
+    assert not got["subject"]["prospect"]
     items = got["slots"]
     assert items, got["reasons"]
     scores = [item["score"] for item in items]
@@ -63,13 +64,17 @@ def test_an_inside_rep_finds_slots_for_an_account_of_a_rep_they_support(
         assert item["rep_id"] == world.rep_ids["rep_north_1"]
         assert item["date"] in (str(THU), str(FRI))
         start = datetime.fromisoformat(item["start"])
-        assert start.utcoffset() == timedelta(0) and item["time_zone"] == "UTC"
+        assert start.utcoffset() == timedelta(0)
+        assert item["time_zone"] == "UTC"
         assert start.minute % 15 == 0
-        assert time(8) <= start.time() and start + timedelta(minutes=45) <= datetime.combine(
+        assert time(8) <= start.time()
+        assert start + timedelta(minutes=45) <= datetime.combine(
             start.date(), time(17), start.tzinfo
         )
-        assert item["added_drive_minutes"] >= 0 and item["added_cost"] >= 0
-        assert item["displaced"] == [] and "no plan of the day yet" in item["note"]
+        assert item["added_drive_minutes"] >= 0
+        assert item["added_cost"] >= 0
+        assert item["displaced"] == []
+        assert "no plan of the day yet" in item["note"]
         assert item["book"] == {"rep_id": world.rep_ids["rep_north_1"],
                                 "account_id": account(world), "prospect": None,
                                 "starts_at": item["start"], "duration_minutes": 45,
@@ -130,7 +135,8 @@ def test_a_full_planned_day_displaces_a_visit_and_says_which(
     best = got["slots"][0]
     assert len(best["displaced"]) == 1
     (gone,) = best["displaced"]
-    assert gone["account_id"] in planned and gone["name"].startswith("North Rep 1 Account")
+    assert gone["account_id"] in planned
+    assert gone["name"].startswith("North Rep 1 Account")
     assert best["displaced_value"] == gone["value"] > 0
     assert best["score"] >= best["displaced_value"]
     assert gone["name"] in best["note"]
@@ -144,7 +150,8 @@ def test_a_prospect_is_searched_near_the_territories_and_stored_when_booked(
                 date_to=str(FRI))  # fmt: skip
     # Near North Rep 1's accounts; North Rep 2 is not theirs to book for.
     assert [r["name"] for r in got["reps"]] == ["North Rep 1"]
-    assert got["subject"]["prospect"] and got["subject"]["account_id"] is None
+    assert got["subject"]["prospect"]
+    assert got["subject"]["account_id"] is None
     slot = got["slots"][0]
     assert slot["book"]["prospect"]["latitude"] == 42.015
     made = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
@@ -152,7 +159,8 @@ def test_a_prospect_is_searched_near_the_territories_and_stored_when_booked(
     assert made.json()["account_created"]
     new_id = made.json()["appointment"]["account_id"]
     stored = session.get(Account, new_id)
-    assert stored is not None and stored.name == "Lakeview Bakery"
+    assert stored is not None
+    assert stored.name == "Lakeview Bakery"
     assert stored.territory_id == world.territory_ids["rep_north_1"]
     # The inside rep sees it now, as an account of a rep they support.
     seen = client.get(f"/api/v1/accounts/{new_id}", headers=world.headers("inside_north"))
@@ -168,7 +176,8 @@ def test_a_prospect_far_from_every_territory_goes_to_the_nearest_homes_or_says_w
     assert all("outside every territory" in item["note"] for item in got["slots"])
     far = {"name": "Denver", "latitude": 39.74, "longitude": -104.99}
     got = found(client, world, "admin", prospect=far, date_from=str(THU), date_to=str(THU))
-    assert got["slots"] == [] and got["reps"] == []
+    assert got["slots"] == []
+    assert got["reps"] == []
     assert [r["reason"] for r in got["reasons"]] == ["outside_territories"]
 
 
@@ -207,7 +216,8 @@ def test_no_slot_says_why(client: TestClient, world: World, session: Session) ->
     sat = TODAY_UTC + timedelta(days=3)
     got = found(client, world, "admin", account_id=account(world), date_from=str(sat),
                 date_to=str(sat + timedelta(days=1)))  # fmt: skip
-    assert got["slots"] == [] and [r["reason"] for r in got["reasons"]] == ["not_working"]
+    assert got["slots"] == []
+    assert [r["reason"] for r in got["reasons"]] == ["not_working"]
     # Closed on the days asked.
     shop = session.get(Account, account(world, "rep_north_1-acc-3"))
     assert shop is not None
@@ -225,7 +235,8 @@ def test_an_account_in_no_territory_says_so(
     session.add(loose)
     session.commit()
     got = found(client, world, "manager_north", account_id=loose.id)
-    assert got["slots"] == [] and [r["reason"] for r in got["reasons"]] == ["no_territory"]
+    assert got["slots"] == []
+    assert [r["reason"] for r in got["reasons"]] == ["no_territory"]
 
 
 def test_bad_questions_are_422_naming_the_field(
@@ -247,7 +258,7 @@ def test_bad_questions_are_422_naming_the_field(
                 "date_to": str(THU + timedelta(days=40)),
             },
             "date_to",
-        ),  # fmt: skip
+        ),
         ({"account_id": account(world), "date_to": str(TODAY_UTC - timedelta(days=5))}, "date_to"),
         ({"account_id": account(world), "limit": 0}, "limit"),
         ({}, "prospect"),

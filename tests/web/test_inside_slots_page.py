@@ -1,4 +1,4 @@
-""""Find a time" on `/inside` in headless Chromium at phone (390x844) and desktop (1366x900) sizes
+""" "Find a time" on `/inside` in headless Chromium at phone (390x844) and desktop (1366x900) sizes
 (issue 16, the hand-off): from a queue card, the best slots of the field rep are listed, one is
 booked with a tap, the rep's day is planned again with it, and the page never scrolls sideways;
 an account with no location says so in the card."""
