@@ -7,7 +7,7 @@ from functools import partial
 
 from fastapi import APIRouter, Request, status
 
-from app.appointments import service
+from app.appointments import booking, service
 from app.appointments.schemas import BookedSlot, SlotAnswer, SlotBooking, SlotRequest
 from app.auth.dependencies import CurrentPrincipal
 from app.core.concurrency import admitted, role_settings, run_in_thread, worker_runner
@@ -65,6 +65,6 @@ async def book_slot(
     the booking (422) and stores nothing."""
     capped = role_settings(settings, principal.role)
     run = worker_runner(request.app)
-    work = partial(service.book, session, capped, principal, body, run=run)
+    work = partial(booking.book, session, capped, principal, body, run=run)
     async with admitted(request.app, principal.user_id, capped):
         return await run_in_thread(work)
