@@ -145,3 +145,46 @@ def test_an_account_not_on_the_map_says_so(desk: BrowserContext, queue_day: Live
     assert card.locator(".slots .slot").count() == 0
     # The 422 is the page's own answer, not a script error.
     assert [e for e in errors if "422" not in e] == []
+
+
+def test_an_account_found_by_name_on_a_desk(desk: BrowserContext, queue_day: LiveApp) -> None:
+    """An account that is not in the queue (on today's route): Search, Find a time, Book."""
+    errors: list[str] = []
+    page = _open(desk, queue_day, errors)
+    page.get_by_role("searchbox", name="Find a time for").fill("North Rep 1 Account 1")
+    page.get_by_role("button", name="Search").click()
+    card = page.locator("#found-accounts > .slot-card")
+    card.first.wait_for()
+    assert card.count() == 1
+    assert card.locator("h3").inner_text() == "North Rep 1 Account 1"
+    _find_and_book(page, card, tap=False)
+    booked = _booked(desk, queue_day)
+    assert acc(queue_day.world, "rep_north_1-acc-1") in [b["account_id"] for b in booked]
+    _no_sideways_scroll(page, DESK)
+    assert errors == []
+
+
+def test_a_new_prospect_on_a_phone(phone: BrowserContext, queue_day: LiveApp) -> None:
+    """A prospect by postcode (placed by the offline geocoder), booked: stored as an account."""
+    errors: list[str] = []
+    page = _open(phone, queue_day, errors)
+    page.get_by_text("…or a new prospect").tap()
+    card = page.locator(".prospect-card")
+    card.get_by_label("Name").fill("Lakeview <b>Bakery</b>")
+    card.get_by_label("Postcode").fill("60601")
+    card.get_by_label("City").fill("Chicago")
+    card.get_by_role("button", name="Find a time").tap()
+    first = card.locator(".slots .slot").first
+    first.wait_for()
+    assert "outside every territory" in first.locator(".note").inner_text()
+    first.get_by_role("button", name="Book").tap()
+    msg = card.locator(".slot-msg")
+    page.wait_for_function(
+        "el => el.textContent.startsWith('Booked')", arg=msg.element_handle(), timeout=30_000
+    )
+    assert msg.inner_text().endswith("The prospect is now an account.")
+    _no_sideways_scroll(page, PHONE)
+    screenshot(page, "inside-prospect-390x844")
+    accounts = phone.request.get(f"{queue_day.url}/api/v1/accounts?q=Lakeview").json()["items"]
+    assert [a["name"] for a in accounts] == ["Lakeview <b>Bakery</b>"]
+    assert errors == []
