@@ -193,7 +193,7 @@
   main.addEventListener("click", (event) => {
     const button = event.target.closest("[data-slot='find']");
     if (button && main.contains(button)) {
-      findSlots(button.closest(".slot-card"), button);
+      findSlots(button.closest(".slot-card, .call"), button);
     }
   });
 })();
