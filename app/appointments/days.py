@@ -18,9 +18,7 @@ from app.models import Account, RoutePlan, Visit
 from app.plans.inputs import booked
 from app.reps.clock import seconds_into
 from routing import Point, TimeWindow
-from routing.days.slots import (
-    RouteStop,
-)
+from routing.days.slots import RouteStop
 
 
 def meeting_hours(

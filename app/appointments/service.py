@@ -236,6 +236,11 @@ def _slot_out(part: _RepDays, subject: Subject, body: SlotRequest, found: FoundS
         for k in found.displaced
     ]
     notes = [text for text in (part.rep_note, part.notes.get(found.day)) if text]
+    if found.appointments_only:
+        notes.append(
+            "the day's plan no longer fits as it stands: the time is fitted among its "
+            "appointments, and its visits will be planned again around it"
+        )
     if found.replaces:
         notes.append("replaces the visit planned that day")
     if displaced:

@@ -136,6 +136,9 @@ class Slot:
     displaced_value: float
     route: tuple[str, ...]
     replaces: bool = False
+    appointments_only: bool = False
+    """The day as given no longer times (planned on other travel times, or before a booking):
+    the slot was fitted among its appointments only, and its visits are to be planned again."""
 
     @property
     def score(self) -> float:
@@ -282,6 +285,7 @@ class _Day:
     base_travel_s: float
     base_distance_m: float
     base_money: float
+    appointments_only: bool = False
 
 
 def _search_day(
@@ -430,6 +434,7 @@ def _build(
         )
     base = list(range(node))
     timeline = time_route(integer, 0, base, leave_late=bool(rate))
+    appointments_only = timeline is None
     if timeline is None:
         # The stored day no longer times as it stands (it was planned on other travel times or
         # before a later booking): its appointments alone are the day to fit the meeting into.
@@ -452,6 +457,7 @@ def _build(
         base_travel_s=_seconds(integer, base),
         base_distance_m=_metres(integer, base),
         base_money=_money(integer, money, base, timeline),
+        appointments_only=appointments_only,
     )
 
 
@@ -535,6 +541,7 @@ def _slot(
         displaced_value=round(sum(stops[k].prize for k in dropped), 2),
         route=tuple(stops[k].id if k != day.meeting_node else day.meeting_id for k in nodes),
         replaces=len(stops) < len(day.slot_day.stops),
+        appointments_only=day.appointments_only,
     )
 
 

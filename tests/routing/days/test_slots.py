@@ -155,6 +155,20 @@ def test_the_accounts_own_planned_visit_makes_way_for_the_meeting() -> None:
     assert "V0" in best.route
 
 
+def test_a_day_that_no_longer_times_is_searched_among_its_appointments() -> None:
+    """A stored day whose visits no longer fit (three hours of visits at 13:00 in a shift
+    ending at 14:00): the slot is fitted among the appointments, and says so."""
+    stops = (
+        RouteStop("A", near(2, 0), 1800, at_s=9 * H),
+        RouteStop("V", near(3, 0), 3 * H, windows=(TimeWindow(13 * H, 13 * H),), prize=5.0),
+    )
+    day = SlotDay(workday(lunch=None, shift=TimeWindow(8 * H, 14 * H)), stops)
+    found = find_slots([day], meeting(near(4, 0)), costs=COSTS)
+    assert found.slots
+    assert all(s.appointments_only and "V" not in s.route and "A" in s.route for s in found.slots)
+    assert all(s.displaced == () for s in found.slots)
+
+
 def test_a_closed_day_and_a_day_with_no_time_left_say_so() -> None:
     hours = {MON: (), TUE: (TimeWindow(7 * H, 16.5 * H),)}
     days = [SlotDay(workday(MON)), SlotDay(workday(TUE), earliest_s=16 * H)]
