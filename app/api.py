@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from app.accounts import near_router as accounts_near
 from app.accounts import router as accounts
+from app.appointments import router as appointments
 from app.auth.dependencies import authenticate
 from app.imports import router as imports
 from app.jobs import router as jobs
@@ -29,6 +30,7 @@ api_router.include_router(imports.router)
 api_router.include_router(jobs.router)
 api_router.include_router(territories.router)
 api_router.include_router(visits.router)
+api_router.include_router(appointments.router)
 api_router.include_router(queue.router)
 api_router.include_router(plans.router)
 api_router.include_router(plan_exports.router)

@@ -43,7 +43,7 @@ Authenticate with `Authorization: Bearer <token>`, or sign in at `/login` for a 
 """
 
 
-_SOLVER_PRELOAD = ["app.optimize.service", "app.plans.solve"]
+_SOLVER_PRELOAD = ["app.optimize.service", "app.plans.solve", "routing.days.slots"]
 """What solver processes run, loaded once by their fork server rather than by each process."""
 
 

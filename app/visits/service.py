@@ -4,7 +4,7 @@ measured visit lengths the planner learns service times from.
 
 A rep acts for their own rep record only; managers and admins act for a rep they name; an
 inside rep logs touches as themselves, on the accounts of the field reps they support, and
-records no visits in person or appointments (403). The account must be one the caller may see
+books appointments for those reps, but records no visits in person (403). The account must be one the caller may see
 (404) and one of that rep's territory (for an inside rep: of a rep they support; 422). Each
 write locks the rep row, so a double tap or two bookings at once cannot both pass the checks
 (PostgreSQL; SQLite has one writer anyway).
@@ -35,7 +35,7 @@ from app.auth.access import (
 )
 from app.auth.principal import Principal
 from app.core import clock
-from app.core.config import Settings
+from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.core.listing import Sorting, fetch_rows
 from app.core.schemas import Page
@@ -267,8 +267,9 @@ def update_visit(
 def book_appointment(
     session: Session, settings: Settings, principal: Principal, body: AppointmentCreate
 ) -> VisitRead:
-    """Book a time at an account: a booked visit the planner keeps as a required stop."""
-    require_role(principal, *IN_THE_FIELD)
+    """Book a time at an account: a booked visit the planner keeps as a required stop. An
+    inside rep books for the field reps they support (the hand-off: `app.appointments`)."""
+    require_role(principal, *IN_THE_FIELD, Role.INSIDE)
     rep = _acting_rep(session, principal, body.rep_id)
     check_field(rep)
     account = _rep_account(session, principal, body.account_id, rep)

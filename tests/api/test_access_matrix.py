@@ -222,6 +222,14 @@ def new_appointment(ctx: Context, target: str) -> Probe:
     return Probe("/appointments", {**visit_for(ctx, target), "starts_at": starts_at.isoformat()})
 
 
+def new_slot_booking(ctx: Context, target: str) -> Probe:
+    """A slot to book on a weekday of its own from 2030-01-14 (each booking plans its day)."""
+    n = ctx.unique()
+    day = date(2030, 1, 14) + timedelta(days=n // 5 * 7 + n % 5)
+    body = {**visit_for(ctx, target), "starts_at": f"{day}T10:00:00", "duration_minutes": 30}
+    return Probe("/appointments/slots/book", body)
+
+
 PLAN_DAY = date(2030, 1, 7)
 """A Monday far ahead: plannable whenever the tests run."""
 STORED_DAY = date(2030, 1, 8)
@@ -505,9 +513,25 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         lambda ctx, t: Probe(visit(ctx, t), {"notes": "seen"}),
         codes("200/200", "200/404", "404/200", "200/404", "403/404"),
     ),
+    # Inside reps book for the reps they support (the hand-off).
     ("POST", "/appointments"): (
         new_appointment,
-        FIELD_WORK,
+        codes("201/201", "201/404", "404/201", "201/404", "201/404"),
+    ),
+    ("POST", "/appointments/slots"): (
+        lambda ctx, t: Probe(
+            "/appointments/slots",
+            {
+                "account_id": ctx.world.account_ids[f"rep_{t}_1-acc-1"],
+                "date_from": str(PLAN_DAY),
+                "date_to": str(PLAN_DAY),
+            },
+        ),
+        SCOPED,
+    ),
+    ("POST", "/appointments/slots/book"): (
+        new_slot_booking,
+        codes("201/201", "201/404", "404/201", "201/404", "201/404"),
     ),
     ("POST", "/appointments/{visit_id}/cancel"): (
         lambda ctx, t: Probe(f"{appointment(ctx, t)}/cancel", {"reason": "called off"}),

@@ -1,0 +1,1 @@
+"""Appointment slots: when a field rep can see an account or prospect, and booking one."""
