@@ -95,9 +95,7 @@ def team_coverage(session: Session, settings: Settings, team_id: int, today: dat
     )
     rows = session.execute(query).all()
     active = session.scalar(
-        select(func.count(Account.id)).where(
-            Account.team_id == team_id, Account.active.is_(True)
-        )
+        select(func.count(Account.id)).where(Account.team_id == team_id, Account.active.is_(True))
     )
     rep_ids = sorted({row.rep_id for row in rows})
     reps = {rep.id: rep for rep in session.scalars(select(Rep).where(Rep.id.in_(rep_ids)))}

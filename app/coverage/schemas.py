@@ -69,7 +69,7 @@ class CoverageRow(BaseModel):
     detour_km: float
     detour_source: Literal["plan", "neighbours"] = Field(
         description="`plan`: its insertion cost in its rep's stored plans; `neighbours`: an "
-        "estimate, its insertion between its two nearest places of its rep"
+        "estimate, its share of a route through its two nearest places of its rep"
     )
     cost_per_visit: float = Field(description="the detour and the visit's time, priced")
     field_cost_a_year: float = Field(description="visits a year x cost per visit")

@@ -88,7 +88,9 @@ def apply(
     thresholds = thresholds_for(settings, body.hybrid, body.remote)
     inputs, result = _run(session, settings, team, thresholds)
     changing = np.flatnonzero(result.recommended != inputs.accounts.coverage).tolist()
-    facts = {inputs.facts[i].id: (inputs.facts[i], COVERAGES[result.recommended[i]]) for i in changing}
+    facts = {
+        inputs.facts[i].id: (inputs.facts[i], COVERAGES[result.recommended[i]]) for i in changing
+    }
     ids = sorted(facts)
     items: list[CoverageChangeItem] = []
     for start in range(0, len(ids), ID_CHUNK):
@@ -251,7 +253,7 @@ def _user_names(session: Session, rows: list[CoverageChange]) -> dict[int, str]:
     if not ids:
         return {}
     query = select(User.id, User.name).where(User.id.in_(ids))
-    return {user_id: name for user_id, name in session.execute(query)}
+    return dict(session.execute(query))
 
 
 def _change_read(row: CoverageChange, names: dict[int, str]) -> CoverageChangeRead:

@@ -16,8 +16,9 @@ second:
 
   The detour is the account's insertion cost in its rep's stored plans when it was planned
   (`route_insertions`, source `plan`), else an estimate (`neighbour_detours`, source
-  `neighbours`): its insertion between its two nearest places of the same rep (the other
-  accounts and the rep's home), on the straight-line estimate;
+  `neighbours`): its share of a route through its neighbourhood, half the way in from its
+  nearest place of the same rep (the other accounts and the rep's home) and out to the next,
+  on the straight-line estimate;
 - **ratio** = the field cost of a year of visits / the account's value a year (an account worth
   nothing has an infinite ratio);
 - **recommendation**: ratio above `thresholds.remote` -> remote, above `thresholds.hybrid` ->
@@ -240,12 +241,16 @@ def neighbour_detours(
     speed_kmh: float = DEFAULT_SPEED_KMH,
     chunk: int = 512,
 ) -> tuple[Floats, Floats]:
-    """An account's detour when it is in no plan: its insertion between its two nearest places
-    of the same rep (the rep's other accounts and home), `d(a, n1) + d(a, n2) - d(n1, n2)` on
-    the straight-line estimate; alone with the home, the round trip. Seconds and metres.
+    """An account's drive per visit when it is in no plan: its share of a route through its
+    neighbourhood, `(d(a, n1) + d(a, n2)) / 2` for its two nearest places of the same rep (the
+    rep's other accounts and home); alone with the home, the round trip. Seconds and metres on
+    the straight-line estimate.
 
-    Nearest by an equirectangular projection (exact enough to rank neighbours within a
-    territory); distances by the haversine. Memory per rep stays at `chunk` x its places.
+    Why not the insertion between the two nearest (`d(a, n1) + d(a, n2) - d(n1, n2)`): for
+    accounts in a row it is 0, as if a street of customers cost nothing to serve; the stored
+    plans' insertion (`route_insertions`) is the marginal cost where there is one. Nearest by
+    an equirectangular projection (exact enough to rank neighbours within a territory);
+    distances by the haversine. Memory per rep stays at `chunk` x its places.
     """
     if circuity < 1 or speed_kmh <= 0:
         raise ProblemError("circuity must be >= 1 and speed > 0")
@@ -255,35 +260,30 @@ def neighbour_detours(
         members = np.flatnonzero(rep == r)
         places_lat = np.concatenate([lat[members], home_lat[r : r + 1]])
         places_lon = np.concatenate([lon[members], home_lon[r : r + 1]])
-        detour_m[members] = _insertions(places_lat, places_lon, len(members), chunk)
+        detour_m[members] = _neighbourhood(places_lat, places_lon, len(members), chunk)
     detour_m *= circuity
     return detour_m / (speed_kmh / 3.6), detour_m
 
 
-def _insertions(lat: Floats, lon: Floats, count: int, chunk: int) -> Floats:
-    """For the first `count` places (the last one is the home), the straight-line insertion
-    between their two nearest other places."""
+def _neighbourhood(lat: Floats, lon: Floats, count: int, chunk: int) -> Floats:
+    """For the first `count` places (the last one is the home), half the straight-line way
+    from their nearest other place and on to the next nearest; the round trip to the home for
+    a lone account."""
     mean_lat = math.radians(float(np.mean(lat)))
     x = np.radians(lon) * math.cos(mean_lat)
     y = np.radians(lat)
     out = np.zeros(count, dtype=np.float64)
-    others = lat.shape[0] - 1
+    if lat.shape[0] == 2:
+        out[:] = 2 * _haversine(lat[:1], lon[:1], lat[1:], lon[1:])
+        return out
     for start in range(0, count, chunk):
         rows = np.arange(start, min(count, start + chunk))
         squared = (x[rows, None] - x[None, :]) ** 2 + (y[rows, None] - y[None, :]) ** 2
         squared[np.arange(rows.shape[0]), rows] = np.inf
-        here = (lat[rows], lon[rows])
-        if others == 1:
-            out[rows] = 2 * _haversine(*here, lat[-1:].repeat(rows.shape[0]), lon[-1:])
-            continue
         nearest = np.argpartition(squared, 1, axis=1)[:, :2]
         a, b = nearest[:, 0], nearest[:, 1]
-        detour = (
-            _haversine(*here, lat[a], lon[a])
-            + _haversine(*here, lat[b], lon[b])
-            - _haversine(lat[a], lon[a], lat[b], lon[b])
-        )
-        out[rows] = np.maximum(detour, 0.0)
+        here = (lat[rows], lon[rows])
+        out[rows] = (_haversine(*here, lat[a], lon[a]) + _haversine(*here, lat[b], lon[b])) / 2
     return out
 
 

@@ -58,7 +58,9 @@ def test_each_account_is_priced_and_recommended_by_hand(
     client: TestClient, north: World, session: Session
 ) -> None:
     got = model(client, north)
-    assert got["team"] == "North" and got["total"] == 6 and got["not_modelled"] == 0
+    assert got["team"] == "North"
+    assert got["total"] == 6
+    assert got["not_modelled"] == 0
     assert got["thresholds"] == pytest.approx({"hybrid": 0.07, "remote": 0.1})
     assert got["thresholds"] == got["default_thresholds"]
     rows = got["items"]
@@ -148,7 +150,8 @@ def test_apply_records_the_change_and_the_planner_leaves_remote_accounts_to_the_
     )
     assert response.status_code == 201, response.text
     record = response.json()
-    assert record["user"] == "North Manager" and record["accounts_changed"] == 4
+    assert record["user"] == "North Manager"
+    assert record["accounts_changed"] == 4
     assert record["thresholds"] == pytest.approx({"hybrid": 0.07, "remote": 0.1})
     assert record["totals"]["after"]["remote"] == 2
     changed = {item["account_id"]: item for item in record["items"]}
@@ -173,7 +176,8 @@ def test_apply_records_the_change_and_the_planner_leaves_remote_accounts_to_the_
     listed = client.get(
         f"{COVERAGE}/changes", params={"team_id": team}, headers=north.headers("admin")
     ).json()
-    assert listed["total"] == 1 and listed["items"][0]["id"] == record["id"]
+    assert listed["total"] == 1
+    assert listed["items"][0]["id"] == record["id"]
     # The model now starts from the applied coverage: nothing left to change.
     again = model(client, north)
     assert again["accounts_changing"] == 0
@@ -209,8 +213,10 @@ def test_higher_thresholds_keep_more_in_the_field_and_free_fewer_hours(
     found = [model(client, north, hybrid=h, remote=r) for h, r in pairs]
     freed = [f["field_hours_freed_a_week"] for f in found]
     risk = [f["value_at_risk_added_a_year"] for f in found]
-    assert freed == sorted(freed, reverse=True) and risk == sorted(risk, reverse=True)
-    assert found[-1]["accounts_changing"] == 0 and freed[-1] == 0
+    assert freed == sorted(freed, reverse=True)
+    assert risk == sorted(risk, reverse=True)
+    assert found[-1]["accounts_changing"] == 0
+    assert freed[-1] == 0
     assert found[0]["after"]["field"] == 0
     assert found[4]["after"]["hybrid"] == 0, "hybrid = remote: nothing in between"
     changes = model(client, north, hybrid=0.07, remote=0.1, changes_only="true")
@@ -233,7 +239,12 @@ def test_higher_thresholds_keep_more_in_the_field_and_free_fewer_hours(
     ],
 )
 def test_thresholds_that_make_no_sense_are_a_422_naming_the_field(
-    client: TestClient, north: World, session: Session, params: dict[str, Any], field: str, words: str
+    client: TestClient,
+    north: World,
+    session: Session,
+    params: dict[str, Any],
+    field: str,
+    words: str,
 ) -> None:
     team = north.team_ids["North"]
     headers = north.headers("manager_north")

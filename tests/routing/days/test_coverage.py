@@ -70,7 +70,8 @@ def test_the_cost_of_a_visit_and_the_recommendation_by_hand() -> None:
     assert found.ratio == pytest.approx([0.01, 500 / 6000, 0.125])
     assert found.recommended.tolist() == [FIELD, HYBRID, REMOTE]
     before, after = found.before, found.after
-    assert before.accounts == (3, 0, 0) and after.accounts == (1, 1, 1)
+    assert before.accounts == (3, 0, 0)
+    assert after.accounts == (1, 1, 1)
     assert before.visits_a_year == pytest.approx(30.0)
     assert after.visits_a_year == pytest.approx(15.0)
     # An hour a visit: 30 h a year before, 15 after, a week is 7/365 of a year.
@@ -96,12 +97,15 @@ def test_driving_hours_cost_both_rates_and_the_service_only_the_working_one() ->
 
 def test_an_account_worth_nothing_is_remote_and_a_current_hybrid_makes_half_the_visits() -> None:
     found = coverage_model(
-        accounts([0.0, 80_000.0], [28.0, 28.0], [600.0] * 2, [5000.0] * 2, coverage=[FIELD, HYBRID]),
+        accounts(
+            [0.0, 80_000.0], [28.0, 28.0], [600.0] * 2, [5000.0] * 2, coverage=[FIELD, HYBRID]
+        ),
         REPS,
         Thresholds(0.07, 0.1),
         WEIGHTS,
     )
-    assert math.isinf(found.ratio[0]) and found.recommended[0] == REMOTE
+    assert math.isinf(found.ratio[0])
+    assert found.recommended[0] == REMOTE
     assert found.before.visits_a_year == pytest.approx(365 / 28 * 1.5)
     assert found.before.value_at_risk_a_year == pytest.approx(80_000 * 0.07 / 2)
 
@@ -116,7 +120,9 @@ def test_an_account_worth_nothing_is_remote_and_a_current_hybrid_makes_half_the_
         (0.1, 5000.0, "remote must be at most 1000"),
     ],
 )
-def test_thresholds_that_make_no_sense_are_refused(hybrid: float, remote: float, words: str) -> None:
+def test_thresholds_that_make_no_sense_are_refused(
+    hybrid: float, remote: float, words: str
+) -> None:
     with pytest.raises(ProblemError, match=None) as raised:
         Thresholds(hybrid, remote)
     assert words in str(raised.value)
@@ -146,10 +152,11 @@ def test_a_route_insertion_is_what_the_stop_adds_to_the_route() -> None:
     assert route_insertions(haversine_matrix(line[:2]))[0].shape == (0,)
 
 
-def test_a_lone_account_costs_the_round_trip_from_home_and_a_crowded_one_little() -> None:
+def test_a_lone_account_costs_the_round_trip_from_home_and_one_in_a_row_its_spacing() -> None:
     lat = np.array([41.1, 41.5, 41.501, 41.502])
     lon = np.array([-87.0, -87.0, -87.0, -87.0])
-    # Rep 0 has the first account alone; rep 1 three in a row, 100 m apart.
+    # Rep 0 has the first account alone; rep 1 three in a row, 0.001 degree (111 m) apart,
+    # their home 0.5 degree south.
     seconds, metres = neighbour_detours(
         lat,
         lon,
@@ -159,12 +166,21 @@ def test_a_lone_account_costs_the_round_trip_from_home_and_a_crowded_one_little(
         circuity=1.0,
         speed_kmh=36.0,
     )
-    one_tenth_degree = 0.1 * math.pi / 180 * 6_371_008.8
-    assert metres[0] == pytest.approx(2 * one_tenth_degree, rel=1e-9)
-    # The middle one sits between its two nearest: no detour; the ends go back and forth.
-    assert metres[2] == pytest.approx(0.0, abs=1e-3)
-    assert metres[1] == pytest.approx(2 * one_tenth_degree / 100, rel=1e-3)
+    degree = math.pi / 180 * 6_371_008.8
+    assert metres[0] == pytest.approx(2 * 0.1 * degree, rel=1e-9)
+    # Each in the row: half of the way from one neighbour and on to the other. The middle one
+    # has both 111 m away; the ends their neighbour 111 m away and the next 222 m.
+    assert metres[2] == pytest.approx(0.001 * degree, rel=1e-6)
+    assert metres[1] == pytest.approx(0.0015 * degree, rel=1e-6)
+    assert metres[3] == pytest.approx(0.0015 * degree, rel=1e-6)
     assert seconds == pytest.approx(metres / 10.0)
+    # Circuity stretches the way, speed times it.
+    slow, longer = neighbour_detours(
+        lat, lon, np.array([0, 1, 1, 1]), np.array([41.0, 41.0]), np.array([-87.0, -87.0]),
+        circuity=1.3, speed_kmh=18.0,
+    )  # fmt: skip
+    assert longer == pytest.approx(metres * 1.3)
+    assert slow == pytest.approx(longer / 5.0)
 
 
 field_values = st.lists(st.floats(0.0, 1e6), min_size=1, max_size=30)
@@ -216,4 +232,6 @@ def test_ten_thousand_accounts_each_get_a_finite_detour() -> None:
     seconds, metres = neighbour_detours(
         lat, lon, rep, 41.8 + rng.normal(0, 0.3, reps), -87.7 + rng.normal(0, 0.3, reps)
     )
-    assert seconds.shape == (n,) and np.all(seconds >= 0) and np.all(np.isfinite(metres))
+    assert seconds.shape == (n,)
+    assert np.all(seconds >= 0)
+    assert np.all(np.isfinite(metres))
