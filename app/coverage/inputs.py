@@ -24,7 +24,7 @@ from app.plans.inputs import rep_costs
 from app.reps.home import home_point
 from app.roads.service import travel
 from app.visits.service import service_minutes_estimates
-from routing import Estimate, Point
+from routing import Point
 from routing.days.coverage import (
     NEIGHBOURS,
     PLAN,
@@ -39,6 +39,8 @@ PLANS_BACK = timedelta(weeks=8)
 PLANS_AHEAD = timedelta(weeks=2)
 """The stored plans that make a rep's typical route: the latest version of each day from
 eight weeks back to two weeks ahead."""
+DEFAULT_STOPS_A_DAY = 8
+"""Stops on a day's route for a rep with no stored plans and no `max_visits_per_day`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,17 @@ def team_coverage(session: Session, settings: Settings, team_id: int, today: dat
     lat = np.array([row.latitude for row in rows], dtype=np.float64)
     lon = np.array([row.longitude for row in rows], dtype=np.float64)
     rep = np.array([index[row.rep_id] for row in rows], dtype=np.int64)
-    estimate = Estimate(settings.default_circuity, settings.default_speed_kmh)
+    plan = _planned_detours(session, settings, rep_ids, today)
+    # The estimated way is driven at the plans' own speed (their road times, where the app has
+    # roads), else at the straight-line estimate's.
+    speed = plan.speed_kmh or settings.default_speed_kmh
+    stops_a_day = np.array(
+        [
+            plan.stops_a_day.get(rep_id) or reps[rep_id].max_visits_per_day or DEFAULT_STOPS_A_DAY
+            for rep_id in rep_ids
+        ],
+        dtype=np.float64,
+    )
     home_lat, home_lon = _homes(reps, rep_ids, lat, lon, rep)
     guess_s, guess_m = neighbour_detours(
         lat,
@@ -112,14 +124,14 @@ def team_coverage(session: Session, settings: Settings, team_id: int, today: dat
         rep,
         home_lat,
         home_lon,
-        circuity=estimate.circuity,
-        speed_kmh=estimate.speed_kmh,
+        circuity=settings.default_circuity,
+        speed_kmh=speed,
+        stops_a_day=stops_a_day,
     )
-    planned, plan_detail = _planned_detours(session, settings, rep_ids, today)
     detour_s, detour_m = guess_s.copy(), guess_m.copy()
     source = np.full(len(rows), NEIGHBOURS, dtype=np.int64)
     for i, row in enumerate(rows):
-        found = planned.get(row.id)
+        found = plan.detours.get(row.id)
         if found is not None:
             detour_s[i], detour_m[i] = found
             source[i] = PLAN
@@ -159,8 +171,16 @@ def team_coverage(session: Session, settings: Settings, team_id: int, today: dat
         source=source,
         not_modelled=int(active or 0) - len(rows),
         travel={
-            "plan": plan_detail or "no stored plans in these weeks",
-            "neighbours": estimate.detail,
+            "plan": plan.detail or "no stored plans in these weeks",
+            "neighbours": (
+                f"straight-line distance x {settings.default_circuity:.2f} between the nearest "
+                "places, stretched for the accounts a day's route leaves out, at "
+                + (
+                    f"the stored plans' speed, {speed:.0f} km/h"
+                    if plan.speed_kmh
+                    else f"{speed:.0f} km/h (the estimate's speed)"
+                )
+            ),
         },
     )
 
@@ -183,13 +203,27 @@ def _homes(
     return home_lat, home_lon
 
 
+@dataclass(frozen=True, slots=True)
+class PlanFacts:
+    """What the reps' stored plans of these weeks say."""
+
+    detours: dict[int, tuple[float, float]]
+    """Per account planned: its mean insertion cost there (seconds, metres)."""
+    stops_a_day: dict[int, float]
+    """Per rep with plans: the mean number of stops of a plan."""
+    speed_kmh: float | None
+    """The speed of the insertions (their metres over their seconds); None without any."""
+    detail: str | None
+    """The travel model that timed them, in words."""
+
+
 def _planned_detours(
     session: Session, settings: Settings, rep_ids: list[int], today: date
-) -> tuple[dict[int, tuple[float, float]], str | None]:
-    """Per account planned in the reps' stored plans of these weeks: its mean insertion cost
-    there (seconds, metres) on the app's travel model, and that model in words."""
+) -> PlanFacts:
+    """The stored plans of these weeks as the model reads them (`PlanFacts`), on the app's
+    travel model."""
     if not rep_ids:
-        return {}, None
+        return PlanFacts({}, {}, None, None)
     query = (
         select(RoutePlan.rep_id, RoutePlan.plan_date, RoutePlan.stops, RoutePlan.totals)
         .where(
@@ -204,11 +238,13 @@ def _planned_detours(
         latest[(rep_id, day)] = (stops, totals)
     model = travel(settings)
     sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    per_rep: dict[int, list[int]] = defaultdict(list)
     detail = None
-    for stops, totals in latest.values():
+    for (rep_id, _), (stops, totals) in latest.items():
         start, end = totals.get("start"), totals.get("end")
         if not stops or start is None:
             continue
+        per_rep[rep_id].append(len(stops))
         points = [Point(start["latitude"], start["longitude"])]
         points += [Point(stop["latitude"], stop["longitude"]) for stop in stops]
         # An open end (no way home planned) adds nothing after the last stop: end there.
@@ -221,4 +257,11 @@ def _planned_detours(
             found[0] += float(s)
             found[1] += float(m)
             found[2] += 1
-    return {account: (s / n, m / n) for account, (s, m, n) in sums.items()}, detail
+    seconds_total = sum(s for s, _, _ in sums.values())
+    metres_total = sum(m for _, m, _ in sums.values())
+    return PlanFacts(
+        detours={account: (s / n, m / n) for account, (s, m, n) in sums.items()},
+        stops_a_day={rep_id: sum(n) / len(n) for rep_id, n in per_rep.items()},
+        speed_kmh=metres_total / seconds_total * 3.6 if seconds_total > 0 else None,
+        detail=detail,
+    )

@@ -253,7 +253,7 @@ def _user_names(session: Session, rows: list[CoverageChange]) -> dict[int, str]:
     if not ids:
         return {}
     query = select(User.id, User.name).where(User.id.in_(ids))
-    return dict(session.execute(query))
+    return {row.id: row.name for row in session.execute(query)}
 
 
 def _change_read(row: CoverageChange, names: dict[int, str]) -> CoverageChangeRead:

@@ -181,6 +181,14 @@ def test_a_lone_account_costs_the_round_trip_from_home_and_one_in_a_row_its_spac
     )  # fmt: skip
     assert longer == pytest.approx(metres * 1.3)
     assert slow == pytest.approx(longer / 5.0)
+    # A day's route visits one of rep 1's three accounts: the way stretches by sqrt(3); rep 0's
+    # lone account visited daily keeps its round trip (never shrunk).
+    _, sparse = neighbour_detours(
+        lat, lon, np.array([0, 1, 1, 1]), np.array([41.0, 41.0]), np.array([-87.0, -87.0]),
+        circuity=1.0, stops_a_day=np.array([5.0, 1.0]),
+    )  # fmt: skip
+    assert sparse[0] == pytest.approx(metres[0])
+    assert sparse[1:] == pytest.approx(metres[1:] * math.sqrt(3))
 
 
 field_values = st.lists(st.floats(0.0, 1e6), min_size=1, max_size=30)
