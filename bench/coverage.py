@@ -2,15 +2,15 @@
 
 Builds a fresh SQLite database (or empties the PostgreSQL one named by `--database-url`) with
 one team of `--reps` field reps (homes around Chicago) and `--accounts` accounts written
-through the models (values lognormal, cadences 7..56 days, visit lengths), and two weeks of
-stored plans per rep (ten stops a working day, start and end at home) so part of the detours
-come from plan insertions and the rest from the nearest places. Then times
+through the models (values lognormal, cadences 7..56 days, visit lengths), and ten days of
+stored plans per rep (ten stops each, start and end at home) so part of the detours come from
+plan insertions and the rest from the nearest places. Then times
 `GET /api/v1/coverage?team_id=..&limit=100` through the real app and TestClient (the default
-thresholds; `--runs` timed calls after one warm-up; median and slowest), and prints the ratio
-to a floor measured in the same run: the same rows the model needs (the team's accounts with
-their rep, and the stored plans' stops) read with plain SQL on the same engine and decoded,
-nothing computed. Also the pure model (`routing.days.coverage`) on those arrays alone.
-Nothing is asserted; run: `python -m bench.coverage`.
+thresholds; `--runs` timed calls after one warm-up; median, fastest, slowest), and prints the
+fastest's ratio to a floor measured in the same run (its fastest run): the rows the model
+needs (the team's accounts with their rep, the stored plans' stops) read with plain SQL on the
+same engine and decoded, nothing computed. Also the pure model (`routing.days.coverage`) on
+those arrays alone. Nothing is asserted; run: `python -m bench.coverage`.
 """
 
 from __future__ import annotations
@@ -134,7 +134,8 @@ def floor_s(engine: Engine, team_id: int, runs: int) -> float:
         samples.append(time.perf_counter() - start)
         assert accounts
         assert decoded
-    return statistics.median(samples[1:])
+    # The fastest of the runs: a floor is the best the machine does, and the box is shared.
+    return min(samples[1:])
 
 
 def main() -> None:
@@ -167,7 +168,9 @@ def main() -> None:
                 f"plans on {backend}, seeded in {seeded_s:.1f} s"
             )
             floor = floor_s(app.state.engine, team_id, args.runs)
-            print(f"floor (the rows read with plain SQL, plans decoded): {floor * 1000:.0f} ms")
+            print(
+                f"floor (the rows read with plain SQL, plans decoded; fastest run): {floor * 1000:.0f} ms"
+            )
 
             with factory() as session:
                 inputs = team_coverage(session, settings, team_id, clock.today(UTC))
@@ -189,12 +192,12 @@ def main() -> None:
                 response = client.get("/api/v1/coverage", params=query, headers=headers)
                 samples.append(time.perf_counter() - start)
                 assert response.status_code == 200, response.text
-            median, worst = statistics.median(samples), max(samples)
+            median, worst, best = statistics.median(samples), max(samples), min(samples)
             body = warm.json()
             verdict = "ok" if worst < TARGET_S else f"over {TARGET_S:.0f} s"
             print(
-                f"GET /api/v1/coverage: median {median:.2f} s, slowest {worst:.2f} s "
-                f"({median / floor:.1f} x floor), target {TARGET_S:.0f} s: {verdict}"
+                f"GET /api/v1/coverage: median {median:.2f} s, fastest {best:.2f} s ({best / floor:.1f}"
+                f" x floor), slowest {worst:.2f} s, target {TARGET_S:.0f} s: {verdict}"
             )
             sources = {"plan": 0, "neighbours": 0}
             print(
