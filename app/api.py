@@ -6,6 +6,7 @@ from app.accounts import near_router as accounts_near
 from app.accounts import router as accounts
 from app.appointments import router as appointments
 from app.auth.dependencies import authenticate
+from app.coverage import router as coverage
 from app.imports import router as imports
 from app.jobs import router as jobs
 from app.optimize import router as optimize
@@ -29,6 +30,7 @@ api_router.include_router(users.router)
 api_router.include_router(imports.router)
 api_router.include_router(jobs.router)
 api_router.include_router(territories.router)
+api_router.include_router(coverage.router)
 api_router.include_router(visits.router)
 api_router.include_router(appointments.router)
 api_router.include_router(queue.router)

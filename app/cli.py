@@ -15,6 +15,10 @@ plan [--date D] [--days N] [--team NAME] [--rep EMAIL] [--time-limit S]
                                  batch job with a progress bar: its reps one after the other here,
                                  or on the workers when FIELDROUTE_BROKER_URL is set; prints a
                                  line per rep and day
+coverage [--team NAME] [--hybrid R] [--remote R]
+                                 the coverage model of each team (or one) as a what-if, nothing
+                                 written: field hours a week freed, value a year put at risk,
+                                 accounts to change, cost per visit now and as recommended
 roads build REGION.osm.pbf [--region NAME] [--queue]
                                  build OSRM road data from an OpenStreetMap extract under the
                                  data directory; the app plans on it (no restart needed);
@@ -57,6 +61,8 @@ from app.core.config import Role, Settings
 from app.core.db import SessionFactory, make_engine, make_session_factory
 from app.core.errors import AppError
 from app.core.migrate import upgrade
+from app.coverage import service as coverage
+from app.coverage.schemas import CoverageModel, CoverageParams
 from app.demo import (
     COMPANIES,
     DEFAULT_COMPANY,
@@ -113,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan.add_argument("--team", help="only this team's reps")
     plan.add_argument("--rep", dest="rep_email", help="only this rep (e-mail)")
     plan.add_argument("--time-limit", type=float, help="seconds of search per rep")
+    coverage = commands.add_parser("coverage", help="the coverage model of each team (what-if)")
+    coverage.add_argument("--team", help="only this team")
+    coverage.add_argument("--hybrid", type=float, help="threshold (default: the value model's)")
+    coverage.add_argument("--remote", type=float, help="threshold (default: the value model's)")
     roads = commands.add_parser("roads", help="road data for travel times (OSRM)")
     roads_commands = roads.add_subparsers(dest="roads_command", required=True)
     build = roads_commands.add_parser("build", help="build OSRM data from an extract")
@@ -160,11 +170,75 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan(factory, settings, args)
         if args.command == "plan-nightly":
             return _plan_nightly(factory, settings, args.wait)
+        if args.command == "coverage":
+            return _coverage(factory, settings, args)
         if args.command == "sweep-jobs":
             return _sweep_jobs(factory, settings)
         return _demo(factory, settings, args.company)
     finally:
         engine.dispose()
+
+
+def _coverage(factory: SessionFactory, settings: Settings, args: argparse.Namespace) -> int:
+    """Each team's coverage what-if, as an admin; a line of totals per team."""
+    with factory() as session:
+        query = select(Team).order_by(Team.name)
+        if args.team:
+            query = query.where(Team.name == args.team)
+        teams = session.scalars(query).all()
+        if not teams:
+            print(
+                f"error: no team named {args.team!r}" if args.team else "no teams", file=sys.stderr
+            )
+            return 2
+        principal = Principal(user_id=0, name="cli", role=Role.ADMIN)
+        for team in teams:
+            try:
+                params = CoverageParams(
+                    team_id=team.id, hybrid=args.hybrid, remote=args.remote, limit=1
+                )
+                model = coverage.what_if(session, settings, principal, params)
+            except ValidationError as exc:
+                print(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            except AppError as exc:
+                print(f"error: {exc.detail}", file=sys.stderr)
+                return 2
+            _print_coverage(model)
+    return 0
+
+
+def _print_coverage(model: CoverageModel) -> None:
+    before, after, t = model.before, model.after, model.thresholds
+    print(
+        f"{model.team}: hybrid above {t.hybrid:.3f}, remote above {t.remote:.3f} of the value;"
+        f" {before.field + before.hybrid + before.remote} accounts"
+        f" ({model.not_modelled} not modelled)"
+    )
+    print(
+        f"  field/hybrid/remote now {before.field}/{before.hybrid}/{before.remote},"
+        f" recommended {after.field}/{after.hybrid}/{after.remote}"
+        f" ({model.accounts_changing} to change)"
+    )
+    print(
+        f"  field hours a week {before.field_hours_a_week:,.1f} -> {after.field_hours_a_week:,.1f}"
+        f" (frees {model.field_hours_freed_a_week:,.1f} h a week)"
+    )
+    print(
+        f"  value at risk a year {before.value_at_risk_a_year:,.0f} ->"
+        f" {after.value_at_risk_a_year:,.0f} (puts {model.value_at_risk_added_a_year:,.0f} more"
+        " at risk)"
+    )
+    per_visit = [
+        "-" if x.cost_per_visit is None else f"{x.cost_per_visit:,.2f}" for x in (before, after)
+    ]
+    print(
+        f"  cost per visit {per_visit[0]} -> {per_visit[1]}; field cost a year"
+        f" {before.field_cost_a_year:,.0f} -> {after.field_cost_a_year:,.0f}"
+    )
+    for source, words in model.travel.items():
+        print(f"  detours from {source}: {words}")
 
 
 def _sweep_jobs(factory: SessionFactory, settings: Settings) -> int:

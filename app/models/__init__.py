@@ -3,6 +3,7 @@
 from app.models.accounts import Account, Territory
 from app.models.activity import RoutePlan, Visit
 from app.models.base import Base
+from app.models.coverage import CoverageChange
 from app.models.idempotency import IdempotencyKey
 from app.models.jobs import Job, JobInput
 from app.models.nightly import NightlyRun
@@ -17,6 +18,7 @@ __all__ = [
     "Account",
     "ApiToken",
     "Base",
+    "CoverageChange",
     "GeocodeCacheEntry",
     "IdempotencyKey",
     "ImportJob",

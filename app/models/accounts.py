@@ -15,6 +15,7 @@ from app.models.people import Rep, Team
 COVERAGES = ("field", "hybrid", "remote")
 """How an account is looked after: `field` (visited), `hybrid` (visited, and touched remotely
 in between at its `touch_cadence_days`), `remote` (phone, e-mail, video: the inside queue)."""
+FIELD, HYBRID, REMOTE = COVERAGES
 
 
 class Territory(Base):

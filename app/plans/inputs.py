@@ -18,6 +18,7 @@ from app.accounts.opening_hours import DAYS, intervals_s
 from app.core.config import Settings
 from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory, Visit
+from app.models.accounts import HYBRID, REMOTE
 from app.plans.pins import day_rules
 from app.plans.solve import PlanJob
 from app.plans.week import allowed_days
@@ -133,7 +134,7 @@ def candidate(
         point=Point(account.latitude, account.longitude),
         service_s=service_minutes * 60,
         annual_value=account.value,
-        cadence_days=account.cadence_days,
+        cadence_days=visit_cadence(account, weights),
         last_visit=last_visit(account, weights),
         hours=hours,
     )
@@ -185,7 +186,13 @@ def build_job(
     # The rep's own decisions (pinned, added, moved) hold through every plan of these days, and
     # win over the week rule: a stop the rep put on a day stays there.
     rules = day_rules(session, rep.id, days)
-    territory = territory_accounts(session, rep.id)
+    # Accounts covered remotely are the queue's (`app.queue`), never drive candidates, unless
+    # the rep put one on a day; an appointment booked at one still is a stop (added below).
+    territory = [
+        a
+        for a in territory_accounts(session, rep.id)
+        if a.coverage != REMOTE or a.id in rules.required
+    ]
     only_on = {
         a.id: allowed_days(a.cadence_days, days, seen[a.id])
         for a in territory
@@ -263,6 +270,15 @@ def rep_costs(rep: Rep) -> Costs:
     )
 
 
+def visit_cadence(account: Account, weights: ValueWeights) -> int | None:
+    """The days between visits in person the planner prices: a hybrid account alternates
+    visits and remote touches (README, "Coverage: field, hybrid or remote"), so it is due for
+    a visit every other cadence: twice its cadence (or the default's)."""
+    if account.coverage != HYBRID:
+        return account.cadence_days
+    return 2 * (account.cadence_days or weights.default_cadence_days)
+
+
 def last_visit(account: Account, weights: ValueWeights) -> date | None:
     """The account's last visit as its cadence sees it: moved forward by its last touch."""
     return effective_last_visit(
@@ -273,6 +289,6 @@ def last_visit(account: Account, weights: ValueWeights) -> date | None:
 def _prize(account: Account, day: date, weights: ValueWeights) -> float:
     since = days_since(last_visit(account, weights), day)
     try:
-        return visit_prize(account.value, account.cadence_days, since, weights)
+        return visit_prize(account.value, visit_cadence(account, weights), since, weights)
     except (ValueError, ProblemError):
         return 0.0

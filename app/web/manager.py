@@ -20,6 +20,8 @@ from app.core import clock
 from app.core.config import Role, Settings
 from app.core.deps import SessionDep, SettingsDep
 from app.core.schemas import Day, RowId
+from app.coverage import service as coverage
+from app.coverage.schemas import CoverageParams
 from app.plans import actual
 from app.plans import service as plans
 from app.plans.week import week_of
@@ -36,6 +38,8 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 WARN_DEVIATION = 0.10
 """Workloads further than this from target are highlighted in the reps' table."""
 WEEK = 7
+COVERAGE_ROWS = 50
+"""The accounts that would change, listed on the coverage page (the API pages through all)."""
 
 
 @router.get("/manager")
@@ -116,6 +120,32 @@ def manager_map(
         tiles_attribution=settings.map_tiles_attribution,
     )
     return HTMLResponse(map_page(m), headers=NO_STORE)
+
+
+@router.get("/manager/coverage")
+def coverage_what_if(
+    principal: PageUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    team_id: Annotated[RowId | None, Query()] = None,
+) -> HTMLResponse:
+    """The coverage what-if: sliders for the thresholds, the team totals, a chart and the
+    accounts that would change (static/js/manager-coverage.js asks the API as they move), and
+    the apply."""
+    _require_manager(principal)
+    teams = _teams(session, settings, principal)
+    team = _pick_team(teams, team_id)
+    params = CoverageParams(team_id=team.id, changes_only=True, limit=COVERAGE_ROWS)
+    model = coverage.what_if(session, settings, principal, params)
+    return page(
+        "manager/coverage.html",
+        principal,
+        teams=teams,
+        team=team,
+        model=model,
+        chart=[point.model_dump(mode="json") for point in model.chart],
+        rows=COVERAGE_ROWS,
+    )
 
 
 def _require_manager(principal: Principal) -> None:

@@ -496,6 +496,22 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         lambda ctx, t: Probe(f"/territories/changes?team_id={ctx.team(t)}"),
         codes("200/200", "200/404", "404/200", "403/403", "403/403"),
     ),
+    # The coverage model of the target's team: managers and admins of that team only.
+    ("GET", "/coverage"): (
+        lambda ctx, t: Probe(f"/coverage?team_id={ctx.team(t)}"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
+    ),
+    # Thresholds no account reaches: the apply changes nothing, and is recorded.
+    ("POST", "/coverage/apply"): (
+        lambda ctx, t: Probe(
+            "/coverage/apply", {"team_id": ctx.team(t), "hybrid": 1000, "remote": 1000}
+        ),
+        codes("201/201", "201/404", "404/201", "403/403", "403/403"),
+    ),
+    ("GET", "/coverage/changes"): (
+        lambda ctx, t: Probe(f"/coverage/changes?team_id={ctx.team(t)}"),
+        codes("200/200", "200/404", "404/200", "403/403", "403/403"),
+    ),
     ("GET", "/imports/{job_id}"): (
         lambda ctx, t: Probe(import_job(ctx, t)),
         codes("200/200", "200/404", "404/200", "403/403", "403/403"),
