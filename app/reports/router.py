@@ -33,7 +33,7 @@ def _csv_responses() -> dict[int | str, dict[str, Any]]:
 
 @router.get(
     "/reports/weekly",
-    summary="Weekly figures per rep: visits, touches, value, km, cost, coverage",
+    summary="Weekly figures per rep (visits, touches, value, cost)",
     responses=error_responses(401, 404, 422, 502, 503),
 )
 def weekly(
