@@ -221,11 +221,11 @@ def _frame(
         }).text = label  # fmt: skip
     legend = ET.SubElement(svg, "g", {"class": "legend"})
     for n, row in enumerate(series):
-        y = legend_top + n * LEGEND_LINE
+        row_top = legend_top + n * LEGEND_LINE
         ET.SubElement(legend, "rect", {
-            "x": str(LEFT), "y": str(y), "width": "10", "height": "10", "fill": _colour(row, n),
+            "x": str(LEFT), "y": str(row_top), "width": "10", "height": "10", "fill": _colour(row, n),
         })  # fmt: skip
-        ET.SubElement(legend, "text", {"x": str(LEFT + 16), "y": str(y + 9)}).text = row.name
+        ET.SubElement(legend, "text", {"x": str(LEFT + 16), "y": str(row_top + 9)}).text = row.name
     if not labels or not series:
         ET.SubElement(svg, "text", {
             "x": str(WIDTH / 2), "y": str(TOP + PLOT_HEIGHT / 2), "text-anchor": "middle",
