@@ -67,16 +67,18 @@ def bar_chart(
     series: Sequence[Series],
     stacked: bool = False,
     top: float | None = None,
+    whole: bool = False,
     number: Format = plain,
 ) -> str:
     """Bars per label: side by side per series, or stacked (`stacked`). `top`: the value the
-    plot's top stands for, when it means something (all the accounts); else from the data."""
+    plot's top stands for, when it means something (all the accounts); else from the data.
+    `whole`: the values are counts, so the axis steps by whole numbers."""
     _check(labels, series)
     highest = max(
         (_stack_height(series, i) if stacked else _tallest(series, i) for i in range(len(labels))),
         default=0.0,
     )
-    scale = _Scale(max(highest, top or 0.0))
+    scale = _Scale(max(highest, top or 0.0), whole=whole)
     svg, plot = _frame(chart_id, title, description, series, labels, scale, number)
     slot = _slot(labels)
     for i, label in enumerate(labels):
@@ -109,12 +111,14 @@ def line_chart(
     description: str,
     labels: Sequence[str],
     series: Sequence[Series],
+    whole: bool = False,
     number: Format = plain,
 ) -> str:
-    """A line per series across the labels, broken where a value is None, a dot per value."""
+    """A line per series across the labels, broken where a value is None, a dot per value.
+    `number` writes a value in its point's title (the axis keeps plain numbers)."""
     _check(labels, series)
     values = [v for row in series for v in row.values if v is not None]
-    scale = _Scale(max(values, default=0.0))
+    scale = _Scale(max(values, default=0.0), whole=whole)
     svg, plot = _frame(chart_id, title, description, series, labels, scale, number)
     slot = _slot(labels)
     for n, row in enumerate(series):
@@ -153,8 +157,14 @@ def line_chart(
 class _Scale:
     """Values 0 .. a round top onto the plot's height (SVG's y grows downwards)."""
 
-    def __init__(self, highest: float) -> None:
-        self.step = _nice_step(highest / 4) if highest > 0 else 1.0
+    def __init__(self, highest: float, *, whole: bool) -> None:
+        if highest <= 0:
+            self.step = 1.0
+        elif whole:
+            # Counts: a step of 1, 2 or 5 times a power of ten, never a fraction.
+            self.step = max(1.0, _nice_step(highest / 4, (1, 2, 5, 10)))
+        else:
+            self.step = _nice_step(highest / 4, (1, 2, 2.5, 5, 10))
         self.top = self.step * max(1, math.ceil(highest / self.step - 1e-9))
 
     def y(self, value: float) -> float:
@@ -168,10 +178,10 @@ class _Scale:
         return [self.step * k for k in range(count + 1)]
 
 
-def _nice_step(rough: float) -> float:
-    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least `rough`."""
+def _nice_step(rough: float, factors: tuple[float, ...]) -> float:
+    """The smallest of `factors` times a power of ten that is at least `rough`."""
     power = 10 ** math.floor(math.log10(rough))
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in factors:
         if factor * power >= rough - 1e-12:
             return float(factor * power)
     return float(10 * power)  # pragma: no cover (10 always fits)
@@ -209,7 +219,7 @@ def _frame(
         })  # fmt: skip
         ET.SubElement(axes, "text", {
             "x": str(LEFT - 4), "y": y, "text-anchor": "end", "dominant-baseline": "middle",
-        }).text = _short(tick, number)  # fmt: skip
+        }).text = _short(tick)  # fmt: skip
     slot = _slot(labels)
     every = max(1, math.ceil(len(labels) / MAX_LABELS))
     for i, label in enumerate(labels):
@@ -255,13 +265,13 @@ def _bar(
     ET.SubElement(rect, "title").text = f"{row.name}, {label}: {number(value)}"
 
 
-def _short(value: float, number: Format) -> str:
+def _short(value: float) -> str:
     """An axis tick: 12,000 -> "12k" (the axis has room for a few characters)."""
     if abs(value) >= 1_000_000:
         return f"{value / 1_000_000:g}M"
     if abs(value) >= 1000:
         return f"{value / 1000:g}k"
-    return number(value)
+    return plain(value)
 
 
 def _colour(row: Series, n: int) -> str:

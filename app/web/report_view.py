@@ -10,7 +10,7 @@ from datetime import date
 from markupsafe import Markup
 
 from app.reports.schemas import RepWeek, WeekFigures, WeeklyReport
-from app.web.charts import Series, bar_chart, line_chart, plain
+from app.web.charts import PALETTE, Series, bar_chart, line_chart, plain
 
 VISITS_COLOUR = "#0072b2"
 TOUCHES_COLOUR = "#e69f00"
@@ -75,11 +75,14 @@ def report_view(report: WeeklyReport) -> ReportView:
                             TOUCHES_COLOUR,
                         ),
                     ],
+                    whole=True,
                 ),
             ),
         )
         for rows in reps
     ]
+    # A rep keeps their colour from chart to chart.
+    colours = {rows[0].rep_id: PALETTE[n % len(PALETTE)] for n, rows in enumerate(reps)}
     value = _chart(
         "Value covered",
         line_chart(
@@ -89,7 +92,7 @@ def report_view(report: WeeklyReport) -> ReportView:
             "in the week. "
             + _describe_totals(labels, report.totals, lambda t: plain(t.value_covered)),
             labels=labels,
-            series=[Series(rows[0].rep_name, [r.value_covered for r in rows]) for rows in reps],
+            series=[_line(rows, [r.value_covered for r in rows], colours) for rows in reps],
             number=plain,
         ),
     )
@@ -107,9 +110,7 @@ def report_view(report: WeeklyReport) -> ReportView:
                 lambda t: "-" if t.cost_per_visit is None else money(t.cost_per_visit),
             ),
             labels=labels,
-            series=[
-                Series(rows[0].rep_name, [r.cost_per_visit for r in rows]) for rows in field_reps
-            ],
+            series=[_line(rows, [r.cost_per_visit for r in rows], colours) for rows in field_reps],
             number=money,
         ),
     )
@@ -142,9 +143,14 @@ def report_view(report: WeeklyReport) -> ReportView:
             ],
             stacked=True,
             top=top,
+            whole=True,
         ),
     )
     return ReportView(activity=activity, value=value, cost=cost, coverage=coverage)
+
+
+def _line(rows: list[RepWeek], values: list[float | None], colours: dict[int, str]) -> Series:
+    return Series(rows[0].rep_name, values, colours[rows[0].rep_id])
 
 
 def _chart(heading: str, svg: str) -> Chart:

@@ -140,3 +140,23 @@ def test_plain_numbers() -> None:
     assert plain(12.5) == "12.5"
     assert plain(12.001) == "12"
     assert plain(0.25) == "0.25"
+
+
+def _ticks(svg: str) -> list[str]:
+    axis = parse(svg).find("svg:g[@class='axes']", NS)
+    assert axis is not None
+    return [t.text or "" for t in axis.findall("svg:text", NS) if t.get("text-anchor") == "end"]
+
+
+def test_counts_step_by_whole_numbers_and_money_ticks_stay_plain() -> None:
+    one = [Series("Visits", [1.0, 0.0])]
+    assert _ticks(bar_chart(chart_id="w", title="t", description="d", labels=["a", "b"],
+                            series=one, whole=True)) == ["0", "1"]  # fmt: skip
+    assert _ticks(bar_chart(chart_id="f", title="t", description="d", labels=["a", "b"],
+                            series=one)) == ["0", "0.25", "0.5", "0.75", "1"]  # fmt: skip
+    money = line_chart(chart_id="m", title="t", description="d", labels=["a"],
+                       series=[Series("Cost", [45.5])], number=lambda v: f"${v:.2f}")  # fmt: skip
+    assert _ticks(money) == ["0", "20", "40", "60"]
+    assert "Cost, a: $45.50" in money
+    assert _ticks(line_chart(chart_id="k", title="t", description="d", labels=["a"],
+                             series=[Series("Value", [12_200.0])])) == ["0", "5k", "10k", "15k"]  # fmt: skip
