@@ -5,7 +5,8 @@ Kilometres planned are the plan's own (its stored totals, which cover the whole 
 morning included: the same number the phone page and the week grid show). "Driven" is an
 estimate on the app's travel model (`roads.service.travel`): there is no GPS track, only the
 recorded visits, taken in the order they were recorded, from home and (once the day is over)
-back home.
+back home. The weekly report (`app.reports.service`) measures its km and driving hours with the
+same `Meter` along the same `driven_route`.
 """
 
 from __future__ import annotations
