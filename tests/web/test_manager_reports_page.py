@@ -16,7 +16,15 @@ from sqlalchemy import select
 
 from app.models import Account, Rep, Visit
 from tests.moments import CHICAGO, TODAY_CHICAGO
-from tests.web.browser import ARTIFACTS, TILE_HOST, LiveApp, Traffic, screenshot, sign_in
+from tests.web.browser import (
+    ARTIFACTS,
+    TILE_HOST,
+    LiveApp,
+    Traffic,
+    no_sideways_scroll,
+    screenshot,
+    sign_in,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
@@ -136,7 +144,7 @@ def test_the_charts_fit_read_and_agree_with_the_api(
     )
     assert heights
     assert min(heights) >= MIN_TEXT_PX, heights
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("main section").first.screenshot(path=ARTIFACTS / f"reports-activity-{tag}.png")
     page.locator("main section").nth(1).screenshot(path=ARTIFACTS / f"reports-money-{tag}.png")
@@ -171,7 +179,7 @@ def test_the_charts_fit_read_and_agree_with_the_api(
     page.locator("#rep-figures summary").click()
     page.locator("#per-rep").wait_for()
     assert page.locator("#per-rep tbody tr").count() == len(report["reps"])
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     screenshot(page, f"manager-reports-{tag}")
 
     # The CSV, with the page's own cookie: one row per rep and week.
@@ -209,7 +217,7 @@ def test_earlier_weeks_and_the_form(
         page.get_by_role("button", name="Show").click()
     assert page.locator("#span").inner_text().startswith("2 weeks, ")
     assert page.locator("#totals tbody tr").count() == 2
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     assert traffic.off_machine() == []
 
 
@@ -219,18 +227,6 @@ def _boxes(page: Page, selector: str) -> list[dict[str, float]]:
         "const r = e.getBoundingClientRect(); return {x: r.x, width: r.width}; })"
     )
     return found
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    overflow = page.evaluate(
-        "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
-    )
-    assert overflow[0] <= overflow[1], f"the page scrolls sideways: {overflow}"
-    boxes = page.evaluate(
-        "[...document.querySelectorAll('.grid-scroll')]"
-        ".filter((box) => box.scrollWidth > box.clientWidth).length"
-    )
-    assert boxes == 0, "a table scrolls sideways in its box"
 
 
 def _api(context: BrowserContext, live: LiveApp, path: str) -> Any:
