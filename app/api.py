@@ -14,6 +14,7 @@ from app.plans import exports_router as plan_exports
 from app.plans import router as plans
 from app.plans import stops_router as plan_stops
 from app.queue import router as queue
+from app.reports import router as reports
 from app.reps import router as reps
 from app.roads import router as roads
 from app.teams import router as teams
@@ -34,6 +35,7 @@ api_router.include_router(coverage.router)
 api_router.include_router(visits.router)
 api_router.include_router(appointments.router)
 api_router.include_router(queue.router)
+api_router.include_router(reports.router)
 api_router.include_router(plans.router)
 api_router.include_router(plan_exports.router)
 api_router.include_router(plan_stops.router)

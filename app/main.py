@@ -32,7 +32,7 @@ from app.imports import jobs as import_jobs
 from app.jobs.dispatch import resume_interrupted as resume_interrupted_jobs
 from app.placement.service import geocoder_chain
 from app.roads.service import open_at_start as open_roads_at_start
-from app.web import home, inside, login, manager, rep, rep_account
+from app.web import home, inside, login, manager, rep, rep_account, reports
 from app.web.assets import install_static
 from app.web.docs import install_docs
 
@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     install_docs(app)
     install_static(app)
     app.include_router(manager.router)
+    app.include_router(reports.router)
     app.include_router(rep.router)
     app.include_router(rep_account.router)
     app.include_router(inside.router)

@@ -5,12 +5,14 @@ Kilometres planned are the plan's own (its stored totals, which cover the whole 
 morning included: the same number the phone page and the week grid show). "Driven" is an
 estimate on the app's travel model (`roads.service.travel`): there is no GPS track, only the
 recorded visits, taken in the order they were recorded, from home and (once the day is over)
-back home.
+back home. The weekly report (`app.reports.service`) measures its km and driving hours with the
+same `Meter` along the same `driven_route`.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -80,7 +82,7 @@ def actual_report(
     plans = _latest_plans(session, rep_ids, first, last)
     visits = _visits(session, rep_ids, first, last)
     names, points = _accounts(session, plans, visits)
-    meter = _Meter(settings)
+    meter = Meter(settings)
     rows = []
     for rep in reps:
         home = home_point(rep)
@@ -156,7 +158,7 @@ def _day(
     home: Point | None,
     *,
     over: bool,
-    meter: _Meter,
+    meter: Meter,
 ) -> DayActual:
     stops = [] if plan is None else plan.stops
     planned_ids = {stop["account_id"] for stop in stops}
@@ -192,7 +194,7 @@ def _day(
     unplanned_done = sum(
         1 for a, v in states.items() if v.status == "done" and a not in planned_ids
     )
-    driven_route = _driven(visits, points)
+    route = driven_route(visits, points)
     if plan is not None and stops and meter.model is None:
         meter.model = plan.travel_model
     return DayActual(
@@ -207,7 +209,7 @@ def _day(
         skipped_visits=skipped,
         late_visits=late,
         km_planned=round(float(plan.totals["distance_km"]), 1) if plan and stops else None,
-        km_driven=meter.km(home, driven_route, back_home=over) if driven_route else None,
+        km_driven=meter.km(home, route, back_home=over) if route else None,
     )
 
 
@@ -219,7 +221,7 @@ def _began(visit: Visit, service_minutes: int) -> datetime | None:
     return None
 
 
-def _driven(visits: list[Visit], points: dict[int, Point]) -> list[Point]:
+def driven_route(visits: list[Visit], points: dict[int, Point]) -> list[Point]:
     """The places of the day's done visits (planned or not) in the order they were recorded."""
     done = [v for v in strongest(visits).values() if v.status == "done" and v.account_id in points]
     done.sort(key=lambda v: (v.started_at or v.ended_at or v.updated_at, v.id))
@@ -333,26 +335,41 @@ def _accounts(
     return names, points
 
 
-class _Meter:
-    """Kilometres along a list of places on the app's travel model."""
+@dataclass(frozen=True, slots=True)
+class Drive:
+    """A drive along a list of places: metres and seconds on the travel model."""
+
+    metres: float
+    seconds: float
+
+
+class Meter:
+    """Kilometres (and driving time) along a list of places on the app's travel model."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self.model: str | None = None
 
     def km(self, home: Point | None, places: list[Point], *, back_home: bool) -> float | None:
+        drive = self.drive(home, places, back_home=back_home)
+        return None if drive is None else round(drive.metres / 1000, 1)
+
+    def drive(self, home: Point | None, places: list[Point], *, back_home: bool) -> Drive | None:
+        """From `home` (when known) through `places`, and back home when `back_home`; None
+        when a leg has no way along the roads (a total would be a guess)."""
         route = [*([home] if home is not None else []), *places]
         if back_home and home is not None:
             route.append(home)
         if len(route) < 2:
-            return 0.0
+            return Drive(0.0, 0.0)
         matrix = travel(self._settings).matrix(route)
         self.model = matrix.model
-        metres = 0.0
+        metres = seconds = 0.0
         for i in range(len(route) - 1):
             step = float(matrix.distances_m[i][i + 1])
-            if not math.isfinite(step) or step < 0:
-                # A leg with no way along the roads: the total would be a guess.
+            took = float(matrix.durations_s[i][i + 1])
+            if not (math.isfinite(step) and math.isfinite(took)) or step < 0 or took < 0:
                 return None
             metres += step
-        return round(metres / 1000, 1)
+            seconds += took
+        return Drive(metres, seconds)

@@ -245,7 +245,7 @@ def plan_csv(plan: PlanRead) -> str:
         }
         for stop in plan.stops
     )
-    return _csv(STOP_CSV_COLUMNS, rows)
+    return csv_text(STOP_CSV_COLUMNS, rows)
 
 
 def call_instead_csv(plan: PlanRead) -> str:
@@ -266,7 +266,7 @@ def call_instead_csv(plan: PlanRead) -> str:
         }
         for rank, row in enumerate(plan.call_instead, start=1)
     )
-    return _csv(CALL_INSTEAD_CSV_COLUMNS, rows)
+    return csv_text(CALL_INSTEAD_CSV_COLUMNS, rows)
 
 
 def plan_geojson(plan: PlanRead) -> dict[str, Any]:
@@ -336,12 +336,19 @@ def csv_cell(value: CellValue, *, numeric: bool = False) -> str:
     return "'" + text
 
 
-def _csv(columns: Sequence[str], rows: Iterable[dict[str, CellValue]]) -> str:
+def csv_text(
+    columns: Sequence[str],
+    rows: Iterable[dict[str, CellValue]],
+    *,
+    numeric: frozenset[str] = _NUMERIC_COLUMNS,
+) -> str:
+    """A CSV file (a header, then `rows` by `columns`) of `csv_cell`s; the `numeric` columns
+    are numbers the app wrote, kept as they are (a negative one is not a formula)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(csv_cell(row[name], numeric=name in _NUMERIC_COLUMNS) for name in columns)
+        writer.writerow(csv_cell(row[name], numeric=name in numeric) for name in columns)
     return out.getvalue()
 
 

@@ -63,6 +63,7 @@ ENVIRONMENT.globals.update(
     manager_map_url=urls.manager_map_url,
     week_url=urls.week_url,
     manager_url=urls.manager_url,
+    report_url=urls.report_url,
     plans_api_url=urls.plans_api_url,
     replan_api_url=urls.replan_api_url,
     refresh_api_url=urls.refresh_api_url,

@@ -45,6 +45,14 @@ def manager_url(path: str, team_id: int, start: date | None = None) -> str:
     return path + "?" + urlencode(query)
 
 
+def report_url(team_id: int, first: date, last: date, *, csv: bool = False) -> str:
+    """The weekly report of a team from the week of `first` to that of `last`: the page, or
+    the API's CSV (`csv`)."""
+    path = "/api/v1/reports/weekly.csv" if csv else "/manager/reports"
+    query = {"team_id": team_id, "from": first.isoformat(), "to": last.isoformat()}
+    return path + "?" + urlencode(query)
+
+
 def plans_api_url(rep_id: int) -> str:
     """Where the page's script posts to plan a rep's day."""
     return f"/api/v1/reps/{rep_id}/plans"

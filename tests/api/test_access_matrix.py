@@ -563,6 +563,20 @@ EXPECTED: dict[tuple[str, str], tuple[Maker, dict[str, tuple[int, int]]]] = {
         lambda ctx, t: Probe(f"/queue?rep_id={ctx.world.rep_ids[f'rep_{t}_1']}"),
         codes("200/200", "200/404", "404/200", "200/404", "200/404"),
     ),
+    # A team's weekly report: managers their teams; a field rep their own row of their team,
+    # an inside rep theirs and the reps they support (another team: 404).
+    ("GET", "/reports/weekly"): (
+        lambda ctx, t: Probe(
+            f"/reports/weekly?team_id={ctx.team(t)}&from={PLAN_DAY}&to={PLAN_DAY}"
+        ),
+        SCOPED,
+    ),
+    ("GET", "/reports/weekly.csv"): (
+        lambda ctx, t: Probe(
+            f"/reports/weekly.csv?team_id={ctx.team(t)}&from={PLAN_DAY}&to={PLAN_DAY}"
+        ),
+        SCOPED,
+    ),
     ("PUT", "/reps/{rep_id}/supports"): (
         lambda ctx, t: Probe(
             f"/reps/{ctx.world.rep_ids[f'inside_{t}']}/supports",

@@ -112,3 +112,16 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def no_sideways_scroll(page: Page) -> None:
+    """Neither the page nor a table's box (`.grid-scroll`) scrolls sideways."""
+    overflow = page.evaluate(
+        "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    assert overflow[0] <= overflow[1], f"the page scrolls sideways: {overflow}"
+    boxes = page.evaluate(
+        "[...document.querySelectorAll('.grid-scroll')]"
+        ".filter((box) => box.scrollWidth > box.clientWidth).length"
+    )
+    assert boxes == 0, "a table scrolls sideways in its box"

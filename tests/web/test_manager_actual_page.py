@@ -21,7 +21,7 @@ from app.models import Account, Rep, User, Visit
 from app.plans import service as plans
 from app.plans.schemas import PlanRequest
 from tests.moments import NOW, TODAY_CHICAGO
-from tests.web.browser import TILE_HOST, LiveApp, Traffic, screenshot, sign_in
+from tests.web.browser import TILE_HOST, LiveApp, Traffic, no_sideways_scroll, screenshot, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
@@ -119,19 +119,6 @@ def browser_at(
     context.close()
 
 
-def _no_sideways_scroll(page: Page) -> None:
-    """Neither the page nor a table's box scrolls sideways."""
-    overflow = page.evaluate(
-        "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
-    )
-    assert overflow[0] <= overflow[1], f"the page scrolls sideways: {overflow}"
-    boxes = page.evaluate(
-        "[...document.querySelectorAll('.grid-scroll')]"
-        ".filter((box) => box.scrollWidth > box.clientWidth).length"
-    )
-    assert boxes == 0, "a table scrolls sideways in its box"
-
-
 def _row(page: Page, table: str, rep: str) -> Any:
     return page.locator(f"{table} tbody tr", has_text=rep)
 
@@ -167,7 +154,7 @@ def test_plan_vs_actual_week_cadence_and_live_today(
     assert f"/{len(plan['stops'])} done" in today
     assert " km planned" in today
     assert "accounts visited within their cadence" in page.locator("#cadence").inner_text()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     screenshot(page, f"manager-actual-{tag}")
 
     # Today so far, as served and after its first refresh: the times on Chicago's clock.
@@ -205,7 +192,7 @@ def test_plan_vs_actual_week_cadence_and_live_today(
     assert row.locator("td").first.inner_text() == f"{done + 1} / {len(plan['stops'])}"
     assert row.locator("td").last.inner_text() == f"{later.astimezone(ZONE):%H:%M}" == "10:30"
     assert upcoming["name"] not in row.locator("td").nth(2).inner_text()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     screenshot(page, f"manager-actual-live-{tag}")
     assert traffic.off_machine() == []
 
@@ -218,7 +205,7 @@ def test_the_week_of_plans_fits_the_screen(
     cells = page.locator("table.week td a")
     cells.first.wait_for()
     assert cells.count() >= 2, "yesterday's and today's plans"
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     # Every day of a rep is readable where it is: its day is named beside it on a phone.
     box = cells.first.bounding_box()
     assert box is not None

@@ -62,6 +62,8 @@ def test_the_manager_pages_link_to_each_other(client: TestClient, world: World) 
         "/manager": f'href="/manager?team_id={team_id}"',
         "/manager/plans": f'href="/manager/plans?{week}"',
         "/manager/actual": f'href="/manager/actual?{week}"',
+        # The reports end with the week the other pages show, and hand it on.
+        "/manager/reports": f'href="/manager/reports?{week}"',
     }
     for path in links:
         shown = client.get(
