@@ -56,7 +56,8 @@ INSIDE_REPS = (("Jordan Ellis", "jordan.ellis"), ("Sam Okafor", "sam.okafor"))
 REMOTE_SHARE = 0.1
 """The lowest-value accounts of each territory covered remotely."""
 HYBRID_SHARE = 0.1
-"""The most valuable accounts of each territory, called between visits."""
+"""The next-lowest-value accounts of each territory, above the remote ones: they alternate
+visits and remote touches (`coverage` hybrid: visited every other cadence, touched between)."""
 REMOTE_CADENCE_DAYS = 21
 HYBRID_CADENCE_DAYS = 14
 TOUCH_CHANNELS = ("call", "call", "call", "email", "video")
@@ -394,7 +395,7 @@ def _inside_sales(
         ).all()
         count = round(len(accounts) * REMOTE_SHARE)
         remote = accounts[:count]
-        hybrid = accounts[len(accounts) - round(len(accounts) * HYBRID_SHARE) :]
+        hybrid = accounts[count : count + round(len(accounts) * HYBRID_SHARE)]
         for account, coverage, cadence in [
             *((a, "remote", REMOTE_CADENCE_DAYS) for a in remote),
             *((a, "hybrid", HYBRID_CADENCE_DAYS) for a in hybrid),

@@ -13,8 +13,9 @@ from app.models.limits import TEXT_MAX
 from app.models.people import Rep, Team
 
 COVERAGES = ("field", "hybrid", "remote")
-"""How an account is looked after: `field` (visited), `hybrid` (visited, and touched remotely
-in between at its `touch_cadence_days`), `remote` (phone, e-mail, video: the inside queue)."""
+"""How an account is looked after: `field` (visited), `hybrid` (visits and remote touches
+alternate: visited every other cadence, touched in between at its `touch_cadence_days`),
+`remote` (phone, e-mail, video: the inside queue)."""
 FIELD, HYBRID, REMOTE = COVERAGES
 
 
