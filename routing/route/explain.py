@@ -135,23 +135,29 @@ def alone_verdict(problem: IntegerProblem, stop: int) -> tuple[Reason, str] | No
     return None
 
 
+LEAST_CHECKED = 16
+"""Stops checked alone, and left-out stops explained, whatever the deadline: a few
+milliseconds, so that a small request on a machine too busy to keep its deadline still says
+why (a day of a handful of stops, all unreachable, said "not explained in time")."""
+
 Verdicts = Mapping[int, tuple[Reason, str]]
 """Per stop node that cannot be served even alone: the reason and its detail."""
 
 
 def alone_verdicts(
-    problem: IntegerProblem, *, deadline: float = math.inf
+    problem: IntegerProblem, *, deadline: float = math.inf, least: int = LEAST_CHECKED
 ) -> dict[int, tuple[Reason, str]]:
     """`alone_verdict` of every stop that has one, required stops first.
 
-    Required stops are always checked; the others until `deadline` (`time.monotonic()`). A stop
+    Required stops and the first `least` are always checked; the others until
+    `deadline` (`time.monotonic()`). A stop
     not checked is no harm: one that cannot be served is never planned, and `explain` checks it
     alone if it is left out.
     """
     order = sorted(range(problem.n_stops), key=lambda node: not problem.required[node])
     found = {}
-    for node in order:
-        if not problem.required[node] and time.monotonic() > deadline:
+    for checked, node in enumerate(order):
+        if not problem.required[node] and checked >= least and time.monotonic() > deadline:
             break
         verdict = alone_verdict(problem, node)
         if verdict is not None:
@@ -400,20 +406,22 @@ def explain(
     verdicts: Verdicts,
     *,
     deadline: float = math.inf,
+    least: int = LEAST_CHECKED,
 ) -> tuple[Unassigned, ...]:
     """A reason and a one-line detail for every stop node in `left_out`, in that order.
 
-    Stops are checked most valuable first until `deadline` (`time.monotonic()`); each takes a
-    few milliseconds at most. Those not reached by then are `Reason.NOT_EXPLAINED`, unless
-    `verdicts` already knows why (which costs nothing).
+    Stops are checked most valuable first until `deadline` (`time.monotonic()`), the first
+    `least` whatever the time; each takes a few milliseconds at most. Those not reached
+    by then are `Reason.NOT_EXPLAINED`, unless `verdicts` already knows why (which costs
+    nothing).
     """
     insertions = Insertions(integer, money, routes)
     alone_costs = _alone_costs(integer, money)
     answers: dict[int, Unassigned] = {}
-    for node in sorted(left_out, key=lambda n: -problem.stops[n].prize):
+    for rank, node in enumerate(sorted(left_out, key=lambda n: -problem.stops[n].prize)):
         stop = problem.stops[node]
         verdict = verdicts.get(node)
-        if verdict is None and time.monotonic() > deadline:
+        if verdict is None and rank >= least and time.monotonic() > deadline:
             answers[node] = Unassigned(
                 id=stop.id, reason=Reason.NOT_EXPLAINED, detail=NOT_EXPLAINED_DETAIL
             )

@@ -248,9 +248,9 @@ def _repair(
             _, vehicle, position = insertion
             route = timed[vehicle]
             nodes = [*route.nodes[:position], node, *route.nodes[position:]]
-            timeline = time_route(
-                problem, vehicle, nodes, leave_late=bool(money.idle(problem, vehicle))
-            )
+            # Leave as late as the day allows, as the search's plans do (its finalizer): a
+            # repaired day must not start early only to wait at a window.
+            timeline = time_route(problem, vehicle, nodes, leave_late=True)
             if timeline is None:
                 continue
             timed[vehicle] = _Timed(
