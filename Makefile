@@ -96,11 +96,12 @@ beat: $(VENV)/.installed ## Run Celery beat, the nightly plan's schedule (needs 
 	@test -n "$$FIELDROUTE_BROKER_URL" || { echo "make beat: set FIELDROUTE_BROKER_URL and FIELDROUTE_DATABASE_URL (PostgreSQL)" >&2; exit 2; }
 	$(BIN)/python -m app.cli beat
 
-# Four test processes: most tests wait on a database, a browser, a worker or a server, not on the
-# CPU (two processes kept a 2-core machine half idle: 14 min; four: 12 min). Each has its own
-# PostgreSQL database and Redis database (tests/backends.py); the tests that time themselves run
-# alone (tests/exclusive.py). TEST_PROCESSES=0: all in one process.
-TEST_PROCESSES ?= 4
+# Two test processes: most tests wait on a database, a browser, a worker or a server, not on the
+# CPU (one process: 20 min; two: 14 min on a quiet 2-core machine). Four took 12 min but loaded
+# the machine so that a browser test's week plan timed out in CI (30 s): not yet. Each process
+# has its own PostgreSQL database and Redis database (tests/backends.py); the tests that time
+# themselves run alone (tests/exclusive.py). TEST_PROCESSES=0: all in one process.
+TEST_PROCESSES ?= 2
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
