@@ -3,10 +3,6 @@
 "use strict";
 
 (function () {
-  const picker = document.querySelector(".team-picker select");
-  if (picker) {
-    picker.addEventListener("change", () => picker.form.submit());
-  }
   const table = document.getElementById("live");
   if (!table) {
     return;

@@ -5,10 +5,6 @@
 "use strict";
 
 (function () {
-  const picker = document.querySelector(".team-picker select");
-  if (picker) {
-    picker.addEventListener("change", () => picker.form.submit());
-  }
   const form = document.getElementById("plan-week");
   if (!form) {
     return;

@@ -5,10 +5,6 @@
 
 (function () {
   const form = document.getElementById("rebalance");
-  const picker = document.querySelector(".team-picker select");
-  if (picker) {
-    picker.addEventListener("change", () => picker.form.submit());
-  }
   if (!form) {
     return;
   }

@@ -1,5 +1,5 @@
-// The reports page draws nothing: its charts are SVG from the server. This only sends the
-// team picker when it changes (without script, its button does).
+// The manager pages' team picker (partials/team_picker.html): shows the chosen team as soon as
+// it changes; without script, its button does.
 "use strict";
 
 (function () {
