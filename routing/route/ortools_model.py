@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from routing.route import focus
 from routing.route.integer_problem import UNREACHABLE, IntegerProblem
 from routing.route.ruin import ruin_and_fill
 
@@ -43,6 +44,11 @@ FREE_SHARE = 0.5
 ACCEPT = 0.03
 """A perturbed plan is kept if it loses at most this share of the best plan's prize, a
 tolerance that shrinks to zero as the time runs out (record-to-record travel)."""
+FOCUS_FROM_STOPS = 80
+"""Problems with at least this many stops on offer descend on the part of the plan that a
+perturbation touched (`routing.route.focus`), where waiting is free..."""
+WHOLE_EVERY = 8
+"""...and on the whole plan every this many steps, for the moves between distant parts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,13 +342,23 @@ def _search(
     total_prize = int(problem.prize[offered].sum())
     current = best
     stalled = 0
+    focusing = len(offered) >= FOCUS_FROM_STOPS and not any(v.idle_cost for v in problem.vehicles)
+    neighbours = focus.Neighbours(problem) if focusing else None
+    eligible = np.zeros(problem.n_stops, dtype=np.bool_)
+    eligible[offered] = True
+    eligible &= problem.prize > 0
+    step = 0
     while (remaining := deadline - time.monotonic()) > 0.01:
         stalled += 1
+        step += 1
         if stalled > max(200, STALL_STEPS_PER_STOP * len(offered)):
             break
-        candidate = model.improve(
-            ruin_and_fill(current.nodes(), rng, problem, inactive), min(remaining, STEP_LIMIT_S)
-        )
+        perturbed = ruin_and_fill(current.nodes(), rng, problem, inactive)
+        limit = min(remaining, STEP_LIMIT_S)
+        if neighbours is not None and step % WHOLE_EVERY:
+            candidate = _focused(problem, neighbours, current, perturbed, eligible, limit)
+        else:
+            candidate = model.improve(perturbed, limit)
         if candidate is None:
             continue
         collected = max(1, total_prize - best.objective)
@@ -355,3 +371,27 @@ def _search(
             if candidate.objective < best.objective:
                 best, stalled = candidate, 0
     return best
+
+
+def _focused(
+    problem: IntegerProblem,
+    neighbours: focus.Neighbours,
+    current: SearchResult,
+    perturbed: list[list[int]],
+    eligible: np.ndarray,
+    time_limit_s: float,
+) -> SearchResult | None:
+    """A descent from `perturbed` on the part of it that differs from `current`."""
+    part = focus.choose(problem, neighbours, current.nodes(), perturbed, eligible)
+    if part is None:
+        return None
+    found = RoutingSearch(part.problem).improve(part.routes_in(perturbed), time_limit_s)
+    if found is None:
+        return None
+    routes = list(current.routes)
+    for route in found.routes:
+        number = part.vehicles[route.vehicle]
+        visits = tuple(replace(v, node=part.stops[v.node]) for v in route.visits)
+        routes[number] = replace(route, vehicle=number, visits=visits)
+    nodes = [[visit.node for visit in route.visits] for route in routes]
+    return SearchResult(objective=focus.objective(problem, nodes), routes=tuple(routes))
