@@ -85,10 +85,10 @@ def choose(
     outside = eligible & ~served
     # A left-out stop that no chosen vehicle may serve is no use to the focus.
     if any(a is not None for a in problem.allowed):
-        for node in np.flatnonzero(outside):
-            allowed = problem.allowed[node]
+        for left_out in np.flatnonzero(outside):
+            allowed = problem.allowed[left_out]
             if allowed is not None and not allowed.intersection(chosen):
-                outside[node] = False
+                outside[left_out] = False
     stops = [node for v in chosen for node in after[v]]
     candidates: set[int] = set()
     for node in changed:
@@ -105,8 +105,15 @@ def sub_problem(
     problem: IntegerProblem, stops: Sequence[int], vehicles: Sequence[int]
 ) -> IntegerProblem:
     """`problem` restricted to `stops` (they become stops 0, 1, ... in that order) and
-    `vehicles`; the places where vehicles start and end follow, as in the whole problem."""
-    places = list(range(problem.n_stops, problem.n_nodes))
+    `vehicles`; the places where those vehicles start and end follow (OR-Tools would have to
+    visit any other place)."""
+    places = sorted(
+        {
+            node
+            for v in vehicles
+            for node in (problem.vehicles[v].start_node, problem.vehicles[v].end_node)
+        }
+    )
     index = np.array([*stops, *places], dtype=np.int64)
     node_of = {old: len(stops) + k for k, old in enumerate(places)}
     number = {old: new for new, old in enumerate(vehicles)}
@@ -122,12 +129,7 @@ def sub_problem(
         windows=tuple(problem.windows[node] for node in stops),
         prize=problem.prize[picked],
         required=problem.required[picked],
-        allowed=tuple(
-            None
-            if problem.allowed[node] is None
-            else frozenset(number[v] for v in problem.allowed[node] if v in number)
-            for node in stops
-        ),
+        allowed=tuple(_renumbered(problem.allowed[node], number) for node in stops),
         vehicles=tuple(
             replace(
                 problem.vehicles[v],
@@ -141,6 +143,10 @@ def sub_problem(
         if problem.vehicle_prize is None
         else problem.vehicle_prize[np.ix_(picked, np.array(vehicles, dtype=np.int64))],
     )
+
+
+def _renumbered(allowed: frozenset[int] | None, number: dict[int, int]) -> frozenset[int] | None:
+    return None if allowed is None else frozenset(number[v] for v in allowed if v in number)
 
 
 def objective(problem: IntegerProblem, routes: Sequence[Sequence[int]]) -> int:

@@ -20,7 +20,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from routing.route import focus
 from routing.route.integer_problem import UNREACHABLE, IntegerProblem
-from routing.route.ruin import ruin_and_fill
+from routing.route.ruin import construct, ruin_and_fill
 
 _FIRST = routing_enums_pb2.FirstSolutionStrategy
 _META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -44,6 +44,9 @@ FREE_SHARE = 0.5
 ACCEPT = 0.03
 """A perturbed plan is kept if it loses at most this share of the best plan's prize, a
 tolerance that shrinks to zero as the time runs out (record-to-record travel)."""
+CONSTRUCTIONS = 20
+"""Greedy plans grown (`routing.route.ruin.construct`) by a search that starts from the best
+of them: the second recipe, which parallel workers alternate with cheapest insertion."""
 FOCUS_FROM_STOPS = 80
 """Problems with at least this many stops on offer descend on the part of the plan that a
 perturbation touched (`routing.route.focus`), where waiting is free..."""
@@ -287,12 +290,15 @@ def search(
     order: np.ndarray | None = None,
     inactive: frozenset[int] = frozenset(),
     seed: int = 0,
+    grown: bool = False,
 ) -> SearchResult | None:
     """Search for `time_limit_s` seconds of wall clock; None if no plan was found in time.
 
     Tabu search from a cheapest-insertion plan, then iterated local search until the time
     limit: ruin a few visits and fill the gap (`routing.route.ruin`), descend to a local optimum,
-    keep the result by record-to-record acceptance. `order` permutes the stops as OR-Tools sees
+    keep the result by record-to-record acceptance. `grown`: start from the best of a few greedy
+    plans grown route by route instead (a different first plan for another worker: which start
+    does better differs from problem to problem). `order` permutes the stops as OR-Tools sees
     them and `seed` drives the perturbations; `inactive` stops are known to be impossible.
 
     Where waiting costs money (a vehicle's `idle_cost`), the first `FREE_SHARE` of the time
@@ -302,16 +308,17 @@ def search(
     good one in time (bench.working_time).
     """
     if not any(v.idle_cost for v in problem.vehicles):
-        return _search(problem, time_limit_s, order, inactive, seed)
+        return _search(problem, time_limit_s, order, inactive, seed, grown)
     deadline = time.monotonic() + time_limit_s
     free = replace(problem, vehicles=tuple(replace(v, idle_cost=0) for v in problem.vehicles))
-    start = _search(free, time_limit_s * FREE_SHARE, order, inactive, seed)
+    start = _search(free, time_limit_s * FREE_SHARE, order, inactive, seed, grown)
     return _search(
         problem,
         max(0.05, deadline - time.monotonic()),
         order,
         inactive,
         seed,
+        grown,
         start=None if start is None else start.nodes(),
     )
 
@@ -322,6 +329,7 @@ def _search(
     order: np.ndarray | None,
     inactive: frozenset[int],
     seed: int,
+    grown: bool,
     start: list[list[int]] | None = None,
 ) -> SearchResult | None:
     """`search` of one model, from `start` (stop nodes per vehicle) when given."""
@@ -329,7 +337,10 @@ def _search(
     model = RoutingSearch(problem, order=order, inactive=inactive)
     share = (deadline - time.monotonic()) * FIRST_SHARE
     insertion_s = INSERTION_S_PER_UNIT * problem.n_stops**2 * len(problem.vehicles)
+    rng = np.random.default_rng(seed)
     best = None if start is None else model.improve(start, max(0.05, deadline - time.monotonic()))
+    if best is None and grown:
+        best = _constructed(problem, model, rng, inactive, time.monotonic() + share, deadline)
     if best is None:
         best = model.first(max(0.05, share)) if insertion_s < 3 * share else None
     if best is None:
@@ -337,7 +348,6 @@ def _search(
         best = model.grow(max(0.05, (deadline - time.monotonic()) * GROW_SHARE))
     if best is None:
         return None
-    rng = np.random.default_rng(seed)
     offered = [n for n in range(problem.n_stops) if n not in inactive]
     total_prize = int(problem.prize[offered].sum())
     current = best
@@ -395,3 +405,21 @@ def _focused(
         routes[number] = replace(route, vehicle=number, visits=visits)
     nodes = [[visit.node for visit in route.visits] for route in routes]
     return SearchResult(objective=focus.objective(problem, nodes), routes=tuple(routes))
+
+
+def _constructed(
+    problem: IntegerProblem,
+    model: RoutingSearch,
+    rng: np.random.Generator,
+    inactive: frozenset[int],
+    until: float,
+    deadline: float,
+) -> SearchResult | None:
+    """The best of up to `CONSTRUCTIONS` greedy plans grown until `until`, descended by
+    `deadline` at the latest."""
+    plans: list[tuple[int, list[list[int]]]] = []
+    while len(plans) < CONSTRUCTIONS and (not plans or time.monotonic() < until):
+        routes = construct(problem, rng, inactive)
+        plans.append((focus.objective(problem, routes), routes))
+    _, routes = min(plans, key=lambda item: item[0])
+    return model.improve(routes, max(0.05, deadline - time.monotonic()))

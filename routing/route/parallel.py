@@ -164,6 +164,9 @@ s for 1,100 nodes, 0.04 s for 305), for a machine busy with another solve. A sea
 not build its model and search a little before its deadline is not started: it would end late,
 its answer unused. (A week's many windows over a week-long horizon cost more: 1.5-4.6 s,
 measured under load, for 275 nodes; such a search is not waited for.)"""
+GROWN_EVERY = 2
+"""Every this many workers, one starts from grown plans (`search`'s `grown`): the second, the
+fourth... A single worker starts from cheapest insertion."""
 RESULT_GRACE_S = 0.1
 """How long past the deadline a worker's result is waited for (OR-Tools stops within
 milliseconds of its limit; the result travels back in less)."""
@@ -185,6 +188,7 @@ def _job(
         order=_order(problem.n_nodes, problem.n_stops, seed, worker),
         inactive=inactive,
         seed=seed * 1000 + worker,
+        grown=worker % GROWN_EVERY == GROWN_EVERY - 1,
     )
 
 

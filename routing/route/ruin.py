@@ -24,6 +24,8 @@ FORCE_SHARE = 0.8
 """Share of perturbations that force left-out stops in, ejecting visits to make room."""
 MAX_FORCED = 3
 MAX_EJECTED = 4
+GROW_TRIES = 30
+"""Insertions tried for feasibility per step of growing a route, best gain first."""
 FORCE_POSITIONS = 8
 """Cheapest positions tried for a forced stop."""
 
@@ -135,3 +137,79 @@ def _force_in(
                 after = after[1:]
             else:
                 before = before[:-1]
+
+
+def construct(
+    problem: IntegerProblem, rng: np.random.Generator, inactive: frozenset[int]
+) -> list[list[int]]:
+    """A plan grown route by route (`grow_route`), the vehicles in random order."""
+    routes: list[list[int]] = [[] for _ in problem.vehicles]
+    for vehicle in rng.permutation(len(routes)):
+        grow_route(problem, routes, int(vehicle), rng, inactive)
+    return routes
+
+
+def grow_route(
+    problem: IntegerProblem,
+    routes: list[list[int]],
+    vehicle: int,
+    rng: np.random.Generator,
+    inactive: frozenset[int],
+) -> None:
+    """Replace `vehicle`'s route by one grown greedily from a seed: a left-out stop drawn by
+    prize squared, then at each step the insertion that nets the most (prize less added arc
+    cost) among those that keep the route feasible."""
+    spec = problem.vehicles[vehicle]
+    if spec.stays_home:
+        return
+    served = {node for nodes in routes for node in nodes}
+    free = np.array(
+        [
+            n
+            for n in range(problem.n_stops)
+            if (n not in served or n in routes[vehicle])
+            and n not in inactive
+            and problem.may_serve(vehicle, n)
+            and problem.prize_of(vehicle, n) > 0
+        ],
+        dtype=np.int64,
+    )
+    if not len(free):
+        return
+    earns = np.array([problem.prize_of(vehicle, int(n)) for n in free], dtype=np.float64)
+    outside = np.array([int(n) not in served for n in free])
+    if not outside.any():
+        return
+    weights = np.where(outside, earns, 0.0) ** 2
+    seed = int(free[rng.choice(len(free), p=weights / weights.sum())])
+    if time_route(problem, vehicle, [seed]) is None:
+        return
+    nodes = [seed]
+    cost = problem.arc_cost[spec.cost_class]
+    while True:
+        path = np.array([spec.start_node, *nodes, spec.end_node], dtype=np.int64)
+        left = ~np.isin(free, nodes)
+        candidates, gains = free[left], earns[left]
+        if not len(candidates):
+            break
+        added = (
+            cost[np.ix_(path[:-1], candidates)]
+            + cost[np.ix_(candidates, path[1:])].T
+            - cost[path[:-1], path[1:]][:, None]
+        )
+        net = gains[None, :] - added
+        order = np.argsort(-net, axis=None)[:GROW_TRIES]
+        for flat in order:
+            position, k = divmod(int(flat), len(candidates))
+            if net[position, k] <= 0:
+                order = order[:0]
+                break
+            trial = [*nodes[:position], int(candidates[k]), *nodes[position:]]
+            if time_route(problem, vehicle, trial) is not None:
+                nodes = trial
+                break
+        else:
+            break
+        if not len(order):
+            break
+    routes[vehicle] = nodes
