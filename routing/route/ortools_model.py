@@ -82,14 +82,16 @@ class SearchResult:
 
 
 def _as_rows(matrix: np.ndarray) -> list[list[int]]:
-    return [[int(x) for x in row] for row in np.minimum(matrix, UNREACHABLE)]
+    rows: list[list[int]] = np.minimum(matrix, UNREACHABLE).astype(np.int64).tolist()
+    return rows
 
 
 def _arc_rows(cost: np.ndarray, shortfall: np.ndarray, perm: np.ndarray) -> list[list[int]]:
     """Arc costs in `perm` order, each arc leaving a node dearer by that node's shortfall."""
     dearer = np.minimum(cost, UNREACHABLE) + shortfall[:, None]
     np.fill_diagonal(dearer, 0)
-    return [[int(x) for x in row] for row in dearer[np.ix_(perm, perm)]]
+    rows: list[list[int]] = dearer[np.ix_(perm, perm)].astype(np.int64).tolist()
+    return rows
 
 
 def _parameters(time_limit_s: float, *, first: bool, grow: bool = False) -> Any:
