@@ -6,8 +6,8 @@ changed a few visits; the plan around them is where a better plan is likely. So 
 small problem of its own (`sub_problem`): the routes the perturbation touched (and the routes
 nearest to it), their visits, and the left-out stops nearest to what changed; descends on that,
 and puts the routes back into the whole plan. The objective of a plan is the sum of its parts
-(arcs and left-out prizes, when waiting is free), so the whole plan's is computed (`objective`),
-not searched.
+(arcs, left-out prizes, and each route's paid waiting), so the whole plan's is computed
+(`objective`), not searched.
 """
 
 from __future__ import annotations
@@ -149,10 +149,15 @@ def _renumbered(allowed: frozenset[int] | None, number: dict[int, int]) -> froze
     return None if allowed is None else frozenset(number[v] for v in allowed if v in number)
 
 
-def objective(problem: IntegerProblem, routes: Sequence[Sequence[int]]) -> int:
-    """What the search minimises, for a plan whose vehicles do not pay for waiting: each
-    vehicle's arcs (a stop's shortfall with that vehicle on the arc leaving it) and the prize of
-    every stop left out."""
+def objective(
+    problem: IntegerProblem,
+    routes: Sequence[Sequence[int]],
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> int:
+    """What the search minimises: each vehicle's arcs (a stop's shortfall with that vehicle on
+    the arc leaving it), the prize of every stop left out and, for a vehicle that pays for
+    waiting, its slack (the time from `spans`' start to end of its route, (start, end) per
+    vehicle, neither driven nor spent at a visit) at its `idle_cost`."""
     total = int(problem.prize.sum())
     for number, nodes in enumerate(routes):
         if not nodes:
@@ -163,4 +168,10 @@ def objective(problem: IntegerProblem, routes: Sequence[Sequence[int]]) -> int:
         visits = np.array(nodes, dtype=np.int64)
         total += int(cost.sum()) + int(problem.shortfall(number)[visits].sum())
         total -= int(problem.prize[visits].sum())
+        if spec.idle_cost:
+            if spans is None:
+                raise ValueError(f"vehicle {number} pays for waiting: its route's span is needed")
+            start, end = spans[number]
+            busy = problem.travel[path[:-1], path[1:]].sum() + problem.service[visits].sum()
+            total += spec.idle_cost * (end - start - int(busy))
     return total

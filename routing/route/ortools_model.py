@@ -49,7 +49,7 @@ CONSTRUCTIONS = 20
 of them: the second recipe, which parallel workers alternate with cheapest insertion."""
 FOCUS_FROM_STOPS = 80
 """Problems with at least this many stops on offer descend on the part of the plan that a
-perturbation touched (`routing.route.focus`), where waiting is free..."""
+perturbation touched (`routing.route.focus`)..."""
 WHOLE_EVERY = 8
 """...and on the whole plan every this many steps, for the moves between distant parts."""
 
@@ -312,7 +312,7 @@ def search(
     if not any(v.idle_cost for v in problem.vehicles):
         return _search(problem, time_limit_s, order, inactive, seed, grown)
     deadline = time.monotonic() + time_limit_s
-    free = replace(problem, vehicles=tuple(replace(v, idle_cost=0) for v in problem.vehicles))
+    free = _waiting_free(problem)
     start = _search(free, time_limit_s * FREE_SHARE, order, inactive, seed, grown)
     return _search(
         problem,
@@ -323,6 +323,10 @@ def search(
         grown,
         start=None if start is None else start.nodes(),
     )
+
+
+def _waiting_free(problem: IntegerProblem) -> IntegerProblem:
+    return replace(problem, vehicles=tuple(replace(v, idle_cost=0) for v in problem.vehicles))
 
 
 def _search(
@@ -354,8 +358,7 @@ def _search(
     total_prize = int(problem.prize[offered].sum())
     current = best
     stalled = 0
-    focusing = len(offered) >= FOCUS_FROM_STOPS and not any(v.idle_cost for v in problem.vehicles)
-    neighbours = focus.Neighbours(problem) if focusing else None
+    neighbours = focus.Neighbours(problem) if len(offered) >= FOCUS_FROM_STOPS else None
     eligible = np.zeros(problem.n_stops, dtype=np.bool_)
     eligible[offered] = True
     eligible &= problem.prize > 0
@@ -406,7 +409,8 @@ def _focused(
         visits = tuple(replace(v, node=part.stops[v.node]) for v in route.visits)
         routes[number] = replace(route, vehicle=number, visits=visits)
     nodes = [[visit.node for visit in route.visits] for route in routes]
-    return SearchResult(objective=focus.objective(problem, nodes), routes=tuple(routes))
+    spans = [(route.start, route.end) for route in routes]
+    return SearchResult(objective=focus.objective(problem, nodes, spans), routes=tuple(routes))
 
 
 def _constructed(
@@ -420,8 +424,10 @@ def _constructed(
     """The best of up to `CONSTRUCTIONS` greedy plans grown until `until`, descended by
     `deadline` at the latest."""
     plans: list[tuple[int, list[list[int]]]] = []
+    # Ranked with waiting free: the plans have no times yet.
+    free = _waiting_free(problem)
     while len(plans) < CONSTRUCTIONS and (not plans or time.monotonic() < until):
         routes = construct(problem, rng, inactive)
-        plans.append((focus.objective(problem, routes), routes))
+        plans.append((focus.objective(free, routes), routes))
     _, routes = min(plans, key=lambda item: item[0])
     return model.improve(routes, max(0.05, deadline - time.monotonic()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from routing import Problem
@@ -39,6 +39,7 @@ def _waiting_free(p: Problem) -> Problem:
 def test_objective_is_what_or_tools_minimises(p: Problem) -> None:
     d = to_integer_problem(_waiting_free(p))
     found = RoutingSearch(d).first(0.2)
+    assume(found is not None)  # some generated shifts cannot hold their breaks
     assert found is not None
     assert focus.objective(d, found.nodes()) == found.objective
 
@@ -99,3 +100,14 @@ def test_a_search_that_focuses_answers_its_own_objective() -> None:
         assert focus.objective(d, found.nodes()) == found.objective
         for vehicle, nodes in enumerate(found.nodes()):
             assert time_route(d, vehicle, nodes) is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_objective_counts_paid_waiting_as_or_tools_does(p: Problem) -> None:
+    d = to_integer_problem(p)
+    found = RoutingSearch(d).first(0.2)
+    assume(found is not None)
+    assert found is not None
+    spans = [(route.start, route.end) for route in found.routes]
+    assert focus.objective(d, found.nodes(), spans) == found.objective
