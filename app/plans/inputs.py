@@ -21,7 +21,7 @@ from app.models import Account, Rep, Territory, Visit
 from app.models.accounts import HYBRID, REMOTE
 from app.plans.pins import day_rules
 from app.plans.solve import PlanJob
-from app.plans.week import allowed_days
+from app.plans.week import allowed_days, latest_stops
 from app.reps.clock import rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
 from app.roads.service import travel
@@ -250,6 +250,11 @@ def build_job(
         unplaced=unplaced,
         travel=travel(settings),
         names={str(c.id): by_id[int(c.id)].name for c in candidates if c.required_day},
+        previous={
+            day: [str(stop["account_id"]) for stop in stops]
+            for day, stops in latest_stops(session, rep.id, days[0], days[-1]).items()
+            if day in days
+        },
     )
     return job, by_id
 

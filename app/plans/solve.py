@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 
 from routing import (
     Costs,
@@ -45,6 +46,8 @@ class PlanJob:
     travel: Travel = field(default_factory=Estimate)
     # Names of the accounts required on a day (pinned, added, moved), for a refusal in words.
     names: dict[str, str] = field(default_factory=dict)
+    # The days' latest stored plans (account ids in visit order), for the search to go on from.
+    previous: dict[date, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ def solve_job(job: PlanJob, workers: int = 1) -> DaysPlan | Unsolvable:
             weights=job.weights,
             options=options,
             travel=job.travel,
+            previous=job.previous,
         )
     except RequiredStopError as exc:
         name = job.names.get(exc.stop_id)

@@ -178,6 +178,7 @@ def plan_rep_days(
     weights: ValueWeights | None = None,
     options: SolveOptions | None = None,
     travel: Travel | None = None,
+    previous: Mapping[date, Sequence[str]] | None = None,
 ) -> DaysPlan:
     """Plan a rep's workdays in one solve, maximising prize collected minus travel cost.
 
@@ -217,6 +218,10 @@ def plan_rep_days(
         Search time limit (s), seed and workers.
     travel
         Where travel times come from (default: `Estimate()`, the straight-line estimate).
+    previous
+        The days' earlier plans (candidate ids in visit order per day), if any: the search goes
+        on from what still fits of them (`SolveOptions.start`), so a re-plan is never worse
+        than the plan it replaces, as far as that plan still holds.
 
     Raises
     ------
@@ -232,6 +237,11 @@ def plan_rep_days(
     built = _build(
         days, candidates, appointments, costs, weights or ValueWeights(), travel or Estimate()
     )
+    if previous:
+        options = replace(
+            options,
+            start={day.day.isoformat(): list(previous.get(day.day, ())) for day in days},
+        )
     # The travel matrix counts against the time limit too.
     plan = solve(built.problem, options, deadline=started + options.time_limit_s)
     stops = {stop.id: stop for stop in built.problem.stops}

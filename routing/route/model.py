@@ -12,7 +12,7 @@ message that names the field and the stop or vehicle, so that callers can show i
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -243,6 +243,11 @@ class SolveOptions:
     time_limit_s: float = 5.0
     seed: int = 0
     workers: int = 1
+    start: Mapping[str, Sequence[str]] | None = None
+    """A plan to go on from, e.g. the day's previous version: stop ids per vehicle id, in visit
+    order. What no longer fits is dropped from it (stops gone, impossible or served twice,
+    visits that would break the route); the first worker descends from the rest, the others
+    search afresh, and the best plan wins, so the answer is never worse than that start."""
 
     def __post_init__(self) -> None:
         _finite(self.time_limit_s, "time_limit")

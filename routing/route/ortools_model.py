@@ -293,6 +293,7 @@ def search(
     inactive: frozenset[int] = frozenset(),
     seed: int = 0,
     grown: bool = False,
+    start: list[list[int]] | None = None,
 ) -> SearchResult | None:
     """Search for `time_limit_s` seconds of wall clock; None if no plan was found in time.
 
@@ -300,7 +301,8 @@ def search(
     limit: ruin a few visits and fill the gap (`routing.route.ruin`), descend to a local optimum,
     keep the result by record-to-record acceptance. `grown`: start from the best of a few greedy
     plans grown route by route instead (a different first plan for another worker: which start
-    does better differs from problem to problem). `order` permutes the stops as OR-Tools sees
+    does better differs from problem to problem). `start` (stop nodes per vehicle, a feasible
+    plan) is descended from instead of either. `order` permutes the stops as OR-Tools sees
     them and `seed` drives the perturbations; `inactive` stops are known to be impossible.
 
     Where waiting costs money (a vehicle's `idle_cost`), the first `FREE_SHARE` of the time
@@ -310,10 +312,10 @@ def search(
     good one in time (bench.working_time).
     """
     if not any(v.idle_cost for v in problem.vehicles):
-        return _search(problem, time_limit_s, order, inactive, seed, grown)
+        return _search(problem, time_limit_s, order, inactive, seed, grown, start)
     deadline = time.monotonic() + time_limit_s
     free = _waiting_free(problem)
-    start = _search(free, time_limit_s * FREE_SHARE, order, inactive, seed, grown)
+    first = _search(free, time_limit_s * FREE_SHARE, order, inactive, seed, grown, start)
     return _search(
         problem,
         max(0.05, deadline - time.monotonic()),
@@ -321,7 +323,7 @@ def search(
         inactive,
         seed,
         grown,
-        start=None if start is None else start.nodes(),
+        start if first is None else first.nodes(),
     )
 
 

@@ -29,6 +29,9 @@ import numpy as np
 from routing.route.integer_problem import IntegerProblem
 from routing.route.ortools_model import SearchResult, search
 
+Routes = tuple[tuple[int, ...], ...]
+"""Stop nodes per vehicle, in visit order."""
+
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
@@ -178,6 +181,7 @@ def _job(
     seed: int,
     worker: int,
     inactive: frozenset[int],
+    start: Routes | None = None,
 ) -> SearchResult | None:
     remaining = deadline - time.time()
     if remaining <= 0.05 + BUILD_S_PER_NODE_SQUARED * problem.n_nodes**2:
@@ -189,6 +193,8 @@ def _job(
         inactive=inactive,
         seed=seed * 1000 + worker,
         grown=worker % GROWN_EVERY == GROWN_EVERY - 1,
+        # The first worker goes on from the plan given (if any); the others search afresh.
+        start=None if start is None or worker else [list(nodes) for nodes in start],
     )
 
 
@@ -198,6 +204,7 @@ def _submit(
     seed: int,
     workers: int,
     inactive: frozenset[int],
+    start: Routes | None,
     *,
     first: int = 0,
     pool_size: int,
@@ -208,7 +215,7 @@ def _submit(
     try:
         pool = _executor(pool_size)
         futures = [
-            pool.submit(_job, problem, deadline, seed, worker, inactive)
+            pool.submit(_job, problem, deadline, seed, worker, inactive, start)
             for worker in range(first, workers)
         ]
     except (BrokenProcessPool, RuntimeError, OSError):
@@ -240,6 +247,7 @@ def run_searches(
     budget_s: float,
     seed: int,
     workers: int,
+    start: Routes | None = None,
 ) -> list[SearchResult | None]:
     """Run `workers` searches for `budget_s` seconds of wall clock, in the pool (one, in a thread
     of this process; the first of a process, while its pool starts, too).
@@ -247,14 +255,15 @@ def run_searches(
     A result that is not in `RESULT_GRACE_S` after that is not waited for: a worker that started
     late (behind another solve's search in the pool, or in a pool still starting) or a search
     that overran (OR-Tools builds its model, and may find its first plan, without looking at the
-    clock). The answer is on time without it.
+    clock). The answer is on time without it. `start` (stop nodes per vehicle, feasible) is a
+    plan for the first worker to go on from.
     """
     global _solving
     with _lock:
         _solving += 1
         at_once = _solving
     try:
-        return _run(problem, impossible, budget_s, seed, workers, at_once)
+        return _run(problem, impossible, budget_s, seed, workers, at_once, start)
     finally:
         with _lock:
             _solving -= 1
@@ -267,26 +276,31 @@ def _run(
     seed: int,
     workers: int,
     at_once: int,
+    start: Routes | None,
 ) -> list[SearchResult | None]:
     deadline = time.time() + budget_s
     inactive = frozenset(impossible)
     futures: list[Future[SearchResult | None]] = []
     starting: threading.Thread | None = None
     if workers > 1 and _ready:
-        futures = _submit(problem, deadline, seed, workers, inactive, pool_size=workers * at_once)
+        futures = _submit(
+            problem, deadline, seed, workers, inactive, start, pool_size=workers * at_once
+        )
     elif workers > 1:
         # The first pool of a process starts the fork server, which loads OR-Tools: a second
         # or more. In a thread, so that this solve's first search starts now, here; the others
         # search what is left of the time.
         starting = threading.Thread(
             target=lambda: futures.extend(
-                _submit(problem, deadline, seed, workers, inactive, first=1, pool_size=workers)
+                _submit(
+                    problem, deadline, seed, workers, inactive, start, first=1, pool_size=workers
+                )
             ),
             daemon=True,
         )
         starting.start()
     here = (
-        _in_thread(lambda: _job(problem, deadline, seed, 0, inactive))
+        _in_thread(lambda: _job(problem, deadline, seed, 0, inactive, start))
         if workers == 1 or starting is not None
         else None
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,6 +128,9 @@ def solve(
         budget_s=max(0.0, due - reserve_s - time.monotonic()),
         seed=options.seed,
         workers=options.workers,
+        start=None
+        if options.start is None
+        else _start(problem, integer, impossible, options.start),
     )
     timed = _from_search(integer, _best(results))
     # Repair may use the time left but what explaining the stops still left out is expected to
@@ -175,6 +178,35 @@ def solve(
         solve_time_s=time.monotonic() - started,
         status=Status.FEASIBLE,
     )
+
+
+def _start(
+    problem: Problem,
+    integer: IntegerProblem,
+    impossible: set[int],
+    start: Mapping[str, Sequence[str]],
+) -> tuple[tuple[int, ...], ...] | None:
+    """`SolveOptions.start` in stop nodes, each route kept feasible by dropping the visits that
+    no longer fit (in order); None if nothing of it is left."""
+    number = {stop.id: k for k, stop in enumerate(problem.stops)}
+    used: set[int] = set()
+    routes = []
+    for vehicle, spec in enumerate(problem.vehicles):
+        nodes: list[int] = []
+        for stop_id in start.get(spec.id, ()):
+            node = number.get(stop_id)
+            if (
+                node is None
+                or node in impossible
+                or node in used
+                or not integer.may_serve(vehicle, node)
+                or time_route(integer, vehicle, [*nodes, node]) is None
+            ):
+                continue
+            nodes.append(node)
+            used.add(node)
+        routes.append(tuple(nodes))
+    return tuple(routes) if used else None
 
 
 def _explain_s(n_stops: int, n_vehicles: int) -> float:
