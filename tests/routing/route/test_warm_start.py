@@ -37,9 +37,7 @@ def test_a_short_solve_from_a_good_plan_keeps_at_least_its_value(
     assert plan.net >= earlier.net - 1e-6 * abs(earlier.net)
 
 
-def test_a_start_that_no_longer_fits_is_cut_back_to_what_does(
-    day: Problem, earlier: Plan
-) -> None:
+def test_a_start_that_no_longer_fits_is_cut_back_to_what_does(day: Problem, earlier: Plan) -> None:
     start = _routes(earlier)
     first, second = day.vehicles[0].id, day.vehicles[1].id
     gone = start[first][0]
