@@ -105,6 +105,13 @@ class OptionsIn(_Input):
         "summary.time_limit)",
     )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="same seed, same answer")
+    start: dict[Id, list[Id]] | None = Field(
+        default=None,
+        description="a plan to go on from, e.g. the previous answer: stop ids in visit order "
+        "per vehicle id. Every id must be in the request and a stop may appear once; visits "
+        "that no longer fit (windows, shift, limits) are dropped from it in order. The answer "
+        "is never worse than what is left of it",
+    )
 
 
 _EXAMPLE: dict[str, Any] = {

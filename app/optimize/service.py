@@ -65,7 +65,10 @@ def optimize(
     started = max(now if admitted_at is None else admitted_at, now - DISPATCH_SHARE * time_limit_s)
     problem = to_problem(request, settings)
     options = SolveOptions(
-        time_limit_s=time_limit_s, seed=request.options.seed, workers=settings.solver_workers
+        time_limit_s=time_limit_s,
+        seed=request.options.seed,
+        workers=settings.solver_workers,
+        start=request.options.start,
     )
     answer_s = ANSWER_S + ANSWER_S_PER_STOP * len(request.stops)
     plan = solve(problem, options, deadline=started + time_limit_s - answer_s)
@@ -90,6 +93,31 @@ def check_size(request: OptimizeRequest, settings: Settings) -> None:
 def check_unique_ids(request: OptimizeRequest) -> None:
     _check_unique("vehicle", [v.id for v in request.vehicles])
     _check_unique("stop", [s.id for s in request.stops])
+    if request.options.start is not None:
+        _check_start(request, request.options.start)
+
+
+def _check_start(request: OptimizeRequest, start: dict[str, list[str]]) -> None:
+    """Every id of `options.start` names a vehicle or stop of the request, each stop once."""
+    vehicles = {v.id for v in request.vehicles}
+    stops = {s.id for s in request.stops}
+    placed: dict[str, str] = {}
+    for vehicle_id, stop_ids in start.items():
+        where = f"options.start[{vehicle_id!r}]"
+        if vehicle_id not in vehicles:
+            raise InvalidRequest(f"{where}: no vehicle has id {vehicle_id!r}", field=where)
+        for k, stop_id in enumerate(stop_ids):
+            if stop_id not in stops:
+                raise InvalidRequest(
+                    f"{where}[{k}]: no stop has id {stop_id!r}", field=f"{where}[{k}]"
+                )
+            if stop_id in placed:
+                raise InvalidRequest(
+                    f"{where}[{k}]: stop {stop_id!r} is already in the start "
+                    f"(options.start[{placed[stop_id]!r}])",
+                    field=f"{where}[{k}]",
+                )
+            placed[stop_id] = vehicle_id
 
 
 def _check_unique(kind: str, ids: Sequence[str]) -> None:

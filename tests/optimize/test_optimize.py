@@ -242,3 +242,21 @@ def test_unknown_vehicle_in_a_stop_is_a_422(client: TestClient, auth: dict[str, 
     response = post(client, auth, request)
     assert response.status_code == 422
     assert "nobody" in response.json()["detail"]
+
+
+def test_a_start_is_gone_on_from_and_the_answer_is_no_worse(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    first = post(client, auth, location_request()).json()
+    order = [s["id"] for s in first["routes"][0]["stops"]]
+    again = post(client, auth, location_request(start={"rep-1": order})).json()
+    assert again["summary"]["net"] >= first["summary"]["net"] - 1e-6
+    # A start that does not fit is cut back, not refused: acc-2 opens only for the first
+    # quarter hour of the shift, so it cannot come third; the answer still serves it, earlier.
+    request = location_request(start={"rep-1": ["acc-3", "acc-1", "acc-2"]})
+    request["stops"][1]["windows"] = [[SHIFT[0], SHIFT[0] + 900]]
+    late = post(client, auth, request)
+    assert late.status_code == 200
+    served = [s["id"] for s in late.json()["routes"][0]["stops"]]
+    assert sorted(served) == ["acc-1", "acc-2", "acc-3"]
+    assert served.index("acc-2") < 2

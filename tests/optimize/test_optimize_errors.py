@@ -277,3 +277,19 @@ def test_streamed_body_over_the_limit_is_413(
         URL, content=chunks(), headers={**auth, "Content-Type": "application/json"}
     )
     assert_error(response, 413, "larger than")
+
+
+@pytest.mark.parametrize(
+    ("start", "fragment", "field"),
+    [
+        ({"rep-9": ["acc-1"]}, "no vehicle has id 'rep-9'", "options.start['rep-9']"),
+        ({"rep-1": ["acc-1", "acc-7"]}, "no stop has id 'acc-7'", "options.start['rep-1'][1]"),
+        ({"rep-1": ["acc-1", "acc-1"]}, "already in the start", "options.start['rep-1'][1]"),
+    ],
+)
+def test_a_start_naming_what_is_not_in_the_request_is_422(
+    client: TestClient, auth: dict[str, str], start: Any, fragment: str, field: str
+) -> None:
+    response = post(client, auth, location_request(start=start))
+    body = assert_error(response, 422, fragment)
+    assert body["field"] == field
