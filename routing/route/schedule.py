@@ -2,7 +2,8 @@
 
 Used to test whether a stop still fits into a planned route (to explain why it was left out)
 and to time routes that a repair step changed. Breaks are placed greedily: a break is taken
-where it costs nothing (while waiting anyway) or where it can no longer be postponed. Greedy
+where it costs nothing (while waiting anyway) or where it can no longer be postponed, and a
+day that cannot hold it is tried again starting once the break could be over. Greedy
 placement can miss an exotic schedule, so "does not fit" here is a strong hint, not a proof;
 "fits" always comes with a schedule that is feasible.
 """
@@ -46,6 +47,8 @@ def time_route(
     always.
     """
     timeline = _forward(problem, vehicle, nodes, None)
+    if timeline is None and nodes:
+        timeline = _after_breaks(problem, vehicle, nodes)
     if timeline is None or not leave_late or not nodes:
         return timeline
     for _ in range(_LEAVE_LATE_ROUNDS):
@@ -61,6 +64,18 @@ def time_route(
 
 _LEAVE_LATE_ROUNDS = 3
 """Departures tried later and later: a break skipped by leaving later frees one more wait."""
+
+
+def _after_breaks(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> Timeline | None:
+    """The earliest schedule of a day that starts once a break could be over: a break taken
+    before the day starts is no break of it (as in OR-Tools' model), and a day that cannot
+    hold the break anywhere may still fit after it. Each break's earliest end is tried: leaving
+    later than that skips no more breaks, it only loses time."""
+    for brk in sorted(problem.vehicles[vehicle].breaks, key=lambda b: b.start_min + b.duration):
+        timeline = _forward(problem, vehicle, nodes, brk.start_min + brk.duration)
+        if timeline is not None:
+            return timeline
+    return None
 
 
 def _window_end(windows: Sequence[tuple[int, int]], t: int) -> int:

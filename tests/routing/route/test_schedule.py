@@ -1,0 +1,52 @@
+"""`time_route` accepts the days OR-Tools plans: its "does not fit" drives explanations,
+greedy plans and repairs, so a day it wrongly refuses is a visit wrongly left out."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, assume, given, settings
+
+from routing import Break, Problem, TimeWindow
+from routing.route.integer_problem import to_integer_problem
+from routing.route.ortools_model import RoutingSearch
+from routing.route.schedule import time_route
+from tests.routing.route.builders import problem, stop, vehicle
+from tests.routing.route.test_feasibility import problems
+
+
+def test_a_day_that_starts_after_the_break_window_needs_no_break() -> None:
+    # Lunch (13 s, to end by 16) cannot fit between the two visits, which must start by 13;
+    # starting the day at 13, lunch taken at home, both visits fit and the day ends at 26.
+    lunch = Break(window=TimeWindow(0, 16), duration_s=13)
+    p = problem(
+        [0, 1],
+        [vehicle(start=1, end=0, shift=(0, 26), breaks=(lunch,))],
+        [stop("early", 1, windows=[(1, 13)]), stop("long", 1, service=12)],
+    )
+    d = to_integer_problem(p)
+    timeline = time_route(d, 0, [0, 1])
+    assert timeline is not None
+    assert (timeline.departure, timeline.starts, timeline.end) == (13, (13, 13), 26)
+    assert timeline.breaks == ()
+
+
+def test_a_day_too_long_for_its_shift_still_does_not_fit() -> None:
+    lunch = Break(window=TimeWindow(0, 16), duration_s=13)
+    p = problem(
+        [0, 1],
+        [vehicle(start=1, end=0, shift=(0, 25), breaks=(lunch,))],
+        [stop("early", 1, windows=[(1, 13)]), stop("long", 1, service=12)],
+    )
+    assert time_route(to_integer_problem(p), 0, [0, 1]) is None
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_every_route_or_tools_finds_is_one_time_route_can_time(p: Problem) -> None:
+    d = to_integer_problem(p)
+    found = RoutingSearch(d).first(0.2)
+    assume(found is not None)  # some generated shifts cannot hold their breaks
+    assert found is not None
+    for vehicle_number, nodes in enumerate(found.nodes()):
+        assert time_route(d, vehicle_number, nodes) is not None, (
+            f"vehicle {vehicle_number} cannot be timed through {nodes}"
+        )
