@@ -2,10 +2,11 @@
 
 Used to test whether a stop still fits into a planned route (to explain why it was left out)
 and to time routes that a repair step changed. Breaks are placed greedily: a break is taken
-where it costs nothing (while waiting anyway) or where it can no longer be postponed, and a
-day that cannot hold it is tried again starting once the break could be over. Greedy
-placement can miss an exotic schedule, so "does not fit" here is a strong hint, not a proof;
-"fits" always comes with a schedule that is feasible.
+where it costs nothing (while waiting anyway) or where it can no longer be postponed; where
+that finds no schedule, the first break is tried in each gap that could hold it, and the day
+starting once a break could be over. That is every placement of one break a day (lunch); of
+several it can miss one, so "does not fit" is then a strong hint, not a proof. "Fits" always
+comes with a schedule that is feasible.
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ def time_route(
     needs no break); a few rounds of that find the latest departure in the common case, not
     always.
     """
-    timeline = _forward(problem, vehicle, nodes, None)
-    if timeline is None and nodes:
-        timeline = _after_breaks(problem, vehicle, nodes)
+    first = _attempt(problem, vehicle, nodes, None)
+    if isinstance(first, Timeline):
+        timeline: Timeline | None = first
+    else:
+        timeline = _placed(problem, vehicle, nodes) if first else None
     if timeline is None or not leave_late or not nodes:
         return timeline
     for _ in range(_LEAVE_LATE_ROUNDS):
@@ -59,6 +62,13 @@ def time_route(
         if later is None or later.end > timeline.end:
             break
         timeline = later
+    for brk in problem.vehicles[vehicle].breaks:
+        # A break taken at home before the first visit is better taken before the day.
+        ends = brk.start_min + brk.duration
+        if ends > timeline.departure and timeline.breaks and timeline.breaks[0][0] < ends:
+            later = _forward(problem, vehicle, nodes, ends)
+            if later is not None and later.end <= timeline.end:
+                timeline = later
     return timeline
 
 
@@ -66,15 +76,31 @@ _LEAVE_LATE_ROUNDS = 3
 """Departures tried later and later: a break skipped by leaving later frees one more wait."""
 
 
-def _after_breaks(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> Timeline | None:
-    """The earliest schedule of a day that starts once a break could be over: a break taken
-    before the day starts is no break of it (as in OR-Tools' model), and a day that cannot
-    hold the break anywhere may still fit after it. Each break's earliest end is tried: leaving
-    later than that skips no more breaks, it only loses time."""
-    for brk in sorted(problem.vehicles[vehicle].breaks, key=lambda b: b.start_min + b.duration):
-        timeline = _forward(problem, vehicle, nodes, brk.start_min + brk.duration)
-        if timeline is not None:
-            return timeline
+def _placed(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> Timeline | None:
+    """A schedule where the greedy placement of breaks found none: the first break (of those
+    the day must hold) is tried in every gap in turn, taken as early as that gap allows, the
+    rest placed greedily; and the day is tried starting once a break could be over (a break
+    taken before the day starts is no break of it, as in OR-Tools' model). With one break a
+    day (lunch) that is every placement there is. Nothing is tried for a day that does not fit
+    even without its breaks, the common case of a stop that does not fit."""
+    spec = problem.vehicles[vehicle]
+    unbroken = _forward(problem, vehicle, nodes, None, with_breaks=False) if spec.breaks else None
+    if unbroken is None:
+        return None
+    # Breaks only delay: a gap left after every break must start is no place for the first.
+    latest = max(b.start_max for b in spec.breaks)
+    leaves = [
+        unbroken.departure,
+        *(s + int(problem.service[n]) for s, n in zip(unbroken.starts, nodes, strict=True)),
+    ]
+    gaps = [gap for gap, leave in enumerate(leaves) if leave <= latest]
+    # Leaving later than a break's earliest end skips no more breaks, it only loses time.
+    departures = [None, *sorted({b.start_min + b.duration for b in spec.breaks})]
+    for leave_at in departures:
+        for gap in gaps:
+            timeline = _forward(problem, vehicle, nodes, leave_at, first_break_in=gap)
+            if timeline is not None:
+                return timeline
     return None
 
 
@@ -104,19 +130,46 @@ def _spare_start(
 
 
 def _forward(
-    problem: IntegerProblem, vehicle: int, nodes: Sequence[int], leave_at: int | None
+    problem: IntegerProblem,
+    vehicle: int,
+    nodes: Sequence[int],
+    leave_at: int | None,
+    *,
+    with_breaks: bool = True,
+    first_break_in: int | None = None,
 ) -> Timeline | None:
-    """Earliest feasible schedule, leaving no earlier than `leave_at` (None: shift start)."""
+    """Earliest feasible schedule, leaving no earlier than `leave_at` (None: shift start), with
+    breaks placed greedily, or the first one in the gap before `nodes[first_break_in]` (the
+    end's gap for `len(nodes)`); `with_breaks` False: breaks left out."""
+    found = _attempt(
+        problem, vehicle, nodes, leave_at, with_breaks=with_breaks, first_break_in=first_break_in
+    )
+    return found if isinstance(found, Timeline) else None
+
+
+def _attempt(
+    problem: IntegerProblem,
+    vehicle: int,
+    nodes: Sequence[int],
+    leave_at: int | None,
+    *,
+    with_breaks: bool = True,
+    first_break_in: int | None = None,
+) -> Timeline | bool:
+    """`_forward`'s schedule, or whether breaks had a part in finding none: a day that fails
+    before taking any break fails the same without them, and no placement can help it."""
     spec = problem.vehicles[vehicle]
     if not nodes:
         # An unused vehicle stays home: nothing to time, nothing to break for.
         return Timeline((), spec.shift_start, spec.shift_start, (), 0)
     if spec.max_stops is not None and len(nodes) > spec.max_stops:
-        return None
+        return False
     travel = problem.travel
     t = spec.shift_start if leave_at is None else max(spec.shift_start, leave_at)
     # A break that can end before the day starts is not part of it.
-    pending: list[BreakSpec] = [b for b in spec.breaks if b.start_min + b.duration > t]
+    pending: list[BreakSpec] = [
+        b for b in spec.breaks if with_breaks and b.start_min + b.duration > t
+    ]
     taken: list[tuple[int, int]] = []
     earliest = t
     here = spec.start_node
@@ -127,14 +180,14 @@ def _forward(
     for position, node in enumerate(sequence):
         leg = int(travel[here, node])
         if leg >= UNREACHABLE:
-            return None
+            return bool(taken)
         total_travel += leg
         is_end = position == len(sequence) - 1
         windows = ((0, spec.shift_end),) if is_end else problem.windows[node]
         service = 0 if is_end else int(problem.service[node])
         start = _earliest_in_windows(windows, t + leg)
         if start is None:
-            return None
+            return bool(taken)
         while pending:
             brk = pending[0]
             # Taking the break now, in this gap: it starts once we leave and its window opens.
@@ -152,9 +205,15 @@ def _forward(
                 # The day is over before the break must start: no break is needed.
                 pending.pop(0)
                 continue
-            if free or not can_postpone:
+            take = free or not can_postpone
+            if first_break_in is not None and not taken:
+                # Its gap is given: taken there, or sooner only where it costs nothing.
+                if take and not free and position < first_break_in:
+                    return True  # it cannot wait for its gap: an earlier gap is tried on its own
+                take = free or position >= first_break_in
+            if take:
                 if with_break is None:
-                    return None
+                    return True
                 taken.append((b_start, brk.duration))
                 start = with_break
                 pending.pop(0)
@@ -165,10 +224,10 @@ def _forward(
             departure = max(earliest, start - leg)
         if is_end:
             if start > spec.shift_end:
-                return None
+                return bool(taken)
             end = t if spec.open_end else start
             if spec.max_travel is not None and total_travel > spec.max_travel:
-                return None
+                return bool(taken)
             return Timeline(
                 starts=tuple(starts),
                 departure=departure,

@@ -13,9 +13,9 @@ from tests.routing.route.builders import problem, stop, vehicle
 from tests.routing.route.test_feasibility import problems
 
 
-def test_a_day_that_starts_after_the_break_window_needs_no_break() -> None:
-    # Lunch (13 s, to end by 16) cannot fit between the two visits, which must start by 13;
-    # starting the day at 13, lunch taken at home, both visits fit and the day ends at 26.
+def test_a_break_that_fits_only_before_the_first_visit_is_found() -> None:
+    # Lunch (13 s, to end by 16) cannot wait for a gap between the two visits (the first must
+    # start by 13 and the second takes 12 s): taken at home first, both visits fit by 26.
     lunch = Break(window=TimeWindow(0, 16), duration_s=13)
     p = problem(
         [0, 1],
@@ -25,8 +25,27 @@ def test_a_day_that_starts_after_the_break_window_needs_no_break() -> None:
     d = to_integer_problem(p)
     timeline = time_route(d, 0, [0, 1])
     assert timeline is not None
-    assert (timeline.departure, timeline.starts, timeline.end) == (13, (13, 13), 26)
-    assert timeline.breaks == ()
+    assert (timeline.starts, timeline.end, timeline.breaks) == ((13, 13), 26, ((0, 13),))
+    # Where waiting costs, the day starts when lunch is over instead: lunch before the day.
+    late = time_route(d, 0, [0, 1], leave_late=True)
+    assert late is not None
+    assert (late.departure, late.starts, late.end, late.breaks) == (13, (13, 13), 26, ())
+
+
+def test_a_break_the_greedy_would_postpone_is_taken_where_it_still_fits() -> None:
+    # Waiting for a window at 19 anyway, the break (10 s, start by 19) fits in the first gap
+    # at a cost of 3 s; postponed, it would push the long second leg past the shift's end.
+    brk = Break(window=TimeWindow(1, 29), duration_s=10)
+    p = problem(
+        [0, 12, 53],
+        [vehicle(start=1, end=2, shift=(0, 82), breaks=(brk,))],
+        [stop("window", 0, windows=[(19, 22)]), stop("far", 1, service=1)],
+    )
+    d = to_integer_problem(p)
+    timeline = time_route(d, 0, [0, 1])
+    assert timeline is not None
+    assert (timeline.starts, timeline.breaks) == ((22, 34), ((1, 10),))
+    assert timeline.end == 34 + 1 + 41
 
 
 def test_a_day_too_long_for_its_shift_still_does_not_fit() -> None:
