@@ -100,13 +100,14 @@ beat: $(VENV)/.installed ## Run Celery beat, the nightly plan's schedule (needs 
 # CPU (one process: 20 min; two: 14 min on a quiet 2-core machine). Four took 12 min but loaded
 # the machine so that a browser test's week plan timed out in CI (30 s): not yet. Each process
 # has its own PostgreSQL database and Redis database (tests/backends.py); the tests that time
-# themselves run alone (tests/exclusive.py). TEST_PROCESSES=0: all in one process.
+# themselves run alone (tests/exclusive.py). TEST_PROCESSES=0: all in one process. The 25
+# slowest tests are listed before the summary: where the time goes, in every CI log.
 TEST_PROCESSES ?= 2
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app routing
-	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile
+	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile --durations=25
 
 # The tests about "today" and "now", run again with the machine's clock moved (libfaketime):
 # the app reads time only from its clock and the tests fix it, so none may depend on the hour.
