@@ -47,18 +47,17 @@ def time_route(
     needs no break); a few rounds of that find the latest departure in the common case, not
     always.
     """
-    first = _attempt(problem, vehicle, nodes, None)
-    if isinstance(first, Timeline):
-        timeline: Timeline | None = first
-    else:
-        timeline = _placed(problem, vehicle, nodes) if first else None
+    first = _forward(problem, vehicle, nodes, None)
+    timeline = _timeline(first)
+    if first is True:
+        timeline = _placed(problem, vehicle, nodes)
     if timeline is None or not leave_late or not nodes:
         return timeline
     for _ in range(_LEAVE_LATE_ROUNDS):
         delay = _spare_start(problem, vehicle, nodes, timeline)
         if delay <= 0:
             break
-        later = _forward(problem, vehicle, nodes, timeline.departure + delay)
+        later = _timeline(_forward(problem, vehicle, nodes, timeline.departure + delay))
         if later is None or later.end > timeline.end:
             break
         timeline = later
@@ -66,7 +65,7 @@ def time_route(
         # A break taken at home before the first visit is better taken before the day.
         ends = brk.start_min + brk.duration
         if ends > timeline.departure and timeline.breaks and timeline.breaks[0][0] < ends:
-            later = _forward(problem, vehicle, nodes, ends)
+            later = _timeline(_forward(problem, vehicle, nodes, ends))
             if later is not None and later.end <= timeline.end:
                 timeline = later
     return timeline
@@ -77,14 +76,14 @@ _LEAVE_LATE_ROUNDS = 3
 
 
 def _placed(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> Timeline | None:
-    """A schedule where the greedy placement of breaks found none: the first break (of those
+    """A schedule where the greedy placement of breaks found none and breaks had a part in it: the first break (of those
     the day must hold) is tried in every gap in turn, taken as early as that gap allows, the
     rest placed greedily; and the day is tried starting once a break could be over (a break
     taken before the day starts is no break of it, as in OR-Tools' model). With one break a
     day (lunch) that is every placement there is. Nothing is tried for a day that does not fit
     even without its breaks, the common case of a stop that does not fit."""
     spec = problem.vehicles[vehicle]
-    unbroken = _forward(problem, vehicle, nodes, None, with_breaks=False) if spec.breaks else None
+    unbroken = _timeline(_forward(problem, vehicle, nodes, None, with_breaks=False))
     if unbroken is None:
         return None
     # Breaks only delay: a gap left after every break must start is no place for the first.
@@ -98,10 +97,14 @@ def _placed(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> Time
     departures = [None, *sorted({b.start_min + b.duration for b in spec.breaks})]
     for leave_at in departures:
         for gap in gaps:
-            timeline = _forward(problem, vehicle, nodes, leave_at, first_break_in=gap)
+            timeline = _timeline(_forward(problem, vehicle, nodes, leave_at, first_break_in=gap))
             if timeline is not None:
                 return timeline
     return None
+
+
+def _timeline(found: Timeline | bool) -> Timeline | None:
+    return found if isinstance(found, Timeline) else None
 
 
 def _window_end(windows: Sequence[tuple[int, int]], t: int) -> int:
@@ -137,27 +140,13 @@ def _forward(
     *,
     with_breaks: bool = True,
     first_break_in: int | None = None,
-) -> Timeline | None:
+) -> Timeline | bool:
     """Earliest feasible schedule, leaving no earlier than `leave_at` (None: shift start), with
     breaks placed greedily, or the first one in the gap before `nodes[first_break_in]` (the
-    end's gap for `len(nodes)`); `with_breaks` False: breaks left out."""
-    found = _attempt(
-        problem, vehicle, nodes, leave_at, with_breaks=with_breaks, first_break_in=first_break_in
-    )
-    return found if isinstance(found, Timeline) else None
+    end's gap for `len(nodes)`); `with_breaks` False: breaks left out.
 
-
-def _attempt(
-    problem: IntegerProblem,
-    vehicle: int,
-    nodes: Sequence[int],
-    leave_at: int | None,
-    *,
-    with_breaks: bool = True,
-    first_break_in: int | None = None,
-) -> Timeline | bool:
-    """`_forward`'s schedule, or whether breaks had a part in finding none: a day that fails
-    before taking any break fails the same without them, and no placement can help it."""
+    Without one: whether breaks had a part in that. A day that fails before taking any break
+    fails the same without them, and no placement can help it."""
     spec = problem.vehicles[vehicle]
     if not nodes:
         # An unused vehicle stays home: nothing to time, nothing to break for.
