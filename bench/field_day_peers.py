@@ -24,6 +24,7 @@ import argparse
 import math
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -34,7 +35,7 @@ if __package__ in (None, ""):  # `python bench/field_day_peers.py`
 import numpy as np
 
 from bench.realistic_day import COSTS, SHIFT, hhmm, make_day
-from routing import Problem, SolveOptions, TimeWindow, TravelMatrix, solve
+from routing import Plan, Problem, SolveOptions, TimeWindow, TravelMatrix, solve
 
 UNITS = 18_000
 """Objective units per unit of money for PyVRP: 0.5/km and 40/hour are then 9 per metre and
@@ -102,10 +103,20 @@ def _drive_cost(day: Day, a: int, b: int) -> float:
 
 
 def solve_fieldroute(day: Day, limit_s: float, seed: int) -> list[list[int]]:
-    plan = solve(day.problem, SolveOptions(time_limit_s=limit_s, seed=seed, workers=2))
-    number = {stop.id: k for k, stop in enumerate(day.problem.stops)}
+    return _routes_of(day.problem, solve(day.problem, _options(limit_s, seed)))
+
+
+def _options(
+    limit_s: float, seed: int, start: Mapping[str, Sequence[str]] | None = None
+) -> SolveOptions:
+    return SolveOptions(time_limit_s=limit_s, seed=seed, workers=2, start=start)
+
+
+def _routes_of(problem: Problem, plan: Plan) -> list[list[int]]:
+    """Stop numbers per rep, in `problem`'s order of reps."""
+    number = {stop.id: k for k, stop in enumerate(problem.stops)}
     by_rep = {route.vehicle_id: [number[s.id] for s in route.stops] for route in plan.routes}
-    return [by_rep.get(v.id, []) for v in day.problem.vehicles]
+    return [by_rep.get(v.id, []) for v in problem.vehicles]
 
 
 def solve_pyvrp(day: Day, limit_s: float, seed: int) -> list[list[int]]:
@@ -229,10 +240,7 @@ def solve_vroom_then_fieldroute(day: Day, limit_s: float, seed: int) -> list[lis
         for vehicle, nodes in zip(problem.vehicles, routes, strict=True)
     }
     left = max(0.2, limit_s - (time.perf_counter() - started))
-    plan = solve(problem, SolveOptions(time_limit_s=left, seed=seed, workers=2, start=start))
-    number = {stop.id: k for k, stop in enumerate(problem.stops)}
-    by_rep = {route.vehicle_id: [number[s.id] for s in route.stops] for route in plan.routes}
-    return [by_rep.get(v.id, []) for v in problem.vehicles]
+    return _routes_of(problem, solve(problem, _options(left, seed, start=start)))
 
 
 SOLVERS = {
