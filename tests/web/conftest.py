@@ -31,10 +31,11 @@ from tests.web.browser import (
     Served,
     Traffic,
     missing,
+    screenshot,
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 EXTRA_NORTH_ACCOUNTS = 14
 """Placed accounts added to North Rep 1's territory, so North is unbalanced and a rebalance
@@ -61,6 +62,34 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     )
     yield browser
     browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed browser test reports what each open page showed (its address and text) and
+    keeps a screenshot of it: a failure seen once under CI's load must say what was on screen."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for number, page in enumerate(_open_pages(item)):
+            report.sections.append((f"page {number} on failure", _describe(page, item, number)))
+    return report
+
+
+def _open_pages(item: pytest.Item) -> list[Page]:
+    from playwright.sync_api import Browser
+
+    values = getattr(item, "funcargs", {}).values()
+    browsers = [value for value in values if isinstance(value, Browser)]
+    return [page for browser in browsers for context in browser.contexts for page in context.pages]
+
+
+def _describe(page: Page, item: pytest.Item, number: int) -> str:
+    try:
+        text = page.evaluate("document.body ? document.body.innerText : ''", None)
+        shot = screenshot(page, f"failed-{item.name}-{number}")
+    except Exception as err:  # the page may have crashed or closed: say so, keep the report
+        return f"{page.url}: could not be read ({err!r})"
+    return f"{page.url} (screenshot {shot})\n{str(text)[:3000]}"
 
 
 def page_settings(data_dir: Path, template: Path) -> Settings:
