@@ -131,14 +131,16 @@ def mean_value_week() -> Iterator[None]:
     """Plans made inside are planned as before issue 15: a stop earns, whichever day makes the
     visit, the mean of what it earns on its days (the solver cannot pick the day worth most)."""
 
-    def with_means(problem: Problem, options: SolveOptions | None = None) -> Plan:
+    def with_means(
+        problem: Problem, options: SolveOptions | None = None, *, deadline: float | None = None
+    ) -> Plan:
         stops = tuple(
             replace(stop, prize=statistics.fmean(stop.prizes.values()), prizes={})
             if stop.prizes
             else stop
             for stop in problem.stops
         )
-        return solve(replace(problem, stops=stops), options)
+        return solve(replace(problem, stops=stops), options, deadline=deadline)
 
     with mock.patch.object(planner, "solve", with_means):
         yield
