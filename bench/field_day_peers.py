@@ -14,8 +14,9 @@ user would try. Every answer is re-timed and valued by `judge` (earliest start, 
 which trusts no solver's own numbers; an infeasible answer counts as 0.
 
 Run: `python -m bench.field_day_peers [--sizes 300x1,300x2,300x4] [--seeds 1-3] [--limits 2,5]
-[--solvers fieldroute,pyvrp,vroom,vroom+fieldroute]`. `vroom+fieldroute` is an experiment (VROOM's
-plan as Fieldroute's warm start), printed but not counted as a peer.
+[--solvers fieldroute,pyvrp,vroom,fieldroute-search-only]`. `fieldroute` is the product's solve: on
+days of 200 stops or more it starts from VROOM's plan (`routing.route.vroom_start`);
+`fieldroute-search-only` is the search without that start, printed, not counted.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import argparse
 import math
 import sys
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -106,10 +106,8 @@ def solve_fieldroute(day: Day, limit_s: float, seed: int) -> list[list[int]]:
     return _routes_of(day.problem, solve(day.problem, _options(limit_s, seed)))
 
 
-def _options(
-    limit_s: float, seed: int, start: Mapping[str, Sequence[str]] | None = None
-) -> SolveOptions:
-    return SolveOptions(time_limit_s=limit_s, seed=seed, workers=2, start=start)
+def _options(limit_s: float, seed: int, *, vroom_start: bool = True) -> SolveOptions:
+    return SolveOptions(time_limit_s=limit_s, seed=seed, workers=2, vroom_start=vroom_start)
 
 
 def _routes_of(problem: Problem, plan: Plan) -> list[list[int]]:
@@ -225,29 +223,17 @@ def solve_vroom(day: Day, limit_s: float, seed: int) -> list[list[int]]:
     return routes
 
 
-VROOM_SHARE = 0.5
-"""Of `solve_vroom_then_fieldroute`'s limit, VROOM's part."""
-
-
-def solve_vroom_then_fieldroute(day: Day, limit_s: float, seed: int) -> list[list[int]]:
-    """An experiment, not a peer: VROOM's plan as Fieldroute's warm start (`SolveOptions.start`,
-    which its first worker descends from), the two sharing the limit."""
-    started = time.perf_counter()
-    routes = solve_vroom(day, limit_s * VROOM_SHARE, seed)
-    problem = day.problem
-    start = {
-        vehicle.id: [problem.stops[n].id for n in nodes]
-        for vehicle, nodes in zip(problem.vehicles, routes, strict=True)
-    }
-    left = max(0.2, limit_s - (time.perf_counter() - started))
-    return _routes_of(problem, solve(problem, _options(left, seed, start=start)))
+def solve_fieldroute_search_only(day: Day, limit_s: float, seed: int) -> list[list[int]]:
+    """Fieldroute without VROOM's plan as its start (`SolveOptions.vroom_start`): what that
+    start adds, measured in the same run."""
+    return _routes_of(day.problem, solve(day.problem, _options(limit_s, seed, vroom_start=False)))
 
 
 SOLVERS = {
     "fieldroute": solve_fieldroute,
     "pyvrp": solve_pyvrp,
     "vroom": solve_vroom,
-    "vroom+fieldroute": solve_vroom_then_fieldroute,
+    "fieldroute-search-only": solve_fieldroute_search_only,
 }
 PEERS = ("pyvrp", "vroom")
 """What Fieldroute is measured against; other solvers are printed, not counted."""
@@ -267,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1-3")
     parser.add_argument("--limits", default="2,5", help="seconds per solve, ...")
     parser.add_argument(
-        "--solvers", default="fieldroute,pyvrp,vroom", help="of " + ", ".join(SOLVERS)
+        "--solvers",
+        default="fieldroute,fieldroute-search-only,pyvrp,vroom",
+        help="of " + ", ".join(SOLVERS),
     )
     args = parser.parse_args(argv)
     solvers = {name: SOLVERS[name] for name in args.solvers.split(",")}

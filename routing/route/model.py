@@ -248,6 +248,10 @@ class SolveOptions:
     order. What no longer fits is dropped from it (stops gone, impossible or served twice,
     visits that would break the route); the first worker descends from the rest, the others
     search afresh, and the best plan wins, so the answer is never worse than that start."""
+    vroom_start: bool = True
+    """Without `start`, a large problem (`routing.route.vroom_start.wanted`: 200 stops or
+    more, at most 5,000 stops x vehicles, prizes the same with every vehicle) starts from
+    VROOM's plan, made in part of the search's time (`solver.VROOM_SHARE`)."""
 
     def __post_init__(self) -> None:
         _finite(self.time_limit_s, "time_limit")

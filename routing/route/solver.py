@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from routing.route import vroom_start
 from routing.route.explain import (
     Insertions,
     Money,
@@ -43,6 +44,12 @@ from routing.route.ortools_model import RouteTimes, SearchResult
 from routing.route.parallel import run_searches
 from routing.route.schedule import time_route
 
+VROOM_SHARE = 0.7
+"""Of the search's time, the most VROOM's plan of a large problem may take (it often ends
+sooner: 0.1-1.7 s on 300-500 stops); the search descends from it in the rest. On 16 field days
+at 2 s (`bench.field_day_peers`), of the better peer: 0.35: 0.999, 0.5: 1.001, 0.7: 1.005
+(twice), 0.85: 1.005 (300x4 days need VROOM's 1.3-1.75 s); 0.7 leaves the search more of a
+larger day."""
 _DECODE_RESERVE_S = 0.25
 """Wall-clock time kept back from the search for collecting its results (a worker's is waited
 for `parallel.RESULT_GRACE_S` past its deadline), building the routes and the plan, and for
@@ -122,15 +129,21 @@ def solve(
     reserve_s = min(
         _DECODE_RESERVE_S + _explain_s(integer.n_stops, n_vehicles), _TAIL_SHARE * limit_s
     )
+    budget_s = max(0.0, due - reserve_s - time.monotonic())
+    if options.start is not None:
+        start = _start(problem, integer, impossible, options.start)
+    elif options.vroom_start and vroom_start.wanted(integer):
+        found = vroom_start.vroom_routes(integer, impossible, VROOM_SHARE * budget_s)
+        start = None if found is None else _feasible(integer, impossible, found)
+    else:
+        start = None
     results = run_searches(
         integer,
         impossible=impossible,
         budget_s=max(0.0, due - reserve_s - time.monotonic()),
         seed=options.seed,
         workers=options.workers,
-        start=None
-        if options.start is None
-        else _start(problem, integer, impossible, options.start),
+        start=start,
     )
     timed = _from_search(integer, _best(results))
     # Repair may use the time left but what explaining the stops still left out is expected to
@@ -186,18 +199,28 @@ def _start(
     impossible: set[int],
     start: Mapping[str, Sequence[str]],
 ) -> tuple[tuple[int, ...], ...] | None:
-    """`SolveOptions.start` in stop nodes, each route kept feasible by dropping the visits that
-    no longer fit (in order); None if nothing of it is left."""
+    """`SolveOptions.start` in stop nodes, each route kept feasible (`_feasible`)."""
     number = {stop.id: k for k, stop in enumerate(problem.stops)}
+    routes = tuple(
+        tuple(number[stop_id] for stop_id in start.get(spec.id, ()) if stop_id in number)
+        for spec in problem.vehicles
+    )
+    return _feasible(integer, impossible, routes)
+
+
+def _feasible(
+    integer: IntegerProblem, impossible: set[int], routes: Sequence[Sequence[int]]
+) -> tuple[tuple[int, ...], ...] | None:
+    """`routes` (stop nodes per vehicle) with the visits that do not fit dropped, in order:
+    impossible stops, stops served twice or by a vehicle they do not allow, visits that would
+    break the route; None if nothing is left."""
     used: set[int] = set()
-    routes = []
-    for vehicle, spec in enumerate(problem.vehicles):
+    kept = []
+    for vehicle, route in enumerate(routes):
         nodes: list[int] = []
-        for stop_id in start.get(spec.id, ()):
-            node = number.get(stop_id)
+        for node in route:
             if (
-                node is None
-                or node in impossible
+                node in impossible
                 or node in used
                 or not integer.may_serve(vehicle, node)
                 or time_route(integer, vehicle, [*nodes, node]) is None
@@ -205,8 +228,8 @@ def _start(
                 continue
             nodes.append(node)
             used.add(node)
-        routes.append(tuple(nodes))
-    return tuple(routes) if used else None
+        kept.append(tuple(nodes))
+    return tuple(kept) if used else None
 
 
 def _explain_s(n_stops: int, n_vehicles: int) -> float:
