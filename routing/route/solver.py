@@ -68,8 +68,12 @@ are always checked; a left-out stop not checked is checked when it is explained)
 _FINAL_S = 0.05
 """Kept after the explanations for building the routes and the plan."""
 _REPAIR_LEAST_S = 0.2
-"""The least time repair gets when the search came back without a plan: past the deadline if
-need be, within the promised limit + 0.5 s."""
+"""The least time repair gets when the search came back without a plan, past the deadline if
+need be: this much wall clock and this much of its thread's processor time. A solve process
+starved by a busy machine (solves run niced) gets a few milliseconds of processor in 0.2 s of
+wall clock, too few to insert anything, and the day came back empty; a day planned a little
+later is worth more than an empty one. On an idle machine both end together, within the
+promised limit + 0.5 s."""
 _LEAST_S = 0.25
 """The least a solve gives itself (or the time limit, if shorter), even when the caller's own
 work (a travel matrix loaded cold, a request's way to the solver process) took the whole limit:
@@ -152,11 +156,13 @@ def solve(
     n_left = integer.n_stops - sum(len(route.nodes) for route in timed)
     explain_s = _explain_s(n_left, n_vehicles)
     repair_by = explained_by - min(explain_s, max(0.0, explained_by - time.monotonic()) / 2)
+    least_cpu_s = 0.0
     if _best(results) is None:
         # The search found no plan in its time (a machine busy with other work starves the
         # niced search processes): a greedy plan, a little late, rather than an empty day.
         repair_by = max(repair_by, time.monotonic() + _REPAIR_LEAST_S)
-    _repair(integer, money, timed, impossible, deadline=repair_by)
+        least_cpu_s = _REPAIR_LEAST_S
+    _repair(integer, money, timed, impossible, deadline=repair_by, least_cpu_s=least_cpu_s)
 
     served = {node for route in timed for node in route.nodes}
     missing_required = [
@@ -271,14 +277,17 @@ def _repair(
     impossible: set[int],
     *,
     deadline: float,
+    least_cpu_s: float = 0.0,
 ) -> None:
     """Insert, best first, every left-out stop whose cheapest feasible insertion pays for itself.
 
     The search's local optimum usually has none; this makes "left out" mean "not profitable or
     does not fit" even when the time limit cut the search short. Passes repeat while one
     inserts something (a stop put in may make room, cheaply, for one passed over before).
-    Stops at `deadline` (monotonic clock), but for required stops.
+    Stops at `deadline` (monotonic clock), but for required stops, and not before it has used
+    `least_cpu_s` of its thread's processor time.
     """
+    cpu_from = time.thread_time()
     served = {node for route in timed for node in route.nodes}
     prize_money = problem.prize.astype(np.float64) * problem.money_per_unit
     candidates = sorted(
@@ -290,7 +299,11 @@ def _repair(
     while inserted:
         inserted = False
         for node in list(candidates):
-            if time.monotonic() > deadline and not problem.required[node]:
+            if (
+                time.monotonic() > deadline
+                and not problem.required[node]
+                and time.thread_time() - cpu_from >= least_cpu_s
+            ):
                 # Required stops come first (their prize outweighs any day) and are tried past
                 # the deadline: a few cheap insertions, where a search cut short by a busy
                 # machine would otherwise refuse a pinned visit or an appointment.

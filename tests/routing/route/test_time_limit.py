@@ -36,7 +36,7 @@ from routing.route.explain import (
 )
 from routing.route.integer_problem import to_integer_problem
 from routing.route.parallel import warm_up
-from routing.route.solver import _LEAST_S
+from routing.route.solver import _LEAST_S, _REPAIR_LEAST_S, _repair, _Timed
 from tests.routing.checker import check_plan
 from tests.routing.route.builders import problem, stop, vehicle
 
@@ -162,6 +162,25 @@ def test_a_solve_whose_deadline_has_passed_still_plans_within_its_least_time() -
     # Alone no stop pays for the 20 km round trip; the five together do (60 for 20).
     assert [len(r.stops) for r in plan.routes] == [5]
     assert [u.id for u in plan.unassigned] == ["island"]
+
+
+def test_repair_in_a_starved_solve_process_still_makes_a_day() -> None:
+    """A solve process starved by a busy machine (solves run niced) reaches repair with its
+    deadline passed and nothing from the search: repair still takes its least processor time
+    and plans a day, where the wall clock alone would let it insert nothing."""
+    p = largest_problem(3, n_stops=60, n_vehicles=2)
+    integer = to_integer_problem(p)
+    money = travel_money(p, integer)
+
+    def repaired(least_cpu_s: float) -> int:
+        timed = [_Timed([], [], v.shift_start, v.shift_start, []) for v in integer.vehicles]
+        _repair(
+            integer, money, timed, set(), deadline=time.monotonic() - 1.0, least_cpu_s=least_cpu_s
+        )
+        return sum(len(route.nodes) for route in timed)
+
+    assert repaired(0.0) == 0
+    assert repaired(_REPAIR_LEAST_S) > 0
 
 
 def largest_problem(seed: int, n_stops: int = 1000, n_vehicles: int = 100) -> Problem:
