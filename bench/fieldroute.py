@@ -8,7 +8,12 @@ from bench.toptw import Instance
 
 
 def solve_fieldroute(
-    instance: Instance, m: int, time_limit_s: float, seed: int = 0, workers: int = 2
+    instance: Instance,
+    m: int,
+    time_limit_s: float,
+    seed: int = 0,
+    workers: int = 2,
+    vroom_start: bool = True,
 ) -> list[list[int]]:
     """Maximise collected profit with `m` vehicles; routes as node indices (depot excluded).
 
@@ -42,5 +47,8 @@ def solve_fieldroute(
         for i in range(1, instance.n_customers + 1)
     )
     problem = Problem(vehicles=vehicles, stops=stops, matrix=matrix, costs=Costs(0.0, 0.0))
-    plan = solve(problem, SolveOptions(time_limit_s=time_limit_s, seed=seed, workers=workers))
+    options = SolveOptions(
+        time_limit_s=time_limit_s, seed=seed, workers=workers, vroom_start=vroom_start
+    )
+    plan = solve(problem, options)
     return [[int(stop.id) for stop in route.stops] for route in plan.routes]

@@ -33,9 +33,16 @@ from bench.toptw import Bks, Instance, instance_paths, load_bks, load_instance
 Routes = list[list[int]]
 SolverFn = Callable[[Instance, int, float], Routes]
 ALL_SOLVERS = ("fieldroute", "pyvrp", "vroom")
+"""The default run; `fieldroute-search-only` (Fieldroute without VROOM's start on instances of
+200 customers or more, `SolveOptions.vroom_start`) can be asked for too."""
 WARM_UP_S = 1.0
 # Packages imported before any timing, so no solver pays for an import inside its budget.
-_MODULES = {"fieldroute": ("routing",), "pyvrp": ("pyvrp",), "vroom": ("vroom",)}
+_MODULES = {
+    "fieldroute": ("routing",),
+    "fieldroute-search-only": ("routing",),
+    "pyvrp": ("pyvrp",),
+    "vroom": ("vroom",),
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,9 @@ def make_solvers(
 
     table: dict[str, SolverFn] = {
         "fieldroute": lambda i, m, t: solve_fieldroute(i, m, t, seed=seed, workers=workers),
+        "fieldroute-search-only": lambda i, m, t: solve_fieldroute(
+            i, m, t, seed=seed, workers=workers, vroom_start=False
+        ),
         "pyvrp": lambda i, m, t: solve_pyvrp(i, m, t, seed=seed),
         "vroom": lambda i, m, t: solve_vroom(i, m, t, threads=vroom_threads),
     }
