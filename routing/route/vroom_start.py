@@ -60,8 +60,23 @@ _EXPLORATION = 5
 
 def vroom_routes(problem: IntegerProblem, impossible: set[int], budget_s: float) -> Routes | None:
     """VROOM's routes (stop nodes per vehicle, in visit order) within `budget_s` seconds of wall
-    clock, or None when there is nothing to give it. Not checked against Fieldroute's rules:
-    the caller keeps only the visits that fit."""
+    clock, or None when there is nothing to give it or VROOM refuses what it was given. Not
+    checked against Fieldroute's rules: the caller keeps only the visits that fit."""
+    from vroom import _vroom
+
+    try:
+        return _routes(problem, impossible, budget_s)
+    except (
+        _vroom.VroomInputException,
+        _vroom.VroomInternalException,
+        _vroom.VroomRoutingException,
+    ):
+        # VROOM checks more than Fieldroute asks (a break it cannot place inside the shift is
+        # "inconsistent" to VROOM, a break the day does without to Fieldroute): no start then.
+        return None
+
+
+def _routes(problem: IntegerProblem, impossible: set[int], budget_s: float) -> Routes | None:
     import vroom
 
     started = time.monotonic()

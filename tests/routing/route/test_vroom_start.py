@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bench.realistic_day import make_day
-from routing import Problem, SolveOptions, solve
+from routing import Break, Problem, SolveOptions, TimeWindow, solve
 from routing.route.integer_problem import to_integer_problem
 from routing.route.solver import _feasible
 from routing.route.vroom_start import LEAST_STOPS, vroom_routes, wanted
@@ -67,3 +67,18 @@ def test_a_week_whose_visits_earn_by_day_is_left_to_the_search() -> None:
     week = replace(day, stops=tuple(replace(s, prizes={first: 2 * s.prize}) for s in day.stops))
     assert not wanted(to_integer_problem(week))
     assert not wanted(to_integer_problem(make_day(5, LEAST_STOPS - 1, 2)))
+
+
+def test_a_rep_whose_break_vroom_refuses_gets_no_start_and_still_a_plan() -> None:
+    # Lunch after the shift's end: a break the day does without to Fieldroute, an
+    # "inconsistent break" VROOM refuses the whole input for.
+    day = make_day(6, LEAST_STOPS + 20, 2)
+    first = day.vehicles[0]
+    late = Break(
+        window=TimeWindow(first.shift.end_s + 3600, first.shift.end_s + 7200), duration_s=1800
+    )
+    day = replace(day, vehicles=(replace(first, breaks=(late,)), *day.vehicles[1:]))
+    assert vroom_routes(to_integer_problem(day), set(), budget_s=5.0) is None
+    plan = solve(day, SolveOptions(time_limit_s=1.0, seed=1))
+    assert check_plan(day, plan) == []
+    assert sum(len(route.stops) for route in plan.routes) > 0
