@@ -137,7 +137,7 @@ def solve(
     if options.start is not None:
         start = _start(problem, integer, impossible, options.start)
     elif options.vroom_start and vroom_start.wanted(integer):
-        found = vroom_start.vroom_routes(integer, impossible, VROOM_SHARE * budget_s)
+        found = vroom_start.routes_apart(integer, impossible, VROOM_SHARE * budget_s)
         start = None if found is None else _feasible(integer, impossible, found)
     else:
         start = None

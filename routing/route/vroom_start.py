@@ -16,8 +16,10 @@ limits, the vehicles each stop allows (as skills), open ends. Prizes become prio
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from datetime import timedelta
+from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
@@ -56,6 +58,43 @@ _COST_SCALE_TOP = 1 << 20
 """The largest finite arc cost, after scaling: fine enough to rank routes, far from overflow."""
 _THREADS = 2
 _EXPLORATION = 5
+
+
+_GRACE_S = 0.3
+"""Past its budget, how long `routes_apart` waits for VROOM's process (starting it and reading
+the problem take some of the budget) before it ends it."""
+
+
+def routes_apart(problem: IntegerProblem, impossible: set[int], budget_s: float) -> Routes | None:
+    """`vroom_routes` in a process of its own, ended if it has not answered within `budget_s`
+    (and a grace for starting): VROOM's C++ cannot be stopped from here (its first plans do not
+    heed its time limit), and a fault in it ends that process, not the solve. None without an
+    answer in time."""
+    context = multiprocessing.get_context("forkserver")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_answer, args=(problem, impossible, budget_s, send))
+    started = time.monotonic()
+    process.start()
+    send.close()
+    try:
+        if receive.poll(max(0.0, budget_s + _GRACE_S - (time.monotonic() - started))):
+            routes: Routes | None = receive.recv()
+            return routes
+        return None
+    except (EOFError, OSError):
+        return None  # the process died without an answer
+    finally:
+        receive.close()
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+
+
+def _answer(
+    problem: IntegerProblem, impossible: set[int], budget_s: float, send: Connection
+) -> None:
+    send.send(vroom_routes(problem, impossible, budget_s))
+    send.close()
 
 
 def vroom_routes(problem: IntegerProblem, impossible: set[int], budget_s: float) -> Routes | None:

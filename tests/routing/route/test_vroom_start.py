@@ -3,6 +3,7 @@ rules faithfully, every visit it plans fits them, and a solve that starts from i
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -11,8 +12,9 @@ from bench.realistic_day import make_day
 from routing import Break, Problem, SolveOptions, TimeWindow, solve
 from routing.route.integer_problem import to_integer_problem
 from routing.route.solver import _feasible
-from routing.route.vroom_start import LEAST_STOPS, vroom_routes, wanted
+from routing.route.vroom_start import LEAST_STOPS, routes_apart, wanted
 from tests.routing.checker import check_plan
+from tests.routing.route.test_time_limit import largest_problem
 
 
 def _constrained(seed: int, n_stops: int, n_reps: int) -> Problem:
@@ -34,7 +36,7 @@ def _constrained(seed: int, n_stops: int, n_reps: int) -> Problem:
 def test_every_visit_vroom_plans_fits_fieldroute_s_rules(seed: int) -> None:
     problem = _constrained(seed, LEAST_STOPS + 50, 3)
     integer = to_integer_problem(problem)
-    routes = vroom_routes(integer, set(), budget_s=5.0)
+    routes = routes_apart(integer, set(), budget_s=5.0)
     assert routes is not None
     assert len(routes) == 3
     kept = _feasible(integer, set(), routes)
@@ -47,7 +49,7 @@ def test_every_visit_vroom_plans_fits_fieldroute_s_rules(seed: int) -> None:
 def test_stops_already_known_impossible_are_not_given_to_vroom() -> None:
     integer = to_integer_problem(make_day(3, LEAST_STOPS, 2))
     impossible = set(range(0, integer.n_stops, 2))
-    routes = vroom_routes(integer, impossible, budget_s=5.0)
+    routes = routes_apart(integer, impossible, budget_s=5.0)
     assert routes is not None
     assert not impossible & {node for route in routes for node in route}
 
@@ -78,7 +80,15 @@ def test_a_rep_whose_break_vroom_refuses_gets_no_start_and_still_a_plan() -> Non
         window=TimeWindow(first.shift.end_s + 3600, first.shift.end_s + 7200), duration_s=1800
     )
     day = replace(day, vehicles=(replace(first, breaks=(late,)), *day.vehicles[1:]))
-    assert vroom_routes(to_integer_problem(day), set(), budget_s=5.0) is None
+    assert routes_apart(to_integer_problem(day), set(), budget_s=5.0) is None
     plan = solve(day, SolveOptions(time_limit_s=1.0, seed=1))
     assert check_plan(day, plan) == []
     assert sum(len(route.stops) for route in plan.routes) > 0
+
+
+def test_vroom_past_its_time_is_ended_and_gives_no_start() -> None:
+    # 1,000 stops x 100 reps: VROOM's first plans alone take 3.7 s on an idle machine.
+    integer = to_integer_problem(largest_problem(1))
+    started = time.monotonic()
+    assert routes_apart(integer, set(), budget_s=0.2) is None
+    assert time.monotonic() - started < 3.0
