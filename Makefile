@@ -101,13 +101,15 @@ beat: $(VENV)/.installed ## Run Celery beat, the nightly plan's schedule (needs 
 # the machine so that a browser test's week plan timed out in CI (30 s): not yet. Each process
 # has its own PostgreSQL database and Redis database (tests/backends.py); the tests that time
 # themselves run alone (tests/exclusive.py). TEST_PROCESSES=0: all in one process. The 25
-# slowest tests are listed before the summary: where the time goes, in every CI log.
+# slowest tests are listed before the summary: where the time goes, in every CI log. A test
+# process that crashes (a segmentation fault in a C++ extension) ends the run with its name,
+# not replaced: once, the other process then waited for work forever, into CI's time limit.
 TEST_PROCESSES ?= 2
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app routing
-	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile --durations=25
+	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile --max-worker-restart=0 --durations=25
 
 # The tests about "today" and "now", run again with the machine's clock moved (libfaketime):
 # the app reads time only from its clock and the tests fix it, so none may depend on the hour.
