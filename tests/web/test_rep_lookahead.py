@@ -220,7 +220,9 @@ def test_plan_my_day_ahead_plans_its_week_together(
     monday.locator(".notice").wait_for()
     with monday.expect_navigation():
         monday.get_by_role("button", name="Plan my day").tap()
-    monday.locator("#stops").wait_for()
+    # The week's plan may leave Monday empty (a visit waiting for a later day is worth more,
+    # and this rep has few accounts left): the day's summary shows either way.
+    monday.locator("#sum-stops").wait_for()
     assert monday.get_by_role("alert").inner_text() == (
         "Planned. The rest of the week was planned with it."
     )
