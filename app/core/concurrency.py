@@ -185,8 +185,7 @@ async def admitted(app: FastAPI, user_id: int, settings: Settings) -> AsyncItera
 
 def _init_solve_worker(owner_pid: int, nice: int, search_workers: int) -> None:
     become_worker(owner_pid, nice)
-    if search_workers > 1:
-        warm_up_searches(search_workers)
+    warm_up_searches(search_workers)
 
 
 def _call[T](work: Callable[..., T], args: tuple[Any, ...]) -> T:

@@ -17,7 +17,6 @@ limits, the vehicles each stop allows (as skills), open ends. Prizes become prio
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from datetime import timedelta
 from multiprocessing.connection import Connection
@@ -26,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from routing.route.integer_problem import UNREACHABLE, IntegerProblem
+from routing.route.parallel import solver_context
 
 Routes = tuple[tuple[int, ...], ...]
 
@@ -71,7 +71,7 @@ def routes_apart(problem: IntegerProblem, impossible: set[int], budget_s: float)
     (and a grace for starting): VROOM's C++ cannot be stopped from here (its first plans do not
     heed its time limit), and a fault in it ends that process, not the solve. None without an
     answer in time."""
-    context = multiprocessing.get_context("forkserver")
+    context = solver_context()
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_answer, args=(problem, impossible, budget_s, send))
     started = time.monotonic()

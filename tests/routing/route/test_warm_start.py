@@ -9,6 +9,7 @@ import pytest
 
 from bench.field_day_peers import peer_day
 from routing import Plan, Problem, SolveOptions, solve
+from routing.route import solver
 from tests.routing.checker import check_plan
 
 
@@ -53,3 +54,18 @@ def test_a_start_that_no_longer_fits_is_cut_back_to_what_does(day: Problem, earl
     ids = [s.id for route in plan.routes for s in route.stops]
     assert gone not in ids
     assert len(ids) == len(set(ids))
+
+
+def test_a_solve_whose_searches_found_nothing_keeps_its_start(
+    day: Problem, earlier: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search cut short (started late, starved by a busy machine) returns nothing: the start
+    is still a plan, better than rebuilding the day from nothing by repair."""
+    monkeypatch.setattr(solver, "run_searches", lambda *args, **kwargs: [])
+    plan = solve(day, SolveOptions(time_limit_s=1.0, seed=2, start=_routes(earlier)))
+    assert check_plan(day, plan) == []
+    kept = _routes(plan)
+    for vehicle, stops in _routes(earlier).items():
+        # Repair may add a stop the earlier plan left out; every planned visit stays, in order.
+        assert [s for s in kept[vehicle] if s in stops] == stops
+    assert plan.net >= earlier.net - 1e-6 * abs(earlier.net)
