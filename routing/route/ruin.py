@@ -106,7 +106,13 @@ def forcing_chances(
     nodes = np.asarray(outside, dtype=np.int64)
     travel = problem.travel
     rate = np.zeros(len(nodes))
-    restricted = any(problem.allowed[n] is not None for n in outside)
+    # Which vehicles may serve each stop, set once per call, not per vehicle (a hot path).
+    serves = np.ones((len(routes), len(nodes)), dtype=np.bool_)
+    for k, node in enumerate(outside):
+        allowed = problem.allowed[node]
+        if allowed is not None:
+            serves[:, k] = False
+            serves[sorted(allowed), k] = True
     for vehicle, route in enumerate(routes):
         spec = problem.vehicles[vehicle]
         path = np.array([spec.start_node, *route, spec.end_node], dtype=np.int64)
@@ -118,9 +124,7 @@ def forcing_chances(
         ).min(axis=0)
         earns = problem.prize[nodes] - problem.shortfall(vehicle)[nodes]
         here = earns / (1.0 + np.maximum(detour, 0) + problem.service[nodes])
-        if restricted:
-            here = np.where([problem.may_serve(vehicle, int(n)) for n in nodes], here, 0.0)
-        rate = np.maximum(rate, here)
+        rate = np.maximum(rate, np.where(serves[vehicle], here, 0.0))
     weights = np.maximum(rate, 0.0) ** FORCE_POWER + 1e-12
     chances: np.ndarray = weights / weights.sum()
     return chances

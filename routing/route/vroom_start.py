@@ -25,9 +25,7 @@ from typing import Any
 import numpy as np
 
 from routing.route.integer_problem import UNREACHABLE, IntegerProblem
-from routing.route.parallel import solver_context
-
-Routes = tuple[tuple[int, ...], ...]
+from routing.route.parallel import Routes, solver_context
 
 LEAST_STOPS = 200
 """Below this many stops the search alone is at or above the peers (the TOPTW targets of
