@@ -31,6 +31,9 @@ COPY routing/ routing/
 COPY app/ app/
 COPY data/ data/
 COPY alembic.ini ./
+# The compiled search (routing/route/sisr.py, numba) compiled once here, into its cache beside
+# it, rather than for 10 s in the first solve of every container.
+RUN python -c "import routing.route.sisr"
 
 # Without DATABASE_URL the SQLite file and the geocoder's index caches live here; so does the
 # road data (var/roads/<region>/v<N>/), with the OSRM programs from the osrm-bindings wheel.

@@ -18,6 +18,10 @@ export FIELDROUTE_TEST_POSTGRES_URL
 FIELDROUTE_TEST_REDIS_URL ?= $(shell timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/6379' 2>/dev/null && echo redis://127.0.0.1:6379/15)
 export FIELDROUTE_TEST_REDIS_URL
 
+# numba compiles the search (routing/route/sisr.py) into its cache beside it: 10 s once after a
+# change to it, 1 s after that. Done here so that no first solve waits for it.
+COMPILE := $(BIN)/python -c "import routing.route.sisr"
+
 .DEFAULT_GOAL := help
 .PHONY: help run worker beat test test-hours lint fmt typecheck bench lock clean
 
@@ -77,6 +81,7 @@ DEMO ?= baltimore
 # The app's default environment is production; the demo's guessable sign-in tokens work only in
 # development, which `make run` (a machine of one's own) asks for.
 run: $(VENV)/.installed ## Migrate, load the demo company (and its roads) if the database is empty, serve the app (development)
+	@$(COMPILE)
 	@FIELDROUTE_ENVIRONMENT=development $(BIN)/python -m app.cli demo --company $(DEMO)
 	@echo "Fieldroute at http://$(HOST):$(PORT)  (sign in: /login, manager page: /manager, API docs: /docs)"
 	FIELDROUTE_ENVIRONMENT=development \
@@ -109,6 +114,7 @@ test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test su
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app routing
+	$(COMPILE)
 	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile --max-worker-restart=0 --durations=25
 
 # The tests about "today" and "now", run again with the machine's clock moved (libfaketime):
@@ -120,6 +126,7 @@ HOUR_TESTS := tests/core/test_one_clock.py tests/plans/test_plans.py tests/visit
 	tests/web/test_rep_http.py tests/web/test_manager_http.py
 
 test-hours: $(VENV)/.installed-dev ## The date and time tests again at other hours (needs faketime)
+	@$(COMPILE)
 	@for offset in $(HOUR_OFFSETS); do \
 		echo "== the clock moved $$offset: $$(faketime -f $$offset date -u)"; \
 		faketime -f $$offset $(BIN)/pytest -q -p no:cacheprovider $(HOUR_TESTS) || exit 1; \
@@ -137,6 +144,7 @@ typecheck: $(VENV)/.installed-dev ## mypy (strict) on app and routing
 	$(BIN)/mypy app routing
 
 bench: $(VENV)/.installed-bench ## Solver vs PyVRP and VROOM; import, geocoding, list, territory, rep-day and road speed; the web under solving load
+	$(COMPILE)
 	$(BIN)/python -m bench.run_toptw
 	$(BIN)/python -m bench.geocode
 	$(BIN)/python -m bench.import_accounts

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +22,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from routing.route import focus
 from routing.route.integer_problem import UNREACHABLE, IntegerProblem
 from routing.route.ruin import construct, ruin_and_fill
+from routing.route.schedule import time_route
 
 _FIRST = routing_enums_pb2.FirstSolutionStrategy
 _META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -79,6 +81,23 @@ class SearchResult:
 
     def nodes(self) -> list[list[int]]:
         return [[visit.node for visit in route.visits] for route in self.routes]
+
+
+def result_of(problem: IntegerProblem, routes: Sequence[Sequence[int]]) -> SearchResult | None:
+    """Feasible `routes` (stop nodes per vehicle) timed as the search times its plans (leaving
+    as late as the day allows) and valued by its objective; None if one does not fit after
+    all."""
+    timed = []
+    for vehicle, nodes in enumerate(routes):
+        timeline = time_route(problem, vehicle, nodes, leave_late=True)
+        if timeline is None:
+            return None
+        visits = tuple(
+            VisitTimes(node, at) for node, at in zip(nodes, timeline.starts, strict=True)
+        )
+        timed.append(RouteTimes(vehicle, visits, timeline.departure, timeline.end, timeline.breaks))
+    spans = [(route.start, route.end) for route in timed]
+    return SearchResult(objective=focus.objective(problem, routes, spans), routes=tuple(timed))
 
 
 def _as_rows(matrix: np.ndarray) -> list[list[int]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.route import focus, vroom_start
+from routing.route import vroom_start
 from routing.route.explain import (
     Insertions,
     Money,
@@ -40,7 +40,7 @@ from routing.route.model import (
     SolveOptions,
     Status,
 )
-from routing.route.ortools_model import RouteTimes, SearchResult, VisitTimes
+from routing.route.ortools_model import RouteTimes, SearchResult, result_of
 from routing.route.parallel import run_searches
 from routing.route.schedule import time_route
 
@@ -155,7 +155,7 @@ def solve(
     )
     # The start is a plan too: kept when no search improved on it in time (a worker that
     # started late, a machine busy with other work), so a solve is never worse than its start.
-    best = _best([*results, None if start is None else _as_result(integer, start)])
+    best = _best([*results, None if start is None else result_of(integer, start)])
     timed = _from_search(integer, best)
     # Repair may use the time left but what explaining the stops still left out is expected to
     # take, and at least half of it.
@@ -252,23 +252,6 @@ def _explain_s(n_stops: int, n_vehicles: int) -> float:
 def _best(results: Sequence[SearchResult | None]) -> SearchResult | None:
     found = [r for r in results if r is not None]
     return min(found, key=lambda r: r.objective) if found else None
-
-
-def _as_result(problem: IntegerProblem, routes: Sequence[Sequence[int]]) -> SearchResult | None:
-    """Feasible `routes` (stop nodes per vehicle) timed as the search times its plans (leaving
-    as late as the day allows) and valued by its objective; None if one does not fit after
-    all."""
-    timed = []
-    for vehicle, nodes in enumerate(routes):
-        timeline = time_route(problem, vehicle, nodes, leave_late=True)
-        if timeline is None:
-            return None
-        visits = tuple(
-            VisitTimes(node, at) for node, at in zip(nodes, timeline.starts, strict=True)
-        )
-        timed.append(RouteTimes(vehicle, visits, timeline.departure, timeline.end, timeline.breaks))
-    spans = [(route.start, route.end) for route in timed]
-    return SearchResult(objective=focus.objective(problem, routes, spans), routes=tuple(timed))
 
 
 def _from_search(problem: IntegerProblem, result: SearchResult | None) -> list[_Timed]:
