@@ -189,10 +189,10 @@ GROWN_EVERY = 2
 """Every this many workers, one runs another recipe: the compiled search (`sisr`) where it
 covers the problem (one window per stop, no breaks), else OR-Tools' search from grown plans
 (`search`'s `grown`): the second, the fourth... A single worker runs OR-Tools' search from
-cheapest insertion. On 16 field days at 2 s (`bench.field_day_peers`) of the better peer: the
-second worker from grown plans 1.0036 (below on 5); compiled 1.0096 (below on 4); both workers
-compiled 1.008 (below on 5). On the TOPTW's pr05-pr10 at m = 2 and 10 s, mean score: 892,
-919.5 and 926 (PyVRP 925)."""
+cheapest insertion. On 16 field days at 2 s (`bench.field_day_peers`), of the better peer: the
+second worker from grown plans 1.0036 (below on 5); compiled 1.0096 and 1.0063 (below on 4, 3);
+both workers compiled 1.0076 (15 days, below on 4). On the TOPTW's pr05-pr10 at m = 2 and 10 s,
+mean score: 892, 919.5 and 925.8 (PyVRP 922-925)."""
 RESULT_GRACE_S = 0.1
 """How long past the deadline a worker's result is waited for (OR-Tools stops within
 milliseconds of its limit; the result travels back in less)."""

@@ -2,8 +2,8 @@
 
 Steps: restate the problem in whole numbers (`to_integer_problem`); refuse required stops that
 cannot be served at all; run one search per worker (OR-Tools' with different recipes and stop
-orders, or the compiled `sisr`, in parallel processes) and keep the best; insert any profitable stop the search missed; time the
-routes; explain every stop left out.
+orders, or the compiled `sisr`, in parallel processes) and keep the best; insert any profitable
+stop the search missed; time the routes; explain every stop left out.
 
 The time limit holds for all of it: one deadline, and each step is given its part of what is
 left (the search less a reserve for what follows; explanations degrade to "not explained in

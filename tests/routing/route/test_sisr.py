@@ -92,3 +92,21 @@ def test_a_plan_to_start_from_is_kept_or_bettered_and_never_broken() -> None:
     assert routes is not None
     _check(d, routes, set())
     assert sorted(n for nodes in routes for n in nodes) == [0, 1]
+
+
+def test_required_stops_are_served_even_where_they_earn_nothing() -> None:
+    """Required stops far off the way, worth 0, among many optional ones worth more."""
+    from tests.routing.route import builders
+
+    positions = [0, *range(1, 21), 500, -500]
+    stops = [builders.stop(f"s{k}", k, prize=50, service=10) for k in range(1, 21)]
+    stops += [
+        builders.stop("far", 21, prize=0, required=True),
+        builders.stop("other-way", 22, prize=0, required=True),
+    ]
+    p = builders.problem(positions, [builders.vehicle("a", shift=(0, 2500))], stops)
+    d = to_integer_problem(p)
+    routes = sisr.search(d, deadline=time.time() + 0.2, seed=3)
+    assert routes is not None
+    _check(d, routes, set())
+    assert {20, 21} <= set(routes[0])
