@@ -223,7 +223,11 @@ def _job(
 
         # From the plan given too (VROOM's, on a large day), as the first worker.
         routes = sisr.search(
-            problem, deadline=deadline, inactive=inactive, seed=seed * 1000 + worker, start=start
+            problem,
+            deadline=time.monotonic() + remaining,
+            inactive=inactive,
+            seed=seed * 1000 + worker,
+            start=start,
         )
         return None if routes is None else result_of(problem, routes)
     if remaining <= 0.05 + BUILD_S_PER_NODE_SQUARED * problem.n_nodes**2:

@@ -440,7 +440,7 @@ def search(
     seed: int = 0,
     start: Sequence[Sequence[int]] | None = None,
 ) -> Routes | None:
-    """Stop nodes per vehicle of the best plan found by `deadline` (`time.time()`), from
+    """Stop nodes per vehicle of the best plan found by `deadline` (`time.monotonic()`), from
     `start` (feasible routes) or from nothing; None where no stop could be served."""
     s = _static(problem, inactive)
     n_vehicles, n_stops = len(problem.vehicles), problem.n_stops
@@ -479,10 +479,10 @@ def search(
     kept = [a.copy() for a in (route, length, early, late, rcost, rtravel, where)]
     best_route, best_length = route.copy(), length.copy()
     scale = _heat_scale(s, problem.required)
-    began = time.time()
+    began = time.monotonic()
     span = max(1e-3, deadline - began)
     n_steps = 10
-    while (now := time.time()) < deadline:
+    while (now := time.monotonic()) < deadline:
         share = (now - began) / span
         heat = scale * START_HEAT * (END_HEAT / START_HEAT) ** share
         _steps(
@@ -492,7 +492,7 @@ def search(
             s.close, s.gain, s.start, s.end, s.shift_start, s.shift_end, s.max_stops,
             s.max_travel, s.near, s.offered,
         )  # fmt: skip
-        took = time.time() - now
+        took = time.monotonic() - now
         n_steps = max(1, min(n_steps * 4, int(n_steps * CHUNK_S / max(took, 1e-6))))
     if not best_length.any():
         return None
