@@ -244,6 +244,81 @@ def _best_insertion(
 
 
 @njit(cache=True)
+def _insert(
+    u: int,
+    v: int,
+    i: int,
+    route: NDArray[np.int64],
+    length: NDArray[np.int64],
+    early: NDArray[np.int64],
+    late: NDArray[np.int64],
+    rcost: NDArray[np.int64],
+    rtravel: NDArray[np.int64],
+    where: NDArray[np.int64],
+    travel: NDArray[np.int64],
+    cost: NDArray[np.int64],
+    cls: NDArray[np.int64],
+    service: NDArray[np.int64],
+    open_: NDArray[np.int64],
+    close: NDArray[np.int64],
+    start: NDArray[np.int64],
+    end: NDArray[np.int64],
+    shift_start: NDArray[np.int64],
+    shift_end: NDArray[np.int64],
+) -> None:
+    """Stop `u` into route `v` at position `i`, the route retimed."""
+    n = length[v]
+    for q in range(n, i, -1):
+        route[v, q] = route[v, q - 1]
+    route[v, i] = u
+    length[v] = n + 1
+    where[u] = v
+    _retime(
+        v, route, length, early, late, rcost, rtravel, travel, cost, cls, service, open_, close,
+        start, end, shift_start, shift_end,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _fill(
+    order: NDArray[np.int64],
+    route: NDArray[np.int64],
+    length: NDArray[np.int64],
+    early: NDArray[np.int64],
+    late: NDArray[np.int64],
+    rcost: NDArray[np.int64],
+    rtravel: NDArray[np.int64],
+    where: NDArray[np.int64],
+    travel: NDArray[np.int64],
+    cost: NDArray[np.int64],
+    cls: NDArray[np.int64],
+    service: NDArray[np.int64],
+    open_: NDArray[np.int64],
+    close: NDArray[np.int64],
+    gain: NDArray[np.int64],
+    start: NDArray[np.int64],
+    end: NDArray[np.int64],
+    shift_start: NDArray[np.int64],
+    shift_end: NDArray[np.int64],
+    max_stops: NDArray[np.int64],
+    max_travel: NDArray[np.int64],
+) -> None:
+    """Every left-out stop of `order`, in that order, where it fits cheapest and pays."""
+    for u in order:
+        if where[u] >= 0:
+            continue
+        delta, v, i = _best_insertion(
+            u, 0.0, route, length, early, late, rtravel, travel, cost, cls, service, open_,
+            close, gain, start, end, shift_start, shift_end, max_stops, max_travel,
+        )  # fmt: skip
+        if v >= 0 and delta < 0:
+            _insert(
+                u, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls,
+                service, open_, close, start, end, shift_start, shift_end,
+            )  # fmt: skip
+
+
+@njit(cache=True)
 def _steps(
     n_steps: int,
     heat: float,
@@ -376,17 +451,11 @@ def _steps(
             )  # fmt: skip
             if v < 0 or delta >= 0:
                 continue
-            n = length[v]
-            for q in range(n, i, -1):
-                route[v, q] = route[v, q - 1]
-            route[v, i] = u
-            length[v] = n + 1
-            where[u] = v
-            ruined[v] = True
-            _retime(
-                v, route, length, early, late, rcost, rtravel, travel, cost, cls, service,
-                open_, close, start, end, shift_start, shift_end,
+            _insert(
+                u, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls,
+                service, open_, close, start, end, shift_start, shift_end,
             )  # fmt: skip
+            ruined[v] = True
         # Accept by simulated annealing.
         value = 0
         for v in range(n_vehicles):
@@ -471,6 +540,15 @@ def search(
             _retime(v, route, length, early, late, rcost, rtravel, *statics)
             continue
         where[list(nodes)] = v
+    # First every stop where it fits, the most valuable (required ones) first: a search cut
+    # short still answers with a full plan, and the steps, which offer only the stops near each
+    # ruin, need not come across every required stop by chance.
+    order = np.argsort(-s.gain.max(axis=1), kind="stable").astype(np.int64)
+    _fill(
+        order[s.offered[order]], route, length, early, late, rcost, rtravel, where, s.travel,
+        s.cost, s.cls, s.service, s.open_, s.close, s.gain, s.start, s.end, s.shift_start,
+        s.shift_end, s.max_stops, s.max_travel,
+    )  # fmt: skip
     _seed_rng(seed)
     value = int(rcost.sum()) - sum(
         int(s.gain[route[v, q], v]) for v in range(n_vehicles) for q in range(length[v])
@@ -516,6 +594,11 @@ def _compile() -> None:
     one = np.zeros(1, dtype=np.int64)
     square = np.zeros((1, 1), dtype=np.int64)
     _seed_rng(0)
+    _fill(
+        one[:0], square, one, square, square, one, one, one, square,
+        np.zeros((1, 1, 1), dtype=np.int64), one, one, one, one, square, one, one, one, one,
+        one, one,
+    )  # fmt: skip
     _steps(
         0, 1.0, square, one, square, square, one, one, one, square, one, square, square, one,
         one, one, square, one, one, square, np.zeros((1, 1, 1), dtype=np.int64), one, one, one,
