@@ -589,8 +589,7 @@ def _heat_scale(s: _Static, required: NDArray[np.bool_]) -> float:
 
 def _compile() -> None:
     """Compile the steps now (or load them from numba's cache beside this file: 0.3 s; 10 s to
-    compile), so that no search spends its time on it: the solver processes' fork server imports
-    this module before it starts them."""
+    compile), at import, so that no search's clock runs while it happens."""
     one = np.zeros(1, dtype=np.int64)
     square = np.zeros((1, 1), dtype=np.int64)
     _seed_rng(0)
