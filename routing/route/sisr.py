@@ -26,8 +26,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from routing.route.integer_problem import IntegerProblem
-
-Routes = tuple[tuple[int, ...], ...]
+from routing.route.parallel import Routes
 
 MEAN_REMOVED = 10.0
 """SISR's c-bar: the mean number of stops a ruin removes."""
