@@ -22,8 +22,9 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 if __package__ in (None, ""):  # `python bench/coverage.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.tokens import issue_token
 from app.core import clock
-from app.core.config import Role, Settings
+from app.core.config import RoadEngineKind, Role, Settings
 from app.core.db import make_session_factory
 from app.coverage.inputs import team_coverage
 from app.main import create_app
@@ -88,7 +89,7 @@ def seed(session: Session, accounts: int, reps: int, rng: random.Random) -> int:
         )
     session.add_all(rows)
     session.flush()
-    today = clock.today(UTC)
+    today = clock.today(ZoneInfo("UTC"))
     by_rep: dict[int, list[Account]] = {}
     for i, account in enumerate(rows):
         by_rep.setdefault(i % reps, []).append(account)
@@ -149,7 +150,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         settings = Settings(
-            database_url=url, data_dir=Path(tmp), solver_workers=1, roads_engine="estimate"
+            database_url=url,
+            data_dir=Path(tmp),
+            solver_workers=1,
+            roads_engine=RoadEngineKind.ESTIMATE,
         )
         app = create_app(settings)
         with TestClient(app) as client:
@@ -173,7 +177,7 @@ def main() -> None:
             )
 
             with factory() as session:
-                inputs = team_coverage(session, settings, team_id, clock.today(UTC))
+                inputs = team_coverage(session, settings, team_id, clock.today(ZoneInfo("UTC")))
             weights = ValueWeights()
             pure = []
             for _ in range(args.runs):

@@ -40,8 +40,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 if __package__ in (None, ""):  # `python bench/jobs.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -139,7 +140,7 @@ def grow_company(session: Session, count: int) -> int:
             row["territory_id"] = territory.id
             rows.append(row)
         if rows:
-            session.bulk_insert_mappings(Account, rows)  # type: ignore[arg-type]
+            session.bulk_insert_mappings(Account, rows)
     session.flush()
     total = session.scalar(
         select(text("count(*)")).select_from(Account).where(Account.territory_id.is_not(None))
@@ -296,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = make_engine(settings.sqlalchemy_url)
         upgrade(engine)
         factory = make_session_factory(engine)
-        today = clock.today(UTC)
+        today = clock.today(ZoneInfo("UTC"))
         monday = next_monday(today)
         began = time.perf_counter()
         with factory() as session:

@@ -22,8 +22,9 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 if __package__ in (None, ""):  # `python bench/list_accounts.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -89,7 +90,7 @@ def seed(session: Session, accounts: int, rng: random.Random) -> None:
     territories = [Territory(name=f"T{i}", team=team, rep=rep) for i, rep in enumerate(reps)]
     session.add_all(territories)
     session.flush()
-    today = clock.today(UTC)
+    today = clock.today(ZoneInfo("UTC"))
     rows = []
     for i in range(accounts):
         city, zip3, region, lat, lon = rng.choice(CITIES)

@@ -31,11 +31,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 if __package__ in (None, ""):  # `python bench/rep_day.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -335,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(settings.sqlalchemy_url)
     upgrade(engine)
     factory = make_session_factory(engine)
-    today = clock.today(UTC)
+    today = clock.today(ZoneInfo("UTC"))
     monday = next_monday(today)
     with factory() as session:
         load_demo(session, settings, company="chicagoland", today=today)

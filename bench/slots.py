@@ -197,10 +197,10 @@ def main() -> None:
     floor = time.perf_counter() - t0
 
     median, worst = statistics.median(timings), max(timings)
-    days = sum(len(j.days) for j in jobs)
-    print(f"slot search, {args.reps} reps x 10 days ({days} rep-days), {args.repeats} runs: "
+    rep_days = sum(len(j.days) for j in jobs)
+    print(f"slot search, {args.reps} reps x 10 days ({rep_days} rep-days), {args.repeats} runs: "
           f"median {median:.3f} s, worst {worst:.3f} s (target < 2 s); "
-          f"{1000 * median / days:.1f} ms a rep-day")  # fmt: skip
+          f"{1000 * median / rep_days:.1f} ms a rep-day")  # fmt: skip
     print(f"  {len(slots)} slots ({displaced} displacing a visit), {len(verdicts)} days without "
           f"one: {sorted({v.reason for v in verdicts})}")  # fmt: skip
     best = min(slots, key=lambda s: s.score) if slots else None

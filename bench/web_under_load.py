@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from app.core.config import Settings
+from app.core.config import Environment, Settings
 from app.core.db import make_session_factory
 from app.main import create_app
 from tests.seed import seed_world
@@ -119,7 +119,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'load.db'}"
-        settings = Settings(database_url=url, data_dir=Path(tmp), environment="development")
+        settings = Settings(
+            database_url=url, data_dir=Path(tmp), environment=Environment.DEVELOPMENT
+        )
         with TestClient(create_app(settings)) as client:
             factory = make_session_factory(client.app.state.engine)  # type: ignore[attr-defined]
         with factory() as session:
