@@ -42,7 +42,10 @@ pr05-pr10 (m = 2, 5 s, two seeds), total score: plain strings only 6050, split h
 better peer, seeds 0-1 and 2-3: 1.0009 and 1.0016 plain, 1.0046 and 1.0055 split."""
 SPLIT_DEPTH = 0.01
 """SISR's beta: a split string keeps one more visit in a row while a draw exceeds it, up to all
-but the removed: on a short route it spans the route."""
+but the removed. So on a route of under about a hundred visits (every route here) it spans the
+whole route, and the visits it removes are the route's first and last few, wherever the seed
+is: what the measured gain comes from is that, not a stretch near the seed (a depth of 0.2,
+which keeps the stretch near it, gained nothing)."""
 BLINK = 0.01
 """Chance that cheapest insertion skips a position."""
 NEAR_LEFT_OUT = 20
@@ -422,7 +425,7 @@ def _steps(
             while route[v, p] != c:
                 p += 1
             # A split string spans lt + kept visits around the stop and keeps `kept` of them
-            # in a row: it opens room in a route without emptying the stretch.
+            # in a row (see SPLIT_DEPTH: in practice the route's ends go).
             kept = 0
             if lt < n and np.random.random() < SPLIT:
                 kept = 1
