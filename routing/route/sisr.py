@@ -42,10 +42,10 @@ pr05-pr10 (m = 2, 5 s, two seeds), total score: plain strings only 6050, split h
 better peer, seeds 0-1 and 2-3: 1.0009 and 1.0016 plain, 1.0046 and 1.0055 split."""
 SPLIT_DEPTH = 0.01
 """SISR's beta: a split string keeps one more visit in a row while a draw exceeds it, up to all
-but the removed. So on a route of under about a hundred visits (every route here) it spans the
-whole route, and the visits it removes are the route's first and last few, wherever the seed
-is: what the measured gain comes from is that, not a stretch near the seed (a depth of 0.2,
-which keeps the stretch near it, gained nothing)."""
+but the removed. So it mostly spans the whole route (a 10-visit route nine times in ten, a
+40-visit one two in three), and the visits it removes are then the route's first and last few,
+wherever the seed is. The measured gain likely comes from that rather than from a stretch near
+the seed: a depth of 0.2, which keeps the stretch near it, gained nothing."""
 BLINK = 0.01
 """Chance that cheapest insertion skips a position."""
 NEAR_LEFT_OUT = 20
