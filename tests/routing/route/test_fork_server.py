@@ -42,7 +42,7 @@ SCENARIO = """
 
 
 def test_a_terminated_solver_process_ends_the_fork_server_it_started() -> None:
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
         [sys.executable, "-c", textwrap.dedent(SCENARIO)],
         capture_output=True,
         text=True,
