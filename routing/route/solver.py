@@ -170,6 +170,9 @@ def solve(
         repair_by = max(repair_by, time.monotonic() + _REPAIR_LEAST_S)
         least_cpu_s = _REPAIR_LEAST_S
     _repair(integer, money, timed, impossible, deadline=repair_by, least_cpu_s=least_cpu_s)
+    if _place_required(integer, timed):
+        # Visits taken out for a required stop may fit elsewhere, or back where they were.
+        _repair(integer, money, timed, impossible, deadline=repair_by, least_cpu_s=least_cpu_s)
 
     served = {node for route in timed for node in route.nodes}
     missing_required = [
@@ -323,21 +326,76 @@ def _repair(
             _, vehicle, position = insertion
             route = timed[vehicle]
             nodes = [*route.nodes[:position], node, *route.nodes[position:]]
-            # Leave as late as the day allows, as the search's plans do (its finalizer): a
-            # repaired day must not start early only to wait at a window.
-            timeline = time_route(problem, vehicle, nodes, leave_late=True)
-            if timeline is None:
+            repaired = _timed(problem, vehicle, nodes)
+            if repaired is None:
                 continue
-            timed[vehicle] = _Timed(
-                nodes=nodes,
-                starts=list(timeline.starts),
-                departure=timeline.departure,
-                end=timeline.end,
-                breaks=list(timeline.breaks),
-            )
+            timed[vehicle] = repaired
             insertions.insert(node, vehicle, position)
             candidates.remove(node)
             inserted = True
+
+
+def _place_required(problem: IntegerProblem, timed: list[_Timed]) -> bool:
+    """Put each required stop that the search and repair left out into the route where that
+    takes out the least prize: its optional visits are taken out, the least valuable first,
+    until the stop fits. Whether anything changed.
+
+    The search leaves one out only when it ran out of time: on a machine busy with other work a
+    rep's "add to today" came back "cannot be kept" (a CI run), its day, full of the previous
+    plan's visits, having no room left that repair could insert it into.
+    """
+    served = {node for route in timed for node in route.nodes}
+    missing = [n for n in range(problem.n_stops) if problem.required[n] and n not in served]
+    changed = False
+    for node in missing:
+        best: tuple[int, int, list[int], _Timed] | None = None
+        for vehicle in range(len(problem.vehicles)):
+            if not problem.may_serve(vehicle, node):
+                continue
+            kept = list(timed[vehicle].nodes)
+            optional = sorted(
+                (n for n in kept if not problem.required[n]),
+                key=lambda n: problem.prize_of(vehicle, n),
+            )
+            lost = 0
+            fitted = _fitted(problem, vehicle, kept, node)
+            while fitted is None and optional:
+                out = optional.pop(0)
+                kept.remove(out)
+                lost += problem.prize_of(vehicle, out)
+                fitted = _fitted(problem, vehicle, kept, node)
+            if fitted is not None and (best is None or lost < best[0]):
+                best = (lost, vehicle, kept, fitted)
+        if best is not None:
+            timed[best[1]] = best[3]
+            changed = True
+    return changed
+
+
+def _fitted(problem: IntegerProblem, vehicle: int, nodes: list[int], node: int) -> _Timed | None:
+    """`nodes` with `node` put where the day ends soonest, timed; None where it fits nowhere."""
+    best: _Timed | None = None
+    for position in range(len(nodes) + 1):
+        tried = _timed(problem, vehicle, [*nodes[:position], node, *nodes[position:]])
+        if tried is not None and (best is None or tried.end < best.end):
+            best = tried
+    return best
+
+
+def _timed(problem: IntegerProblem, vehicle: int, nodes: list[int]) -> _Timed | None:
+    """`nodes` timed for `vehicle`; None where that is infeasible. It leaves as late as the day
+    allows, as the search's plans do (its finalizer): a day that repair changed must not start
+    early only to wait at a window."""
+    timeline = time_route(problem, vehicle, nodes, leave_late=True)
+    if timeline is None:
+        return None
+    return _Timed(
+        nodes=nodes,
+        starts=list(timeline.starts),
+        departure=timeline.departure,
+        end=timeline.end,
+        breaks=list(timeline.breaks),
+    )
 
 
 def _route(

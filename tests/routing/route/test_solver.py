@@ -23,6 +23,9 @@ from routing import (
     explicit_matrix,
     solve,
 )
+from routing.route.integer_problem import IntegerProblem, to_integer_problem
+from routing.route.schedule import time_route
+from routing.route.solver import _place_required, _Timed
 from tests.routing.checker import check_plan
 from tests.routing.route.builders import problem, stop, vehicle
 
@@ -345,3 +348,49 @@ def test_vehicle_that_cannot_reach_its_end_within_its_shift_stays_home() -> None
     )
     plan = solved(p)
     assert served(plan) == [[], ["a"]]
+
+
+def _full_days(prizes: list[list[float]]) -> tuple[IntegerProblem, list[_Timed]]:
+    """One rep per list of prizes, each day full with visits of those prizes (four 200 s visits
+    10 m out fill a 1,000 s shift), and one required stop, left out (as by a search cut short)."""
+    reps = [vehicle(f"rep-{k}") for k in range(len(prizes))]
+    stops = [
+        stop(f"r{k}-{j}", 1, prize=prize, service=200.0)
+        for k, day in enumerate(prizes)
+        for j, prize in enumerate(day)
+    ]
+    stops.append(stop("pinned", 1, service=200.0, required=True))
+    integer = to_integer_problem(problem([0.0, 10.0], reps, stops))
+    timed = []
+    first = 0
+    for k, day in enumerate(prizes):
+        nodes = list(range(first, first + len(day)))
+        first += len(day)
+        timeline = time_route(integer, k, nodes)
+        assert timeline is not None
+        timed.append(_Timed(nodes, list(timeline.starts), timeline.departure, timeline.end, []))
+    return integer, timed
+
+
+def test_a_required_stop_left_out_takes_the_place_of_the_least_valuable_visit() -> None:
+    integer, timed = _full_days([[30.0, 10.0, 40.0, 20.0]])
+    pinned = integer.n_stops - 1
+    assert _place_required(integer, timed)
+    (day,) = timed
+    assert sorted(day.nodes) == [0, 2, 3, pinned]  # the 10 went
+    assert time_route(integer, 0, day.nodes) is not None
+
+
+def test_a_required_stop_goes_to_the_day_where_it_costs_least() -> None:
+    integer, timed = _full_days([[50.0] * 4, [5.0, 1.0, 2.0, 3.0], [40.0] * 4])
+    pinned = integer.n_stops - 1
+    assert _place_required(integer, timed)
+    assert [len(day.nodes) for day in timed] == [4, 4, 4]
+    assert pinned in timed[1].nodes
+    assert 5 not in timed[1].nodes  # rep-1's 1 went
+
+
+def test_nothing_changes_when_no_required_stop_is_left_out() -> None:
+    integer, timed = _full_days([[30.0, 10.0, 40.0]])
+    timed[0] = _Timed([*timed[0].nodes, integer.n_stops - 1], [], 0, 0, [])
+    assert not _place_required(integer, timed)
