@@ -151,18 +151,22 @@ def _executor(size: int) -> ProcessPoolExecutor:
 
 
 def warm_up(workers: int, concurrent_solves: int = 1) -> None:
-    """Start the fork server and the worker processes now, so that the first solve does not
-    wait for them.
+    """Start the fork server and the worker processes now (with more than one worker), so that
+    the first solve does not wait for them.
 
     Each solve with more than one worker uses `workers` of them; the pool holds enough for
     `concurrent_solves` solves at once.
     """
     global _ready
     size = workers * concurrent_solves
-    # A large day's VROOM process starts from the fork server whatever the workers.
-    solver_context()
-    multiprocessing.forkserver.ensure_running()
     if workers > 1:
+        # With one worker a solve searches in its own process, and the fork server only starts
+        # a large day's VROOM process: it starts with the first (0.6 s of that one's VROOM
+        # share), rather than an OR-Tools and VROOM loaded per solver process that may never
+        # plan a large day (a one-core machine; each test's app, whose two cost 1.2 s of CPU:
+        # tests/plans and tests/accounts took 117 s with them, 96 s without).
+        solver_context()
+        multiprocessing.forkserver.ensure_running()
         pool = _executor(size)
         for future in [pool.submit(time.sleep, 0) for _ in range(size)]:
             future.result()
