@@ -102,7 +102,8 @@ beat: $(VENV)/.installed ## Run Celery beat, the nightly plan's schedule (needs 
 	$(BIN)/python -m app.cli beat
 
 # Two test processes: most tests wait on a database, a browser, a worker or a server, not on the
-# CPU (one process: 20 min; two: 14 min on a quiet 2-core machine). Four took 12 min but loaded
+# CPU (one process: 20 min; two: 14 min on a quiet 2-core machine; 13 min since the solver
+# processes that each test's app stops no longer leave their fork servers loading on). Four took 12 min but loaded
 # the machine so that a browser test's week plan timed out in CI (30 s): not yet. Each process
 # has its own PostgreSQL database and Redis database (tests/backends.py); the tests that time
 # themselves run alone (tests/exclusive.py). TEST_PROCESSES=0: all in one process. The 25
