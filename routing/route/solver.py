@@ -170,7 +170,7 @@ def solve(
         repair_by = max(repair_by, time.monotonic() + _REPAIR_LEAST_S)
         least_cpu_s = _REPAIR_LEAST_S
     _repair(integer, money, timed, impossible, deadline=repair_by, least_cpu_s=least_cpu_s)
-    if _place_required(integer, timed):
+    if _place_required(integer, timed, deadline=repair_by):
         # Visits taken out for a required stop may fit elsewhere, or back where they were.
         _repair(integer, money, timed, impossible, deadline=repair_by, least_cpu_s=least_cpu_s)
 
@@ -335,23 +335,33 @@ def _repair(
             inserted = True
 
 
-def _place_required(problem: IntegerProblem, timed: list[_Timed]) -> bool:
+def _place_required(problem: IntegerProblem, timed: list[_Timed], *, deadline: float) -> bool:
     """Put each required stop that the search and repair left out into the route where that
     takes out the least prize: its optional visits are taken out, the least valuable first,
     until the stop fits. Whether anything changed.
 
     The search leaves one out only when it ran out of time: on a machine busy with other work a
     rep's "add to today" came back "cannot be kept" (a CI run), its day, full of the previous
-    plan's visits, having no room left that repair could insert it into.
+    plan's visits, having no room left that repair could insert it into. Routes are tried the
+    least valuable first; past `deadline` (monotonic clock) the first that takes the stop does.
     """
     served = {node for route in timed for node in route.nodes}
     missing = [n for n in range(problem.n_stops) if problem.required[n] and n not in served]
     changed = False
     for node in missing:
         best: tuple[int, int, list[int], _Timed] | None = None
-        for vehicle in range(len(problem.vehicles)):
-            if not problem.may_serve(vehicle, node):
-                continue
+        worth = {
+            vehicle: sum(
+                problem.prize_of(vehicle, n)
+                for n in timed[vehicle].nodes
+                if not problem.required[n]
+            )
+            for vehicle in range(len(problem.vehicles))
+            if problem.may_serve(vehicle, node)
+        }
+        for vehicle in sorted(worth, key=worth.__getitem__):
+            if best is not None and time.monotonic() > deadline:
+                break
             kept = list(timed[vehicle].nodes)
             optional = sorted(
                 (n for n in kept if not problem.required[n]),

@@ -375,16 +375,18 @@ def _full_days(prizes: list[list[float]]) -> tuple[IntegerProblem, list[_Timed]]
 def test_a_required_stop_left_out_takes_the_place_of_the_least_valuable_visit() -> None:
     integer, timed = _full_days([[30.0, 10.0, 40.0, 20.0]])
     pinned = integer.n_stops - 1
-    assert _place_required(integer, timed)
+    assert _place_required(integer, timed, deadline=math.inf)
     (day,) = timed
     assert sorted(day.nodes) == [0, 2, 3, pinned]  # the 10 went
     assert time_route(integer, 0, day.nodes) is not None
 
 
-def test_a_required_stop_goes_to_the_day_where_it_costs_least() -> None:
+@pytest.mark.parametrize("deadline", [math.inf, -math.inf], ids=["in-time", "past-deadline"])
+def test_a_required_stop_goes_to_the_day_where_it_costs_least(deadline: float) -> None:
+    """Past the deadline the least valuable day that takes it does: here the same one."""
     integer, timed = _full_days([[50.0] * 4, [5.0, 1.0, 2.0, 3.0], [40.0] * 4])
     pinned = integer.n_stops - 1
-    assert _place_required(integer, timed)
+    assert _place_required(integer, timed, deadline=deadline)
     assert [len(day.nodes) for day in timed] == [4, 4, 4]
     assert pinned in timed[1].nodes
     assert 5 not in timed[1].nodes  # rep-1's 1 went
@@ -393,4 +395,4 @@ def test_a_required_stop_goes_to_the_day_where_it_costs_least() -> None:
 def test_nothing_changes_when_no_required_stop_is_left_out() -> None:
     integer, timed = _full_days([[30.0, 10.0, 40.0]])
     timed[0] = _Timed([*timed[0].nodes, integer.n_stops - 1], [], 0, 0, [])
-    assert not _place_required(integer, timed)
+    assert not _place_required(integer, timed, deadline=math.inf)
