@@ -228,13 +228,15 @@ milliseconds of its limit; the result travels back in less)."""
 
 def _compiled(problem: IntegerProblem, worker: int) -> bool:
     """Whether worker `worker` runs the compiled search (`sisr`) rather than OR-Tools'."""
-    if worker % GROWN_EVERY != GROWN_EVERY - 1 or problem.required.any():
-        # Days with required stops (pinned, appointments) keep OR-Tools' recipe: a CI run's
-        # 0.5 s re-plan under load lost its pinned stop with the compiled worker. Not the
-        # compiled worker's doing, likely: the same re-plan lost it with OR-Tools' recipe in a
-        # test run loaded by orphaned fork servers (`_end_with_server`), a search starved past
-        # its deadline; `solver._place_required` now makes room for such a stop. Not yet
-        # measured on days with pins, so not yet changed.
+    # Days with required stops (pinned, appointments) too. They kept OR-Tools' recipe after a
+    # CI run's 0.5 s re-plan under load lost its pinned stop with the compiled worker; the same
+    # re-plan lost it with OR-Tools' recipe in a test run loaded by orphaned fork servers
+    # (`_end_with_server`): a search starved past its deadline, which `solver._place_required`
+    # now makes room for. Re-plans of the 16 days of `bench.field_day_peers` from a 2 s plan
+    # with two left-out accounts pinned (2 s, four seeds; one day's pins cannot be served
+    # together): with the second worker compiled, 1.0136 of the net with both on OR-Tools'
+    # recipes, below on 1 of 15 (0.9997), up to 1.0403.
+    if worker % GROWN_EVERY != GROWN_EVERY - 1:
         return False
     # Imported here: numba takes a second to import, and only solver processes need it.
     from routing.route import sisr
