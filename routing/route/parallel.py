@@ -79,9 +79,9 @@ def _end_with_server(signum: int, frame: FrameType | None) -> None:
 
     A fork server imports its modules (OR-Tools and VROOM: 0.6 s of CPU on a quiet machine)
     before it first looks at its owner's "alive" pipe, and cannot be tied to its owner sooner
-    (its first import runs `routing`'s, which loads everything). Each test's app stops its two
-    solver processes while their servers load: those loaded on as orphans, 35-40 at once in a
-    test run, a core's worth of CPU at the solves' own priority.
+    (its first import runs `routing`'s, which loads everything). An app stopped soon after it
+    started left its solver processes' servers loading on as orphans: in the tests, each app
+    stopped two, 35-40 loaded at once in a run, a core's worth of CPU at the solves' priority.
     """
     server = getattr(multiprocessing.forkserver._forkserver, "_forkserver_pid", None)
     if server is not None:
@@ -229,10 +229,10 @@ milliseconds of its limit; the result travels back in less)."""
 def _compiled(problem: IntegerProblem, worker: int) -> bool:
     """Whether worker `worker` runs the compiled search (`sisr`) rather than OR-Tools'."""
     # Days with required stops (pinned, appointments) too. They kept OR-Tools' recipe after a
-    # CI run's 0.5 s re-plan under load lost its pinned stop with the compiled worker; the same
-    # re-plan lost it with OR-Tools' recipe in a test run loaded by orphaned fork servers
-    # (`_end_with_server`): a search starved past its deadline, which `solver._place_required`
-    # now makes room for. Re-plans of the 16 days of `bench.field_day_peers` from a 2 s plan
+    # CI run's 0.5 s re-plan under load lost its pinned stop with the compiled worker; a rep's
+    # "add to today" lost its stop with OR-Tools' recipe in a test run loaded by orphaned fork
+    # servers (`_end_with_server`): a search starved past its deadline, which
+    # `solver._place_required` now makes room for. Re-plans of the 16 days of `bench.field_day_peers` from a 2 s plan
     # with two left-out accounts pinned (2 s, four seeds; one day's pins cannot be served
     # together): with the second worker compiled, 1.0136 of the net with both on OR-Tools'
     # recipes, below on 1 of 15 (0.9997), up to 1.0403.
