@@ -349,7 +349,7 @@ def _place_required(problem: IntegerProblem, timed: list[_Timed], *, deadline: f
     missing = [n for n in range(problem.n_stops) if problem.required[n] and n not in served]
     changed = False
     for node in missing:
-        best: tuple[int, int, list[int], _Timed] | None = None
+        best: tuple[int, int, _Timed] | None = None
         worth = {
             vehicle: sum(
                 problem.prize_of(vehicle, n)
@@ -375,9 +375,9 @@ def _place_required(problem: IntegerProblem, timed: list[_Timed], *, deadline: f
                 lost += problem.prize_of(vehicle, out)
                 fitted = _fitted(problem, vehicle, kept, node)
             if fitted is not None and (best is None or lost < best[0]):
-                best = (lost, vehicle, kept, fitted)
+                best = (lost, vehicle, fitted)
         if best is not None:
-            timed[best[1]] = best[3]
+            timed[best[1]] = best[2]
             changed = True
     return changed
 
