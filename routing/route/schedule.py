@@ -96,7 +96,9 @@ def _placed(problem: IntegerProblem, vehicle: int, nodes: Sequence[int]) -> Time
     # Leaving later than a break's earliest end skips no more breaks, it only loses time.
     departures = [None, *sorted({b.start_min + b.duration for b in spec.breaks})]
     for leave_at in departures:
-        for gap in gaps:
+        # No gap may hold the first break, yet a day that starts once it could be over has had
+        # it: with no break pending, the gap given is not looked at.
+        for gap in gaps or [len(nodes)]:
             timeline = _timeline(_forward(problem, vehicle, nodes, leave_at, first_break_in=gap))
             if timeline is not None:
                 return timeline

@@ -8,10 +8,12 @@ removed stops and the left-out stops near it back by cheapest insertion in a ran
 "blinks": a position is skipped now and then), and keeps the result by simulated annealing.
 Compiled with numba, a step takes 30-150 microseconds on 100-300 stops.
 
-It covers problems whose stops have one window each and whose vehicles take no breaks (the
-TOPTW, field days without lunch): there a route's earliest and latest start at each visit
-decide in O(1) whether a stop fits between two visits. Waiting is not priced here (a vehicle's
-`idle_cost`); the plan is valued afterwards by the search's full objective like any other.
+It covers problems whose stops have one window each and whose vehicles take at most one break
+a day (the TOPTW, field days, a rep's day with lunch): there a route's earliest and latest start
+at each visit, before and after the break, decide in O(1) whether a stop fits between two
+visits, with the break in any gap (`_retime`), exactly as `schedule` times the route. Waiting is
+not priced here (a vehicle's `idle_cost`); the plan is valued afterwards by the search's full
+objective like any other.
 It puts back only stops that pay, so where a way is missing (one-way, an island) it cannot find
 a valuable stop reachable only through one worth nothing; OR-Tools' worker in the same solve can.
 """
@@ -27,8 +29,14 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from routing.route.integer_problem import IntegerProblem
+from routing.route.integer_problem import BreakSpec, IntegerProblem, VehicleSpec
 from routing.route.parallel import Routes
+
+_Plan = tuple[NDArray[np.int64], ...]
+"""A plan being searched: route (stop nodes per vehicle), length, early and late (per vehicle,
+state, visit), cost, driving, and each stop's vehicle (-1: left out)."""
+_Fixed = tuple[NDArray[np.int64], ...]
+"""What does not change in a search (`_Static.fixed`)."""
 
 MEAN_REMOVED = 10.0
 """SISR's c-bar: the mean number of stops a ruin removes."""
@@ -69,11 +77,23 @@ CHUNK_S = 0.02
 """Wall clock between looks at the clock (the compiled steps cannot read it)."""
 
 _NO_LIMIT = 1 << 60
+_LATE = 1 << 60
+"""A time no route reaches: the state it stands for cannot be."""
+_EARLY = -(1 << 60)
+"""A latest time no route keeps to: the state it stands for cannot be."""
 
 
 def fits(problem: IntegerProblem) -> bool:
-    """Whether this search covers `problem`: one window per stop, no breaks."""
-    return all(not v.breaks for v in problem.vehicles) and all(len(w) <= 1 for w in problem.windows)
+    """Whether this search covers `problem`: one window per stop, at most one break a day."""
+    return all(len(_day_breaks(v)) <= 1 for v in problem.vehicles) and all(
+        len(w) <= 1 for w in problem.windows
+    )
+
+
+def _day_breaks(vehicle: VehicleSpec) -> list[BreakSpec]:
+    """The breaks of `vehicle`'s day: one that can be over before the shift starts is not (as in
+    `schedule` and OR-Tools' model)."""
+    return [b for b in vehicle.breaks if b.start_min + b.duration > vehicle.shift_start]
 
 
 @dataclass(slots=True)
@@ -93,8 +113,21 @@ class _Static:
     shift_end: NDArray[np.int64]
     max_stops: NDArray[np.int64]
     max_travel: NDArray[np.int64]
+    break_min: NDArray[np.int64]
+    break_max: NDArray[np.int64]
+    break_length: NDArray[np.int64]
+    """Each vehicle's break: earliest and latest start, length. A day without one has a break of
+    length 0 that may start at any time of the shift: it changes nothing."""
     near: NDArray[np.int64]
     offered: NDArray[np.bool_]
+
+    def fixed(self) -> tuple[NDArray[np.int64], ...]:
+        """What the compiled steps read, in their order (`_Fixed`)."""
+        return (
+            self.travel, self.cost, self.cls, self.service, self.open_, self.close, self.gain,
+            self.start, self.end, self.shift_start, self.shift_end, self.max_stops,
+            self.max_travel, self.break_min, self.break_max, self.break_length,
+        )  # fmt: skip
 
 
 def _static(problem: IntegerProblem, inactive: frozenset[int]) -> _Static:
@@ -116,6 +149,10 @@ def _static(problem: IntegerProblem, inactive: frozenset[int]) -> _Static:
     np.fill_diagonal(both, -1.0)  # a stop is its own nearest: the seed's string comes first
     k = min(NEIGHBOURS, n_stops)
     near = np.argsort(both, axis=1, kind="stable")[:, :k].astype(np.int64)
+    breaks = [
+        found[0] if (found := _day_breaks(v)) else BreakSpec(v.shift_start, v.shift_end, 0)
+        for v in vehicles
+    ]
     return _Static(
         travel=np.ascontiguousarray(problem.travel, dtype=np.int64),
         cost=np.ascontiguousarray(np.stack(problem.arc_cost), dtype=np.int64),
@@ -135,33 +172,31 @@ def _static(problem: IntegerProblem, inactive: frozenset[int]) -> _Static:
             [_NO_LIMIT if v.max_travel is None else v.max_travel for v in vehicles],
             dtype=np.int64,
         ),
+        break_min=np.array([b.start_min for b in breaks], dtype=np.int64),
+        break_max=np.array([b.start_max for b in breaks], dtype=np.int64),
+        break_length=np.array([b.duration for b in breaks], dtype=np.int64),
         near=near,
         offered=offered,
     )
 
 
 @njit(cache=True)
-def _retime(
-    v: int,
-    route: NDArray[np.int64],
-    length: NDArray[np.int64],
-    early: NDArray[np.int64],
-    late: NDArray[np.int64],
-    rcost: NDArray[np.int64],
-    rtravel: NDArray[np.int64],
-    travel: NDArray[np.int64],
-    cost: NDArray[np.int64],
-    cls: NDArray[np.int64],
-    service: NDArray[np.int64],
-    open_: NDArray[np.int64],
-    close: NDArray[np.int64],
-    start: NDArray[np.int64],
-    end: NDArray[np.int64],
-    shift_start: NDArray[np.int64],
-    shift_end: NDArray[np.int64],
-) -> bool:
-    """Earliest and latest start at each visit of route `v`, its cost and driving; whether it is
-    feasible."""
+def _retime(v: int, plan: _Plan, fixed: _Fixed) -> bool:
+    """Earliest and latest start at each visit of route `v` in both of its states (0: the break
+    still to come, 1: taken), its cost and driving; whether it is feasible (its length within
+    the vehicle's most stops is the caller's to keep).
+
+    Where the break goes is not kept: each check looks for a gap that holds it. Taken in the gap
+    after leaving at `t`, it starts at max(t, its earliest start), no later than its latest, and
+    the next place is ready at max(t + the drive, its earliest start) + its length: it is taken
+    while driving or waiting, never during a visit (as `schedule` times it). A day that ends
+    before the break's latest start needs none; one that starts once the break could be over
+    has had it."""
+    route, length, early, late, rcost, rtravel, _ = plan
+    travel, cost, cls, service = fixed[0], fixed[1], fixed[2], fixed[3]
+    open_, close, start, end = fixed[4], fixed[5], fixed[7], fixed[8]
+    shift_start, shift_end = fixed[9], fixed[10]
+    b_min, b_max, b_len = fixed[13][v], fixed[14][v], fixed[15][v]
     n = length[v]
     c = cls[v]
     if n == 0:
@@ -169,62 +204,111 @@ def _retime(
         rtravel[v] = 0
         return True
     here = start[v]
-    t = shift_start[v]
     total_cost = 0
     total_travel = 0
-    ok = True
-    for i in range(n):
-        node = route[v, i]
-        leg = travel[here, node]
-        total_travel += leg
+    for i in range(n + 1):
+        node = route[v, i] if i < n else end[v]
+        total_travel += travel[here, node]
         total_cost += cost[c, here, node]
-        t = max(open_[node], t + leg)
-        early[v, i] = t
-        if t > close[node]:
-            ok = False
-        t += service[node]
         here = node
-    total_travel += travel[here, end[v]]
-    total_cost += cost[c, here, end[v]]
-    if t + travel[here, end[v]] > shift_end[v]:
-        ok = False
     rcost[v] = total_cost
     rtravel[v] = total_travel
+    if total_travel > fixed[12][v]:
+        return False
+    here = start[v]
+    leave0 = shift_start[v]
+    leave1 = max(shift_start[v], b_min + b_len)
+    for i in range(n + 1):
+        node = route[v, i] if i < n else end[v]
+        leg = travel[here, node]
+        ready0 = leave0 + leg if leave0 < _LATE else _LATE
+        ready1 = leave1 + leg if leave1 < _LATE else _LATE
+        if leave0 < _LATE and max(leave0, b_min) <= b_max:
+            ready1 = min(ready1, max(leave0 + leg, b_min) + b_len)
+        if i == n:
+            if not (ready0 <= min(b_max, shift_end[v]) or ready1 <= shift_end[v]):
+                return False
+            break
+        at0 = max(open_[node], ready0)
+        at1 = max(open_[node], ready1)
+        early[v, 0, i] = at0 if at0 <= close[node] else _LATE
+        early[v, 1, i] = at1 if at1 <= close[node] else _LATE
+        leave0 = early[v, 0, i] + service[node] if early[v, 0, i] < _LATE else _LATE
+        leave1 = early[v, 1, i] + service[node] if early[v, 1, i] < _LATE else _LATE
+        if leave0 >= _LATE and leave1 >= _LATE:
+            return False
+        here = node
     nxt = end[v]
-    z = shift_end[v]
+    by0 = min(b_max, shift_end[v])
+    by1 = shift_end[v]
     for i in range(n - 1, -1, -1):
         node = route[v, i]
-        z = min(close[node], z - service[node] - travel[node, nxt])
-        late[v, i] = z
+        leg = travel[node, nxt]
+        go1 = by1 - leg if by1 > _EARLY else _EARLY
+        go0 = by0 - leg if by0 > _EARLY else _EARLY
+        if by1 > _EARLY and b_min <= b_max and b_min + b_len <= by1:
+            go0 = max(go0, min(by1 - b_len - leg, b_max))
+        at0 = min(close[node], go0 - service[node]) if go0 > _EARLY else _EARLY
+        at1 = min(close[node], go1 - service[node]) if go1 > _EARLY else _EARLY
+        late[v, 0, i] = at0 if at0 >= open_[node] else _EARLY
+        late[v, 1, i] = at1 if at1 >= open_[node] else _EARLY
+        by0, by1 = late[v, 0, i], late[v, 1, i]
         nxt = node
-    return ok
+    return True
 
 
 @njit(cache=True)
-def _best_insertion(
-    u: int,
-    blink: float,
-    route: NDArray[np.int64],
-    length: NDArray[np.int64],
-    early: NDArray[np.int64],
-    late: NDArray[np.int64],
-    rtravel: NDArray[np.int64],
-    travel: NDArray[np.int64],
-    cost: NDArray[np.int64],
-    cls: NDArray[np.int64],
-    service: NDArray[np.int64],
-    open_: NDArray[np.int64],
-    close: NDArray[np.int64],
-    gain: NDArray[np.int64],
-    start: NDArray[np.int64],
-    end: NDArray[np.int64],
-    shift_start: NDArray[np.int64],
-    shift_end: NDArray[np.int64],
-    max_stops: NDArray[np.int64],
-    max_travel: NDArray[np.int64],
-) -> tuple[int, int, int]:
+def _fits_between(
+    u: int, v: int, i: int, n: int, prev: int, nxt: int, plan: _Plan, fixed: _Fixed
+) -> bool:
+    """Whether stop `u` fits into route `v` (of `n` visits) at position `i`, between `prev` and
+    `nxt`, with the break before `prev`, between `prev` and `u`, between `u` and `nxt`, or
+    after `nxt`."""
+    early, late = plan[2], plan[3]
+    travel, service, open_, close = fixed[0], fixed[3], fixed[4], fixed[5]
+    shift_start, shift_end = fixed[9], fixed[10]
+    b_min, b_max, b_len = fixed[13][v], fixed[14][v], fixed[15][v]
+    if i == 0:
+        leave0 = shift_start[v]
+        leave1 = max(shift_start[v], b_min + b_len)
+    else:
+        leave0 = early[v, 0, i - 1] + service[prev] if early[v, 0, i - 1] < _LATE else _LATE
+        leave1 = early[v, 1, i - 1] + service[prev] if early[v, 1, i - 1] < _LATE else _LATE
+    if i == n:
+        by0 = min(b_max, shift_end[v])
+        by1 = shift_end[v]
+    else:
+        by0 = late[v, 0, i]
+        by1 = late[v, 1, i]
+    to_u = travel[prev, u]
+    on = travel[u, nxt]
+    if leave1 < _LATE:
+        at = max(open_[u], leave1 + to_u)
+        if at <= close[u] and at + service[u] + on <= by1:
+            return True
+    if leave0 >= _LATE:
+        return False
+    at = max(open_[u], leave0 + to_u)
+    if at <= close[u]:
+        gone = at + service[u]
+        if gone + on <= by0:
+            return True
+        if max(gone, b_min) <= b_max and max(gone + on, b_min) + b_len <= by1:
+            return True
+    if max(leave0, b_min) <= b_max:
+        at = max(open_[u], max(leave0 + to_u, b_min) + b_len)
+        if at <= close[u] and at + service[u] + on <= by1:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _best_insertion(u: int, blink: float, plan: _Plan, fixed: _Fixed) -> tuple[int, int, int]:
     """Cheapest feasible insertion of `u`: (change of the objective, vehicle, position), with
     vehicle -1 where it fits nowhere."""
+    route, length, rtravel = plan[0], plan[1], plan[5]
+    travel, cost, cls, gain, start, end = fixed[0], fixed[1], fixed[2], fixed[6], fixed[7], fixed[8]
+    max_stops, max_travel = fixed[11], fixed[12]
     best = 1 << 62
     best_v = -1
     best_i = -1
@@ -239,148 +323,65 @@ def _best_insertion(
         for i in range(n + 1):
             if blink > 0.0 and np.random.random() < blink:
                 continue
-            if i == 0:
-                prev = start[v]
-                leave = shift_start[v]
-            else:
-                prev = route[v, i - 1]
-                leave = early[v, i - 1] + service[prev]
-            if i == n:
-                nxt = end[v]
-                latest = shift_end[v]
-            else:
-                nxt = route[v, i]
-                latest = late[v, i]
-            arrive = max(open_[u], leave + travel[prev, u])
-            if arrive > close[u] or arrive + service[u] + travel[u, nxt] > latest:
-                continue
+            prev = start[v] if i == 0 else route[v, i - 1]
+            nxt = end[v] if i == n else route[v, i]
             extra = travel[prev, u] + travel[u, nxt] - (travel[prev, nxt] if n else 0)
             if rtravel[v] + extra > max_travel[v]:
                 continue
             delta = cost[c, prev, u] + cost[c, u, nxt] - (cost[c, prev, nxt] if n else 0) - g
-            if delta < best:
+            if delta < best and _fits_between(u, v, i, n, prev, nxt, plan, fixed):
                 best, best_v, best_i = delta, v, i
     return best, best_v, best_i
 
 
 @njit(cache=True)
-def _insert(
-    u: int,
-    v: int,
-    i: int,
-    route: NDArray[np.int64],
-    length: NDArray[np.int64],
-    early: NDArray[np.int64],
-    late: NDArray[np.int64],
-    rcost: NDArray[np.int64],
-    rtravel: NDArray[np.int64],
-    where: NDArray[np.int64],
-    travel: NDArray[np.int64],
-    cost: NDArray[np.int64],
-    cls: NDArray[np.int64],
-    service: NDArray[np.int64],
-    open_: NDArray[np.int64],
-    close: NDArray[np.int64],
-    start: NDArray[np.int64],
-    end: NDArray[np.int64],
-    shift_start: NDArray[np.int64],
-    shift_end: NDArray[np.int64],
-) -> None:
-    """Stop `u` into route `v` at position `i`, the route retimed."""
+def _insert(u: int, v: int, i: int, plan: _Plan, fixed: _Fixed) -> bool:
+    """Stop `u` into route `v` at position `i`, the route retimed; whether it holds."""
+    route, length, where = plan[0], plan[1], plan[6]
     n = length[v]
     for q in range(n, i, -1):
         route[v, q] = route[v, q - 1]
     route[v, i] = u
     length[v] = n + 1
     where[u] = v
-    _retime(
-        v, route, length, early, late, rcost, rtravel, travel, cost, cls, service, open_, close,
-        start, end, shift_start, shift_end,
-    )  # fmt: skip
+    return _retime(v, plan, fixed)
 
 
 @njit(cache=True)
-def _fill(
-    order: NDArray[np.int64],
-    route: NDArray[np.int64],
-    length: NDArray[np.int64],
-    early: NDArray[np.int64],
-    late: NDArray[np.int64],
-    rcost: NDArray[np.int64],
-    rtravel: NDArray[np.int64],
-    where: NDArray[np.int64],
-    travel: NDArray[np.int64],
-    cost: NDArray[np.int64],
-    cls: NDArray[np.int64],
-    service: NDArray[np.int64],
-    open_: NDArray[np.int64],
-    close: NDArray[np.int64],
-    gain: NDArray[np.int64],
-    start: NDArray[np.int64],
-    end: NDArray[np.int64],
-    shift_start: NDArray[np.int64],
-    shift_end: NDArray[np.int64],
-    max_stops: NDArray[np.int64],
-    max_travel: NDArray[np.int64],
-) -> None:
+def _fill(order: NDArray[np.int64], plan: _Plan, fixed: _Fixed) -> None:
     """Every left-out stop of `order`, in that order, where it fits cheapest and pays."""
+    where = plan[6]
     for u in order:
         if where[u] >= 0:
             continue
-        delta, v, i = _best_insertion(
-            u, 0.0, route, length, early, late, rtravel, travel, cost, cls, service, open_,
-            close, gain, start, end, shift_start, shift_end, max_stops, max_travel,
-        )  # fmt: skip
+        delta, v, i = _best_insertion(u, 0.0, plan, fixed)
         if v >= 0 and delta < 0:
-            _insert(
-                u, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls,
-                service, open_, close, start, end, shift_start, shift_end,
-            )  # fmt: skip
+            _insert(u, v, i, plan, fixed)
 
 
 @njit(cache=True)
 def _steps(
     n_steps: int,
     heat: float,
-    route: NDArray[np.int64],
-    length: NDArray[np.int64],
-    early: NDArray[np.int64],
-    late: NDArray[np.int64],
-    rcost: NDArray[np.int64],
-    rtravel: NDArray[np.int64],
-    where: NDArray[np.int64],
-    keep_route: NDArray[np.int64],
-    keep_length: NDArray[np.int64],
-    keep_early: NDArray[np.int64],
-    keep_late: NDArray[np.int64],
-    keep_rcost: NDArray[np.int64],
-    keep_rtravel: NDArray[np.int64],
-    keep_where: NDArray[np.int64],
+    plan: _Plan,
+    kept: _Plan,
     best_route: NDArray[np.int64],
     best_length: NDArray[np.int64],
     state: NDArray[np.int64],
-    travel: NDArray[np.int64],
-    cost: NDArray[np.int64],
-    cls: NDArray[np.int64],
-    service: NDArray[np.int64],
-    open_: NDArray[np.int64],
-    close: NDArray[np.int64],
-    gain: NDArray[np.int64],
-    start: NDArray[np.int64],
-    end: NDArray[np.int64],
-    shift_start: NDArray[np.int64],
-    shift_end: NDArray[np.int64],
-    max_stops: NDArray[np.int64],
-    max_travel: NDArray[np.int64],
+    fixed: _Fixed,
     near: NDArray[np.int64],
     offered: NDArray[np.bool_],
 ) -> None:
-    """`n_steps` ruin-and-recreate steps from the kept plan (`keep_*`, which `route`.. equal on
+    """`n_steps` ruin-and-recreate steps from the kept plan (`kept`, which `plan` equals on
     entry). `state` holds [kept objective, best objective, steps, accepted, improved]."""
+    route, length, early, late, rcost, rtravel, where = plan
+    keep_route, keep_length, keep_early, keep_late, keep_rcost, keep_rtravel, keep_where = kept
+    travel, gain = fixed[0], fixed[6]
     n_vehicles = length.shape[0]
     n_stops = where.shape[0]
     k_near = near.shape[1]
     ruined = np.zeros(n_vehicles, dtype=np.bool_)
+    broken = np.zeros(n_vehicles, dtype=np.bool_)
     removed = np.empty(n_stops, dtype=np.int64)
     candidates = np.empty(n_stops, dtype=np.int64)
     seen = np.zeros(n_stops, dtype=np.bool_)
@@ -426,19 +427,19 @@ def _steps(
                 p += 1
             # A split string spans lt + kept visits around the stop and keeps `kept` of them
             # in a row (see SPLIT_DEPTH: in practice the route's ends go).
-            kept = 0
+            kept_run = 0
             if lt < n and np.random.random() < SPLIT:
-                kept = 1
-                while kept < n - lt and np.random.random() > SPLIT_DEPTH:
-                    kept += 1
-            span = lt + kept
+                kept_run = 1
+                while kept_run < n - lt and np.random.random() > SPLIT_DEPTH:
+                    kept_run += 1
+            span = lt + kept_run
             lo = max(0, p - span + 1)
             hi = min(p, n - span)
             first = lo + np.random.randint(hi - lo + 1)
             keep_from = first + np.random.randint(lt + 1)
             w = first
             for q in range(first, n):
-                if q < first + span and not (keep_from <= q < keep_from + kept):
+                if q < first + span and not (keep_from <= q < keep_from + kept_run):
                     node = route[v, q]
                     removed[n_removed] = node
                     n_removed += 1
@@ -447,10 +448,9 @@ def _steps(
                     route[v, w] = route[v, q]
                     w += 1
             length[v] = n - lt
-            _retime(
-                v, route, length, early, late, rcost, rtravel, travel, cost, cls, service,
-                open_, close, start, end, shift_start, shift_end,
-            )  # fmt: skip
+            # Fewer visits break a day only where a way is missing (A-B-C without A-C): such a
+            # step is not kept, unless a stop put back mends it.
+            broken[v] = not _retime(v, plan, fixed)
             ruined[v] = True
             n_ruined += 1
         # Recreate: the removed and the left-out stops near the seed, in one of SISR's orders.
@@ -485,26 +485,24 @@ def _steps(
         order = np.argsort(keys[:n_cand])
         for j in range(n_cand):
             u = candidates[order[j]]
-            delta, v, i = _best_insertion(
-                u, BLINK, route, length, early, late, rtravel, travel, cost, cls, service,
-                open_, close, gain, start, end, shift_start, shift_end, max_stops, max_travel,
-            )  # fmt: skip
+            delta, v, i = _best_insertion(u, BLINK, plan, fixed)
             if v < 0 or delta >= 0:
                 continue
-            _insert(
-                u, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls,
-                service, open_, close, start, end, shift_start, shift_end,
-            )  # fmt: skip
+            broken[v] = not _insert(u, v, i, plan, fixed)
             ruined[v] = True
         # Accept by simulated annealing.
         value = 0
+        holds = True
         for v in range(n_vehicles):
+            if ruined[v] and broken[v]:
+                holds = False
+                broken[v] = False
             value += rcost[v]
             for q in range(length[v]):
                 value -= gain[route[v, q], v]
         state[2] += 1
         threshold = state[0] - heat * math.log(np.random.random() + 1e-300)
-        if value < threshold:
+        if holds and value < threshold:
             state[0] = value
             state[3] += 1
             for v in range(n_vehicles):
@@ -514,8 +512,8 @@ def _steps(
                     keep_rcost[v] = rcost[v]
                     keep_rtravel[v] = rtravel[v]
                     keep_route[v, :n] = route[v, :n]
-                    keep_early[v, :n] = early[v, :n]
-                    keep_late[v, :n] = late[v, :n]
+                    keep_early[v, :, :n] = early[v, :, :n]
+                    keep_late[v, :, :n] = late[v, :, :n]
             keep_where[:] = where
             if value < state[1]:
                 state[1] = value
@@ -531,14 +529,28 @@ def _steps(
                     rcost[v] = keep_rcost[v]
                     rtravel[v] = keep_rtravel[v]
                     route[v, :n] = keep_route[v, :n]
-                    early[v, :n] = keep_early[v, :n]
-                    late[v, :n] = keep_late[v, :n]
+                    early[v, :, :n] = keep_early[v, :, :n]
+                    late[v, :, :n] = keep_late[v, :, :n]
             where[:] = keep_where
 
 
 @njit(cache=True)
 def _seed_rng(seed: int) -> None:
     np.random.seed(seed)
+
+
+def _empty_plan(n_vehicles: int, n_stops: int, width: int) -> _Plan:
+    route = np.zeros((n_vehicles, width), dtype=np.int64)
+    times = np.zeros((n_vehicles, 2, width), dtype=np.int64)
+    return (
+        route,
+        np.zeros(n_vehicles, dtype=np.int64),
+        times,
+        times.copy(),
+        np.zeros(n_vehicles, dtype=np.int64),
+        np.zeros(n_vehicles, dtype=np.int64),
+        np.full(n_stops, -1, dtype=np.int64),
+    )
 
 
 def search(
@@ -552,19 +564,11 @@ def search(
     """Stop nodes per vehicle of the best plan found by `deadline` (`time.monotonic()`), from
     `start` (feasible routes) or from nothing; None where no stop could be served."""
     s = _static(problem, inactive)
+    fixed = s.fixed()
     n_vehicles, n_stops = len(problem.vehicles), problem.n_stops
     width = max(1, min(n_stops, int(s.max_stops.max())) + 1)
-    route = np.zeros((n_vehicles, width), dtype=np.int64)
-    length = np.zeros(n_vehicles, dtype=np.int64)
-    early = np.zeros_like(route)
-    late = np.zeros_like(route)
-    rcost = np.zeros(n_vehicles, dtype=np.int64)
-    rtravel = np.zeros(n_vehicles, dtype=np.int64)
-    where = np.full(n_stops, -1, dtype=np.int64)
-    statics = (
-        s.travel, s.cost, s.cls, s.service, s.open_, s.close, s.start, s.end, s.shift_start,
-        s.shift_end,
-    )  # fmt: skip
+    plan = _empty_plan(n_vehicles, n_stops, width)
+    route, length, where = plan[0], plan[1], plan[6]
     if not s.offered.any():
         return None
     for v, nodes in enumerate(start or ()):
@@ -575,26 +579,22 @@ def search(
             continue
         route[v, : len(nodes)] = nodes
         length[v] = len(nodes)
-        if not _retime(v, route, length, early, late, rcost, rtravel, *statics):
+        if not _retime(v, plan, fixed):
             length[v] = 0
-            _retime(v, route, length, early, late, rcost, rtravel, *statics)
+            _retime(v, plan, fixed)
             continue
         where[list(nodes)] = v
     # First every stop where it fits, the most valuable (required ones) first: a search cut
     # short still answers with a full plan, and the steps, which offer only the stops near each
     # ruin, need not come across every required stop by chance.
     order = np.argsort(-s.gain.max(axis=1), kind="stable").astype(np.int64)
-    _fill(
-        order[s.offered[order]], route, length, early, late, rcost, rtravel, where, s.travel,
-        s.cost, s.cls, s.service, s.open_, s.close, s.gain, s.start, s.end, s.shift_start,
-        s.shift_end, s.max_stops, s.max_travel,
-    )  # fmt: skip
+    _fill(order[s.offered[order]], plan, fixed)
     _seed_rng(seed)
-    value = int(rcost.sum()) - sum(
+    value = int(plan[4].sum()) - sum(
         int(s.gain[route[v, q], v]) for v in range(n_vehicles) for q in range(length[v])
     )
     state = np.array([value, value, 0, 0, 0], dtype=np.int64)
-    kept = [a.copy() for a in (route, length, early, late, rcost, rtravel, where)]
+    kept = tuple(a.copy() for a in plan)
     best_route, best_length = route.copy(), length.copy()
     scale = _heat_scale(s, problem.required)
     began = time.monotonic()
@@ -603,13 +603,7 @@ def search(
     while (now := time.monotonic()) < deadline:
         share = (now - began) / span
         heat = scale * START_HEAT * (END_HEAT / START_HEAT) ** share
-        _steps(
-            n_steps, heat, route, length, early, late, rcost, rtravel, where, kept[0], kept[1],
-            kept[2], kept[3], kept[4], kept[5], kept[6],
-            best_route, best_length, state, s.travel, s.cost, s.cls, s.service, s.open_,
-            s.close, s.gain, s.start, s.end, s.shift_start, s.shift_end, s.max_stops,
-            s.max_travel, s.near, s.offered,
-        )  # fmt: skip
+        _steps(n_steps, heat, plan, kept, best_route, best_length, state, fixed, s.near, s.offered)
         took = time.monotonic() - now
         n_steps = max(1, min(n_steps * 4, int(n_steps * CHUNK_S / max(took, 1e-6))))
     if not best_length.any():
@@ -632,17 +626,12 @@ def _compile() -> None:
     compile), at import, so that no search's clock runs while it happens."""
     one = np.zeros(1, dtype=np.int64)
     square = np.zeros((1, 1), dtype=np.int64)
+    cube = np.zeros((1, 1, 1), dtype=np.int64)
+    plan = _empty_plan(1, 1, 1)
+    fixed = (square, cube, one, one, one, one, square, one, one, one, one, one, one, one, one, one)
     _seed_rng(0)
-    _fill(
-        one[:0], square, one, square, square, one, one, one, square,
-        np.zeros((1, 1, 1), dtype=np.int64), one, one, one, one, square, one, one, one, one,
-        one, one,
-    )  # fmt: skip
-    _steps(
-        0, 1.0, square, one, square, square, one, one, one, square, one, square, square, one,
-        one, one, square, one, one, square, np.zeros((1, 1, 1), dtype=np.int64), one, one, one,
-        one, square, one, one, one, one, one, one, square, np.ones(1, dtype=np.bool_),
-    )  # fmt: skip
+    _fill(one[:0], plan, fixed)
+    _steps(0, 1.0, plan, plan, square, one, one, fixed, square, np.ones(1, dtype=np.bool_))
 
 
 _compile()

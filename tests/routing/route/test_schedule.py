@@ -48,6 +48,19 @@ def test_a_break_the_greedy_would_postpone_is_taken_where_it_still_fits() -> Non
     assert timeline.end == 34 + 1 + 41
 
 
+def test_a_break_that_must_start_before_the_day_is_had_by_starting_once_it_could_end() -> None:
+    # The break (2 s in 0-2) must start at 0, before the shift (from 1): no gap can hold it.
+    # Leaving at 2, when it could be over, the day has had it (as in OR-Tools' model).
+    brk = Break(window=TimeWindow(0, 2), duration_s=2)
+    rep = vehicle(start=0, end=0, shift=(1, 10), breaks=(brk,))
+    p = problem([0, 1], [rep], [stop("x", 1, windows=[(0, 9)])])
+    d = to_integer_problem(p)
+    timeline = time_route(d, 0, [0])
+    assert timeline is not None
+    at = d.offset_s  # the problem's times count from here
+    assert (at + timeline.departure, at + timeline.starts[0], timeline.breaks) == (2, 3, ())
+
+
 def test_a_day_too_long_for_its_shift_still_does_not_fit() -> None:
     lunch = Break(window=TimeWindow(0, 16), duration_s=13)
     p = problem(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from routing import Problem
+from routing import Break, Problem, TimeWindow, Vehicle
 from routing.route import sisr
 from routing.route.integer_problem import UNREACHABLE, IntegerProblem, to_integer_problem
 from routing.route.schedule import time_route
@@ -18,12 +18,9 @@ from tests.routing.route.test_feasibility import problems
 
 
 def _covered(p: Problem) -> Problem:
-    """`p` as this search covers it: no breaks, each stop's first window (if any)."""
-    return replace(
-        p,
-        vehicles=tuple(replace(v, breaks=()) for v in p.vehicles),
-        stops=tuple(replace(s, windows=s.windows[:1]) for s in p.stops),
-    )
+    """`p` as this search covers it: each stop's first window (if any); `problems` gives a
+    vehicle at most one break."""
+    return replace(p, stops=tuple(replace(s, windows=s.windows[:1]) for s in p.stops))
 
 
 def _value(d: IntegerProblem, routes: list[list[int]] | tuple[tuple[int, ...], ...]) -> int:
@@ -65,9 +62,10 @@ def test_every_plan_it_returns_is_feasible(p: Problem, seed: int, data: st.DataO
 
 
 @settings(max_examples=40, deadline=None)
-@given(problems(), st.integers(0, 2**31 - 1))
-def test_on_a_small_day_it_finds_the_best_plan(p: Problem, seed: int) -> None:
-    """One vehicle, up to 5 stops: every order of every subset is tried by hand.
+@given(problems(), st.integers(0, 2**31 - 1), st.data())
+def test_on_a_small_day_it_finds_the_best_plan(p: Problem, seed: int, data: st.DataObject) -> None:
+    """One vehicle, up to 5 stops, often with a lunch break that matters: every order of
+    every subset is tried by hand.
 
     Where some way is missing (a one-way road, an island), a stop worth nothing can be the only
     way to or from one worth much: a search that puts back only the stops that pay never
@@ -76,6 +74,8 @@ def test_on_a_small_day_it_finds_the_best_plan(p: Problem, seed: int) -> None:
     """
     stops = tuple(replace(s, vehicles=(), prizes={}, required=False) for s in p.stops[:5])
     p = _covered(replace(p, vehicles=p.vehicles[:1], stops=stops))
+    if data.draw(st.booleans()):
+        p = replace(p, vehicles=_with_lunch(p.vehicles, 0, data))
     d = to_integer_problem(p)
     assume(bool((d.travel < UNREACHABLE).all()))
     best = 0
@@ -85,7 +85,7 @@ def test_on_a_small_day_it_finds_the_best_plan(p: Problem, seed: int) -> None:
                 best = max(best, _value(d, [list(order)]))
     routes = sisr.search(d, deadline=time.monotonic() + 0.1, seed=seed)
     found = 0 if routes is None else _value(d, routes)
-    assert found == best
+    assert found == best, (d, p.vehicles, routes, [time_route(d, 0, r) for r in (routes or ())])
 
 
 def test_a_plan_to_start_from_is_kept_or_bettered_and_never_broken() -> None:
@@ -123,3 +123,51 @@ def test_required_stops_are_served_even_where_they_earn_nothing(search_s: float)
     assert routes is not None
     _check(d, routes, set())
     assert {20, 21} <= set(routes[0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.data())
+def test_its_timing_agrees_with_the_schedule_breaks_included(
+    p: Problem, data: st.DataObject
+) -> None:
+    """A route holds, and a stop fits into it at a place, exactly where `schedule` times the
+    route (with a lunch break: every gap for it, or a day that starts once it could be over)."""
+    vehicle = data.draw(st.integers(0, len(p.vehicles) - 1))
+    if data.draw(st.booleans()):
+        p = replace(p, vehicles=_with_lunch(p.vehicles, vehicle, data))
+    d = to_integer_problem(_covered(p))
+    assume(d.n_stops > 0)
+    spec = d.vehicles[vehicle]
+    most = d.n_stops if spec.max_stops is None else spec.max_stops
+    servable = [n for n in range(d.n_stops) if d.windows[n] and d.may_serve(vehicle, n)]
+    nodes = data.draw(st.permutations(servable).map(lambda s: s[: max(0, min(most, len(s) - 1))]))
+    static = sisr._static(d, frozenset())
+    fixed = static.fixed()
+    plan = sisr._empty_plan(len(d.vehicles), d.n_stops, d.n_stops + 1)
+    plan[0][vehicle, : len(nodes)] = nodes
+    plan[1][vehicle] = len(nodes)
+    holds = sisr._retime(vehicle, plan, fixed)
+    assert holds == (time_route(d, vehicle, nodes) is not None)
+    if not holds or len(nodes) >= most:
+        return
+    driven = int(plan[5][vehicle])
+    for u in set(servable) - set(nodes):
+        for i in range(len(nodes) + 1):
+            prev = spec.start_node if i == 0 else nodes[i - 1]
+            nxt = spec.end_node if i == len(nodes) else nodes[i]
+            fits = sisr._fits_between(u, vehicle, i, len(nodes), prev, nxt, plan, fixed)
+            extra = d.travel[prev, u] + d.travel[u, nxt] - (d.travel[prev, nxt] if nodes else 0)
+            fits &= spec.max_travel is None or driven + extra <= spec.max_travel
+            with_u = [*nodes[:i], u, *nodes[i:]]
+            assert fits == (time_route(d, vehicle, with_u) is not None), (u, i)
+
+
+def _with_lunch(vehicles: tuple[Vehicle, ...], k: int, data: st.DataObject) -> tuple[Vehicle, ...]:
+    """Vehicle `k` with a break that takes a good part of its shift, so that it matters."""
+    shift = vehicles[k].shift
+    # Whole seconds: a break rounded into a window of whole seconds may no longer fit it.
+    opens = data.draw(st.integers(int(shift.start_s) - 10, int(shift.end_s)))
+    length = data.draw(st.integers(1, max(1, int(shift.end_s - shift.start_s) // 3)))
+    closes = opens + length + data.draw(st.integers(0, 15))
+    lunch = replace(vehicles[k], breaks=(Break(TimeWindow(opens, closes), float(length)),))
+    return (*vehicles[:k], lunch, *vehicles[k + 1 :])
