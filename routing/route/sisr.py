@@ -8,10 +8,11 @@ removed stops and the left-out stops near it back by cheapest insertion in a ran
 "blinks": a position is skipped now and then), and keeps the result by simulated annealing.
 Compiled with numba, a step takes 30-150 microseconds on 100-300 stops.
 
-It covers problems whose stops have one window each and whose vehicles take at most one break
-a day (the TOPTW, field days, a rep's day with lunch): there a route's earliest and latest start
-at each visit, before and after the break, decide in O(1) whether a stop fits between two
-visits, with the break in any gap (`_retime`), exactly as `schedule` times the route. Waiting is
+It covers problems whose vehicles take at most one break a day (the TOPTW, field days, a rep's
+day with lunch and accounts closed over theirs): there a route's earliest and latest start at
+each visit, before and after the break, decide whether a stop fits between two visits (in O(1)
+per window of the stop), with the break in any gap (`_retime`), exactly as `schedule` times the
+route. Waiting is
 not priced here (a vehicle's `idle_cost`); the plan is valued afterwards by the search's full
 objective like any other.
 It puts back only stops that pay, so where a way is missing (one-way, an island) it cannot find
@@ -90,10 +91,8 @@ _EARLY = -(1 << 60)
 
 
 def fits(problem: IntegerProblem) -> bool:
-    """Whether this search covers `problem`: one window per stop, at most one break a day."""
-    return all(len(_day_breaks(v)) <= 1 for v in problem.vehicles) and all(
-        len(w) <= 1 for w in problem.windows
-    )
+    """Whether this search covers `problem`: at most one break a day."""
+    return all(len(_day_breaks(v)) <= 1 for v in problem.vehicles)
 
 
 def _day_breaks(vehicle: VehicleSpec) -> list[BreakSpec]:
@@ -109,8 +108,9 @@ class _Static:
     """Per vehicle's cost class, node by node."""
     cls: NDArray[np.int64]
     service: NDArray[np.int64]
-    open_: NDArray[np.int64]
-    close: NDArray[np.int64]
+    opens: NDArray[np.int64]
+    closes: NDArray[np.int64]
+    """Every stop's windows, one after another, in order: the earliest and latest start."""
     gain: NDArray[np.int64]
     """Per stop and vehicle, what the visit earns; -1 where the vehicle may not serve it."""
     start: NDArray[np.int64]
@@ -124,15 +124,18 @@ class _Static:
     break_length: NDArray[np.int64]
     """Each vehicle's break: earliest and latest start, length. A day without one has a break of
     length 0 that may start at any time of the shift: it changes nothing."""
+    windows_from: NDArray[np.int64]
+    """Stop `s`'s windows are `opens` and `closes` from `windows_from[s]` to `windows_from[s + 1]`."""
     near: NDArray[np.int64]
     offered: NDArray[np.bool_]
 
     def fixed(self) -> tuple[NDArray[np.int64], ...]:
         """What the compiled steps read, in their order (`_Fixed`)."""
         return (
-            self.travel, self.cost, self.cls, self.service, self.open_, self.close, self.gain,
+            self.travel, self.cost, self.cls, self.service, self.opens, self.closes, self.gain,
             self.start, self.end, self.shift_start, self.shift_end, self.max_stops,
             self.max_travel, self.break_min, self.break_max, self.break_length,
+            self.windows_from,
         )  # fmt: skip
 
 
@@ -164,8 +167,8 @@ def _static(problem: IntegerProblem, inactive: frozenset[int]) -> _Static:
         cost=np.ascontiguousarray(np.stack(problem.arc_cost), dtype=np.int64),
         cls=np.array([v.cost_class for v in vehicles], dtype=np.int64),
         service=np.ascontiguousarray(problem.service, dtype=np.int64),
-        open_=np.array([w[0][0] if w else 0 for w in problem.windows], dtype=np.int64),
-        close=np.array([w[0][1] if w else -1 for w in problem.windows], dtype=np.int64),
+        opens=np.array([lo for w in problem.windows for lo, _ in w], dtype=np.int64),
+        closes=np.array([hi for w in problem.windows for _, hi in w], dtype=np.int64),
         gain=gain,
         start=np.array([v.start_node for v in vehicles], dtype=np.int64),
         end=np.array([v.end_node for v in vehicles], dtype=np.int64),
@@ -181,9 +184,32 @@ def _static(problem: IntegerProblem, inactive: frozenset[int]) -> _Static:
         break_min=np.array([b.start_min for b in breaks], dtype=np.int64),
         break_max=np.array([b.start_max for b in breaks], dtype=np.int64),
         break_length=np.array([b.duration for b in breaks], dtype=np.int64),
+        windows_from=np.cumsum([0, *(len(w) for w in problem.windows)], dtype=np.int64),
         near=near,
         offered=offered,
     )
+
+
+@njit(cache=True)
+def _earliest(stop: int, t: int, fixed: _Fixed) -> int:
+    """The earliest start of `stop` at `t` or later, in one of its windows; _LATE if none."""
+    opens, closes, windows_from = fixed[4], fixed[5], fixed[16]
+    for k in range(windows_from[stop], windows_from[stop + 1]):
+        if t <= closes[k]:
+            return int(max(opens[k], t))
+    return _LATE
+
+
+@njit(cache=True)
+def _latest(stop: int, t: int, fixed: _Fixed) -> int:
+    """The latest start of `stop` at `t` or earlier, in one of its windows; _EARLY if none.
+    Starting earlier never breaks what follows (a visit may wait), so the latest start that
+    keeps the rest of the day is one number however many windows a stop has."""
+    opens, closes, windows_from = fixed[4], fixed[5], fixed[16]
+    for k in range(windows_from[stop + 1] - 1, windows_from[stop] - 1, -1):
+        if t >= opens[k]:
+            return int(min(closes[k], t))
+    return _EARLY
 
 
 @njit(cache=True)
@@ -200,7 +226,7 @@ def _retime(v: int, plan: _Plan, fixed: _Fixed) -> bool:
     has had it."""
     route, length, early, late, rcost, rtravel, _ = plan
     travel, cost, cls, service = fixed[0], fixed[1], fixed[2], fixed[3]
-    open_, close, start, end = fixed[4], fixed[5], fixed[7], fixed[8]
+    start, end = fixed[7], fixed[8]
     shift_start, shift_end = fixed[9], fixed[10]
     b_min, b_max, b_len = fixed[13][v], fixed[14][v], fixed[15][v]
     n = length[v]
@@ -235,10 +261,8 @@ def _retime(v: int, plan: _Plan, fixed: _Fixed) -> bool:
             if not (ready0 <= min(b_max, shift_end[v]) or ready1 <= shift_end[v]):
                 return False
             break
-        at0 = max(open_[node], ready0)
-        at1 = max(open_[node], ready1)
-        early[v, 0, i] = at0 if at0 <= close[node] else _LATE
-        early[v, 1, i] = at1 if at1 <= close[node] else _LATE
+        early[v, 0, i] = _earliest(node, ready0, fixed)
+        early[v, 1, i] = _earliest(node, ready1, fixed)
         leave0 = early[v, 0, i] + service[node] if early[v, 0, i] < _LATE else _LATE
         leave1 = early[v, 1, i] + service[node] if early[v, 1, i] < _LATE else _LATE
         if leave0 >= _LATE and leave1 >= _LATE:
@@ -254,10 +278,8 @@ def _retime(v: int, plan: _Plan, fixed: _Fixed) -> bool:
         go0 = by0 - leg if by0 > _EARLY else _EARLY
         if by1 > _EARLY and b_min <= b_max and b_min + b_len <= by1:
             go0 = max(go0, min(by1 - b_len - leg, b_max))
-        at0 = min(close[node], go0 - service[node]) if go0 > _EARLY else _EARLY
-        at1 = min(close[node], go1 - service[node]) if go1 > _EARLY else _EARLY
-        late[v, 0, i] = at0 if at0 >= open_[node] else _EARLY
-        late[v, 1, i] = at1 if at1 >= open_[node] else _EARLY
+        late[v, 0, i] = _latest(node, go0 - service[node], fixed) if go0 > _EARLY else _EARLY
+        late[v, 1, i] = _latest(node, go1 - service[node], fixed) if go1 > _EARLY else _EARLY
         by0, by1 = late[v, 0, i], late[v, 1, i]
         nxt = node
     return True
@@ -271,7 +293,7 @@ def _fits_between(
     `nxt`, with the break before `prev`, between `prev` and `u`, between `u` and `nxt`, or
     after `nxt`."""
     early, late = plan[2], plan[3]
-    travel, service, open_, close = fixed[0], fixed[3], fixed[4], fixed[5]
+    travel, service = fixed[0], fixed[3]
     shift_start, shift_end = fixed[9], fixed[10]
     b_min, b_max, b_len = fixed[13][v], fixed[14][v], fixed[15][v]
     if i == 0:
@@ -289,21 +311,21 @@ def _fits_between(
     to_u = travel[prev, u]
     on = travel[u, nxt]
     if leave1 < _LATE:
-        at = max(open_[u], leave1 + to_u)
-        if at <= close[u] and at + service[u] + on <= by1:
+        at = _earliest(u, leave1 + to_u, fixed)
+        if at < _LATE and at + service[u] + on <= by1:
             return True
     if leave0 >= _LATE:
         return False
-    at = max(open_[u], leave0 + to_u)
-    if at <= close[u]:
+    at = _earliest(u, leave0 + to_u, fixed)
+    if at < _LATE:
         gone = at + service[u]
         if gone + on <= by0:
             return True
         if max(gone, b_min) <= b_max and max(gone + on, b_min) + b_len <= by1:
             return True
     if max(leave0, b_min) <= b_max:
-        at = max(open_[u], max(leave0 + to_u, b_min) + b_len)
-        if at <= close[u] and at + service[u] + on <= by1:
+        at = _earliest(u, max(leave0 + to_u, b_min) + b_len, fixed)
+        if at < _LATE and at + service[u] + on <= by1:
             return True
     return False
 
@@ -634,7 +656,10 @@ def _compile() -> None:
     square = np.zeros((1, 1), dtype=np.int64)
     cube = np.zeros((1, 1, 1), dtype=np.int64)
     plan = _empty_plan(1, 1, 1)
-    fixed = (square, cube, one, one, one, one, square, one, one, one, one, one, one, one, one, one)
+    fixed = (
+        square, cube, one, one, one, one, square, one, one, one, one, one, one, one, one, one,
+        np.zeros(2, dtype=np.int64),
+    )  # fmt: skip
     _seed_rng(0)
     _fill(one[:0], plan, fixed)
     _steps(0, 1.0, plan, plan, square, one, one, fixed, square, np.ones(1, dtype=np.bool_))

@@ -17,12 +17,6 @@ from routing.route.schedule import time_route
 from tests.routing.route.test_feasibility import problems
 
 
-def _covered(p: Problem) -> Problem:
-    """`p` as this search covers it: each stop's first window (if any); `problems` gives a
-    vehicle at most one break."""
-    return replace(p, stops=tuple(replace(s, windows=s.windows[:1]) for s in p.stops))
-
-
 def _value(d: IntegerProblem, routes: list[list[int]] | tuple[tuple[int, ...], ...]) -> int:
     """What the plan earns less its arcs, in objective units (waiting free)."""
     total = 0
@@ -49,7 +43,7 @@ def _check(d: IntegerProblem, routes: tuple[tuple[int, ...], ...], inactive: set
 @settings(max_examples=40, deadline=None)
 @given(problems(), st.integers(0, 2**31 - 1), st.data())
 def test_every_plan_it_returns_is_feasible(p: Problem, seed: int, data: st.DataObject) -> None:
-    d = to_integer_problem(_covered(p))
+    d = to_integer_problem(p)
     assert sisr.fits(d)
     inactive = set(data.draw(st.lists(st.integers(0, max(0, d.n_stops - 1)), max_size=2)))
     inactive &= set(range(d.n_stops))
@@ -73,7 +67,7 @@ def test_on_a_small_day_it_finds_the_best_plan(p: Problem, seed: int, data: st.D
     only through a stop worth 0). OR-Tools' worker in the same solve can; here it is left out.
     """
     stops = tuple(replace(s, vehicles=(), prizes={}, required=False) for s in p.stops[:5])
-    p = _covered(replace(p, vehicles=p.vehicles[:1], stops=stops))
+    p = replace(p, vehicles=p.vehicles[:1], stops=stops)
     if data.draw(st.booleans()):
         p = replace(p, vehicles=_with_lunch(p.vehicles, 0, data))
     d = to_integer_problem(p)
@@ -135,7 +129,7 @@ def test_its_timing_agrees_with_the_schedule_breaks_included(
     vehicle = data.draw(st.integers(0, len(p.vehicles) - 1))
     if data.draw(st.booleans()):
         p = replace(p, vehicles=_with_lunch(p.vehicles, vehicle, data))
-    d = to_integer_problem(_covered(p))
+    d = to_integer_problem(p)
     assume(d.n_stops > 0)
     spec = d.vehicles[vehicle]
     most = d.n_stops if spec.max_stops is None else spec.max_stops
