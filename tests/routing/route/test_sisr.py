@@ -140,7 +140,7 @@ def test_its_timing_agrees_with_the_schedule_breaks_included(
     plan = sisr._empty_plan(len(d.vehicles), d.n_stops, d.n_stops + 1)
     plan[0][vehicle, : len(nodes)] = nodes
     plan[1][vehicle] = len(nodes)
-    holds = sisr._retime(vehicle, plan, fixed)
+    holds = sisr._retime(vehicle, *plan[:6], *fixed)
     assert holds == (time_route(d, vehicle, nodes) is not None)
     if not holds or len(nodes) >= most:
         return
@@ -149,7 +149,9 @@ def test_its_timing_agrees_with_the_schedule_breaks_included(
         for i in range(len(nodes) + 1):
             prev = spec.start_node if i == 0 else nodes[i - 1]
             nxt = spec.end_node if i == len(nodes) else nodes[i]
-            fits = sisr._fits_between(u, vehicle, i, len(nodes), prev, nxt, plan, fixed)
+            fits = sisr._fits_between(
+                u, vehicle, i, len(nodes), prev, nxt, plan[2], plan[3], *fixed
+            )
             extra = d.travel[prev, u] + d.travel[u, nxt] - (d.travel[prev, nxt] if nodes else 0)
             fits &= spec.max_travel is None or driven + extra <= spec.max_travel
             with_u = [*nodes[:i], u, *nodes[i:]]
