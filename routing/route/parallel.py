@@ -223,9 +223,9 @@ its answer unused. (A week's many windows over a week-long horizon cost more: 1.
 measured under load, for 275 nodes; such a search is not waited for.)"""
 GROWN_EVERY = 2
 """Every this many workers, one runs another recipe: the compiled search (`sisr`) where it
-covers the problem (one window per stop, at most one break a day), else OR-Tools' search from
-grown plans (`search`'s `grown`): the second, the fourth... A single worker runs OR-Tools' search from
-cheapest insertion. On 16 field days at 2 s (`bench.field_day_peers`), of the better peer: the
+covers the problem (at most one break a day: a rep's day with lunch and split opening hours),
+else OR-Tools' search from grown plans (`search`'s `grown`): the second, the fourth... A single
+worker runs OR-Tools' search from cheapest insertion. On 16 field days at 2 s (`bench.field_day_peers`), of the better peer: the
 second worker from grown plans 1.0036 (below on 5); compiled 1.0096 and 1.0063 (below on 4, 3);
 both workers compiled 1.0076 (15 days, below on 4). On the TOPTW's pr05-pr10 at m = 2 and 10 s,
 mean score: 892, 919.5 and 925.8 (PyVRP 922-925)."""

@@ -167,3 +167,35 @@ def _with_lunch(vehicles: tuple[Vehicle, ...], k: int, data: st.DataObject) -> t
     closes = opens + length + data.draw(st.integers(0, 15))
     lunch = replace(vehicles[k], breaks=(Break(TimeWindow(opens, closes), float(length)),))
     return (*vehicles[:k], lunch, *vehicles[k + 1 :])
+
+
+@pytest.mark.parametrize(
+    ("lunch", "bound_by"), [(False, "window"), (True, "window"), (False, "shift")]
+)
+@pytest.mark.parametrize(("service", "fits"), [(0, True), (1, False)])
+def test_a_stop_fits_to_the_second(lunch: bool, bound_by: str, service: int, fits: bool) -> None:
+    """The last visit must start by 20 (its window closes, or the day ends at 40 and home is
+    20 away): a stop on the way that takes 0 s fits, one that takes 1 s does not. With the
+    window, the day may end at 60, and a lunch of 20 s in 20-40 fits after the last visit."""
+    from tests.routing.route import builders
+
+    breaks = (Break(TimeWindow(20, 40), 20.0),) if lunch else ()
+    windows = [(0.0, 20.0)] if bound_by == "window" else []
+    shift = (0, 60) if bound_by == "window" else (0, 40)
+    p = builders.problem(
+        [0, 10, 20],
+        [builders.vehicle("a", shift=shift, breaks=breaks)],
+        [
+            builders.stop("last", 2, windows=windows),
+            builders.stop("on-the-way", 1, service=service),
+        ],
+    )
+    d = to_integer_problem(p)
+    fixed = sisr._static(d, frozenset()).fixed()
+    plan = sisr._empty_plan(1, d.n_stops, d.n_stops + 1)
+    plan[0][0, 0] = 0
+    plan[1][0] = 1
+    assert sisr._retime(0, *plan[:6], *fixed)
+    start = d.vehicles[0].start_node
+    found = sisr._fits_between(1, 0, 0, 1, start, 0, plan[2], plan[3], *fixed)
+    assert found == fits == (time_route(d, 0, [1, 0]) is not None)
