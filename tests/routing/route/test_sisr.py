@@ -199,3 +199,9 @@ def test_a_stop_fits_to_the_second(lunch: bool, bound_by: str, service: int, fit
     start = d.vehicles[0].start_node
     found = sisr._fits_between(1, 0, 0, 1, start, 0, plan[2], plan[3], *fixed)
     assert found == fits == (time_route(d, 0, [1, 0]) is not None)
+    # The search's own check (written out for a day without a break): both places cost the
+    # same, so the first that fits.
+    _, vehicle, position = sisr._best_insertion(1, 0.0, *plan[:4], plan[5], *fixed)
+    places = [i for i, nodes in enumerate([[1, 0], [0, 1]]) if time_route(d, 0, nodes)]
+    assert (vehicle, position) == ((0, places[0]) if places else (-1, -1))
+    assert (position == 0) == fits
