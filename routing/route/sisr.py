@@ -548,31 +548,10 @@ def _insert(
     length[v] = n + 1
     where[u] = v
     return _retime(
-        v,
-        route,
-        length,
-        early,
-        late,
-        rcost,
-        rtravel,
-        travel,
-        cost,
-        cls,
-        service,
-        opens,
-        closes,
-        windows_from,
-        gain,
-        start,
-        end,
-        shift_start,
-        shift_end,
-        max_stops,
-        max_travel,
-        break_min,
-        break_max,
-        break_length,
-    )
+        v, route, length, early, late, rcost, rtravel, travel, cost, cls, service, opens, closes,
+        windows_from, gain, start, end, shift_start, shift_end, max_stops, max_travel, break_min,
+        break_max, break_length,
+    )  # fmt: skip
 
 
 @njit(cache=True)
@@ -602,61 +581,16 @@ def _fill(order: NDArray[np.int64], plan: _Plan, fixed: _Fixed) -> None:
         if where[u] >= 0:
             continue
         delta, v, i = _best_insertion(
-            u,
-            0.0,
-            route,
-            length,
-            early,
-            late,
-            rtravel,
-            travel,
-            cost,
-            cls,
-            service,
-            opens,
-            closes,
-            windows_from,
-            gain,
-            start,
-            end,
-            shift_start,
-            shift_end,
-            max_stops,
-            max_travel,
-            break_min,
-            break_max,
-            break_length,
-        )
+            u, 0.0, route, length, early, late, rtravel, travel, cost, cls, service, opens, closes,
+            windows_from, gain, start, end, shift_start, shift_end, max_stops, max_travel,
+            break_min, break_max, break_length,
+        )  # fmt: skip
         if v >= 0 and delta < 0:
             _insert(
-                u,
-                v,
-                i,
-                route,
-                length,
-                early,
-                late,
-                rcost,
-                rtravel,
-                where,
-                travel,
-                cost,
-                cls,
-                service,
-                opens,
-                closes,
-                windows_from,
-                gain,
-                start,
-                end,
-                shift_start,
-                shift_end,
-                max_stops,
-                max_travel,
-                break_min,
-                break_max,
-                break_length,
-            )
+                u, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls,
+                service, opens, closes, windows_from, gain, start, end, shift_start, shift_end,
+                max_stops, max_travel, break_min, break_max, break_length,
+            )  # fmt: skip
 
 
 @njit(cache=True)
@@ -769,31 +703,10 @@ def _steps(
             # Fewer visits break a day only where a way is missing (A-B-C without A-C): such a
             # step is not kept, unless a stop put back mends it.
             broken[v] = not _retime(
-                v,
-                route,
-                length,
-                early,
-                late,
-                rcost,
-                rtravel,
-                travel,
-                cost,
-                cls,
-                service,
-                opens,
-                closes,
-                windows_from,
-                gain,
-                start,
-                end,
-                shift_start,
-                shift_end,
-                max_stops,
-                max_travel,
-                break_min,
-                break_max,
-                break_length,
-            )
+                v, route, length, early, late, rcost, rtravel, travel, cost, cls, service, opens,
+                closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
+                max_travel, break_min, break_max, break_length,
+            )  # fmt: skip
             ruined[v] = True
             n_ruined += 1
         # Recreate: the removed and the left-out stops near the seed, in one of SISR's orders.
@@ -829,62 +742,17 @@ def _steps(
         for j in range(n_cand):
             u = candidates[order[j]]
             delta, v, i = _best_insertion(
-                u,
-                BLINK,
-                route,
-                length,
-                early,
-                late,
-                rtravel,
-                travel,
-                cost,
-                cls,
-                service,
-                opens,
-                closes,
-                windows_from,
-                gain,
-                start,
-                end,
-                shift_start,
-                shift_end,
-                max_stops,
-                max_travel,
-                break_min,
-                break_max,
-                break_length,
-            )
+                u, BLINK, route, length, early, late, rtravel, travel, cost, cls, service, opens,
+                closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
+                max_travel, break_min, break_max, break_length,
+            )  # fmt: skip
             if v < 0 or delta >= 0:
                 continue
             broken[v] = not _insert(
-                u,
-                v,
-                i,
-                route,
-                length,
-                early,
-                late,
-                rcost,
-                rtravel,
-                where,
-                travel,
-                cost,
-                cls,
-                service,
-                opens,
-                closes,
-                windows_from,
-                gain,
-                start,
-                end,
-                shift_start,
-                shift_end,
-                max_stops,
-                max_travel,
-                break_min,
-                break_max,
-                break_length,
-            )
+                u, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls,
+                service, opens, closes, windows_from, gain, start, end, shift_start, shift_end,
+                max_stops, max_travel, break_min, break_max, break_length,
+            )  # fmt: skip
             ruined[v] = True
         # Accept by simulated annealing.
         value = 0
