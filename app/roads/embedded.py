@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,12 @@ from app.roads.build import Manifest
 from app.roads.engine import EngineRefused, RoadRoute, Table
 from routing import Point
 
-_OPEN: dict[Path, Any] = {}
+# An open engine maps its build's files (about 23 file descriptors and mappings, and the data's
+# pages). A rebuild makes a new version folder and prunes old ones, so an engine left open on a
+# replaced build holds deleted files' disk space and memory for the life of the process: opening
+# a region's new version closes its older ones, and at most this many builds stay open.
+KEEP_OPEN = 4
+_OPEN: OrderedDict[Path, Any] = OrderedDict()
 _OPEN_LOCK = threading.Lock()
 # Close the engines before the interpreter tears the bindings' types down; otherwise nanobind
 # reports every still-open engine as a leak on the way out.
@@ -26,25 +32,29 @@ atexit.register(_OPEN.clear)
 
 
 def _engine(base: Path) -> Any:
+    # A call in flight keeps its engine alive by its own reference (the bindings hold the GIL
+    # for the whole call), so dropping one from `_OPEN` never pulls it from under a query.
     with _OPEN_LOCK:
         engine = _OPEN.get(base)
-        if engine is None:
-            try:
-                engine = osrm.OSRM(
-                    storage_config=str(base), algorithm="MLD", use_shared_memory=False
-                )
-            except RuntimeError as exc:
-                raise EngineRefused(
-                    f"the road data at {base.parent} cannot be opened: {exc}"
-                ) from exc
-            _OPEN[base] = engine
+        if engine is not None:
+            _OPEN.move_to_end(base)
+            return engine
+        try:
+            engine = osrm.OSRM(storage_config=str(base), algorithm="MLD", use_shared_memory=False)
+        except RuntimeError as exc:
+            raise EngineRefused(f"the road data at {base.parent} cannot be opened: {exc}") from exc
+        region = _region_home(base)
+        for replaced in [b for b in _OPEN if _region_home(b) == region]:
+            del _OPEN[replaced]
+        _OPEN[base] = engine
+        while len(_OPEN) > KEEP_OPEN:
+            _OPEN.popitem(last=False)
         return engine
 
 
-def forget(base: Path) -> None:
-    """Drop an opened engine (its data was replaced)."""
-    with _OPEN_LOCK:
-        _OPEN.pop(base, None)
+def _region_home(base: Path) -> Path:
+    """`<data_dir>/roads/<region>` of `<...>/<region>/v<n>/<region>.osrm`."""
+    return base.parent.parent
 
 
 class EmbeddedOsrm:
