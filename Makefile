@@ -110,13 +110,16 @@ beat: $(VENV)/.installed ## Run Celery beat, the nightly plan's schedule (needs 
 # slowest tests are listed before the summary: where the time goes, in every CI log. A test
 # process that crashes (a segmentation fault in a C++ extension) ends the run with its name,
 # not replaced: once, the other process then waited for work forever, into CI's time limit.
+# tools/run-tests then prints the fault and runs the suite once more when a crash was the only
+# failure (why: there).
 TEST_PROCESSES ?= 2
 test: $(VENV)/.installed-dev ## Lint, format check, type check, then the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app routing
 	$(COMPILE)
-	$(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile --max-worker-restart=0 --durations=25
+	tools/run-tests $(BIN)/pytest -q -n $(TEST_PROCESSES) --dist loadfile --max-worker-restart=0 \
+		--durations=25
 
 # The tests about "today" and "now", run again with the machine's clock moved (libfaketime):
 # the app reads time only from its clock and the tests fix it, so none may depend on the hour.
