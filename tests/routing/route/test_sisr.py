@@ -82,6 +82,26 @@ def test_on_a_small_day_it_finds_the_best_plan(p: Problem, seed: int, data: st.D
     assert found == best, (d, p.vehicles, routes, [time_route(d, 0, r) for r in (routes or ())])
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_two_stops_that_pay_only_together_are_both_visited(seed: int) -> None:
+    """Two accounts in a town 1,000 s away: the round trip costs 200, each visit earns 150. One
+    alone loses 50, both earn 100: a search that puts in only a stop that pays by itself never
+    visits either (Hypothesis found such a day; see CREDIT)."""
+    from routing import Costs
+    from tests.routing.route import builders
+
+    p = builders.problem(
+        [0, 1000, 1000],
+        [builders.vehicle("a", shift=(0, 5000))],
+        [builders.stop("x", 1, prize=150.0), builders.stop("y", 2, prize=150.0)],
+        costs=Costs(per_hour=360.0),
+    )
+    d = to_integer_problem(p)
+    routes = sisr.search(d, deadline=time.monotonic() + 0.2, seed=seed)
+    assert routes is not None
+    assert sorted(routes[0]) == [0, 1]
+
+
 def test_a_plan_to_start_from_is_kept_or_bettered_and_never_broken() -> None:
     """A start with a visit that breaks its route: that route is dropped, the rest is kept."""
     from tests.routing.route import builders
