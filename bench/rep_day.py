@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -329,7 +329,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--week-time-limit", type=float, default=None, help="s per week solve (default: the app's)"
     )
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="the date the demo is loaded and planned on (YYYY-MM-DD; default: today). The "
+        "demo's last visits age with the date, so runs on different days plan different days "
+        "unless this is fixed",
+    )
     args = parser.parse_args(argv)
+    chosen = (
+        clock.FixedClock(
+            datetime(args.today.year, args.today.month, args.today.day, 12, tzinfo=UTC)
+        )
+        if args.today
+        else clock.current()
+    )
+    with clock.using(chosen):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     parts = set(args.parts.split(","))
     workdir = Path(tempfile.mkdtemp(prefix="fieldroute-bench-"))
     settings = Settings(data_dir=workdir, map_tiles_url="")
