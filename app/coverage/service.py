@@ -37,6 +37,7 @@ from app.coverage.schemas import (
 from app.coverage.schemas import Thresholds as ThresholdsOut
 from app.models import Account, CoverageChange, Team, User
 from app.models.accounts import HYBRID
+from app.teams.service import hold_team
 from app.territories.service import team_for
 from routing.days.coverage import COVERAGES, SOURCES, Coverage, Thresholds, Totals, coverage_model
 
@@ -86,6 +87,9 @@ def apply(
     who did it, when, with which thresholds, and every account's change old -> new."""
     team = team_for(session, principal, body.team_id)
     thresholds = thresholds_for(settings, body.hybrid, body.remote)
+    # Two applies at once: the second one's record would say "before" of accounts the first
+    # one had already changed. It waits for the first and finds nothing (or less) to change.
+    hold_team(session, team.id)
     inputs, result = _run(session, settings, team, thresholds)
     changing = np.flatnonzero(result.recommended != inputs.accounts.coverage).tolist()
     facts = {

@@ -1,7 +1,9 @@
-"""Teams: the scoped list, and the rules for putting accounts and reps into a team."""
+"""Teams: the scoped list, the rules for putting accounts and reps into a team, and the lock
+that changes to a whole team take."""
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.auth.access import check_team, team_scope
@@ -51,3 +53,17 @@ def check_team_use(session: Session, principal: Principal, team_id: int | None) 
     check_team(principal, team_id)
     if team_id is not None and session.get(Team, team_id) is None:
         raise InvalidRequest(f"team_id: no team {team_id}", field="team_id")
+
+
+def hold_team(session: Session, team_id: int) -> None:
+    """Hold the team until the session's transaction ends: a second change to the whole team
+    (a coverage apply) waits here, then reads what the first one wrote rather than the state
+    before it. A write rather than SELECT ... FOR UPDATE, which SQLite ignores: there the write
+    takes the database's one writer lock, and the reads that follow see every earlier writer's
+    commit."""
+    session.execute(
+        update(Team)
+        .where(Team.id == team_id)
+        .values(id=Team.id)
+        .execution_options(synchronize_session=False)
+    )

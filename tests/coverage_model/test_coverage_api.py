@@ -1,12 +1,13 @@
 """The coverage model through the API (issue 16): each account's cost a year against its value
 and the recommendation, detours from stored plans or the nearest places, the team totals, the
-apply (recorded, nothing half-written), what the planner and the queue do with the coverage,
+apply (recorded, nothing half-written, one at a time), what the planner and the queue do with the coverage,
 thresholds that make no sense (422 naming the field), and who may ask (managers and admins of
 the team)."""
 
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -204,6 +205,27 @@ def test_apply_records_the_change_and_the_planner_leaves_remote_accounts_to_the_
     ).json()
     reasons = {item["account_id"]: item["reason"] for item in queue["items"]}
     assert reasons[north.account_ids["rep_north_1-acc-3"]] == "remote"
+
+
+def test_applies_asked_at_once_change_each_account_once_and_record_it_once(
+    client: TestClient, north: World, session: Session
+) -> None:
+    url, body = f"{COVERAGE}/apply", {"team_id": north.team_ids["North"]}
+    headers = north.headers("manager_north")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: client.post(url, json=body, headers=headers), range(4)))
+    assert {a.status_code for a in answers} <= {201, 503}, [a.text for a in answers]
+    applied = [a.json() for a in answers if a.status_code == 201]
+    assert applied
+    # The first one changes the four accounts; those that waited for it find nothing left.
+    counts = sorted(record["accounts_changed"] for record in applied)
+    assert counts == [0] * (len(applied) - 1) + [4]
+    session.expire_all()
+    records = session.scalars(select(CoverageChange)).all()
+    assert sorted(r.accounts_changed for r in records) == [0] * (len(records) - 1) + [4]
+    changed = [item for r in records for item in r.items]
+    assert len(changed) == len({item["account_id"] for item in changed}) == 4
+    assert all(item["before"] == "field" for item in changed)
 
 
 def test_higher_thresholds_keep_more_in_the_field_and_free_fewer_hours(
