@@ -1,8 +1,8 @@
 """The coverage model through the API (issue 16): each account's cost a year against its value
 and the recommendation, detours from stored plans or the nearest places, the team totals, the
-apply (recorded, nothing half-written, one at a time), what the planner and the queue do with the coverage,
-thresholds that make no sense (422 naming the field), and who may ask (managers and admins of
-the team)."""
+apply (recorded, nothing half-written, one at a time), what the planner and the queue do with
+the coverage, thresholds that make no sense (422 naming the field), and who may ask (managers
+and admins of the team)."""
 
 from __future__ import annotations
 
