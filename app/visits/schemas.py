@@ -16,7 +16,7 @@ from app.core.schemas import Day, ListParams, Moment, OptionalText, RowId, refus
 
 VisitStatus = Literal["booked", "arrived", "done", "skipped", "cancelled"]
 RecordedStatus = Literal["arrived", "done", "skipped"]
-CorrectedStatus = Literal["done", "skipped"]
+CorrectedStatus = Literal["done", "skipped", "cancelled"]
 Channel = Literal["visit", "call", "email", "video"]
 RemoteChannel = Literal["call", "email", "video"]
 APPOINTMENT_MINUTES = (5, 480)
@@ -129,7 +129,9 @@ class TouchCreate(BaseModel):
 
 class VisitUpdate(BaseModel):
     """A correction: only the fields sent change. Moving to done drops the skip reason; moving
-    to skipped needs a reason and drops the outcome. A touch stays done."""
+    to skipped needs a reason and drops the outcome. A touch is done, or cancelled when it was
+    logged by mistake (it then no longer counts toward the account's cadence; done again, it
+    does)."""
 
     model_config = ConfigDict(extra="forbid")
 

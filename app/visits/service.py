@@ -220,18 +220,25 @@ def update_visit(
     session: Session, principal: Principal, visit_id: int, body: VisitUpdate
 ) -> VisitRead:
     """Correct a visit: its outcome, notes, next step, reason, or done <-> skipped; a touch's
-    outcome, notes and next step (it stays done)."""
+    outcome, notes and next step, or done <-> cancelled (logged by mistake)."""
     visit = _get_visit(session, principal, visit_id, lock=True)
     check_own_rep(principal, visit.rep_id, "correct visits and touches", field="visit_id")
     changes = body.model_dump(exclude_unset=True)
     status = changes.get("status", visit.status)
-    if visit.channel != IN_PERSON and status != "done":
+    in_person = visit.channel == IN_PERSON
+    if not in_person and status not in ("done", "cancelled"):
         raise InvalidRequest(
-            f"status: visit {visit.id} is a {visit.channel} (a touch): it stays done; "
-            "correct its outcome, notes or next step",
+            f"status: visit {visit.id} is a {visit.channel} (a touch): it is done, or "
+            "cancelled if it was logged by mistake; correct its outcome, notes or next step",
             field="status",
         )
-    if status != visit.status and visit.status not in ("arrived", "done", "skipped"):
+    if in_person and status == "cancelled" and visit.status != "cancelled":
+        raise InvalidRequest(
+            f"status: visit {visit.id} is a visit in person: mark it skipped with a reason "
+            "(appointments are cancelled with POST /appointments/{id}/cancel)",
+            field="status",
+        )
+    if status != visit.status and in_person and visit.status not in ("arrived", "done", "skipped"):
         raise Conflict(
             f"status: visit {visit.id} is {visit.status}; record it with POST /visits "
             "(or cancel the appointment) instead",
@@ -239,7 +246,7 @@ def update_visit(
         )
     if changes.get("reason") is not None and status not in ("skipped", "cancelled"):
         raise InvalidRequest(
-            "reason: only a skipped visit or a cancelled appointment has a reason",
+            "reason: only a skipped visit or a cancelled appointment or touch has a reason",
             field="reason",
         )
     if changes.get("outcome") is not None and status == "skipped":
@@ -259,7 +266,7 @@ def update_visit(
         _note_done(account, visit)
     elif was_done and status != "done":
         session.flush()
-        _recount_last_visit(session, account, visit.visit_date)
+        _recount_last_contact(session, account, visit)
     session.flush()
     return to_read(visit, account.name)
 
@@ -519,17 +526,23 @@ def _note_done(account: Account, visit: Visit) -> None:
         account.last_touch_date = day
 
 
-def _recount_last_visit(session: Session, account: Account, undone_day: date) -> None:
-    """After a done visit is corrected away: if it gave the account its last visit date, the
-    newest remaining done visit does (None if there is none). Touches stay done, so the last
-    touch never needs recounting."""
-    if account.last_visit_date != undone_day:
-        return  # a later visit, or an import, set it: still true
-    account.last_visit_date = session.scalar(
+def _recount_last_contact(session: Session, account: Account, undone: Visit) -> None:
+    """After a done visit or touch is corrected away: if it gave the account its last visit
+    (or last touch) date, the newest remaining done one of its kind does (None if none)."""
+    in_person = undone.channel == IN_PERSON
+    last = account.last_visit_date if in_person else account.last_touch_date
+    if last != undone.visit_date:
+        return  # a later one, or an import, set it: still true
+    kind = Visit.in_person() if in_person else ~Visit.in_person()
+    newest = session.scalar(
         select(func.max(Visit.visit_date)).where(
-            Visit.account_id == account.id, Visit.status == "done", Visit.in_person()
+            Visit.account_id == account.id, Visit.status == "done", kind
         )
     )
+    if in_person:
+        account.last_visit_date = newest
+    else:
+        account.last_touch_date = newest
 
 
 def _aware(moment: datetime, zone: ZoneInfo, field: str) -> datetime:

@@ -135,6 +135,59 @@ def test_a_touch_takes_the_account_off_todays_queue_and_part_off_its_cadence(
     assert ids["remote_due"] not in after
 
 
+def test_a_touch_logged_by_mistake_is_cancelled_and_no_longer_counts(
+    client: TestClient, world: World, session: Session
+) -> None:
+    north_day(session, world)
+    second = acc(world, "rep_north_1-acc-2")
+    inside = world.headers("inside_north")
+    # An earlier call, ten days ago: what the account's last touch falls back to.
+    session.add(Visit(rep_id=world.rep_ids["inside_north"], account_id=second, channel="call",
+                      visit_date=TODAY - timedelta(days=10), status="done"))  # fmt: skip
+    session.execute(
+        Account.__table__.update()
+        .where(Account.id == second)
+        .values(last_touch_date=TODAY - timedelta(days=10))
+    )
+    session.commit()
+    in_queue = {i["account_id"] for i in queue(client, world, "inside_north")["items"]}
+    assert second in in_queue
+
+    logged = touch(client, world, "inside_north", second, outcome="Order taken").json()
+    assert second not in {i["account_id"] for i in queue(client, world, "inside_north")["items"]}
+
+    def last_touch() -> date | None:
+        session.expire_all()
+        account = session.get(Account, second)
+        assert account is not None
+        return account.last_touch_date
+
+    assert last_touch() == TODAY
+    url = f"/api/v1/visits/{logged['id']}"
+    cancelled = client.patch(url, json={"status": "cancelled", "reason": "wrong account"},
+                             headers=inside)  # fmt: skip
+    assert cancelled.status_code == 200, cancelled.text
+    got = cancelled.json()
+    assert (got["status"], got["reason"]) == ("cancelled", "wrong account")
+    assert last_touch() == TODAY - timedelta(days=10)
+    assert second in {i["account_id"] for i in queue(client, world, "inside_north")["items"]}
+    # Done again, it counts again (and the cancel's reason goes).
+    again = client.patch(url, json={"status": "done"}, headers=inside)
+    assert again.status_code == 200, again.text
+    assert (again.json()["status"], again.json()["reason"]) == ("done", None)
+    assert last_touch() == TODAY
+    # Only a touch is cancelled this way: a visit in person is skipped with a reason.
+    visit = Visit(rep_id=world.rep_ids["rep_north_1"], account_id=second, visit_date=TODAY,
+                  status="done")  # fmt: skip
+    session.add(visit)
+    session.commit()
+    refused = client.patch(f"/api/v1/visits/{visit.id}", json={"status": "cancelled"},
+                           headers=world.headers("rep_north_1"))  # fmt: skip
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "status"
+    assert "mark it skipped with a reason" in refused.json()["detail"]
+
+
 def test_the_planner_sees_the_touch_as_a_share_of_a_visit(
     client: TestClient, world: World, session: Session
 ) -> None:
