@@ -1,7 +1,8 @@
 """`/inside` in headless Chromium at phone (390x844) and desktop (1366x900) sizes: the inside
 rep's queue is laid out (one column on the phone, two on the desk, never sideways), a call,
-e-mail or video is logged from a card without a reload and the account leaves the queue; and a
-field rep logs a call from the phone page's call-instead tab (issue 16)."""
+e-mail or video is logged from a card without a reload and the account leaves the queue (and is
+undone from the card, the account back on it); and a field rep logs a call from the phone page's
+call-instead tab (issue 16)."""
 
 from __future__ import annotations
 
@@ -113,6 +114,24 @@ def test_the_queue_on_a_desk_in_two_columns(desk: BrowserContext, queue_day: Liv
     page.reload()
     page.locator("#queue").wait_for()
     assert name not in page.locator("#queue").inner_text()
+    left = page.locator("#queue-left").inner_text()
+    # Logged on the wrong card: undone from the card, the account is back on the queue.
+    target = page.locator("#queue > .call").nth(1)
+    name = target.locator("h3").inner_text()
+    _log(target, "call", "", "")
+    undo = target.get_by_role("button", name=f"Undo the Call logged with {name}")
+    undo.click()
+    target.get_by_role("button", name="Log a call, e-mail or video").wait_for(state="visible")
+    assert target.locator(".touch-result").inner_text() == "Call undone"
+    assert target.get_attribute("data-state") == "open"
+    assert undo.count() == 0
+    assert page.locator("#msg").inner_text() == f"{name}: call undone; it no longer counts."
+    assert page.locator("#queue-left").inner_text() == left
+    calls = desk.request.get(f"{queue_day.url}/api/v1/visits?channel=call").json()["items"]
+    assert [(t["account_name"], t["status"]) for t in calls] == [(name, "cancelled")]
+    page.reload()
+    page.locator("#queue").wait_for()
+    assert name in page.locator("#queue").inner_text()
     assert errors == []
 
 

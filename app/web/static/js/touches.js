@@ -2,7 +2,9 @@
 // (/inside) and the phone page's call-instead list (/rep). A card's button opens the form from
 // <template id="touch-form">; the form is sent to the touches API with an Idempotency-Key (a
 // double tap, or a repeat after a lost answer, logs it once) and the card shows what was logged
-// in place: no page reload. Text from the server or the rep is only ever set with textContent.
+// in place: no page reload. A touch logged on the wrong card is undone from the card ("Undo": the
+// touch is cancelled through PATCH /api/v1/visits/{id} and stops counting toward the account's
+// cadence). Text from the server or the rep is only ever set with textContent.
 "use strict";
 
 (function () {
@@ -56,15 +58,50 @@
     return detail(result).replace(/^[a-z_]+: /, "");
   }
 
+  function countLeft(change) {
+    if (left) {
+      left.textContent = String(Math.max(0, Number(left.textContent) + change));
+    }
+  }
+
   function logged(card, touch) {
     card.dataset.state = "touched";
     const said = [`${CHANNELS[touch.channel] || touch.channel} logged`, touch.outcome,
       touch.next_step ? `next: ${touch.next_step}` : ""];
-    card.querySelector(".touch-result").textContent = said.filter(Boolean).join(" \u00b7 ");
-    if (left) {
-      const open = Math.max(0, Number(left.textContent) - 1);
-      left.textContent = String(open);
+    const result = card.querySelector(".touch-result");
+    result.textContent = said.filter(Boolean).join(" \u00b7 ");
+    const undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "secondary";
+    undo.dataset.touch = "undo";
+    undo.dataset.visitId = String(touch.id);
+    undo.dataset.channel = touch.channel;
+    undo.textContent = "Undo";
+    undo.setAttribute("aria-label", `Undo the ${CHANNELS[touch.channel] || touch.channel} ` +
+      `logged with ${card.querySelector("h3").textContent}`);
+    result.after(undo);
+    countLeft(-1);
+  }
+
+  async function undo(card, button) {
+    const name = card.querySelector("h3").textContent;
+    const channel = CHANNELS[button.dataset.channel] || button.dataset.channel;
+    button.dataset.key = button.dataset.key || newKey();
+    button.disabled = true;
+    say("", false);
+    const result = await call("PATCH", `/api/v1/visits/${button.dataset.visitId}`,
+      {status: "cancelled", reason: "undone on the page"}, undefined,
+      {"Idempotency-Key": button.dataset.key});
+    if (!result.ok) {
+      button.disabled = false;
+      say(`${name}: not undone: ${failure(result)}`, true);
+      return;
     }
+    button.remove();
+    card.dataset.state = "open";
+    card.querySelector(".touch-result").textContent = `${channel} undone`;
+    countLeft(1);
+    say(`${name}: ${channel.toLowerCase()} undone; it no longer counts.`, false);
   }
 
   async function send(list, card, form) {
@@ -109,6 +146,8 @@
       } else if (button.dataset.touch === "cancel") {
         closeForm(card);
         say("", false);
+      } else if (button.dataset.touch === "undo") {
+        undo(card, button);
       }
     });
     list.addEventListener("submit", (event) => {
