@@ -796,7 +796,9 @@ def _steps(
             prev = route[v, p - 1] if p > 0 else start[v]
             nxt = route[v, p + 1] if p + 1 < n else end[v]
             c = cls[v]
-            if cost[c, prev, u] + cost[c, u, nxt] - cost[c, prev, nxt] < gain[u, v]:
+            # As in `_best_insertion`: a route of one visit costs nothing once it is gone.
+            saved = cost[c, prev, u] + cost[c, u, nxt] - (cost[c, prev, nxt] if n > 1 else 0)
+            if saved < gain[u, v]:
                 continue
             for q in range(p, n - 1):
                 route[v, q] = route[v, q + 1]
