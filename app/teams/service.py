@@ -57,10 +57,10 @@ def check_team_use(session: Session, principal: Principal, team_id: int | None) 
 
 def hold_team(session: Session, team_id: int) -> None:
     """Hold the team until the session's transaction ends: a second change to the whole team
-    (a coverage apply) waits here, then reads what the first one wrote rather than the state
-    before it. A write rather than SELECT ... FOR UPDATE, which SQLite ignores: there the write
-    takes the database's one writer lock, and the reads that follow see every earlier writer's
-    commit."""
+    (a coverage apply, a territory proposal applied) waits here, then reads what the first one
+    wrote rather than the state before it. A write rather than SELECT ... FOR UPDATE, which
+    SQLite ignores: there the write takes the database's one writer lock, and the reads that
+    follow see every earlier writer's commit."""
     session.execute(
         update(Team)
         .where(Team.id == team_id)

@@ -16,6 +16,7 @@ from app.core.concurrency import Runner, run_here
 from app.core.config import Role, Settings
 from app.core.errors import Conflict, InvalidRequest, NotFound
 from app.models import Account, Rep, Team, Territory, TerritoryProposal, User
+from app.teams.service import hold_team
 from app.territories.changes import record_move
 from app.territories.schemas import (
     Balance,
@@ -194,9 +195,9 @@ def apply_proposal(session: Session, principal: Principal, proposal_id: int) -> 
     """Move the accounts as proposed, if the territories are as they were when it was made."""
     proposal = _proposal(session, principal, proposal_id)
     _decide(session, principal, proposal, "applied")
-    # One apply per team at a time: the second waits here, then sees the first one's moves
-    # (and a changed fingerprint). SQLite has one writer anyway.
-    session.execute(select(Team.id).where(Team.id == proposal.team_id).with_for_update())
+    # One apply per team at a time (a coverage apply too): the second waits here, then sees
+    # the first one's moves (and a changed fingerprint).
+    hold_team(session, proposal.team_id)
     state = load(session, proposal.team_id)
     if state.fingerprint != proposal.base_fingerprint:
         raise Conflict(
