@@ -126,6 +126,7 @@ def test_the_queue_on_a_desk_in_two_columns(desk: BrowserContext, queue_day: Liv
     assert target.get_attribute("data-state") == "open"
     assert undo.count() == 0
     assert page.locator("#msg").inner_text() == f"{name}: call undone; it no longer counts."
+    screenshot(page, "inside-queue-undone-1366x900")
     assert page.locator("#queue-left").inner_text() == left
     calls = desk.request.get(f"{queue_day.url}/api/v1/visits?channel=call").json()["items"]
     assert [(t["account_name"], t["status"]) for t in calls] == [(name, "cancelled")]

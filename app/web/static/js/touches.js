@@ -16,6 +16,7 @@
   const {call, detail} = window.fieldroute;
   const say = (text, isError) => window.fieldroute.say(msg, text, isError);
   const CHANNELS = {call: "Call", email: "E-mail", video: "Video meeting"};
+  const channelName = (channel) => CHANNELS[channel] || channel;
   const left = document.getElementById("queue-left");
 
   function newKey() {
@@ -66,7 +67,7 @@
 
   function logged(card, touch) {
     card.dataset.state = "touched";
-    const said = [`${CHANNELS[touch.channel] || touch.channel} logged`, touch.outcome,
+    const said = [`${channelName(touch.channel)} logged`, touch.outcome,
       touch.next_step ? `next: ${touch.next_step}` : ""];
     const result = card.querySelector(".touch-result");
     result.textContent = said.filter(Boolean).join(" \u00b7 ");
@@ -77,15 +78,15 @@
     undo.dataset.visitId = String(touch.id);
     undo.dataset.channel = touch.channel;
     undo.textContent = "Undo";
-    undo.setAttribute("aria-label", `Undo the ${CHANNELS[touch.channel] || touch.channel} ` +
-      `logged with ${card.querySelector("h3").textContent}`);
+    undo.setAttribute("aria-label",
+      `Undo the ${channelName(touch.channel)} logged with ${card.querySelector("h3").textContent}`);
     result.after(undo);
     countLeft(-1);
   }
 
   async function undo(card, button) {
     const name = card.querySelector("h3").textContent;
-    const channel = CHANNELS[button.dataset.channel] || button.dataset.channel;
+    const channel = channelName(button.dataset.channel);
     button.dataset.key = button.dataset.key || newKey();
     button.disabled = true;
     say("", false);
@@ -131,7 +132,7 @@
     }
     closeForm(card);
     logged(card, result.data);
-    say(`${name}: ${CHANNELS[result.data.channel].toLowerCase()} logged.`, false);
+    say(`${name}: ${channelName(result.data.channel).toLowerCase()} logged.`, false);
   }
 
   for (const list of document.querySelectorAll("[data-touch-list]")) {
