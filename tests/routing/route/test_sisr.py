@@ -102,6 +102,72 @@ def test_two_stops_that_pay_only_together_are_both_visited(seed: int) -> None:
     assert sorted(routes[0]) == [0, 1]
 
 
+def test_an_exchange_takes_a_visit_out_for_two_that_fit_only_in_its_time() -> None:
+    """A takes 900 s of a 1,000 s day and earns 100; B and C take 440 s each and earn 60: either
+    fits beside nothing but the other. Neither alone is worth A's place (60 < 100), both are
+    (120): putting back one stop at a time never gets there."""
+    from tests.routing.route import builders
+
+    p = builders.problem(
+        [0, 10, 11, 12],
+        [builders.vehicle("a", shift=(0, 1000))],
+        [
+            builders.stop("A", 1, prize=100, service=900),
+            builders.stop("B", 2, prize=60, service=440),
+            builders.stop("C", 3, prize=60, service=440),
+        ],
+    )
+    d = to_integer_problem(p)
+    routes = sisr._exchanges(((0,),), sisr._static(d, frozenset()), time.monotonic() + 5)
+    _check(d, routes, set())
+    assert sorted(routes[0]) == [1, 2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.integers(0, 2**31 - 1), st.data())
+def test_after_the_exchanges_no_visit_is_worth_swapping_for_a_left_out_stop(
+    p: Problem, seed: int, data: st.DataObject
+) -> None:
+    """From the plan the search fills in before its first step: the exchanges keep it feasible,
+    never lower its value, and leave no visit that a left-out stop, put at any place of any
+    route in its stead, would better (every such swap is tried here, timed by `schedule`)."""
+    if data.draw(st.booleans()):
+        p = replace(p, vehicles=_with_lunch(p.vehicles, 0, data))
+    d = to_integer_problem(p)
+    inactive = set(data.draw(st.lists(st.integers(0, max(0, d.n_stops - 1)), max_size=2)))
+    inactive &= set(range(d.n_stops))
+    static = sisr._static(d, frozenset(inactive))
+    filled = sisr.search(d, deadline=0.0, inactive=frozenset(inactive), seed=seed)
+    assume(filled is not None)
+    assert filled is not None
+    routes = sisr._exchanges(filled, static, time.monotonic() + 5)
+    _check(d, routes, inactive)
+    value = _value(d, routes)
+    assert value >= _value(d, filled)
+    served = {n for nodes in routes for n in nodes}
+    left_out = [n for n in range(d.n_stops) if n not in served and static.offered[n]]
+    for va, nodes in enumerate(routes):
+        for p_out, out in enumerate(nodes):
+            without = [*nodes[:p_out], *nodes[p_out + 1 :]]
+            if time_route(d, va, without) is None:
+                continue  # taking it out breaks the route: not an exchange
+            for b in left_out:
+                for vb in range(len(routes)):
+                    if not d.may_serve(vb, b):
+                        continue
+                    base = without if vb == va else list(routes[vb])
+                    for i in range(len(base) + 1):
+                        swapped = [list(r) for r in routes]
+                        swapped[va] = list(without)
+                        swapped[vb] = [*base[:i], b, *base[i:]]
+                        if time_route(d, vb, swapped[vb]) is None:
+                            continue
+                        spec = d.vehicles[vb]
+                        if spec.max_stops is not None and len(swapped[vb]) > spec.max_stops:
+                            continue
+                        assert _value(d, swapped) <= value, (out, b, vb, i)
+
+
 def test_a_plan_to_start_from_is_kept_or_bettered_and_never_broken() -> None:
     """A start with a visit that breaks its route: that route is dropped, the rest is kept."""
     from tests.routing.route import builders
