@@ -913,7 +913,7 @@ def _exchange(a: int, plan: _Plan, fixed: _Fixed, offered: NDArray[np.bool_]) ->
         for u in range(n_stops):
             if where[u] >= 0 or u == a or not offered[u]:
                 continue
-            delta, v, i = _best_insertion(
+            delta, v, _ = _best_insertion(
                 u, 0.0, route, length, early, late, rtravel, travel, cost, cls, service, opens,
                 closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
                 max_travel, break_min, break_max, break_length,
@@ -930,16 +930,7 @@ def _exchange(a: int, plan: _Plan, fixed: _Fixed, offered: NDArray[np.bool_]) ->
         fit = fit[order[:n_fit]]
         for j in range(n_fit):
             b = fit[j]
-            delta, v, i = _best_insertion(
-                b, 0.0, route, length, early, late, rtravel, travel, cost, cls, service, opens,
-                closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
-                max_travel, break_min, break_max, break_length,
-            )  # fmt: skip
-            _insert(
-                b, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls,
-                service, opens, closes, windows_from, gain, start, end, shift_start, shift_end,
-                max_stops, max_travel, break_min, break_max, break_length,
-            )  # fmt: skip
+            delta = _insert_best(b, plan, fixed)
             for k in range(n_fit):
                 u = fit[k]
                 if u == b:
@@ -961,19 +952,46 @@ def _exchange(a: int, plan: _Plan, fixed: _Fixed, offered: NDArray[np.bool_]) ->
         )  # fmt: skip
         return 0
     for u in (best_b, best_c):
-        if u < 0:
-            continue
-        delta, v, i = _best_insertion(
-            u, 0.0, route, length, early, late, rtravel, travel, cost, cls, service, opens,
-            closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
-            max_travel, break_min, break_max, break_length,
-        )  # fmt: skip
-        _insert(
-            u, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls,
-            service, opens, closes, windows_from, gain, start, end, shift_start, shift_end,
-            max_stops, max_travel, break_min, break_max, break_length,
-        )  # fmt: skip
+        if u >= 0:
+            _insert_best(u, plan, fixed)
     return -best
+
+
+@njit(cache=True)
+def _insert_best(u: int, plan: _Plan, fixed: _Fixed) -> int:
+    """Left-out stop `u` where it fits cheapest (the caller knows it fits somewhere), the route
+    retimed: the change of the objective."""
+    route, length, early, late, rcost, rtravel, where = plan
+    (
+        travel,
+        cost,
+        cls,
+        service,
+        opens,
+        closes,
+        windows_from,
+        gain,
+        start,
+        end,
+        shift_start,
+        shift_end,
+        max_stops,
+        max_travel,
+        break_min,
+        break_max,
+        break_length,
+    ) = fixed
+    delta, v, i = _best_insertion(
+        u, 0.0, route, length, early, late, rtravel, travel, cost, cls, service, opens, closes,
+        windows_from, gain, start, end, shift_start, shift_end, max_stops, max_travel, break_min,
+        break_max, break_length,
+    )  # fmt: skip
+    _insert(
+        u, v, i, route, length, early, late, rcost, rtravel, where, travel, cost, cls, service,
+        opens, closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
+        max_travel, break_min, break_max, break_length,
+    )  # fmt: skip
+    return int(delta)
 
 
 @njit(cache=True)
