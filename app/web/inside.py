@@ -9,12 +9,15 @@ updates in place. A field rep sees their own queue here too; a manager or admin 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
+from app.auth.principal import Principal
+from app.core.config import Settings
 from app.core.deps import SessionDep, SettingsDep
 from app.core.schemas import MAX_OFFSET, RowId
 from app.queue.schemas import QueueParams
@@ -22,10 +25,12 @@ from app.queue.service import queue_owner, read_queue
 from app.reps.clock import rep_today
 from app.reps.schemas import RepListParams
 from app.reps.service import list_reps
+from app.visits.schemas import VisitListParams
+from app.visits.service import list_visits
 from app.web.page_routes import PageUser, PhonePageRoute, page
 from app.web.rep import parse_page_day
-from app.web.rep_view import TOUCH_FORM
-from app.web.touch_view import QUEUE_PAGE, queue_view
+from app.web.rep_view import TOUCH_FORM, touched
+from app.web.touch_view import QUEUE_PAGE, LoggedTouch, queue_view
 
 router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
 
@@ -54,10 +59,14 @@ def inside_page(
     today = rep_today(owner, settings)
     params = QueueParams(rep_id=owner.id, date=day, limit=QUEUE_PAGE, offset=offset)
     queue = read_queue(session, settings, principal, params)
+    view = queue_view(queue, today)
     return page(
         "inside/queue.html",
         principal,
-        view=queue_view(queue, today),
+        view=view,
+        logged=_logged_today(session, settings, principal, owner.id, today)
+        if view.can_touch
+        else [],
         form=TOUCH_FORM,
         today=today,
         previous=queue.date - timedelta(days=1),
@@ -65,3 +74,32 @@ def inside_page(
         # A manager viewing someone's queue keeps them in the links; an inside rep needs none.
         link_rep_id=owner.id if principal.rep_id != owner.id else None,
     )
+
+
+def _logged_today(
+    session: Session, settings: Settings, principal: Principal, owner_id: int, today: date
+) -> list[LoggedTouch]:
+    """The touches `owner_id` logged today, the latest first: a touch logged on the wrong card
+    is undone from here after a reload too, when its account has left the queue."""
+    which = VisitListParams(
+        rep_id=owner_id,
+        date_from=today,
+        date_to=today,
+        status=["done"],
+        channel=["call", "email", "video"],
+        sort="-created_at",
+        limit=settings.max_page_size,
+    )
+    return [
+        LoggedTouch(
+            account_id=t.account_id,
+            account_name=t.account_name,
+            touched=touched(
+                t.channel,
+                t.outcome,
+                t.next_step,
+                undo_id=t.id if t.rep_id == principal.rep_id else None,
+            ),
+        )
+        for t in list_visits(session, settings, principal, which).items
+    ]

@@ -41,7 +41,7 @@ from app.web.assets import STATIC_DIR, static_version
 from app.web.maps import map_page, route_map
 from app.web.page_routes import NO_STORE, PageError, PageUser, PhonePageRoute, page
 from app.web.rep_stops import with_stop_changes
-from app.web.rep_view import PlanView, plan_view, refresh_from, touch_words
+from app.web.rep_view import PlanView, plan_view, refresh_from, touched
 from app.web.urls import week_url
 
 router = APIRouter(include_in_schema=False, route_class=PhonePageRoute)
@@ -228,11 +228,16 @@ def _day_content(
         view = plan_view(plan, today=today, shift_over=shift_over, own=own, today_started=started)
         if view.can_touch:
             ids = [call.item.account_id for call in view.calls]
-            touched = {
-                account_id: touch_words(t.channel, t.outcome, t.next_step)
+            logged = {
+                account_id: touched(
+                    t.channel,
+                    t.outcome,
+                    t.next_step,
+                    undo_id=t.id if t.rep_id == principal.rep_id else None,
+                )
                 for account_id, t in touches_on(session, ids, day).items()
             }
-            view = replace(view, touched=touched)
+            view = replace(view, touched=logged)
         return with_stop_changes(session, rep, view, today)
     if day < today:
         return Notice(f"No route was planned for {long_date(day)}.")

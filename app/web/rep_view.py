@@ -197,8 +197,8 @@ class PlanView:
     """The other working days a stop can be moved to (`static/js/rep-stops.js`)."""
     can_touch: bool = False
     """The plan is today's: a call, e-mail or video is logged from the call-instead list now."""
-    touched: Mapping[int, str] = field(default_factory=dict)
-    """Accounts of the call-instead list touched today, with what was logged, in words."""
+    touched: Mapping[int, Touched] = field(default_factory=dict)
+    """Accounts of the call-instead list touched today, with what was logged."""
     touch_form: ClassVar[TouchForm] = TOUCH_FORM
 
 
@@ -341,6 +341,30 @@ def _result_text(stop: PlanStop) -> str:
     else:
         return ""
     return " · ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """A touch logged today, as its card shows it after a reload."""
+
+    words: str
+    """What was logged (`touch_words`)."""
+    channel_name: str
+    channel: str
+    visit_id: int | None = None
+    """Set where the viewer logged it: the card then offers to undo it (the API lets a rep
+    correct only their own touches)."""
+
+
+def touched(
+    channel: str, outcome: str | None, next_step: str | None, undo_id: int | None
+) -> Touched:
+    return Touched(
+        words=touch_words(channel, outcome, next_step),
+        channel_name=CHANNEL_WORDS.get(channel, channel),
+        channel=channel,
+        visit_id=undo_id,
+    )
 
 
 def touch_words(channel: str, outcome: str | None, next_step: str | None) -> str:

@@ -11,7 +11,7 @@ from datetime import date
 
 from app.core.time_text import short_date
 from app.queue.schemas import Queue, QueueItem
-from app.web.rep_view import LEFT_OUT_WORDS, address_text, dial
+from app.web.rep_view import LEFT_OUT_WORDS, Touched, address_text, dial
 
 REASON_WORDS = LEFT_OUT_WORDS | {
     "remote": "Covered remotely",
@@ -43,6 +43,15 @@ class QueueView:
     """The queue's day is today: touches are logged now, so only today's list takes them."""
     previous_offset: int | None
     next_offset: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedTouch:
+    """A touch the queue's owner logged today, under "Logged today"."""
+
+    account_id: int
+    account_name: str
+    touched: Touched
 
 
 def queue_view(queue: Queue, today: date) -> QueueView:

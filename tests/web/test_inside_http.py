@@ -141,6 +141,22 @@ def test_the_phone_pages_call_instead_list_takes_touches_today(
         "Video meeting logged \u00b7 Order &amp; more \u00b7 next: Send &lt;b&gt;samples&lt;/b&gt;"
         in card
     )
+    assert 'data-touch="undo"' not in card, "the API lets a rep undo only their own touches"
+    # One of their own: Undo after a reload too, as right after logging it.
+    calls = again[again.index('<ol id="calls"') :]
+    first = next(int(a) for a in re.findall(r'data-account-id="(\d+)"', calls) if int(a) != second)
+    own = client.post("/api/v1/touches", json={"account_id": first, "channel": "call"},
+                      headers=world.headers("rep_north_1"))  # fmt: skip
+    assert own.status_code == 201
+    html = client.get("/rep", headers=world.headers("rep_north_1")).text
+    card = html[html.index(f'data-account-id="{first}"') :]
+    card = card[: card.index("</li>")]
+    name = re.findall(r"<h3><a [^>]*>([^<]*)</a></h3>", card)[0]
+    assert (
+        f'<button type="button" class="secondary" data-touch="undo" '
+        f'data-visit-id="{own.json()["id"]}" data-channel="call" '
+        f'aria-label="Undo the Call logged with {name}">Undo</button>'
+    ) in card
     # Yesterday's list is history: touches are logged now, on today's.
     yesterday = TODAY - timedelta(days=1)
     store_plan(
@@ -167,3 +183,43 @@ def test_the_account_page_shows_touches_and_the_remote_cadence(
     assert "a call, e-mail or video every 14 days" in html
     assert "last touched Wed 4 Mar (today)" in html
     assert "Call logged · Order taken · next: Send the price list" in html
+
+
+def test_touches_logged_today_are_listed_and_undone_after_a_reload(
+    client: TestClient, world: World, session: Session
+) -> None:
+    """A touched account leaves the queue: "Logged today" still has it, with Undo for the rep
+    who logged it (a manager looking on sees it without), until it is undone."""
+    ids = north_day(session, world)
+    account = ids["remote_due"]
+    name = session.get(Account, account).name  # type: ignore[union-attr]
+    before = client.get("/inside", headers=world.headers("inside_north")).text
+    assert 'id="logged"' not in before
+    body = {"account_id": account, "channel": "email", "outcome": "Order taken"}
+    touch = client.post("/api/v1/touches", json=body, headers=world.headers("inside_north"))
+    assert touch.status_code == 201
+    html = client.get("/inside", headers=world.headers("inside_north")).text
+    queue = html[html.index('<ol id="queue"') :]
+    queue = queue[: queue.index("</ol>")]
+    assert f'data-account-id="{account}"' not in queue
+    logged = html[html.index('<ol id="logged"') :]
+    logged = logged[: logged.index("</ol>")]
+    assert f'data-rep-id="{world.rep_ids["inside_north"]}"' in logged
+    assert re.findall(r'data-account-id="(\d+)"', logged) == [str(account)]
+    assert "E-mail logged \u00b7 Order taken" in logged
+    assert (
+        f'data-touch="undo" data-visit-id="{touch.json()["id"]}" data-channel="email" '
+        f'aria-label="Undo the E-mail logged with {name}">Undo</button>'
+    ) in logged
+    looking_on = client.get(f"/inside?rep_id={world.rep_ids['inside_north']}",
+                            headers=world.headers("manager_north")).text  # fmt: skip
+    assert "E-mail logged \u00b7 Order taken" in looking_on
+    assert 'data-touch="undo"' not in looking_on
+    undone = client.patch(f"/api/v1/visits/{touch.json()['id']}", json={"status": "cancelled"},
+                          headers=world.headers("inside_north"))  # fmt: skip
+    assert undone.status_code == 200
+    after = client.get("/inside", headers=world.headers("inside_north")).text
+    assert 'id="logged"' not in after
+    queue = after[after.index('<ol id="queue"') :]
+    queue = queue[: queue.index("</ol>")]
+    assert f'data-account-id="{account}"' in queue

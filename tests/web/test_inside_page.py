@@ -114,6 +114,8 @@ def test_the_queue_on_a_desk_in_two_columns(desk: BrowserContext, queue_day: Liv
     page.reload()
     page.locator("#queue").wait_for()
     assert name not in page.locator("#queue").inner_text()
+    video = name
+    assert video in page.locator("#logged .call h3").all_inner_texts()
     left = page.locator("#queue-left").inner_text()
     # Logged on the wrong card: undone from the card, the account is back on the queue.
     target = page.locator("#queue > .call").nth(1)
@@ -133,6 +135,17 @@ def test_the_queue_on_a_desk_in_two_columns(desk: BrowserContext, queue_day: Liv
     page.reload()
     page.locator("#queue").wait_for()
     assert name in page.locator("#queue").inner_text()
+    # The video, off the queue since it was logged: undone from "Logged today".
+    card = page.locator("#logged .call").filter(has_text=video)
+    card.get_by_role("button", name=f"Undo the Video meeting logged with {video}").click()
+    card.get_by_text("Video meeting undone").wait_for()
+    assert card.get_attribute("data-state") == "open"
+    assert page.locator("#queue-left").inner_text() == str(int(left) + 1)
+    screenshot(page, "inside-logged-today-undone-1366x900")
+    page.reload()
+    page.locator("#queue").wait_for()
+    assert video in page.locator("#queue").inner_text()
+    assert video not in page.locator("#logged .call h3").all_inner_texts()
     assert errors == []
 
 
@@ -160,4 +173,10 @@ def test_a_field_rep_logs_a_call_from_the_call_instead_tab(
     assert again.locator("h3").inner_text() == name
     assert again.get_attribute("data-state") == "touched"
     assert again.locator(".touch-result").inner_text() == "Call logged · Spoke to the buyer"
+    # Undone after the reload too, from the same card.
+    again.get_by_role("button", name=f"Undo the Call logged with {name}").tap()
+    again.get_by_role("button", name="Log a call, e-mail or video").wait_for(state="visible")
+    assert again.locator(".touch-result").inner_text() == "Call undone"
+    assert again.get_attribute("data-state") == "open"
+    screenshot(page, "rep-call-instead-undone-390x844")
     assert errors == []
