@@ -118,8 +118,15 @@ out and two others in, which only fit together in the time it frees. A pass take
 the 16 days of `bench.field_day_peers` (0.5 ms per served stop), so a hundredth of a 2 s search
 mostly suffices; 0 turns them off."""
 EXCHANGE_PAIRS_FROM = 40
-"""The pairs an exchange tries are drawn from this many of the left-out stops that fit, those
-that pay best alone first: a call then costs a bounded number of insertions on any day."""
+"""The pairs an exchange tries are drawn from at most this many of the left-out stops that fit,
+those that pay best alone first."""
+EXCHANGE_CHECKS = 100_000
+"""About the most places (a left-out stop between two visits) one exchange checks: on a large
+day it tries fewer pairs, and only the left-out stops near the one it takes out, so that a call
+takes at most a few tens of milliseconds and the search's deadline holds. Without it, on the
+largest day the API accepts (1,000 accounts, 100 reps with lunch and split hours: a place
+costs about 0.1 microsecond), a call took up to 0.3 s and a 1 s search answered 0.28 s late.
+The 16 days of `bench.field_day_peers` and the TOPTW's largest stay under it (at most 15,000)."""
 CHUNK_S = 0.02
 """Wall clock between looks at the clock (the compiled steps cannot read it)."""
 
@@ -867,10 +874,19 @@ def _steps(
 
 
 @njit(cache=True)
-def _exchange(a: int, plan: _Plan, fixed: _Fixed, offered: NDArray[np.bool_]) -> int:
+def _exchange(
+    a: int,
+    plan: _Plan,
+    fixed: _Fixed,
+    offered: NDArray[np.bool_],
+    near: NDArray[np.int64],
+    pairs_from: int,
+    only_near: bool,
+) -> int:
     """The best move that takes served stop `a` out and puts one or two left-out stops in, each
     where it then fits cheapest, made if it pays: by how much it lowered the objective (0: none
-    did, and the plan is as it was)."""
+    did, and the plan is as it was). The pairs come from the `pairs_from` stops that pay best
+    alone; `only_near`: only the left-out stops among `a`'s nearest are tried."""
     route, length, early, late, rcost, rtravel, where = plan
     (
         travel,
@@ -910,7 +926,9 @@ def _exchange(a: int, plan: _Plan, fixed: _Fixed, offered: NDArray[np.bool_]) ->
     fit_delta = np.empty(n_stops, dtype=np.int64)
     n_fit = 0
     if holds:
-        for u in range(n_stops):
+        n_tried = near.shape[1] if only_near else n_stops
+        for t in range(n_tried):
+            u = near[a, t] if only_near else t
             if where[u] >= 0 or u == a or not offered[u]:
                 continue
             delta, v, _ = _best_insertion(
@@ -926,7 +944,7 @@ def _exchange(a: int, plan: _Plan, fixed: _Fixed, offered: NDArray[np.bool_]) ->
             if out_delta + delta < best:
                 best, best_b, best_c = out_delta + delta, u, -1
         order = np.argsort(fit_delta[:n_fit], kind="mergesort")
-        n_fit = min(n_fit, EXCHANGE_PAIRS_FROM)
+        n_fit = min(n_fit, pairs_from)
         fit = fit[order[:n_fit]]
         for j in range(n_fit):
             b = fit[j]
@@ -1136,10 +1154,17 @@ def _exchanges(routes: Routes, s: _Static, deadline: float) -> Routes:
         bettered = False
         served = np.flatnonzero(where >= 0)
         rng.shuffle(served)
+        # Places to check one stop's insertion: between the visits, and on an empty route.
+        places = len(served) + n_vehicles
+        n_left = int((s.offered & (where < 0)).sum())
+        pairs_from = max(2, min(EXCHANGE_PAIRS_FROM, math.isqrt(EXCHANGE_CHECKS // places)))
+        only_near = n_left * places > EXCHANGE_CHECKS
         for a in served:
             if time.monotonic() >= deadline:
                 break
-            if where[a] >= 0 and _exchange(int(a), plan, fixed, s.offered) > 0:
+            if where[a] < 0:
+                continue
+            if _exchange(int(a), plan, fixed, s.offered, s.near, pairs_from, only_near) > 0:
                 bettered = True
     return tuple(tuple(int(n) for n in route[v, : length[v]]) for v in range(n_vehicles))
 
@@ -1171,7 +1196,7 @@ def _compile() -> None:
     # One served stop with no window: the exchange finds nothing, but is compiled.
     plan[1][0] = 1
     plan[6][0] = 0
-    _exchange(0, plan, fixed, np.ones(1, dtype=np.bool_))
+    _exchange(0, plan, fixed, np.ones(1, dtype=np.bool_), square, 2, False)
     _retime(0, *plan[:6], *fixed)
 
 
