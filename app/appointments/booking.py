@@ -1,7 +1,8 @@
 """Booking a slot: the appointment (`visits.service.book_appointment`, whose rules hold: the
 rep's territory, no overlap) and the rep's day planned again with it (today, once started: the
-rest of it). A prospect is stored first, as an account of that rep's territory. A day that
-cannot be planned with the appointment refuses the booking (422), nothing stored.
+rest of it). A prospect is stored first, as an account of that rep's territory, unless it is an
+account the caller can see already (409, naming it). A day that cannot be planned with the
+appointment refuses the booking (422), nothing stored.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.appointments.eligible import bookable_reps, placed_prospect
+from app.appointments.eligible import bookable_reps, known_prospect, placed_prospect
 from app.appointments.schemas import (
     BookedSlot,
     ProspectIn,
@@ -22,7 +23,7 @@ from app.auth.principal import Principal
 from app.core import clock
 from app.core.concurrency import Runner, run_here
 from app.core.config import Role, Settings
-from app.core.errors import AppError, InvalidRequest, NotFound
+from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.models import Rep, Territory
 from app.plans import service as plans
 from app.plans.schemas import PlanRead, PlanRequest, ReplanRequest
@@ -86,6 +87,14 @@ def _store_prospect(
             f"rep_id: {rep.name} has no territory to hold a new prospect", field="rep_id"
         )
     account = placed_prospect(session, settings, prospect)
+    known = known_prospect(session, principal, prospect, account)
+    if known is not None:
+        where = ", ".join(p for p in (known.street, known.postcode, known.city) if p)
+        raise Conflict(
+            f"prospect: {known.name} is already account {known.id}"
+            f"{f' ({where})' if where else ''}: find a time for it by its name instead",
+            field="prospect",
+        )
     account.team_id = territory.team_id
     account.territory_id = territory.id
     account.notes = PROSPECT_NOTE.format(who=principal.name)

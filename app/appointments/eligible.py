@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.near import _km
@@ -22,7 +22,7 @@ from app.appointments.schemas import (
     ProspectIn,
     SlotReason,
 )
-from app.auth.access import rep_scope
+from app.auth.access import account_scope, rep_scope
 from app.auth.principal import Principal
 from app.core.config import Settings
 from app.core.errors import InvalidRequest
@@ -78,6 +78,49 @@ def placed_prospect(session: Session, settings: Settings, prospect: ProspectIn) 
             field="prospect",
         )
     return account
+
+
+SAME_PLACE_KM = 0.1
+"""A prospect given by its point is an account of the same name this close."""
+
+
+def known_prospect(
+    session: Session, principal: Principal, prospect: ProspectIn, placed: Account
+) -> Account | None:
+    """An active account the caller can see that is this prospect already: the same name
+    (case and spacing aside) and the same postcode, else the same street, else (a prospect
+    given by its point, `placed`) within `SAME_PLACE_KM`. A second booking of the same new
+    customer would otherwise store it twice."""
+    name = " ".join(prospect.name.split()).casefold()
+    query = select(Account).where(
+        account_scope(principal),
+        Account.active.is_(True),
+        func.lower(Account.name) == name,
+    )
+    for account in session.scalars(query.order_by(Account.id)):
+        if " ".join(account.name.split()).casefold() != name:
+            continue
+        if prospect.postcode and account.postcode:
+            if _folded(prospect.postcode) == _folded(account.postcode):
+                return account
+        elif prospect.street and account.street:
+            if _folded(prospect.street) == _folded(account.street):
+                return account
+        elif (
+            prospect.latitude is not None
+            and placed.latitude is not None
+            and placed.longitude is not None
+            and account.latitude is not None
+            and account.longitude is not None
+            and _km(placed.latitude, placed.longitude, account.latitude, account.longitude)
+            <= SAME_PLACE_KM
+        ):
+            return account
+    return None
+
+
+def _folded(text: str) -> str:
+    return "".join(text.split()).casefold()
 
 
 def bookable_reps(session: Session, principal: Principal) -> list[Rep]:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Account, Rep, RoutePlan, Visit
@@ -165,6 +165,37 @@ def test_a_prospect_is_searched_near_the_territories_and_stored_when_booked(
     # The inside rep sees it now, as an account of a rep they support.
     seen = client.get(f"/api/v1/accounts/{new_id}", headers=world.headers("inside_north"))
     assert seen.status_code == 200
+
+
+def test_a_prospect_booked_again_is_not_stored_twice(
+    client: TestClient, world: World, session: Session
+) -> None:
+    """The same new customer booked a second time (its name typed otherwise, its point a few
+    metres off): 409 naming the account it is already, and nothing stored. The same name
+    elsewhere is another business."""
+    first = {"name": "Lakeview Bakery", "latitude": 42.015, "longitude": -87.81}
+    slot = found(client, world, "inside_north", prospect=first, date_from=str(THU),
+                 date_to=str(THU))["slots"][0]  # fmt: skip
+    made = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
+    assert made.status_code == 201, made.text
+    stored = made.json()["appointment"]["account_id"]
+    before = session.scalar(select(func.count()).select_from(Account))
+    again = {"name": "  lakeview   BAKERY", "latitude": 42.0152, "longitude": -87.8101}
+    slot = found(client, world, "inside_north", prospect=again, date_from=str(FRI),
+                 date_to=str(FRI))["slots"][0]  # fmt: skip
+    refused = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["field"] == "prospect"
+    assert f"Lakeview Bakery is already account {stored}" in refused.json()["detail"]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Account)) == before
+    assert booked(session, world.rep_ids["rep_north_1"], FRI) == []
+    elsewhere = {"name": "Lakeview Bakery", "latitude": 42.06, "longitude": -87.81}
+    slot = found(client, world, "inside_north", prospect=elsewhere, date_from=str(FRI),
+                 date_to=str(FRI))["slots"][0]  # fmt: skip
+    other = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
+    assert other.status_code == 201, other.text
+    assert other.json()["appointment"]["account_id"] != stored
 
 
 def test_a_prospect_far_from_every_territory_goes_to_the_nearest_homes_or_says_why(
