@@ -98,7 +98,9 @@ def _logged_today(
                 t.channel,
                 t.outcome,
                 t.next_step,
-                undo_id=t.id if t.rep_id == principal.rep_id else None,
+                visit_id=t.id,
+                logged_by=t.rep_id,
+                viewer=principal.rep_id,
             ),
         )
         for t in list_visits(session, settings, principal, which).items

@@ -233,7 +233,9 @@ def _day_content(
                     t.channel,
                     t.outcome,
                     t.next_step,
-                    undo_id=t.id if t.rep_id == principal.rep_id else None,
+                    visit_id=t.id,
+                    logged_by=t.rep_id,
+                    viewer=principal.rep_id,
                 )
                 for account_id, t in touches_on(session, ids, day).items()
             }

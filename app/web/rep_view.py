@@ -357,13 +357,21 @@ class Touched:
 
 
 def touched(
-    channel: str, outcome: str | None, next_step: str | None, undo_id: int | None
+    channel: str,
+    outcome: str | None,
+    next_step: str | None,
+    *,
+    visit_id: int,
+    logged_by: int,
+    viewer: int | None,
 ) -> Touched:
+    """A touch as its card shows it to `viewer` (a rep id; None: not a rep): with Undo where
+    they logged it."""
     return Touched(
         words=touch_words(channel, outcome, next_step),
         channel_name=CHANNEL_WORDS.get(channel, channel),
         channel=channel,
-        visit_id=undo_id,
+        visit_id=visit_id if logged_by == viewer else None,
     )
 
 
