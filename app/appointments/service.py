@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.service import get_account
 from app.appointments.days import appointments_by_day, day_stops, latest_plans, meeting_hours
-from app.appointments.eligible import Subject, eligible, placed_prospect
+from app.appointments.eligible import Subject, eligible, known_prospect, placed_prospect
 from app.appointments.schemas import (
     DEFAULT_RANGE_DAYS,
     MAX_RANGE_DAYS,
@@ -118,7 +118,12 @@ def _subject(
     session: Session, settings: Settings, principal: Principal, body: SlotRequest
 ) -> Subject:
     if body.prospect is not None:
-        return Subject(placed_prospect(session, settings, body.prospect), body.prospect)
+        placed = placed_prospect(session, settings, body.prospect)
+        # Already an account (booked before): its slots, booked on it, not a second account.
+        known = known_prospect(session, principal, body.prospect, placed)
+        if known is not None and known.latitude is not None and known.longitude is not None:
+            return Subject(known)
+        return Subject(placed, body.prospect)
     assert body.account_id is not None
     account = get_account(session, principal, body.account_id)
     if not account.active:

@@ -170,9 +170,10 @@ def test_a_prospect_is_searched_near_the_territories_and_stored_when_booked(
 def test_a_prospect_booked_again_is_not_stored_twice(
     client: TestClient, world: World, session: Session
 ) -> None:
-    """The same new customer booked a second time (its name typed otherwise, its point a few
-    metres off): 409 naming the account it is already, and nothing stored. The same name
-    elsewhere is another business."""
+    """The same new customer asked about a second time (its name typed otherwise, its point a
+    few metres off): the slots are the account's it is already, booked on it; posted as a
+    prospect all the same, 409 naming the account, nothing stored. The same name elsewhere is
+    another business."""
     first = {"name": "Lakeview Bakery", "latitude": 42.015, "longitude": -87.81}
     slot = found(client, world, "inside_north", prospect=first, date_from=str(THU),
                  date_to=str(THU))["slots"][0]  # fmt: skip
@@ -181,15 +182,27 @@ def test_a_prospect_booked_again_is_not_stored_twice(
     stored = made.json()["appointment"]["account_id"]
     before = session.scalar(select(func.count()).select_from(Account))
     again = {"name": "  lakeview   BAKERY", "latitude": 42.0152, "longitude": -87.8101}
-    slot = found(client, world, "inside_north", prospect=again, date_from=str(FRI),
-                 date_to=str(FRI))["slots"][0]  # fmt: skip
-    refused = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
+    got = found(client, world, "inside_north", prospect=again, date_from=str(FRI),
+                date_to=str(FRI))  # fmt: skip
+    # The search answers for the account it is already, and books on it.
+    assert (got["subject"]["account_id"], got["subject"]["prospect"]) == (stored, False)
+    slot = got["slots"][0]
+    assert (slot["book"]["account_id"], slot["book"]["prospect"]) == (stored, None)
+    # Posted as a prospect all the same: refused, naming the account.
+    as_new = {**slot["book"], "account_id": None, "prospect": again}
+    refused = client.post(BOOK, json=as_new, headers=world.headers("inside_north"))
     assert refused.status_code == 409, refused.text
     assert refused.json()["field"] == "prospect"
     assert f"Lakeview Bakery is already account {stored}" in refused.json()["detail"]
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Account)) == before
     assert booked(session, world.rep_ids["rep_north_1"], FRI) == []
+    on_it = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
+    assert on_it.status_code == 201, on_it.text
+    assert not on_it.json()["account_created"]
+    assert on_it.json()["appointment"]["account_id"] == stored
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Account)) == before
     elsewhere = {"name": "Lakeview Bakery", "latitude": 42.06, "longitude": -87.81}
     slot = found(client, world, "inside_north", prospect=elsewhere, date_from=str(FRI),
                  date_to=str(FRI))["slots"][0]  # fmt: skip
