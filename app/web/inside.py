@@ -94,14 +94,7 @@ def _logged_today(
         LoggedTouch(
             account_id=t.account_id,
             account_name=t.account_name,
-            touched=touched(
-                t.channel,
-                t.outcome,
-                t.next_step,
-                visit_id=t.id,
-                logged_by=t.rep_id,
-                viewer=principal.rep_id,
-            ),
+            touched=touched(t, principal.rep_id),
         )
         for t in list_visits(session, settings, principal, which).items
     ]

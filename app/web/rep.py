@@ -229,14 +229,7 @@ def _day_content(
         if view.can_touch:
             ids = [call.item.account_id for call in view.calls]
             logged = {
-                account_id: touched(
-                    t.channel,
-                    t.outcome,
-                    t.next_step,
-                    visit_id=t.id,
-                    logged_by=t.rep_id,
-                    viewer=principal.rep_id,
-                )
+                account_id: touched(t, principal.rep_id)
                 for account_id, t in touches_on(session, ids, day).items()
             }
             view = replace(view, touched=logged)

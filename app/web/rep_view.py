@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Protocol
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -356,22 +356,29 @@ class Touched:
     correct only their own touches)."""
 
 
-def touched(
-    channel: str,
-    outcome: str | None,
-    next_step: str | None,
-    *,
-    visit_id: int,
-    logged_by: int,
-    viewer: int | None,
-) -> Touched:
-    """A touch as its card shows it to `viewer` (a rep id; None: not a rep): with Undo where
+class LoggedTouchRow(Protocol):
+    """What a card reads of a touch: a stored row (`Visit`) or the API's (`VisitRead`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def rep_id(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def outcome(self) -> str | None: ...
+    @property
+    def next_step(self) -> str | None: ...
+
+
+def touched(touch: LoggedTouchRow, viewer: int | None) -> Touched:
+    """`touch` as its card shows it to `viewer` (a rep id; None: not a rep): with Undo where
     they logged it."""
     return Touched(
-        words=touch_words(channel, outcome, next_step),
-        channel_name=CHANNEL_WORDS.get(channel, channel),
-        channel=channel,
-        visit_id=visit_id if logged_by == viewer else None,
+        words=touch_words(touch.channel, touch.outcome, touch.next_step),
+        channel_name=CHANNEL_WORDS.get(touch.channel, touch.channel),
+        channel=touch.channel,
+        visit_id=touch.id if touch.rep_id == viewer else None,
     )
 
 
