@@ -266,7 +266,11 @@ def days_with_a_meeting(
                 f"appointment-{k}", f"a{k}", near(draw(coordinate), 0), MON, start, duration
             )
         )
-        free_from = start + duration + 3600
+        # Room between two appointments for the longest drive between their places (30 km, 47
+        # min) and lunch: as booked through the slot search, which refuses a clash. With an hour,
+        # 11:30-12:30 at 15 km west and 13:30 at 15 km east left no time for lunch, and the day
+        # failed before any slot was looked for.
+        free_from = start + duration + 5400
     lunch = draw(st.booleans())
     day = workday(MON, lunch=LUNCH if lunch else None, max_stops=draw(st.sampled_from([None, 6])))
     hours = draw(
