@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.near import _km
@@ -91,15 +91,16 @@ def known_prospect(
     (case and spacing aside) and the same postcode, else the same street, else (a prospect
     given by its point, `placed`) within `SAME_PLACE_KM`. A second booking of the same new
     customer would otherwise store it twice."""
-    name = " ".join(prospect.name.split()).casefold()
-    query = select(Account).where(
-        account_scope(principal),
-        Account.active.is_(True),
-        func.lower(Account.name) == name,
+    name = _name_key(prospect.name)
+    # Names are compared here, not in SQL: SQLite's lower() folds only ASCII ("CAFÉ" stayed
+    # "cafÉ") and neither database's collapses inner spacing. Only ids and names are read.
+    named = session.execute(
+        select(Account.id, Account.name).where(account_scope(principal), Account.active.is_(True))
     )
-    for account in session.scalars(query.order_by(Account.id)):
-        if " ".join(account.name.split()).casefold() != name:
-            continue
+    ids = sorted(account_id for account_id, other in named if _name_key(other) == name)
+    for account_id in ids:
+        account = session.get(Account, account_id)
+        assert account is not None
         if prospect.postcode and account.postcode:
             if _folded(prospect.postcode) == _folded(account.postcode):
                 return account
@@ -117,6 +118,11 @@ def known_prospect(
         ):
             return account
     return None
+
+
+def _name_key(name: str) -> str:
+    """A business name with case and spacing aside ("Café  Noir" and "CAFÉ NOIR" alike)."""
+    return " ".join(name.split()).casefold()
 
 
 def _folded(text: str) -> str:

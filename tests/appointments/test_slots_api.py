@@ -211,6 +211,23 @@ def test_a_prospect_booked_again_is_not_stored_twice(
     assert other.json()["appointment"]["account_id"] != stored
 
 
+def test_a_prospect_is_known_again_whatever_its_letters_case_and_spacing(
+    client: TestClient, world: World
+) -> None:
+    """Names with letters beyond ASCII and spacing typed twice: the database's own lower-casing
+    is not what compares them (SQLite's leaves "É" as it is, neither collapses spaces)."""
+    first = {"name": "CAFÉ  Straße", "latitude": 42.015, "longitude": -87.81}
+    slot = found(client, world, "inside_north", prospect=first, date_from=str(THU),
+                 date_to=str(THU))["slots"][0]  # fmt: skip
+    made = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
+    assert made.status_code == 201, made.text
+    stored = made.json()["appointment"]["account_id"]
+    again = {"name": "café strasse", "latitude": 42.0151, "longitude": -87.8101}
+    got = found(client, world, "inside_north", prospect=again, date_from=str(FRI),
+                date_to=str(FRI))  # fmt: skip
+    assert (got["subject"]["account_id"], got["subject"]["prospect"]) == (stored, False)
+
+
 def test_a_prospect_far_from_every_territory_goes_to_the_nearest_homes_or_says_why(
     client: TestClient, world: World
 ) -> None:
