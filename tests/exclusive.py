@@ -1,6 +1,6 @@
 """Tests that time themselves run with no other test beside them.
 
-`make test` runs two test processes (pytest-xdist) on a 2-core machine. A test marked
+`make test` runs three test processes (pytest-xdist) on a 2-core machine. A test marked
 `@pytest.mark.alone` asserts how long something takes (the time limit holds on the largest
 request; a killed server's solver processes are gone within seconds): next to another test it
 would measure its neighbour. The processes share a reader-writer lock on two files: every test
