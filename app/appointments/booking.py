@@ -7,13 +7,14 @@ appointment refuses the booking (422), nothing stored.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.appointments.eligible import bookable_reps, known_prospect, placed_prospect
+from app.appointments.eligible import bookable_reps, known_prospect, name_key, placed_prospect
 from app.appointments.schemas import (
     BookedSlot,
     ProspectIn,
@@ -32,6 +33,8 @@ from app.visits import service as visits
 from app.visits.schemas import AppointmentCreate
 
 PROSPECT_NOTE = "a prospect, booked by {who}"
+SAME_PROSPECT_LOCK_CLASS = 1601
+"""The first key of the advisory lock a prospect's booking takes on its name (PostgreSQL)."""
 
 
 def book(
@@ -87,6 +90,7 @@ def _store_prospect(
             f"rep_id: {rep.name} has no territory to hold a new prospect", field="rep_id"
         )
     account = placed_prospect(session, settings, prospect)
+    _hold_prospect_name(session, prospect.name)
     known = known_prospect(session, principal, prospect, account)
     if known is not None:
         where = ", ".join(p for p in (known.street, known.postcode, known.city) if p)
@@ -104,6 +108,19 @@ def _store_prospect(
     session.add(account)
     session.flush()
     return account.id
+
+
+def _hold_prospect_name(session: Session, name: str) -> None:
+    """Until this transaction ends, no other booking of a prospect of this name gets past this
+    point (PostgreSQL): of two sent at once, the later one finds the account the first stored
+    and is refused, rather than both finding none and storing it twice. SQLite's one writer
+    serialises only the writes, not the look before them."""
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.blake2b(name_key(name).encode(), digest_size=4).digest()
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:kind, :key)"),
+            {"kind": SAME_PROSPECT_LOCK_CLASS, "key": int.from_bytes(digest, signed=True)},
+        )
 
 
 def _plan_again(

@@ -91,13 +91,13 @@ def known_prospect(
     (case and spacing aside) and the same postcode, else the same street, else (a prospect
     given by its point, `placed`) within `SAME_PLACE_KM`. A second booking of the same new
     customer would otherwise store it twice."""
-    name = _name_key(prospect.name)
+    name = name_key(prospect.name)
     # Names are compared here, not in SQL: SQLite's lower() folds only ASCII ("CAFÉ" stayed
     # "cafÉ") and neither database's collapses inner spacing. Only ids and names are read.
     named = session.execute(
         select(Account.id, Account.name).where(account_scope(principal), Account.active.is_(True))
     )
-    ids = sorted(account_id for account_id, other in named if _name_key(other) == name)
+    ids = sorted(account_id for account_id, other in named if name_key(other) == name)
     for account_id in ids:
         account = session.get(Account, account_id)
         assert account is not None
@@ -120,7 +120,7 @@ def known_prospect(
     return None
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     """A business name with case and spacing aside ("Café  Noir" and "CAFÉ NOIR" alike)."""
     return " ".join(name.split()).casefold()
 
