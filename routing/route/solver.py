@@ -175,19 +175,9 @@ def solve(
         _repair(integer, money, timed, impossible, deadline=repair_by, least_cpu_s=least_cpu_s)
 
     served = {node for route in timed for node in route.nodes}
-    missing_required = [
-        problem.stops[n].id
-        for n in range(integer.n_stops)
-        if integer.required[n] and n not in served
-    ]
-    if missing_required:
-        names = ", ".join(repr(name) for name in missing_required[:10])
-        raise RequiredStopError(
-            missing_required[0],
-            "no_time",
-            f"required stops {names} cannot all be served together within the shifts "
-            f"(each fits alone; together they do not, or the search ran out of time)",
-        )
+    missing = [n for n in range(integer.n_stops) if integer.required[n] and n not in served]
+    if missing:
+        raise _not_kept(problem, integer, timed, missing)
     left_out = [n for n in range(integer.n_stops) if n not in served]
     unassigned = explain(
         problem,
@@ -206,6 +196,54 @@ def solve(
         unassigned=unassigned,
         solve_time_s=time.monotonic() - started,
         status=Status.FEASIBLE,
+    )
+
+
+def _not_kept(
+    problem: Problem, integer: IntegerProblem, timed: list[_Timed], missing: list[int]
+) -> RequiredStopError:
+    """The error for required stops left out (each fits alone), naming what the first clashes
+    with where that is certain: on each vehicle that may serve it, a required stop that only
+    that vehicle may serve and that no order of the two lets one vehicle serve both."""
+    node = missing[0]
+    stop_id = problem.stops[node].id
+    vehicles = [v for v in range(len(integer.vehicles)) if integer.may_serve(v, node)]
+    blockers = []
+    for vehicle in vehicles:
+        blocker = next(
+            (
+                other
+                for other in timed[vehicle].nodes
+                if integer.required[other]
+                and sum(integer.may_serve(v, other) for v in range(len(integer.vehicles))) == 1
+                and _fitted(integer, vehicle, [other], node) is None
+            ),
+            None,
+        )
+        if blocker is None:
+            break
+        blockers.append(blocker)
+    also = [problem.stops[n].id for n in missing[1:11]]
+    more = f"; also left out: {', '.join(map(repr, also))}" if also else ""
+    if vehicles and len(blockers) == len(vehicles):
+        names = " or ".join(repr(problem.stops[n].id) for n in blockers)
+        said = (
+            f"required stops {stop_id!r} and {names} cannot both be served"
+            if len(blockers) == 1
+            else f"required stop {stop_id!r} cannot be served with {names}"
+        )
+        return RequiredStopError(
+            stop_id,
+            "clash",
+            f"{said}: their times and the drive between them (and any break) do not fit one "
+            f"route{more}",
+        )
+    names = ", ".join(repr(problem.stops[n].id) for n in missing[:10])
+    return RequiredStopError(
+        stop_id,
+        "no_time",
+        f"required stops {names} cannot all be served together within the shifts "
+        f"(each fits alone; together they do not, or the search ran out of time)",
     )
 
 

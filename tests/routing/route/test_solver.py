@@ -125,6 +125,31 @@ def test_required_stops_that_fit_alone_but_not_together_are_an_error() -> None:
     )
     with pytest.raises(RequiredStopError) as caught:
         solve(p, FAST)
+    # One vehicle, two stops that no order of the two fits: the error names both.
+    assert caught.value.reason == "clash"
+    assert {caught.value.stop_id, _other(caught.value.stop_id)} == {"east", "west"}
+    said = f"{caught.value.stop_id!r} and {_other(caught.value.stop_id)!r} cannot both be served"
+    assert said in str(caught.value)
+
+
+def _other(name: str) -> str:
+    return "west" if name == "east" else "east"
+
+
+def test_required_stops_that_another_vehicle_may_serve_are_not_called_a_clash() -> None:
+    # The same two stops, with a second vehicle allowed to serve either, whose short shift
+    # serves neither: the error does not claim more than it knows.
+    p = problem(
+        [0, 50, -50],
+        [vehicle("long", shift=(0, 120)), vehicle("short", shift=(0, 40))],
+        [
+            stop("east", 1, windows=[(50, 60)], required=True),
+            stop("west", 2, windows=[(50, 60)], required=True),
+        ],
+    )
+    with pytest.raises(RequiredStopError) as caught:
+        solve(p, FAST)
+    assert caught.value.reason == "no_time"
     assert "cannot all be served together" in str(caught.value)
 
 
