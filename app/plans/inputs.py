@@ -225,6 +225,7 @@ def build_job(
         )
         candidates.append(rules.apply(planned))
     appointments = []
+    appointment_names = {}
     for visit in appointment_visits:
         booked_for = by_id.get(visit.account_id)
         if booked_for is None:
@@ -237,6 +238,11 @@ def build_job(
         ):
             continue
         appointments.append(booked_at)
+        minutes = int(booked_at.start_s) // 60
+        appointment_names[booked_at.id] = (
+            f"the {minutes // 60:02d}:{minutes % 60:02d} appointment at {booked_for.name} "
+            f"on {booked_at.day:%a %d %b}"
+        )
     job = PlanJob(
         rep_id=rep.id,
         time_zone=zone.key,
@@ -250,6 +256,7 @@ def build_job(
         unplaced=unplaced,
         travel=travel(settings),
         names={str(c.id): by_id[int(c.id)].name for c in candidates if c.required_day},
+        appointment_names=appointment_names,
         previous={
             day: [str(stop["account_id"]) for stop in stops]
             for day, stops in latest_stops(session, rep.id, days[0], days[-1]).items()

@@ -46,6 +46,8 @@ class PlanJob:
     travel: Travel = field(default_factory=Estimate)
     # Names of the accounts required on a day (pinned, added, moved), for a refusal in words.
     names: dict[str, str] = field(default_factory=dict)
+    # The appointments in words ("the 13:30 appointment at Harbor Deli on Thu 03 Dec"), by id.
+    appointment_names: dict[str, str] = field(default_factory=dict)
     # The days' latest stored plans (account ids in visit order), for the search to go on from.
     previous: dict[date, list[str]] = field(default_factory=dict)
 
@@ -72,12 +74,12 @@ def solve_job(job: PlanJob, workers: int = 1) -> DaysPlan | Unsolvable:
             previous=job.previous,
         )
     except RequiredStopError as exc:
+        said = str(exc)
+        for stop_id, words in [*job.names.items(), *job.appointment_names.items()]:
+            said = said.replace(f"candidate {stop_id!r}", words).replace(f"{stop_id!r}", words)
         name = job.names.get(exc.stop_id)
         if name is None:
-            return Unsolvable(f"an appointment cannot be kept: {exc}", "appointments")
-        said = (
-            str(exc).replace(f"candidate {exc.stop_id!r}", name).replace(f"{exc.stop_id!r}", name)
-        )
+            return Unsolvable(f"an appointment cannot be kept: {said}", "appointments")
         return Unsolvable(
             f"{name} (account {exc.stop_id}) was pinned, added or moved to this day and cannot "
             f"be kept: {said}; unpin it or move it to another day",

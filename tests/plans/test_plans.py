@@ -295,6 +295,29 @@ def test_an_appointment_outside_the_shift_is_refused_by_name(
     assert "appointment" in body["detail"]
 
 
+def test_two_appointments_with_no_time_to_drive_between_are_refused_in_words(
+    client: TestClient, world: World, session: Session
+) -> None:
+    day = next_monday()
+    booked = []
+    for key, at in (("rep_north_1-acc-1", time(10)), ("rep_north_1-acc-2", time(10, 31))):
+        account = session.get_one(Account, world.account_ids[key])
+        booked.append(f"the {at:%H:%M} appointment at {account.name} on {day:%a %d %b}")
+        session.add(Visit(rep_id=world.rep_ids["rep_north_1"], account_id=account.id,
+                          visit_date=day, status="booked", duration_minutes=30,
+                          planned_start_at=datetime.combine(day, at, tzinfo=UTC)))  # fmt: skip
+    session.commit()
+    status, body = plan(client, world, "rep_north_1", "rep_north_1", date=day.isoformat())
+    assert status == 422
+    assert body["field"] == "appointments"
+    # A kilometre apart, one minute between them: which two, in the rep's words, and why.
+    said = body["detail"]
+    assert said.startswith("an appointment cannot be kept: required stops ")
+    assert all(words in said for words in booked), said
+    assert "cannot both be served: their times and the drive between them" in said
+    assert "appointment-" not in said
+
+
 @pytest.mark.parametrize(
     ("who", "rep", "code"),
     [
