@@ -207,7 +207,14 @@ def _not_kept(
     that vehicle may serve and that no order of the two lets one vehicle serve both."""
     node = missing[0]
     stop_id = problem.stops[node].id
-    vehicles = [v for v in range(len(integer.vehicles)) if integer.may_serve(v, node)]
+    # Where it fits alone, on a day that takes two stops: elsewhere a pair fails for that alone.
+    vehicles = [
+        v
+        for v in range(len(integer.vehicles))
+        if integer.may_serve(v, node)
+        and _fitted(integer, v, [], node) is not None
+        and (integer.vehicles[v].max_stops or 2) >= 2
+    ]
     blockers = []
     for vehicle in vehicles:
         blocker = next(

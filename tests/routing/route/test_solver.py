@@ -153,6 +153,22 @@ def test_required_stops_that_another_vehicle_may_serve_are_not_called_a_clash() 
     assert "cannot all be served together" in str(caught.value)
 
 
+def test_required_stops_on_a_day_of_one_stop_are_not_called_a_clash() -> None:
+    # Far apart in time, so only the day's limit of one stop keeps them apart.
+    p = problem(
+        [0, 50, -50],
+        [vehicle(shift=(0, 1000), max_stops=1)],
+        [
+            stop("east", 1, windows=[(50, 60)], required=True),
+            stop("west", 2, windows=[(300, 310)], required=True),
+        ],
+    )
+    with pytest.raises(RequiredStopError) as caught:
+        solve(p, FAST)
+    assert caught.value.reason == "no_time"
+    assert "cannot all be served together" in str(caught.value)
+
+
 def test_required_stop_is_served_even_when_it_earns_nothing() -> None:
     p = problem(
         [0, 40],
