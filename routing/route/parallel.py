@@ -234,8 +234,33 @@ RESULT_GRACE_S = 0.1
 milliseconds of its limit; the result travels back in less)."""
 
 
-def _compiled(problem: IntegerProblem, worker: int) -> bool:
-    """Whether worker `worker` runs the compiled search (`sisr`) rather than OR-Tools'."""
+FIRST_COMPILED_MAX_STOPS = 500
+"""Above this many stops the first worker keeps OR-Tools' recipe. On the largest day the API
+accepts (1,000 accounts, 100 reps: `bench.time_limit`'s pair, two solves at once at 1 s on two
+cores) four compiled searches came back too late for the solve, which then kept VROOM's start
+repaired: in three runs, 424-535 visits served in four of the six 1 s solves and 785 in the
+other two, against 863 and 895 in a run with OR-Tools' recipe first."""
+
+
+def _compiled(problem: IntegerProblem, worker: int, pooled: bool) -> bool:
+    """Whether worker `worker` runs the compiled search (`sisr`) rather than OR-Tools'.
+
+    The first too, in the pool (not in the solving process's own thread, which would then
+    import numba), on a day without required stops: on `bench.field_day_peers`' 16 days at 2 s,
+    total net 134,032 and 134,208 against 134,039 and 133,696 with OR-Tools' recipe (the same
+    half hour; the same plan on 12 days); TOPTW pr05-pr10, m = 1 and 2, 10 s, seed 0: 720.08
+    (gap 0.24%) against 718.67 (0.37%), better on 4 and worse on none. On those days OR-Tools'
+    plan had been the best of the two on none of the 16. Not on the largest days
+    (`FIRST_COMPILED_MAX_STOPS`)."""
+    if (
+        worker == 0
+        and pooled
+        and problem.n_stops <= FIRST_COMPILED_MAX_STOPS
+        and not problem.required.any()
+    ):
+        from routing.route import sisr
+
+        return sisr.fits(problem)
     # Days with required stops (pinned, appointments) too. They kept OR-Tools' recipe after a
     # CI run's 0.5 s re-plan under load lost its pinned stop with the compiled worker; a rep's
     # "add to today" lost its stop with OR-Tools' recipe in a test run loaded by orphaned fork
@@ -259,9 +284,10 @@ def _job(
     worker: int,
     inactive: frozenset[int],
     start: Routes | None = None,
+    pooled: bool = False,
 ) -> SearchResult | None:
     remaining = deadline - time.time()
-    if _compiled(problem, worker):
+    if _compiled(problem, worker, pooled):
         from routing.route import sisr
 
         # From the plan given too (VROOM's, on a large day), as the first worker.
@@ -305,7 +331,7 @@ def _submit(
     try:
         pool = _executor(pool_size)
         futures = [
-            pool.submit(_job, problem, deadline, seed, worker, inactive, start)
+            pool.submit(_job, problem, deadline, seed, worker, inactive, start, pooled=True)
             for worker in range(first, workers)
         ]
     except (BrokenProcessPool, RuntimeError, OSError):
