@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.appointments.eligible import bookable_reps, known_prospect, name_key, placed_prospect
@@ -24,6 +24,7 @@ from app.auth.principal import Principal
 from app.core import clock
 from app.core.concurrency import Runner, run_here
 from app.core.config import Role, Settings
+from app.core.db import hold_for_transaction
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.models import Rep, Territory
 from app.plans import service as plans
@@ -115,12 +116,8 @@ def _hold_prospect_name(session: Session, name: str) -> None:
     point (PostgreSQL): of two sent at once, the later one finds the account the first stored
     and is refused, rather than both finding none and storing it twice. SQLite's one writer
     serialises only the writes, not the look before them."""
-    if session.get_bind().dialect.name == "postgresql":
-        digest = hashlib.blake2b(name_key(name).encode(), digest_size=4).digest()
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:kind, :key)"),
-            {"kind": SAME_PROSPECT_LOCK_CLASS, "key": int.from_bytes(digest, signed=True)},
-        )
+    digest = hashlib.blake2b(name_key(name).encode(), digest_size=4).digest()
+    hold_for_transaction(session, SAME_PROSPECT_LOCK_CLASS, int.from_bytes(digest, signed=True))
 
 
 def _plan_again(

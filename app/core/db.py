@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -70,6 +70,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def hold_for_transaction(session: Session, kind: int, key: int) -> None:
+    """Take PostgreSQL's advisory lock (`kind`, `key`; each a signed 32-bit number), held until
+    the session's transaction ends: the same work started twice at once waits for the first.
+    Nothing on SQLite, whose one writer at a time orders the writes."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:kind, :key)"), {"kind": kind, "key": key}
+        )
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

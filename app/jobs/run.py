@@ -21,14 +21,14 @@ import socket
 from collections.abc import Callable
 from enum import Enum
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from app.core import clock
 from app.core.concurrency import Runner, run_here
 from app.core.config import Settings
-from app.core.db import SessionFactory
+from app.core.db import SessionFactory, hold_for_transaction
 from app.jobs import progress
 from app.jobs.kinds import JobCancelled, JobFailed, JobKind, JobOutcome, JobWork, kind_of
 from app.models import Job, JobInput
@@ -186,11 +186,7 @@ def _work(
 
 def _locked(session: Session, job_id: int) -> Job | None:
     """The job, with this transaction holding its lock, unless it has ended."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:kind, :job)"),
-            {"kind": JOB_LOCK_CLASS, "job": job_id},
-        )
+    hold_for_transaction(session, JOB_LOCK_CLASS, job_id)
     job = session.get(Job, job_id, populate_existing=True)
     return None if job is None or job.state in FINISHED_STATES else job
 

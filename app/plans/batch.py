@@ -18,13 +18,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth.access import job_scope, rep_scope, require_role, sees_team
 from app.auth.principal import Principal
 from app.core import clock
 from app.core.config import Role, Settings
+from app.core.db import hold_for_transaction
 from app.core.errors import NotFound
 from app.jobs import service as jobs
 from app.jobs.dispatch import Dispatcher
@@ -119,11 +120,7 @@ def submit(
 
 
 def _hold_same_batch(session: Session, print_: str) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:kind, :key)"),
-            {"kind": SAME_BATCH_LOCK_CLASS, "key": int(print_[:8], 16) - 2**31},
-        )
+    hold_for_transaction(session, SAME_BATCH_LOCK_CLASS, int(print_[:8], 16) - 2**31)
 
 
 def gather(session: Session, batch_id: int) -> None:
