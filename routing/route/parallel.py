@@ -246,22 +246,14 @@ def _compiled(problem: IntegerProblem, worker: int, pooled: bool) -> bool:
     """Whether worker `worker` runs the compiled search (`sisr`) rather than OR-Tools'.
 
     The first too, in the pool (not in the solving process's own thread, which would then
-    import numba), on a day without required stops: on `bench.field_day_peers`' 16 days at 2 s,
-    total net 134,032 and 134,208 against 134,039 and 133,696 with OR-Tools' recipe (the same
-    half hour; the same plan on 12 days); TOPTW pr05-pr10, m = 1 and 2, 10 s, seed 0: 720.08
-    (gap 0.24%) against 718.67 (0.37%), better on 4 and worse on none. On those days OR-Tools'
-    plan had been the best of the two on none of the 16. Not on the largest days
-    (`FIRST_COMPILED_MAX_STOPS`)."""
-    if (
-        worker == 0
-        and pooled
-        and problem.n_stops <= FIRST_COMPILED_MAX_STOPS
-        and not problem.required.any()
-    ):
-        from routing.route import sisr
-
-        return sisr.fits(problem)
-    # Days with required stops (pinned, appointments) too. They kept OR-Tools' recipe after a
+    import numba), on a day without required stops and not among the largest
+    (`FIRST_COMPILED_MAX_STOPS`). On `bench.field_day_peers`' 16 days at 2 s OR-Tools' plan had
+    been the better of the two workers' on none; the whole solver with the first compiled:
+    total net 134,090 and 134,006 against 133,696-134,039 (same hour); TOPTW pr05-pr10, m = 1
+    and 2, 10 s, seed 0: 720.75 (gap 0.17%) against 718.67 (0.37%), better on 5, worse on none.
+    """
+    # Days with required stops (pinned, appointments) keep OR-Tools' recipe on the first worker
+    # and the compiled search on the second. The second had OR-Tools' recipe too after a
     # CI run's 0.5 s re-plan under load lost its pinned stop with the compiled worker; a rep's
     # "add to today" lost its stop with OR-Tools' recipe in a test run loaded by orphaned fork
     # servers (`_end_with_server`): a search starved past its deadline, which
@@ -269,7 +261,13 @@ def _compiled(problem: IntegerProblem, worker: int, pooled: bool) -> bool:
     # with two left-out accounts pinned (2 s, four seeds; one day's pins cannot be served
     # together): with the second worker compiled, 1.0136 of the net with both on OR-Tools'
     # recipes, below on 1 of 15 (0.9997), up to 1.0403.
-    if worker % GROWN_EVERY != GROWN_EVERY - 1:
+    first = (
+        worker == 0
+        and pooled
+        and problem.n_stops <= FIRST_COMPILED_MAX_STOPS
+        and not problem.required.any()
+    )
+    if not first and worker % GROWN_EVERY != GROWN_EVERY - 1:
         return False
     # Imported here: numba takes a second to import, and only solver processes need it.
     from routing.route import sisr
