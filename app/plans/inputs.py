@@ -22,7 +22,7 @@ from app.models.accounts import HYBRID, REMOTE
 from app.plans.pins import day_rules
 from app.plans.solve import PlanJob
 from app.plans.week import allowed_days, latest_stops
-from app.reps.clock import rep_zone, seconds_into, seconds_of
+from app.reps.clock import local_moment, rep_zone, seconds_into, seconds_of
 from app.reps.home import required_home
 from app.roads.service import travel
 from app.visits.service import service_minutes_estimates
@@ -238,10 +238,9 @@ def build_job(
         ):
             continue
         appointments.append(booked_at)
-        minutes = int(booked_at.start_s) // 60
+        at = local_moment(booked_at.day, booked_at.start_s, zone)
         appointment_names[booked_at.id] = (
-            f"the {minutes // 60:02d}:{minutes % 60:02d} appointment at {booked_for.name} "
-            f"on {booked_at.day:%a %d %b}"
+            f"the {at:%H:%M} appointment at {booked_for.name} on {at:%a %d %b}"
         )
     job = PlanJob(
         rep_id=rep.id,
