@@ -36,6 +36,15 @@ def found(client: TestClient, world: World, who: str, **body: Any) -> Any:
     return response.json()
 
 
+def book_prospect(client: TestClient, world: World, prospect: dict[str, Any], day: date) -> int:
+    """The first slot found for `prospect` on `day`, booked by the inside rep: its account."""
+    slot = found(client, world, "inside_north", prospect=prospect, date_from=str(day),
+                 date_to=str(day))["slots"][0]  # fmt: skip
+    made = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
+    assert made.status_code == 201, made.text
+    return int(made.json()["appointment"]["account_id"])
+
+
 def account(world: World, key: str = "rep_north_1-acc-1") -> int:
     return world.account_ids[key]
 
@@ -175,11 +184,7 @@ def test_a_prospect_booked_again_is_not_stored_twice(
     prospect all the same, 409 naming the account, nothing stored. The same name elsewhere is
     another business."""
     first = {"name": "Lakeview Bakery", "latitude": 42.015, "longitude": -87.81}
-    slot = found(client, world, "inside_north", prospect=first, date_from=str(THU),
-                 date_to=str(THU))["slots"][0]  # fmt: skip
-    made = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
-    assert made.status_code == 201, made.text
-    stored = made.json()["appointment"]["account_id"]
+    stored = book_prospect(client, world, first, THU)
     before = session.scalar(select(func.count()).select_from(Account))
     again = {"name": "  lakeview   BAKERY", "latitude": 42.0152, "longitude": -87.8101}
     got = found(client, world, "inside_north", prospect=again, date_from=str(FRI),
@@ -204,11 +209,7 @@ def test_a_prospect_booked_again_is_not_stored_twice(
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Account)) == before
     elsewhere = {"name": "Lakeview Bakery", "latitude": 42.06, "longitude": -87.81}
-    slot = found(client, world, "inside_north", prospect=elsewhere, date_from=str(FRI),
-                 date_to=str(FRI))["slots"][0]  # fmt: skip
-    other = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
-    assert other.status_code == 201, other.text
-    assert other.json()["appointment"]["account_id"] != stored
+    assert book_prospect(client, world, elsewhere, FRI) != stored
 
 
 def test_a_prospect_is_known_again_whatever_its_letters_case_and_spacing(
@@ -216,12 +217,8 @@ def test_a_prospect_is_known_again_whatever_its_letters_case_and_spacing(
 ) -> None:
     """Names with letters beyond ASCII and spacing typed twice: the database's own lower-casing
     is not what compares them (SQLite's leaves "É" as it is, neither collapses spaces)."""
-    first = {"name": "CAFÉ  Straße", "latitude": 42.015, "longitude": -87.81}
-    slot = found(client, world, "inside_north", prospect=first, date_from=str(THU),
-                 date_to=str(THU))["slots"][0]  # fmt: skip
-    made = client.post(BOOK, json=slot["book"], headers=world.headers("inside_north"))
-    assert made.status_code == 201, made.text
-    stored = made.json()["appointment"]["account_id"]
+    stored = book_prospect(client, world, {"name": "CAFÉ  Straße", "latitude": 42.015,
+                                           "longitude": -87.81}, THU)  # fmt: skip
     again = {"name": "café strasse", "latitude": 42.0151, "longitude": -87.8101}
     got = found(client, world, "inside_north", prospect=again, date_from=str(FRI),
                 date_to=str(FRI))  # fmt: skip
