@@ -45,6 +45,7 @@ from app.roads.build import (
     current_manifest,
     region_of,
 )
+from routing import Point, great_circle_m
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_DIR = DATA_DIR / "demo"
@@ -314,10 +315,8 @@ def _km(rep: Rep, account: Account) -> float:
         return math.inf
     if account.latitude is None or account.longitude is None:
         return math.inf
-    dlat = math.radians(account.latitude - rep.home_latitude)
-    dlon = math.radians(account.longitude - rep.home_longitude)
-    mean_lat = math.radians((account.latitude + rep.home_latitude) / 2)
-    return 6371.0 * math.hypot(dlat, dlon * math.cos(mean_lat))
+    home = Point(rep.home_latitude, rep.home_longitude)
+    return great_circle_m(home, Point(account.latitude, account.longitude)) / 1000
 
 
 def _history(

@@ -41,6 +41,7 @@ from routing.route import (
     Unassigned,
     Vehicle,
     explicit_matrix,
+    great_circle_m,
     haversine_matrix,
     solve,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "design_territories",
     "effective_last_visit",
     "explicit_matrix",
+    "great_circle_m",
     "haversine_matrix",
     "plan_rep_days",
     "solve",

@@ -3,7 +3,6 @@ straight-line (great-circle) distance: a list to choose from, not a drive time."
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Literal
 
@@ -18,8 +17,8 @@ from app.core.config import Settings
 from app.models import Account, Territory
 from app.reps.clock import rep_today
 from app.reps.service import get_rep
+from routing import Point, great_circle_m
 
-EARTH_RADIUS_KM = 6371.0088
 NEAR_LIMIT = (1, 100)
 """Fewest and most accounts one answer lists."""
 
@@ -71,11 +70,12 @@ def near_accounts(
         Account.latitude.is_not(None),
         Account.longitude.is_not(None),
     )
+    here = Point(latitude, longitude)
     found = []
     for account in session.scalars(query.options(*NO_RELATIONS)):
         assert account.latitude is not None
         assert account.longitude is not None
-        distance = _km(latitude, longitude, account.latitude, account.longitude)
+        distance = great_circle_m(here, Point(account.latitude, account.longitude)) / 1000
         found.append((distance, account.id, account))
     found.sort(key=lambda item: (item[0], item[1]))
     return NearAccounts(
@@ -109,10 +109,3 @@ def _item(account: Account, distance_km: float, today: date) -> NearAccount:
         last_visit_date=account.last_visit_date,
         overdue_days=overdue,
     )
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.near import _km
 from app.appointments.schemas import (
     ProspectIn,
     SlotReason,
@@ -29,7 +28,7 @@ from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory
 from app.models.people import FIELD
 from app.placement.service import place_accounts
-from routing import Point
+from routing import Point, great_circle_m
 
 PROSPECT_REACH_KM = 10.0
 """A prospect falls in a territory when one of its placed accounts is this close (straight line)."""
@@ -113,8 +112,11 @@ def known_prospect(
             and placed.longitude is not None
             and account.latitude is not None
             and account.longitude is not None
-            and _km(placed.latitude, placed.longitude, account.latitude, account.longitude)
-            <= SAME_PLACE_KM
+            and great_circle_m(
+                Point(placed.latitude, placed.longitude),
+                Point(account.latitude, account.longitude),
+            )
+            <= SAME_PLACE_KM * 1000
         ):
             return account
     return None
@@ -180,7 +182,7 @@ def eligible(
     if inside:
         return inside, {}
     homes = sorted(
-        (_km(point.lat, point.lon, rep.home_latitude, rep.home_longitude), rep)
+        (great_circle_m(point, Point(rep.home_latitude, rep.home_longitude)) / 1000, rep)
         for rep in reps
         if rep.home_latitude is not None and rep.home_longitude is not None
     )
@@ -218,7 +220,7 @@ def _nearest_account_km(session: Session, rep_ids: list[int], point: Point) -> d
     for rep_id, lat, lon in session.execute(query):
         if rep_id is None or lat is None or lon is None:
             continue  # the query's conditions rule these out; the columns are nullable
-        km = _km(point.lat, point.lon, lat, lon)
+        km = great_circle_m(point, Point(lat, lon)) / 1000
         if km < nearest.get(rep_id, float("inf")):
             nearest[rep_id] = km
     return nearest

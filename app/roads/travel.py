@@ -17,7 +17,6 @@ import numpy as np
 
 from app.roads.engine import EngineRefused, RoadEngine, RoadRoute
 from routing import Estimate, Point, TravelMatrix
-from routing.route.matrix import EARTH_RADIUS_M
 
 _MAX_GAP_ROUTES = 200
 """Table holes filled from the route service per matrix at most (each is one route call)."""
@@ -169,13 +168,3 @@ def _as_array(rows: list[list[float | None]]) -> np.ndarray:
 
 def _distance(metres: float) -> str:
     return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
-
-
-def straight_m(a: Point, b: Point) -> float:
-    """Great-circle distance in metres."""
-    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))

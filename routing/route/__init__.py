@@ -5,7 +5,7 @@ several processes (`ortools_model`, `ruin`, `parallel`), times each route (`sche
 why each left-out stop was left out (`explain`). Seconds, metres and the caller's money.
 """
 
-from routing.route.matrix import explicit_matrix, haversine_matrix
+from routing.route.matrix import explicit_matrix, great_circle_m, haversine_matrix
 from routing.route.model import (
     Break,
     Costs,
@@ -52,6 +52,7 @@ __all__ = [
     "Unassigned",
     "Vehicle",
     "explicit_matrix",
+    "great_circle_m",
     "haversine_matrix",
     "solve",
 ]

@@ -6,6 +6,7 @@ straight; ~1.3 is typical for mixed urban and rural driving) and divides by an a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +16,17 @@ from routing.route.model import Point, ProblemError, TravelMatrix
 EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_CIRCUITY = 1.3
 DEFAULT_SPEED_KMH = 50.0
+
+
+def great_circle_m(a: Point, b: Point) -> float:
+    """Great-circle distance in metres between two points (one pair of `haversine_matrix`'s
+    distances at circuity 1)."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
 
 
 def haversine_matrix(

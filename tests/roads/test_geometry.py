@@ -18,8 +18,7 @@ from app.core.config import Settings
 from app.core.db import make_session_factory
 from app.main import create_app
 from app.plans.geometry import MAX_POINTS, simplify
-from app.roads.travel import straight_m
-from routing import Point
+from routing import Point, great_circle_m
 from tests.plans.baltimore import HOME, Baltimore, next_monday, road_settings, seed_baltimore
 
 FAST = 0.5
@@ -88,14 +87,14 @@ def test_a_plan_on_roads_keeps_the_drive_from_home_past_every_stop(
     assert len(line) <= MAX_POINTS
     assert all(len(p) == 2 and round(p[0], 5) == p[0] and round(p[1], 5) == p[1] for p in line)
     # OSRM starts and ends the line where it put home on the road (the snapping distance).
-    assert straight_m(Point(*line[0]), Point(*HOME)) < 50
-    assert straight_m(Point(*line[-1]), Point(*HOME)) < 50
+    assert great_circle_m(Point(*line[0]), Point(*HOME)) < 50
+    assert great_circle_m(Point(*line[-1]), Point(*HOME)) < 50
     for stop in stops:
         assert _near(line, (stop["latitude"], stop["longitude"])) < 50, stop["name"]
     # The road drive is longer than the straight line through the same points.
     points = [HOME, *((s["latitude"], s["longitude"]) for s in stops), HOME]
-    straight = sum(straight_m(Point(*a), Point(*b)) for a, b in itertools.pairwise(points))
-    drawn = sum(straight_m(Point(*a), Point(*b)) for a, b in itertools.pairwise(line))
+    straight = sum(great_circle_m(Point(*a), Point(*b)) for a, b in itertools.pairwise(points))
+    drawn = sum(great_circle_m(Point(*a), Point(*b)) for a, b in itertools.pairwise(line))
     assert drawn > straight
     assert plan["totals"]["distance_km"] * 1000 > straight
     # Read back the same from the stored plan.

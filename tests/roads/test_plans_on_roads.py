@@ -14,7 +14,7 @@ import pytest
 
 from app.core.config import Settings
 from app.roads.service import EmbeddedRoads, travel, uncached
-from app.roads.travel import RoadTravel, straight_m
+from app.roads.travel import RoadTravel
 from routing import (
     Break,
     Candidate,
@@ -27,6 +27,7 @@ from routing import (
     TimeWindow,
     Vehicle,
     Workday,
+    great_circle_m,
     plan_rep_days,
 )
 from tests.routing.checker import check_route
@@ -160,7 +161,7 @@ def test_one_way_streets_make_the_matrix_asymmetric(road_data_dir: Path) -> None
     matrix = roads.matrix(points)
     d = matrix.durations_s
     assert np.isfinite(d).all()
-    close = np.array([[straight_m(a, b) < 500 for b in points] for a in points])
+    close = np.array([[great_circle_m(a, b) < 500 for b in points] for a in points])
     detour = np.where(close, d - d.T, 0.0)
     a, b = np.unravel_index(np.argmax(detour), detour.shape)
     # Downtown Baltimore's one-way grid: going back between two close places takes a loop.

@@ -31,8 +31,7 @@ from app.roads.remote.answers import Answer
 from app.roads.remote.base import RemoteEngine
 from app.roads.remote.blocks import Block, BlockAnswer, table_in_blocks
 from app.roads.remote.polyline import PolylineError, decode
-from app.roads.travel import straight_m
-from routing import Point
+from routing import Point, great_circle_m
 
 COSTING = {"car": "auto"}
 """Our profile names where Valhalla's costing models differ; others are passed as given."""
@@ -197,6 +196,6 @@ def _snap(answer: Answer, place: Any, point: Point) -> float | None:
         lat = answer.field(edge, "correlated_lat")
         lon = answer.field(edge, "correlated_lon")
         on_road = answer.position([lon, lat], "an edge's correlated point")
-        metres = straight_m(point, Point(*on_road))
+        metres = great_circle_m(point, Point(*on_road))
         nearest = metres if nearest is None else min(nearest, metres)
     return nearest

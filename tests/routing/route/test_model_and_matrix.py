@@ -15,6 +15,7 @@ from routing import (
     Stop,
     TimeWindow,
     explicit_matrix,
+    great_circle_m,
     haversine_matrix,
 )
 from routing.route.integer_problem import UNREACHABLE, to_integer_problem
@@ -36,6 +37,15 @@ def test_haversine_applies_circuity_and_is_symmetric() -> None:
     road = haversine_matrix(points, circuity=1.3)
     np.testing.assert_allclose(road.distances_m, 1.3 * straight.distances_m)
     np.testing.assert_allclose(road.distances_m, road.distances_m.T)
+
+
+def test_one_pair_great_circle_is_the_matrix_at_circuity_one() -> None:
+    points = [Point(41.88, -87.63), Point(42.05, -87.68), Point(-33.87, 151.21), Point(0, 0)]
+    matrix = haversine_matrix(points, circuity=1.0)
+    for i, a in enumerate(points):
+        for j, b in enumerate(points):
+            assert great_circle_m(a, b) == pytest.approx(matrix.distances_m[i, j], abs=1e-6)
+    assert great_circle_m(Point(0, 0), Point(1, 0)) == pytest.approx(111_195, rel=1e-4)
 
 
 @pytest.mark.parametrize(
