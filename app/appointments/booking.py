@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.appointments.eligible import bookable_reps, known_prospect, name_key, placed_prospect
+from app.appointments.eligible import bookable_reps, known_prospect, placed_prospect
 from app.appointments.schemas import (
     BookedSlot,
     ProspectIn,
@@ -27,6 +27,7 @@ from app.core.config import Role, Settings
 from app.core.db import hold_for_transaction
 from app.core.errors import AppError, Conflict, InvalidRequest, NotFound
 from app.models import Rep, Territory
+from app.models.accounts import name_key
 from app.plans import service as plans
 from app.plans.schemas import PlanRead, PlanRequest, ReplanRequest
 from app.reps.clock import rep_today

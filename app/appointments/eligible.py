@@ -26,6 +26,7 @@ from app.auth.principal import Principal
 from app.core.config import Settings
 from app.core.errors import InvalidRequest
 from app.models import Account, Rep, Territory
+from app.models.accounts import name_key
 from app.models.people import FIELD
 from app.placement.service import place_accounts
 from routing import Point, great_circle_m
@@ -90,16 +91,14 @@ def known_prospect(
     (case and spacing aside) and the same postcode, else the same street, else (a prospect
     given by its point, `placed`) within `SAME_PLACE_KM`. A second booking of the same new
     customer would otherwise store it twice."""
-    name = name_key(prospect.name)
-    # Names are compared here, not in SQL: SQLite's lower() folds only ASCII ("CAFÉ" stayed
-    # "cafÉ") and neither database's collapses inner spacing. Only ids and names are read.
-    named = session.execute(
-        select(Account.id, Account.name).where(account_scope(principal), Account.active.is_(True))
+    # By the stored key, not SQL's lower(): SQLite's folds only ASCII ("CAFÉ" stayed "cafÉ")
+    # and neither database's collapses inner spacing.
+    named = select(Account).where(
+        account_scope(principal),
+        Account.active.is_(True),
+        Account.name_key == name_key(prospect.name),
     )
-    ids = sorted(account_id for account_id, other in named if name_key(other) == name)
-    for account_id in ids:
-        account = session.get(Account, account_id)
-        assert account is not None
+    for account in session.scalars(named.order_by(Account.id)).unique():
         if prospect.postcode and account.postcode:
             if _folded(prospect.postcode) == _folded(account.postcode):
                 return account
@@ -120,11 +119,6 @@ def known_prospect(
         ):
             return account
     return None
-
-
-def name_key(name: str) -> str:
-    """A business name with case and spacing aside ("Café  Noir" and "CAFÉ NOIR" alike)."""
-    return " ".join(name.split()).casefold()
 
 
 def _folded(text: str) -> str:

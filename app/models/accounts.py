@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.core import clock
 from app.models.base import Base, Timestamps
@@ -17,6 +17,11 @@ COVERAGES = ("field", "hybrid", "remote")
 alternate: visited every other cadence, touched in between at its `touch_cadence_days`),
 `remote` (phone, e-mail, video: the inside queue)."""
 FIELD, HYBRID, REMOTE = COVERAGES
+
+
+def name_key(name: str) -> str:
+    """A business name with case and spacing aside ("Café  Noir" and "CAFÉ NOIR" alike)."""
+    return " ".join(name.split()).casefold()
 
 
 class Territory(Base):
@@ -43,6 +48,10 @@ class Account(Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(TEXT_MAX["external_id"]), unique=True)
     name: Mapped[str] = mapped_column(String(TEXT_MAX["name"]), index=True)
+    # `name_key(name)`, kept by `_keep_name_key`: finding an account by its name, case and
+    # spacing aside, is then an indexed lookup, not a read of every name. Longer than the name:
+    # casefold can lengthen it ("ß" -> "ss", at most three characters for one).
+    name_key: Mapped[str] = mapped_column(String(3 * TEXT_MAX["name"]), index=True)
     street: Mapped[str | None] = mapped_column(String(TEXT_MAX["street"]))
     city: Mapped[str | None] = mapped_column(String(TEXT_MAX["city"]))
     postcode: Mapped[str | None] = mapped_column(String(TEXT_MAX["postcode"]))
@@ -85,3 +94,8 @@ class Account(Timestamps, Base):
 
     team: Mapped[Team | None] = relationship(lazy="joined")
     territory: Mapped[Territory | None] = relationship(lazy="joined")
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name

@@ -225,6 +225,28 @@ def test_a_prospect_is_known_again_whatever_its_letters_case_and_spacing(
     assert (got["subject"]["account_id"], got["subject"]["prospect"]) == (stored, False)
 
 
+def test_a_renamed_account_is_known_by_its_new_name(
+    client: TestClient, world: World, session: Session
+) -> None:
+    """The name key an account is found by follows a change of its name."""
+    account_id = account(world)
+    renamed = client.patch(f"/api/v1/accounts/{account_id}", json={"name": "Bäckerei  OST"},
+                           headers=world.headers("admin"))  # fmt: skip
+    assert renamed.status_code == 200, renamed.text
+    stored = session.get(Account, account_id)
+    assert stored is not None
+    session.refresh(stored)
+    again = {"name": "bäckerei ost", "latitude": stored.latitude, "longitude": stored.longitude}
+    got = found(client, world, "inside_north", prospect=again, date_from=str(FRI),
+                date_to=str(FRI))  # fmt: skip
+    assert (got["subject"]["account_id"], got["subject"]["prospect"]) == (account_id, False)
+    before = {"name": stored.name.replace("Bäckerei", "Backerei"), "latitude": stored.latitude,
+              "longitude": stored.longitude}  # fmt: skip
+    got = found(client, world, "inside_north", prospect=before, date_from=str(FRI),
+                date_to=str(FRI))  # fmt: skip
+    assert got["subject"]["prospect"] is True
+
+
 def test_a_prospect_far_from_every_territory_goes_to_the_nearest_homes_or_says_why(
     client: TestClient, world: World
 ) -> None:
