@@ -10,6 +10,12 @@ Compiled with numba, a step takes 30-150 microseconds on 100-300 stops. The last
 the time betters the best plan found by exchanges (`_exchanges`): one visit out, the one or two
 left-out stops that pay best in the time it frees in, which a greedy recreate misses.
 
+One annealing ends in one basin, and on some days every seed finds the same one. Up to
+`POPULATION_MAX_STOPS` stops, four annealings share the first part of the time, and their plans
+then breed (`_evolved`, a small population as in Vidal's hybrid genetic search): a child takes,
+per vehicle, one parent's visits up to a time and the other's from then on, is mended, and
+anneals briefly from a lower heat; a better child replaces the worst plan.
+
 It covers problems whose vehicles take at most one break a day (the TOPTW, field days, a rep's
 day with lunch and accounts closed over theirs): there a route's earliest and latest start at
 each visit, before and after the break, decide whether a stop fits between two visits (in O(1)
@@ -127,6 +133,18 @@ takes at most a few tens of milliseconds and the search's deadline holds. Withou
 largest day the API accepts (1,000 accounts, 100 reps with lunch and split hours: a place
 costs about 0.1 microsecond), a call took up to 0.3 s and a 1 s search answered 0.28 s late.
 The 16 days of `bench.field_day_peers` and the TOPTW's largest stay under it (at most 15,000)."""
+POPULATION = 4
+"""Plans a search keeps (`_evolved`), each from an annealing of its own at first."""
+FIRST_SHARE = 0.4
+"""Of the search's time, the part its first `POPULATION` annealings share equally."""
+CHILD_SHARE = 0.04
+"""Of the search's time, what each child's annealing takes."""
+CHILD_HEAT = 0.3
+"""A child's annealing starts this hot (times the median prize; see START_HEAT): from a plan
+made of two good ones, it mends and betters rather than wanders off."""
+POPULATION_MAX_STOPS = 500
+"""Above this many stops one annealing takes the whole time: on the largest days a step is
+slow, and short annealings end far from where a long one does."""
 CHUNK_S = 0.02
 """Wall clock between looks at the clock (the compiled steps cannot read it)."""
 
@@ -1079,60 +1097,158 @@ def search(
     start: Sequence[Sequence[int]] | None = None,
 ) -> Routes | None:
     """Stop nodes per vehicle of the best plan found by `deadline` (`time.monotonic()`), from
-    `start` (feasible routes) or from nothing; None where no stop could be served."""
+    `start` (feasible routes) or from nothing; None where no stop could be served. Up to
+    `POPULATION_MAX_STOPS` stops a population evolves (`_evolved`), above one annealing."""
     s = _static(problem, inactive)
-    fixed = s.fixed()
-    n_vehicles, n_stops = len(problem.vehicles), problem.n_stops
-    width = max(1, min(n_stops, int(s.max_stops.max())) + 1)
-    plan = _empty_plan(n_vehicles, n_stops, width)
-    route, length, where = plan[0], plan[1], plan[6]
     if not s.offered.any():
         return None
-    for v, nodes in enumerate(start or ()):
-        # A route of the start that does not hold is left out of it, whole.
-        if len(nodes) > s.max_stops[v] or len(set(nodes)) < len(nodes):
+    fixed = s.fixed()
+    _seed_rng(seed)
+    rng = np.random.default_rng(seed)
+    scale = _heat_scale(s, problem.required)
+    began = time.monotonic()
+    exchanges_from = deadline - EXCHANGE_SHARE * max(1e-3, deadline - began)
+    if problem.n_stops > POPULATION_MAX_STOPS:
+        plan = _loaded(start or (), s, fixed, rng)
+        found = _annealed(plan, s, fixed, scale * START_HEAT, scale * END_HEAT, exchanges_from)[1]
+    else:
+        found = _evolved(start or (), s, fixed, rng, scale, exchanges_from)
+    if not any(found):
+        return None
+    return _exchanges(found, s, deadline)
+
+
+def _evolved(
+    start: Sequence[Sequence[int]],
+    s: _Static,
+    fixed: _Fixed,
+    rng: np.random.Generator,
+    scale: float,
+    until: float,
+) -> Routes:
+    """The best plan of a population evolved until `until`: first `POPULATION` annealings from
+    nothing (the first from `start`), then children of two of them (`_spliced`), each annealed
+    a little from a lower heat and kept in place of the worst where it is better and new."""
+    began = time.monotonic()
+    span = max(0.0, until - began)
+    population: list[tuple[int, Routes]] = []
+    for k in range(POPULATION):
+        plan = _loaded(start if k == 0 else (), s, fixed, rng)
+        ends = began + (k + 1) * FIRST_SHARE * span / POPULATION
+        population.append(_annealed(plan, s, fixed, scale * START_HEAT, scale * END_HEAT, ends))
+    population.sort(key=lambda member: member[0])
+    while (now := time.monotonic()) < until:
+        a, b = _parent(population, rng), _parent(population, rng)
+        if a == b:
             continue
-        if any(s.gain[n, v] < 0 or where[n] >= 0 for n in nodes):
-            continue
-        route[v, : len(nodes)] = nodes
-        length[v] = len(nodes)
-        if not _retime(v, *plan[:6], *fixed):
-            length[v] = 0
-            _retime(v, *plan[:6], *fixed)
-            continue
-        where[list(nodes)] = v
-    # First every stop where it fits, the most valuable (required ones) first: a search cut
-    # short still answers with a full plan, and the steps, which offer only the stops near each
-    # ruin, need not come across every required stop by chance.
+        child = _spliced(population[a][1], population[b][1], s, fixed, rng)
+        ends = min(until, now + CHILD_SHARE * span)
+        plan = _loaded(child, s, fixed, rng)
+        value, routes = _annealed(plan, s, fixed, scale * CHILD_HEAT, scale * END_HEAT, ends)
+        if value < population[-1][0] and all(routes != kept for _, kept in population):
+            population[-1] = (value, routes)
+            population.sort(key=lambda member: member[0])
+    return min(population, key=lambda member: member[0])[1]
+
+
+def _parent(population: list[tuple[int, Routes]], rng: np.random.Generator) -> int:
+    """The better of two members drawn at random (a binary tournament)."""
+    one, other = rng.choice(len(population), size=2, replace=False)
+    return int(one) if population[one][0] <= population[other][0] else int(other)
+
+
+def _spliced(
+    a: Routes, b: Routes, s: _Static, fixed: _Fixed, rng: np.random.Generator
+) -> list[list[int]]:
+    """Each vehicle's visits of `a` that start before a time drawn between its first and last
+    visit in either, then its visits of `b` that start from then on; a stop both keep stays
+    where it comes first. The two halves need not fit together (`_loaded` mends the routes)."""
+    times_a, times_b = _starts(a, s, fixed), _starts(b, s, fixed)
+    child: list[list[int]] = []
+    taken: set[int] = set()
+    for v in range(len(a)):
+        times = times_a[v] + times_b[v]
+        # Not anywhere in the shift: a day's visits may take only part of it.
+        cut = int(rng.integers(min(times), max(times) + 1)) if times else 0
+        nodes = [n for n, t in zip(a[v], times_a[v], strict=True) if t < cut]
+        nodes += [n for n, t in zip(b[v], times_b[v], strict=True) if t >= cut]
+        child.append([n for n in nodes if n not in taken])
+        taken.update(nodes)
+    return child
+
+
+def _starts(routes: Routes, s: _Static, fixed: _Fixed) -> list[list[int]]:
+    """Each visit's earliest start, before the break or after it (feasible routes)."""
+    plan = _blank(s)
+    starts = []
+    for v, nodes in enumerate(routes):
+        plan[0][v, : len(nodes)] = nodes
+        plan[1][v] = len(nodes)
+        _retime(v, *plan[:6], *fixed)
+        # A day without a break keeps only the first state (see `_retime`).
+        states = 1 if s.break_length[v] < 0 else 2
+        starts.append([int(t) for t in plan[2][v, :states, : len(nodes)].min(axis=0)])
+    return starts
+
+
+def _loaded(
+    routes: Sequence[Sequence[int]], s: _Static, fixed: _Fixed, rng: np.random.Generator
+) -> _Plan:
+    """A plan of `routes`, every stop once and on a vehicle that may serve it; a route that
+    does not hold loses visits drawn at random until it does. Then every left-out stop where
+    it fits cheapest and pays, the most valuable (required) first: a search cut short still
+    answers with a full plan, and the steps, which offer only the stops near each ruin, need
+    not come across every required stop by chance."""
+    plan = _blank(s)
+    route, length, where = plan[0], plan[1], plan[6]
+    for v, given in enumerate(routes):
+        nodes = []
+        for n in given:
+            if s.offered[n] and s.gain[n, v] >= 0 and where[n] < 0:
+                where[n] = v
+                nodes.append(n)
+        while True:
+            route[v, : len(nodes)] = nodes
+            length[v] = len(nodes)
+            if len(nodes) <= s.max_stops[v] and _retime(v, *plan[:6], *fixed):
+                break
+            where[nodes.pop(int(rng.integers(len(nodes))))] = -1
     order = np.argsort(-s.gain.max(axis=1), kind="stable").astype(np.int64)
     _fill(order[s.offered[order]], plan, fixed)
-    _seed_rng(seed)
+    return plan
+
+
+def _blank(s: _Static) -> _Plan:
+    n_stops = s.offered.shape[0]
+    return _empty_plan(len(s.start), n_stops, max(1, min(n_stops, int(s.max_stops.max())) + 1))
+
+
+def _annealed(
+    plan: _Plan, s: _Static, fixed: _Fixed, hot: float, cold: float, until: float
+) -> tuple[int, Routes]:
+    """The best plan (its objective and routes) that ruin-and-recreate steps from `plan` find
+    by `until`, kept by simulated annealing at a temperature falling from `hot` to `cold`."""
+    route, length = plan[0], plan[1]
     value = int(plan[4].sum()) - sum(
-        int(s.gain[route[v, q], v]) for v in range(n_vehicles) for q in range(length[v])
+        int(s.gain[route[v, q], v]) for v in range(len(length)) for q in range(length[v])
     )
     state = np.array([value, value, 0, 0, 0], dtype=np.int64)
     kept = tuple(a.copy() for a in plan)
     best_route, best_length = route.copy(), length.copy()
-    scale = _heat_scale(s, problem.required)
     began = time.monotonic()
-    span = max(1e-3, deadline - began)
+    span = max(1e-3, until - began)
     n_steps = 10
-    exchanges_from = deadline - EXCHANGE_SHARE * span
-    while (now := time.monotonic()) < exchanges_from:
-        share = (now - began) / span
-        heat = scale * START_HEAT * (END_HEAT / START_HEAT) ** share
+    while (now := time.monotonic()) < until:
+        heat = hot * (cold / hot) ** ((now - began) / span)
         _steps(n_steps, heat, plan, kept, best_route, best_length, state, fixed, s.near, s.offered)
         done = time.monotonic()
         per_step = max(done - now, 1e-6) / n_steps
-        # The last chunk ends when the exchanges start, not up to a chunk later.
-        n_steps = max(
-            1,
-            min(n_steps * 4, int(CHUNK_S / per_step), int((exchanges_from - done) / per_step)),
-        )
-    if not best_length.any():
-        return None
-    found = tuple(tuple(int(n) for n in best_route[v, : best_length[v]]) for v in range(n_vehicles))
-    return _exchanges(found, s, deadline)
+        # The last chunk ends at `until`, not up to a chunk later.
+        n_steps = max(1, min(n_steps * 4, int(CHUNK_S / per_step), int((until - done) / per_step)))
+    found = tuple(
+        tuple(int(n) for n in best_route[v, : best_length[v]]) for v in range(len(length))
+    )
+    return int(state[1]), found
 
 
 def _exchanges(routes: Routes, s: _Static, deadline: float) -> Routes:

@@ -6,6 +6,7 @@ import itertools
 import time
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -169,7 +170,7 @@ def test_after_the_exchanges_no_visit_is_worth_swapping_for_a_left_out_stop(
 
 
 def test_a_plan_to_start_from_is_kept_or_bettered_and_never_broken() -> None:
-    """A start with a visit that breaks its route: that route is dropped, the rest is kept."""
+    """A start with a stop in two routes: it stays where it comes first, the plan holds."""
     from tests.routing.route import builders
 
     p = builders.problem(
@@ -182,6 +183,65 @@ def test_a_plan_to_start_from_is_kept_or_bettered_and_never_broken() -> None:
     assert routes is not None
     _check(d, routes, set())
     assert sorted(n for nodes in routes for n in nodes) == [0, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.integers(0, 2**31 - 1), st.data())
+def test_a_child_is_one_plans_start_and_the_others_end(
+    p: Problem, seed: int, data: st.DataObject
+) -> None:
+    """Per vehicle, a child holds the visits of one parent up to some place and those of the
+    other from some place on, a stop an earlier part holds already left out."""
+    if data.draw(st.booleans()):
+        p = replace(p, vehicles=_with_lunch(p.vehicles, 0, data))
+    d = to_integer_problem(p)
+    a = sisr.search(d, deadline=0.0, seed=seed)
+    b = sisr.search(d, deadline=time.monotonic() + 0.01, seed=seed + 1)
+    assume(a is not None and b is not None)
+    assert a is not None
+    assert b is not None
+    static = sisr._static(d, frozenset())
+    child = sisr._spliced(a, b, static, static.fixed(), np.random.default_rng(seed))
+    taken: set[int] = set()
+    for v, nodes in enumerate(child):
+        halves = [(a[v][:i], b[v][j:]) for i in range(len(a[v]) + 1) for j in range(len(b[v]) + 1)]
+        assert any(
+            nodes == [n for n in (*first, *rest) if n not in taken] for first, rest in halves
+        )
+        taken.update(nodes)
+
+
+def test_children_mix_their_parents() -> None:
+    """Two plans of one route, one morning's visits and one afternoon's: children drawn from
+    them take from both, cut anywhere between their visits (a cut over the whole shift would
+    mostly fall after them)."""
+    from tests.routing.route import builders
+
+    stops = [builders.stop(f"s{k}", k, windows=[(10 * k, 10 * k + 5)]) for k in range(1, 5)]
+    p = builders.problem([0, 10, 20, 30, 40], [builders.vehicle(shift=(0, 10_000))], stops)
+    d = to_integer_problem(p)
+    static = sisr._static(d, frozenset())
+    rng = np.random.default_rng(0)
+    children = {
+        tuple(sisr._spliced(((0, 1),), ((2, 3),), static, static.fixed(), rng)[0])
+        for _ in range(100)
+    }
+    assert children == {(2, 3), (0, 2, 3), (0, 1, 2, 3), (0, 1, 3)}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_route_given_that_does_not_hold_loses_visits_until_it_does(seed: int) -> None:
+    """y first, then x: x's window has closed. One of them goes, and is put back where it
+    fits."""
+    from tests.routing.route import builders
+
+    stops = [builders.stop("x", 1, windows=[(0, 15)]), builders.stop("y", 2)]
+    d = to_integer_problem(builders.problem([0, 10, 20], [builders.vehicle()], stops))
+    static = sisr._static(d, frozenset())
+    plan = sisr._loaded([[1, 0]], static, static.fixed(), np.random.default_rng(seed))
+    routes = (tuple(int(n) for n in plan[0][0, : plan[1][0]]),)
+    _check(d, routes, set())
+    assert routes == ((0, 1),)
 
 
 @pytest.mark.parametrize("search_s", [0.0, 0.2])
