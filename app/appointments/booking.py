@@ -114,11 +114,13 @@ def _store_prospect(
 
 def _hold_prospect_name(session: Session, name: str) -> None:
     """Until this transaction ends, no other booking of a prospect of this name gets past this
-    point (PostgreSQL): of two sent at once, the later one finds the account the first stored
-    and is refused, rather than both finding none and storing it twice. SQLite's one writer
-    serialises only the writes, not the look before them."""
+    point (on SQLite no other write at all): of two sent at once, the later one finds the
+    account the first stored and is refused, rather than both finding none and storing it
+    twice."""
     digest = hashlib.blake2b(name_key(name).encode(), digest_size=4).digest()
-    hold_for_transaction(session, SAME_PROSPECT_LOCK_CLASS, int.from_bytes(digest, signed=True))
+    hold_for_transaction(
+        session, SAME_PROSPECT_LOCK_CLASS, int.from_bytes(digest, signed=True), looks_first=True
+    )
 
 
 def _plan_again(

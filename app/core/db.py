@@ -72,14 +72,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def hold_for_transaction(session: Session, kind: int, key: int) -> None:
+def hold_for_transaction(
+    session: Session, kind: int, key: int, *, looks_first: bool = False
+) -> None:
     """Take PostgreSQL's advisory lock (`kind`, `key`; each a signed 32-bit number), held until
     the session's transaction ends: the same work started twice at once waits for the first.
-    Nothing on SQLite, whose one writer at a time orders the writes."""
-    if session.get_bind().dialect.name == "postgresql":
+
+    On SQLite, whose one writer at a time orders the writes, nothing, unless the caller
+    `looks_first`: it reads what decides its write (a booking looks for the prospect it would
+    store), and SQLite's one writer orders only the writes, not the looks before them. Then this
+    transaction takes the database's write lock now, so that the other one waits here (up to
+    `SQLITE_BUSY_TIMEOUT_MS`) and looks only after this one has committed. Not for work that
+    runs long before it writes (a job's solve): every other writer would wait for it."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(
             text("SELECT pg_advisory_xact_lock(:kind, :key)"), {"kind": kind, "key": key}
         )
+    elif dialect == "sqlite" and looks_first:
+        driver = session.connection().connection.driver_connection
+        # The driver begins a transaction only before a write (reads before it run on their
+        # own), so one that has begun has written and holds the lock already.
+        if driver is not None and not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

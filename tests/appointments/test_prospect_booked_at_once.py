@@ -1,6 +1,7 @@
 """Two bookings of one new prospect sent at the same moment (two inside reps, or a double click on
 two slots): the first stores it, the second waits for the first and is refused with 409, naming
-the account. PostgreSQL: its advisory lock on the prospect's name is what orders them."""
+the account. On PostgreSQL an advisory lock on the prospect's name orders them, on SQLite the
+database's one write lock, which the booking takes before it looks for the prospect."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import contextvars
 import threading
 from datetime import datetime, time, timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,10 +20,11 @@ from app.core.config import Settings
 from app.core.db import make_session_factory
 from app.core.errors import AppError, Conflict
 from app.models import Account, User
+from tests.backends import ON_BOTH_BACKENDS
 from tests.moments import TODAY_UTC
 from tests.seed import World
 
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+pytestmark = ON_BOTH_BACKENDS
 THU = TODAY_UTC + timedelta(days=1)
 WAITS_S = 1.0
 """How long the second booking is seen waiting for the first before the first commits."""
