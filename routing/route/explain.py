@@ -445,6 +445,12 @@ def explain(
     return tuple(answers[node] for node in left_out)
 
 
+def _amount(money: float) -> str:
+    """Money in a sentence: a whole amount as it is, any other to the cent (a value weighted by
+    how overdue an account is reads 24.55, not 24.5479)."""
+    return f"{money:.0f}" if money == round(money) else f"{money:.2f}"
+
+
 def _priced(
     problem: Problem,
     integer: IntegerProblem,
@@ -465,7 +471,7 @@ def _priced(
             id=stop.id,
             reason=Reason.NOT_WORTH_IT,
             detail=(
-                f"a visit earns {earns:g}{where}; even as the only stop the detour "
+                f"a visit earns {_amount(earns)}{where}; even as the only stop the detour "
                 f"costs {alone:.2f}"
             ),
         )
@@ -479,7 +485,7 @@ def _priced(
             reason=Reason.NOT_WORTH_IT,
             detail=(
                 f"fits into {vehicle_id}'s day, but the detour costs "
-                f"{insertion[0]:.2f}, {than} the {prizes[insertion[1]]:g} a visit "
+                f"{insertion[0]:.2f}, {than} the {_amount(prizes[insertion[1]])} a visit "
                 f"earns{' there' if varies else ''}"
             ),
         )

@@ -232,6 +232,17 @@ def test_visit_that_costs_more_than_it_earns_is_not_worth_it() -> None:
     assert plan.net == 0
 
 
+def test_what_a_visit_earns_reads_to_the_cent() -> None:
+    p = problem(
+        [0, 10_000],
+        [vehicle(shift=(0, 100_000))],
+        [stop("small", 1, prize=5.4321)],
+        costs=Costs(per_km=1.0),
+    )
+    [left] = solved(p).unassigned
+    assert left.detail == "a visit earns 5.43; even as the only stop the detour costs 20.00"
+
+
 def test_profitable_visit_that_does_not_fit_the_day_is_no_time() -> None:
     p = problem(
         [0, 40, -40],
