@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from app.auth.principal import principal_for
 from app.core.clock import FixedClock, using
 from app.models import Account, IdempotencyKey, Rep, User, Visit
+from app.models.activity import IN_PERSON
 from app.plans import service as plans
 from app.plans.schemas import PlanRequest
 from tests.moments import CHICAGO, NOW, TODAY_CHICAGO
@@ -236,3 +237,73 @@ def test_a_day_in_a_dead_zone(phone: BrowserContext, today: Today, traffic: Traf
     assert page.evaluate("async () => (await caches.keys()).length") == 0
     print(f"\noffline reload: {reload_s * 1000:.0f} ms; phone page weight: {weight:,} bytes")
     assert traffic.off_machine() == []
+
+
+def _touches(day: Today, account_id: int) -> list[tuple[str, str, str | None]]:
+    with day.live.session_factory() as session:
+        rows = session.scalars(
+            select(Visit).where(
+                Visit.rep_id == day.rep_id,
+                Visit.account_id == account_id,
+                Visit.channel != IN_PERSON,
+            )
+        ).all()
+        return [(v.channel, v.status, v.outcome) for v in rows]
+
+
+@pytest.mark.parametrize("phone", SIZES[:1], indirect=True, ids=["390x844"])
+def test_a_call_logged_in_a_dead_zone(phone: BrowserContext, today: Today) -> None:
+    """A call logged from the "Call instead" list without a signal waits in the same queue as
+    the visits, survives a reload, can be taken back before it is sent, and is sent once when
+    the connection returns (then undone like any other)."""
+    _fresh_day(today)
+    live = today.live
+    page = phone.new_page()
+    sign_in(page, live, "rep_north_1", "/rep")
+    page.locator("#calls").wait_for(state="attached")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    _wait_kept(page, [page.url])
+
+    phone.set_offline(True)
+    page.get_by_role("tab", name="Call instead").tap()
+    open_cards = page.locator("#calls .call[data-state=open]")
+    first_id, second_id = (open_cards.nth(n).get_attribute("data-account-id") for n in (0, 1))
+    first = page.locator(f"#calls .call[data-account-id='{first_id}']")
+    second = page.locator(f"#calls .call[data-account-id='{second_id}']")
+    name = first.locator("h3").inner_text()
+    for card in (first, second):
+        card.get_by_role("button", name="Log a call, e-mail or video").tap()
+        card.locator("form.touch-form").get_by_role("button", name="Log it").tap()
+    waiting = page.locator("#waiting")
+    assert waiting.inner_text().startswith("2 changes waiting to send")
+    assert first.get_attribute("data-state") == "touched"
+    assert first.locator(".touch-result").inner_text() == "Call logged · Spoke to the buyer"
+    assert first.locator(".pending").inner_text() == "Waiting to send"
+
+    # The second was the wrong card: taken back before it is sent.
+    second_name = second.locator("h3").inner_text()
+    second.get_by_role("button", name=f"Undo the Call logged with {second_name}").tap()
+    assert second.get_attribute("data-state") == "open"
+    assert second.locator(".touch-result").inner_text() == "Call undone"
+    assert second.locator(".pending").count() == 0
+    assert waiting.inner_text().startswith("1 change waiting to send")
+
+    # A reload while still offline keeps it on its card.
+    page.reload(wait_until="load")
+    page.get_by_role("tab", name="Call instead").tap()
+    assert waiting.inner_text().startswith("1 change waiting to send")
+    assert first.get_attribute("data-state") == "touched"
+    assert first.locator(".pending").inner_text() == "Waiting to send"
+    assert _touches(today, int(first_id or 0)) == []
+    screenshot(page, "rep-call-offline-390x844")
+
+    # Back online: sent once; the card's Undo now cancels the stored touch.
+    phone.set_offline(False)
+    waiting.wait_for(state="hidden")
+    first.locator(".pending").wait_for(state="detached")
+    assert _touches(today, int(first_id or 0)) == [("call", "done", "Spoke to the buyer")]
+    assert _touches(today, int(second_id or 0)) == []
+    assert page.evaluate("localStorage.getItem('fieldroute.rep.queue')") == "[]"
+    first.get_by_role("button", name=f"Undo the Call logged with {name}").tap()
+    first.get_by_role("button", name="Log a call, e-mail or video").wait_for(state="visible")
+    assert _touches(today, int(first_id or 0)) == [("call", "cancelled", "Spoke to the buyer")]

@@ -8,7 +8,7 @@
 //   the maps) and to refresh a page whose copy is out of date ("refresh", after a visit).
 // - "forget" (sent on sign-out) drops every kept page and file: the next person on this phone
 //   must not see this rep's day.
-// Visits are not sent from here: the page queues them and sends them itself (rep.js). Planning
+// Visits and touches are not sent from here: the page queues them and sends them (rep.js). Planning
 // and the look-ahead's refresh are POSTs, never handled here: network only. A kept day whose
 // plan was out of date shows its notice offline as it was; the page refreshes it once online.
 "use strict";

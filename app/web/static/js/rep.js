@@ -94,7 +94,9 @@
   // the connection returns (the `online` event, a page load, every 30 s). The server answers a
   // repeated key with its first answer, so a change whose answer was lost is not made twice.
   // A refusal on sending (409: recorded meanwhile elsewhere; 422/404: the day or stop changed)
-  // is said in words and dropped, not retried.
+  // is said in words and dropped, not retried. Calls, e-mails and videos logged from the "Call
+  // instead" list (static/js/touches.js, through `window.fieldrouteOutbox` below) wait in the
+  // same queue, in the order tapped with the visits.
   const QUEUE_KEY = "fieldroute.rep.queue";
   const waiting = document.getElementById("waiting");
   const MAX_TRIES = 5;
@@ -132,10 +134,14 @@
   }
 
   function cardFor(item) {
-    if (item.date !== date || item.repId !== repId || !stops) {
+    if (item.date !== date || item.repId !== repId) {
       return null;
     }
-    return stops.querySelector(`.stop[data-account-id="${Number(item.body.account_id)}"]`);
+    const id = Number(item.body.account_id);
+    if (item.kind === "touch") {
+      return document.querySelector(`#calls .call[data-account-id="${id}"]`);
+    }
+    return stops ? stops.querySelector(`.stop[data-account-id="${id}"]`) : null;
   }
 
   function markPending(card, on) {
@@ -159,19 +165,27 @@
   // `key`: the key a request already went out with (its answer was lost), sent again with
   // the very same body; otherwise a new key, and the time of the tap (sent later, the server's
   // "now" would be the time the signal came back).
-  function enqueue(card, fields, key) {
+  function enqueueItem(card, kind, url, fields, key) {
     const body = key ? fields : Object.assign({at: new Date().toISOString()}, fields);
     const items = queued();
-    items.push({key: key || newKey(), url: "/api/v1/visits", repId, date, body,
-      name: card.querySelector("h3").textContent, before: card.dataset.state, tries: 0});
+    const item = {kind, key: key || newKey(), url, repId, date, body,
+      name: card.querySelector("h3").textContent, before: card.dataset.state, tries: 0};
+    items.push(item);
     saveQueue(items);
-    showQueued(card, Object.assign({}, body));
+    return item;
+  }
+
+  function enqueue(card, fields, key) {
+    const item = enqueueItem(card, "visit", "/api/v1/visits", fields, key);
+    showQueued(card, Object.assign({}, item.body));
   }
 
   function refusal(item, result) {
-    const what = {arrived: "Arrived", done: "Done", skipped: "Skip"}[item.body.status] ||
-      item.body.status;
-    if (result.status === 409) {
+    const what = item.kind === "touch" ?
+      ({call: "call", email: "e-mail", video: "video meeting"}[item.body.channel] ||
+        item.body.channel) :
+      ({arrived: "Arrived", done: "Done", skipped: "Skip"}[item.body.status] || item.body.status);
+    if (result.status === 409 && item.kind !== "touch") {
       return `${item.name}: your ${what} from offline was not saved: this stop was already ` +
         "recorded meanwhile (on another device, or by your manager). Reload to see it.";
     }
@@ -180,6 +194,7 @@
   }
 
   let draining = false;
+  let sending = null;  // the key of the change on its way to the server
 
   async function drainNow() {
     const problems = [];
@@ -190,15 +205,22 @@
         break;
       }
       const item = items[0];
+      sending = item.key;
       const result = await call("POST", item.url, item.body, undefined,
         {"Idempotency-Key": item.key});
+      sending = null;
       const card = cardFor(item);
       if (result.ok) {
         saveQueue(queued().filter((other) => other.key !== item.key));
         sent += 1;
         if (card) {
           markPending(card, queued().some((other) => cardFor(other) === card));
-          setState(card, result.data);
+          if (item.kind === "touch") {
+            card.dispatchEvent(new CustomEvent("fieldroute:touch-sent",
+              {bubbles: true, detail: result.data}));
+          } else {
+            setState(card, result.data);
+          }
         }
         continue;
       }
@@ -219,10 +241,14 @@
       problems.push(refusal(item, result));
       if (card) {
         markPending(card, false);
-        if (item.before) {
-          setState(card, {status: item.before});
+        if (item.kind === "touch") {
+          card.dispatchEvent(new CustomEvent("fieldroute:touch-refused", {bubbles: true}));
+        } else {
+          if (item.before) {
+            setState(card, {status: item.before});
+          }
+          card.dataset.conflict = "true";
         }
-        card.dataset.conflict = "true";
       }
     }
     if (problems.length) {
@@ -252,6 +278,37 @@
       draining = false;
     }
   }
+
+  // The queue as static/js/touches.js uses it for the "Call instead" list (the desk page has
+  // no queue: there a touch is sent or refused at once).
+  window.fieldrouteOutbox = Object.freeze({
+    // How many changes wait (a new one goes behind them).
+    waiting: () => queued().length,
+    // Queue a touch (`key`: the one a request already went out with); its key.
+    addTouch(card, body, key) {
+      const item = enqueueItem(card, "touch", "/api/v1/touches", body, key);
+      markPending(card, true);
+      drain();
+      return item.key;
+    },
+    // The touches waiting, each with its card on this page (or null).
+    touches: () => queued().filter((item) => item.kind === "touch")
+      .map((item) => ({key: item.key, body: item.body, card: cardFor(item)})),
+    // Take a waiting touch back; false if it is no longer waiting or is being sent now.
+    forget(key) {
+      const items = queued();
+      const item = items.find((other) => other.key === key);
+      if (!item || key === sending) {
+        return false;
+      }
+      saveQueue(items.filter((other) => other.key !== key));
+      const card = cardFor(item);
+      if (card) {
+        markPending(card, queued().some((other) => cardFor(other) === card));
+      }
+      return true;
+    },
+  });
 
   // Why a visit sent online was refused, in words for the rep rather than the API's.
   function failure(result) {
@@ -526,9 +583,12 @@
   }
 
   // What is still waiting shows on its card after a reload (the kept copy predates it).
+  // (A touch's card shows its words from static/js/touches.js.)
   for (const item of queued()) {
     const card = cardFor(item);
-    if (card) {
+    if (card && item.kind === "touch") {
+      markPending(card, true);
+    } else if (card) {
       showQueued(card, Object.assign({}, item.body));
     }
   }

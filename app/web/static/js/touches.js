@@ -4,7 +4,10 @@
 // double tap, or a repeat after a lost answer, logs it once) and the card shows what was logged
 // in place: no page reload. A touch logged on the wrong card is undone from the card ("Undo": the
 // touch is cancelled through PATCH /api/v1/visits/{id} and stops counting toward the account's
-// cadence). Text from the server or the rep is only ever set with textContent.
+// cadence). On the phone page a touch logged without a connection waits in the page's offline
+// queue (static/js/rep.js, `window.fieldrouteOutbox`) and is sent with the visits when the
+// connection returns; until then its Undo takes it off the queue. Text from the server or the
+// rep is only ever set with textContent.
 "use strict";
 
 (function () {
@@ -18,6 +21,7 @@
   const CHANNELS = {call: "Call", email: "E-mail", video: "Video meeting"};
   const channelName = (channel) => CHANNELS[channel] || channel;
   const left = document.getElementById("queue-left");
+  const outbox = window.fieldrouteOutbox;
 
   function newKey() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") {
@@ -65,23 +69,51 @@
     }
   }
 
-  function logged(card, touch) {
+  // What was logged (a touch from the API, or the body of one waiting to be sent).
+  function words(touch) {
+    return [`${channelName(touch.channel)} logged`, touch.outcome,
+      touch.next_step ? `next: ${touch.next_step}` : ""].filter(Boolean).join(" \u00b7 ");
+  }
+
+  // The card as logged, with one Undo: `data` goes on the button (what it undoes).
+  function shown(card, touch, data) {
     card.dataset.state = "touched";
-    const said = [`${channelName(touch.channel)} logged`, touch.outcome,
-      touch.next_step ? `next: ${touch.next_step}` : ""];
+    for (const old of card.querySelectorAll("button[data-touch=undo], button[data-touch=unqueue]")) {
+      old.remove();
+    }
     const result = card.querySelector(".touch-result");
-    result.textContent = said.filter(Boolean).join(" \u00b7 ");
+    result.textContent = words(touch);
     const undo = document.createElement("button");
     undo.type = "button";
     undo.className = "secondary";
-    undo.dataset.touch = "undo";
-    undo.dataset.visitId = String(touch.id);
-    undo.dataset.channel = touch.channel;
+    Object.assign(undo.dataset, data, {channel: touch.channel});
     undo.textContent = "Undo";
     undo.setAttribute("aria-label",
       `Undo the ${channelName(touch.channel)} logged with ${card.querySelector("h3").textContent}`);
     result.after(undo);
+  }
+
+  function logged(card, touch) {
+    shown(card, touch, {touch: "undo", visitId: String(touch.id)});
     countLeft(-1);
+  }
+
+  function waitingToSend(card, body, key) {
+    shown(card, body, {touch: "unqueue", key});
+  }
+
+  function unqueue(card, button) {
+    const name = card.querySelector("h3").textContent;
+    const channel = channelName(button.dataset.channel);
+    if (!outbox.forget(button.dataset.key)) {
+      say(`${name}: the ${channel.toLowerCase()} is being sent now; undo it once it shows ` +
+        "as logged.", true);
+      return;
+    }
+    button.remove();
+    card.dataset.state = "open";
+    card.querySelector(".touch-result").textContent = `${channel} undone`;
+    say(`${name}: ${channel.toLowerCase()} undone before it was sent.`, false);
   }
 
   async function undo(card, button) {
@@ -117,6 +149,12 @@
         body[field] = value;
       }
     }
+    if (outbox && (!navigator.onLine || outbox.waiting())) {
+      // Behind the changes already waiting, so they reach the server in the order tapped.
+      closeForm(card);
+      waitingToSend(card, body, outbox.addTouch(card, body));
+      return;
+    }
     // One key per form: a second tap while the first is on its way is the same touch.
     form.dataset.key = form.dataset.key || newKey();
     const button = form.querySelector("button[type=submit]");
@@ -126,6 +164,12 @@
       {"Idempotency-Key": form.dataset.key});
     button.disabled = false;
     const name = card.querySelector("h3").textContent;
+    if (result.status === 0 && outbox) {
+      closeForm(card);
+      // Sent with its key already: the server may have it; a repeat with the key is harmless.
+      waitingToSend(card, body, outbox.addTouch(card, body, form.dataset.key));
+      return;
+    }
     if (!result.ok) {
       say(`${name}: not logged: ${failure(result)}`, true);
       return;
@@ -149,7 +193,19 @@
         say("", false);
       } else if (button.dataset.touch === "undo") {
         undo(card, button);
+      } else if (button.dataset.touch === "unqueue") {
+        unqueue(card, button);
       }
+    });
+    // Sent from the phone's queue (static/js/rep.js), or refused there (it says why).
+    list.addEventListener("fieldroute:touch-sent", (event) => {
+      logged(event.target, event.detail);
+    });
+    list.addEventListener("fieldroute:touch-refused", (event) => {
+      const card = event.target;
+      card.querySelector("button[data-touch=unqueue]")?.remove();
+      card.dataset.state = "open";
+      card.querySelector(".touch-result").textContent = "";
     });
     list.addEventListener("submit", (event) => {
       if (!event.target.classList.contains("touch-form")) {
@@ -158,5 +214,12 @@
       event.preventDefault();
       send(list, event.target.closest(".call"), event.target);
     });
+  }
+
+  // What still waits on this phone shows on its card after a reload (the kept copy predates it).
+  for (const item of outbox ? outbox.touches() : []) {
+    if (item.card) {
+      waitingToSend(item.card, item.body, item.key);
+    }
   }
 })();
