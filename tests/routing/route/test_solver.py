@@ -219,28 +219,21 @@ def test_window_that_closes_before_anyone_can_arrive_is_outside_windows() -> Non
 
 
 def test_visit_that_costs_more_than_it_earns_is_not_worth_it() -> None:
-    # 2 x 10 km at 1 money/km = 20 money of travel for a visit worth 5.
-    p = problem(
-        [0, 10_000],
-        [vehicle(shift=(0, 100_000))],
-        [stop("small", 1, prize=5)],
-        costs=Costs(per_km=1.0),
-    )
-    plan = solved(p)
-    assert served(plan) == [[]]
-    assert reasons(plan) == {"small": Reason.NOT_WORTH_IT}
-    assert plan.net == 0
-
-
-def test_what_a_visit_earns_reads_to_the_cent() -> None:
+    # 2 x 10 km at 1 money/km = 20 money of travel for a visit worth 5.4321 (a value weighted by
+    # how overdue the account is: said to the cent).
     p = problem(
         [0, 10_000],
         [vehicle(shift=(0, 100_000))],
         [stop("small", 1, prize=5.4321)],
         costs=Costs(per_km=1.0),
     )
-    [left] = solved(p).unassigned
-    assert left.detail == "a visit earns 5.43; even as the only stop the detour costs 20.00"
+    plan = solved(p)
+    assert served(plan) == [[]]
+    assert reasons(plan) == {"small": Reason.NOT_WORTH_IT}
+    assert plan.unassigned[0].detail == (
+        "a visit earns 5.43; even as the only stop the detour costs 20.00"
+    )
+    assert plan.net == 0
 
 
 def test_profitable_visit_that_does_not_fit_the_day_is_no_time() -> None:
