@@ -1148,7 +1148,7 @@ def _evolved(
         if value < population[-1][0] and all(routes != kept for _, kept in population):
             population[-1] = (value, routes)
             population.sort(key=lambda member: member[0])
-    return min(population, key=lambda member: member[0])[1]
+    return population[0][1]
 
 
 def _parent(population: list[tuple[int, Routes]], rng: np.random.Generator) -> int:
@@ -1179,12 +1179,9 @@ def _spliced(
 
 def _starts(routes: Routes, s: _Static, fixed: _Fixed) -> list[list[int]]:
     """Each visit's earliest start, before the break or after it (feasible routes)."""
-    plan = _blank(s)
+    plan = _placed(routes, s, fixed)
     starts = []
     for v, nodes in enumerate(routes):
-        plan[0][v, : len(nodes)] = nodes
-        plan[1][v] = len(nodes)
-        _retime(v, *plan[:6], *fixed)
         # A day without a break keeps only the first state (see `_retime`).
         states = 1 if s.break_length[v] < 0 else 2
         starts.append([int(t) for t in plan[2][v, :states, : len(nodes)].min(axis=0)])
@@ -1223,6 +1220,17 @@ def _blank(s: _Static) -> _Plan:
     return _empty_plan(len(s.start), n_stops, max(1, min(n_stops, int(s.max_stops.max())) + 1))
 
 
+def _placed(routes: Sequence[Sequence[int]], s: _Static, fixed: _Fixed) -> _Plan:
+    """A plan of `routes` as they are (feasible routes), timed."""
+    plan = _blank(s)
+    for v, nodes in enumerate(routes):
+        plan[0][v, : len(nodes)] = nodes
+        plan[1][v] = len(nodes)
+        plan[6][list(nodes)] = v
+        _retime(v, *plan[:6], *fixed)
+    return plan
+
+
 def _annealed(
     plan: _Plan, s: _Static, fixed: _Fixed, hot: float, cold: float, until: float
 ) -> tuple[int, Routes]:
@@ -1255,15 +1263,9 @@ def _exchanges(routes: Routes, s: _Static, deadline: float) -> Routes:
     """`routes` (feasible) bettered by `_exchange` on each served stop in turn, pass after pass
     while one pays, until `deadline` (`time.monotonic()`)."""
     fixed = s.fixed()
-    n_vehicles, n_stops = len(routes), s.offered.shape[0]
-    width = max(1, min(n_stops, int(s.max_stops.max())) + 1)
-    plan = _empty_plan(n_vehicles, n_stops, width)
+    n_vehicles = len(routes)
+    plan = _placed(routes, s, fixed)
     route, length, where = plan[0], plan[1], plan[6]
-    for v, nodes in enumerate(routes):
-        route[v, : len(nodes)] = nodes
-        length[v] = len(nodes)
-        where[list(nodes)] = v
-        _retime(v, *plan[:6], *fixed)
     rng = np.random.default_rng(0)
     bettered = True
     while bettered and time.monotonic() < deadline:
