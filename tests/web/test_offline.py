@@ -295,7 +295,8 @@ def test_a_call_logged_in_a_dead_zone(phone: BrowserContext, today: Today) -> No
     assert first.get_attribute("data-state") == "touched"
     assert first.locator(".pending").inner_text() == "Waiting to send"
     assert _touches(today, int(first_id or 0)) == []
-    screenshot(page, "rep-call-offline-390x844")
+    size = page.viewport_size or {"width": 0, "height": 0}
+    screenshot(page, f"rep-call-offline-{size['width']}x{size['height']}")
 
     # Back online: sent once; the card's Undo now cancels the stored touch.
     phone.set_offline(False)

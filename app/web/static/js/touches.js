@@ -110,10 +110,17 @@
         "as logged.", true);
       return;
     }
-    button.remove();
-    card.dataset.state = "open";
-    card.querySelector(".touch-result").textContent = `${channel} undone`;
+    reopened(card, button, `${channel} undone`);
     say(`${name}: ${channel.toLowerCase()} undone before it was sent.`, false);
+  }
+
+  // The card open again (undone, or refused on sending), without `button`.
+  function reopened(card, button, said) {
+    if (button) {
+      button.remove();
+    }
+    card.dataset.state = "open";
+    card.querySelector(".touch-result").textContent = said;
   }
 
   async function undo(card, button) {
@@ -130,9 +137,7 @@
       say(`${name}: not undone: ${failure(result)}`, true);
       return;
     }
-    button.remove();
-    card.dataset.state = "open";
-    card.querySelector(".touch-result").textContent = `${channel} undone`;
+    reopened(card, button, `${channel} undone`);
     countLeft(1);
     say(`${name}: ${channel.toLowerCase()} undone; it no longer counts.`, false);
   }
@@ -202,10 +207,7 @@
       logged(event.target, event.detail);
     });
     list.addEventListener("fieldroute:touch-refused", (event) => {
-      const card = event.target;
-      card.querySelector("button[data-touch=unqueue]")?.remove();
-      card.dataset.state = "open";
-      card.querySelector(".touch-result").textContent = "";
+      reopened(event.target, event.target.querySelector("button[data-touch=unqueue]"), "");
     });
     list.addEventListener("submit", (event) => {
       if (!event.target.classList.contains("touch-form")) {
