@@ -147,7 +147,7 @@ def test_a_day_in_a_dead_zone(phone: BrowserContext, today: Today, traffic: Traf
     assert manifest.ok
     assert manifest.headers["content-type"].startswith("application/manifest+json")
     assert {icon["sizes"] for icon in manifest.json()["icons"]} >= {"192x192", "512x512"}
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     map_src = page.locator("#map").get_attribute("src") or ""
     tomorrow = page.locator("nav.days a.next").get_attribute("href") or ""
     _wait_kept(page, [page.url, live.url + map_src, live.url + tomorrow])
@@ -261,7 +261,7 @@ def test_a_call_logged_in_a_dead_zone(phone: BrowserContext, today: Today) -> No
     page = phone.new_page()
     sign_in(page, live, "rep_north_1", "/rep")
     page.locator("#calls").wait_for(state="attached")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     _wait_kept(page, [page.url])
 
     phone.set_offline(True)
