@@ -17,7 +17,6 @@ import asyncio
 import math
 import multiprocessing
 import os
-import pickle
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,8 +32,8 @@ from fastapi import FastAPI
 
 from app.core.config import Role, Settings
 from app.core.errors import AppError
-from routing.route.parallel import become_worker, stop_pool
-from routing.route.parallel import warm_up as warm_up_searches
+from app.core.solver_process import call_in_solver_process, start_solver_process
+from routing.route.parallel import stop_pool
 
 
 class TooManySolves(AppError):
@@ -183,24 +182,6 @@ async def admitted(app: FastAPI, user_id: int, settings: Settings) -> AsyncItera
 # --- the worker processes ------------------------------------------------------------------
 
 
-def _init_solve_worker(owner_pid: int, nice: int, search_workers: int) -> None:
-    become_worker(owner_pid, nice)
-    warm_up_searches(search_workers)
-
-
-def _call[T](work: Callable[..., T], args: tuple[Any, ...]) -> T:
-    """`work(*args)` in a worker; an error that would not survive the trip back becomes one that
-    does (a failure to unpickle it would break the pool for every solve)."""
-    try:
-        return work(*args)
-    except Exception as error:
-        try:
-            pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes, just made)
-        except Exception:
-            raise RuntimeError(f"{type(error).__name__}: {error}") from None
-        raise
-
-
 class SolverPool:
     """`max_concurrent_solves` worker processes, started from the event loop's thread (the
     kernel's parent-death signal follows the thread that forked, and that one lasts)."""
@@ -212,12 +193,13 @@ class SolverPool:
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(self._preload)
+        # The workers run `solver_process`'s functions: loaded by the server, not each worker.
+        context.set_forkserver_preload(["app.core.solver_process", *self._preload])
         size = self._settings.max_concurrent_solves
         executor = ProcessPoolExecutor(
             max_workers=size,
             mp_context=context,
-            initializer=_init_solve_worker,
+            initializer=start_solver_process,
             initargs=(os.getpid(), self._settings.solver_nice, self._settings.solver_workers),
         )
         # Fork them now, not in the first solve (nothing waits for them here).
@@ -227,12 +209,12 @@ class SolverPool:
 
     async def run[T](self, work: Callable[..., T], *args: Any) -> T:
         try:
-            future = self._executor.submit(_call, work, args)
+            future = self._executor.submit(call_in_solver_process, work, args)
         except (BrokenProcessPool, RuntimeError):
             # A worker died (killed, out of memory): start afresh for this and later solves.
             stop_pool(self._executor)
             self._executor = self._start()
-            future = self._executor.submit(_call, work, args)
+            future = self._executor.submit(call_in_solver_process, work, args)
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
