@@ -42,10 +42,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _alone_when_timed(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Set up before every other fixture of a test (the first autouse fixture of the root)."""
-    with one_at_a_time(alone=request.node.get_closest_marker("alone") is not None):
+def _beside_others(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test but an `alone` one shares the room from its setup to its teardown (set up
+    before every other fixture of a test: the first autouse fixture of the root)."""
+    if request.node.get_closest_marker("alone") is not None:
         yield
+        return
+    with one_at_a_time(alone=False):
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """An `alone` test has the room to itself while it runs; its setup and teardown (a server
+    started, a database filled: 20 s of the solver-lifecycle test's 30) go on beside the
+    others', which waited for them before."""
+    if item.get_closest_marker("alone") is None:
+        return (yield)
+    with one_at_a_time(alone=True):
+        return (yield)
 
 
 @pytest.fixture(autouse=True)

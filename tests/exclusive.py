@@ -4,9 +4,10 @@
 `@pytest.mark.alone` asserts how long something takes (the time limit holds on the largest
 request; a killed server's solver processes are gone within seconds): next to another test it
 would measure its neighbour. The processes share a reader-writer lock on two files: every test
-holds the room shared; an `alone` test holds it exclusively. The turnstile, taken by each test
-before the room, keeps a waiting `alone` test from being passed forever by the other process's
-next tests.
+holds the room shared; an `alone` test holds it exclusively while it runs (its setup and
+teardown, which it does not time, go on beside the others: `tests/conftest.py`). The turnstile,
+taken by each test before the room, keeps a waiting `alone` test from being passed forever by
+the other processes' next tests.
 """
 
 from __future__ import annotations
