@@ -106,7 +106,10 @@ beat: $(VENV)/.installed ## Run Celery beat, the nightly plan's schedule (needs 
 # processes that each test's app stops no longer leave their fork servers loading on). Four took 12 min but loaded
 # the machine so that a browser test's week plan timed out in CI (30 s). Three, on 2026-12-06,
 # same hour, quiet machine: 2,366 passed in 646 s against 787 s with two (the processes
-# together used about one core's time: they wait). Each process
+# together used about one core's time: they wait). Each test's app forks two solver processes,
+# which each imported FastAPI for nothing until a later session (a quarter of the suite's
+# processor time; app/core/solver_process.py): on a slower day (980-1,000 s in CI), 801 and
+# 693 s with it, 618 and 665 s without, quiet machine (a run's spread is 15%). Each process
 # has its own PostgreSQL database and Redis database (tests/backends.py); the tests that time
 # themselves run alone (tests/exclusive.py). TEST_PROCESSES=0: all in one process. The 25
 # slowest tests are listed before the summary: where the time goes, in every CI log. A test
