@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_schemathesis import fuzzed, role, test_the_api_keeps_its_contract
+from tests.api.test_schemathesis import fuzzed, role, schema, test_the_api_keeps_its_contract
 
 pytestmark = [pytest.mark.api, pytest.mark.slow]
 
 BACKEND = "postgresql"
 
-__all__ = ["fuzzed", "role", "test_the_api_keeps_its_contract"]
+__all__ = ["fuzzed", "role", "schema", "test_the_api_keeps_its_contract"]
