@@ -5,7 +5,6 @@ and a client."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,12 +16,12 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.core.clock import FixedClock, using
-from app.core.config import Environment, Settings
+from app.core.config import Settings
 from app.core.db import make_engine, make_session_factory
 from app.core.migrate import upgrade
 from app.main import create_app
-from app.models import Base
 from app.roads.build import build_roads
+from tests.apps import app_settings, empty_database
 from tests.backends import POSTGRES_URL, create_own_database
 from tests.exclusive import one_at_a_time
 from tests.moments import NOW
@@ -111,33 +110,14 @@ def postgres_engine() -> Iterator[Engine]:
 
 
 @pytest.fixture
-def database_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """SQLite unless a module asks for both backends with `pytestmark = ON_BOTH_BACKENDS`."""
-    backend = getattr(request, "param", "sqlite")
-    if backend == "sqlite":
-        path = tmp_path / "fieldroute.db"
-        shutil.copy(sqlite_template, path)
-        return f"sqlite:///{path}"
-    engine: Engine = request.getfixturevalue("postgres_engine")
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return engine.url.render_as_string(hide_password=False)
+    return empty_database(request, getattr(request, "param", "sqlite"), tmp_path)
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        environment=Environment.DEVELOPMENT,
-        database_url=database_url,
-        data_dir=tmp_path,
-        max_time_limit_s=2.0,
-        max_stops=50,
-        max_vehicles=5,
-        max_body_bytes=200_000,
-        max_concurrent_solves=2,
-        solver_workers=1,
-    )
+    return app_settings(database_url, tmp_path)
 
 
 @pytest.fixture

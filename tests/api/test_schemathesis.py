@@ -19,9 +19,7 @@ short (0.2 s).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -33,13 +31,12 @@ from schemathesis.checks import ensure_resource_availability, use_after_free
 from schemathesis.core.failures import FailureGroup
 from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from sqlalchemy import text
 
 from app.core.clock import FixedClock, using
 from app.core.config import Environment, Settings
 from app.core.db import make_engine, make_session_factory
 from app.main import create_app
-from app.models import Base
+from tests.apps import empty_database
 from tests.backends import BACKENDS
 from tests.moments import NOW
 from tests.seed import World, seed_world
@@ -60,21 +57,12 @@ PostgreSQL: a module of its own, so that `make test`'s processes run the two hal
 
 @pytest.fixture(scope="module")
 def fuzzed(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[FastAPI, World]]:
     folder = tmp_path_factory.mktemp("schemathesis")
     backend = request.module.BACKEND
     assert backend in BACKENDS
-    if backend == "sqlite":
-        path = folder / "fieldroute.db"
-        shutil.copy(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        engine = request.getfixturevalue("postgres_engine")  # skips without PostgreSQL
-        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-        with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        url = engine.url.render_as_string(hide_password=False)
+    url = empty_database(request, backend, folder)
     clock = FixedClock(NOW)
     settings_ = Settings(
         environment=Environment.DEVELOPMENT,
