@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
@@ -20,7 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.tokens import hash_token, issue_token
+from app.core.clock import FixedClock, using
 from app.core.config import Role
+from app.core.db import make_session_factory
+from app.main import create_app
 from app.models import (
     Account,
     ApiToken,
@@ -33,9 +37,10 @@ from app.models import (
     User,
     Visit,
 )
-from tests.backends import ON_BOTH_BACKENDS
-from tests.moments import TODAY_UTC
-from tests.seed import World
+from tests.apps import app_settings, empty_database
+from tests.backends import BACKENDS
+from tests.moments import NOW, TODAY_UTC
+from tests.seed import World, seed_world
 
 ROLES = ("admin", "manager_north", "manager_south", "rep_north_1", "inside_north", "none")
 TARGETS = ("north", "south")
@@ -614,23 +619,44 @@ def test_every_route_documents_itself_and_its_errors(app: FastAPI) -> None:
         assert 401 in route.responses, f"{key}: responses=error_responses(401, ...)"
 
 
-@ON_BOTH_BACKENDS
+@pytest.fixture(scope="module", params=BACKENDS)
+def probed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, Context]]:
+    """One app per backend for every route's test, as a server would serve them one after
+    another (an app per route would start 80 apps per backend)."""
+    folder = tmp_path_factory.mktemp("matrix")
+    clock = FixedClock(NOW)
+    app = create_app(app_settings(empty_database(request, request.param, folder), folder), clock)
+    # The engine is the app's once its lifespan has started: the items enter left to right.
+    with (
+        using(clock),
+        TestClient(app) as client,
+        make_session_factory(app.state.engine)() as session,
+    ):
+        world = seed_world(session)
+        session.commit()
+        yield client, Context(world, session)
+
+
+@pytest.mark.parametrize("route", list(EXPECTED), ids=lambda route: " ".join(route))
 def test_every_role_gets_exactly_the_expected_status(
-    client: TestClient, world: World, session: Session
+    probed: tuple[TestClient, Context], route: tuple[str, str]
 ) -> None:
-    ctx = Context(world, session)
+    client, ctx = probed
+    method, path = route
+    make, expected = EXPECTED[route]
     wrong: list[str] = []
-    for (method, path), (make, expected) in EXPECTED.items():
-        for role, (i, target) in itertools.product(ROLES, enumerate(TARGETS)):
-            probe = make(ctx, target)
-            headers = world.headers(role) if role != "none" else {}
-            content: dict[str, Any] = (
-                {"files": probe.files, "data": probe.form} if probe.files else {"json": probe.body}
+    for role, (i, target) in itertools.product(ROLES, enumerate(TARGETS)):
+        probe = make(ctx, target)
+        headers = ctx.world.headers(role) if role != "none" else {}
+        content: dict[str, Any] = (
+            {"files": probe.files, "data": probe.form} if probe.files else {"json": probe.body}
+        )
+        response = client.request(method, PREFIX + probe.path, headers=headers, **content)
+        if response.status_code != expected[role][i]:
+            wrong.append(
+                f"{method} {path} as {role} on {target}: {response.status_code} "
+                f"(expected {expected[role][i]}) {response.text[:120]}"
             )
-            response = client.request(method, PREFIX + probe.path, headers=headers, **content)
-            if response.status_code != expected[role][i]:
-                wrong.append(
-                    f"{method} {path} as {role} on {target}: {response.status_code} "
-                    f"(expected {expected[role][i]}) {response.text[:120]}"
-                )
     assert not wrong, "\n".join(wrong)
