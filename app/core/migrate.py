@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
@@ -27,15 +27,18 @@ MIGRATION_LOCK = 0x46524F55
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database behind `engine` up to `revision` (idempotent). On PostgreSQL the
     processes starting together (workers, replicas) take turns instead of racing."""
-    config = alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        current = frozenset(MigrationContext.configure(connection).get_current_heads())
-        if revision == "head" and current == _heads():
+        if revision == "head" and _at(connection) == _heads():
             return
+        config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def _at(connection: Connection) -> frozenset[str]:
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 @cache
