@@ -286,7 +286,7 @@ def test_its_timing_agrees_with_the_schedule_breaks_included(
     plan = sisr._empty_plan(len(d.vehicles), d.n_stops, d.n_stops + 1)
     plan[0][vehicle, : len(nodes)] = nodes
     plan[1][vehicle] = len(nodes)
-    holds = sisr._retime(vehicle, *plan[:6], *fixed)
+    holds = sisr._retime(vehicle, *plan[:7], *fixed)
     assert holds == (time_route(d, vehicle, nodes) is not None)
     if not holds or len(nodes) >= most:
         return
@@ -341,13 +341,95 @@ def test_a_stop_fits_to_the_second(lunch: bool, bound_by: str, service: int, fit
     plan = sisr._empty_plan(1, d.n_stops, d.n_stops + 1)
     plan[0][0, 0] = 0
     plan[1][0] = 1
-    assert sisr._retime(0, *plan[:6], *fixed)
+    assert sisr._retime(0, *plan[:7], *fixed)
     start = d.vehicles[0].start_node
     found = sisr._fits_between(1, 0, 0, 1, start, 0, plan[2], plan[3], *fixed)
     assert found == fits == (time_route(d, 0, [1, 0]) is not None)
     # The search's own check (written out for a day without a break): both places cost the
     # same, so the first that fits.
-    _, vehicle, position = sisr._best_insertion(1, 0.0, *plan[:4], plan[5], *fixed)
+    _, vehicle, position = sisr._best_insertion(1, 0.0, *plan[:4], *plan[5:7], *fixed)
     places = [i for i, nodes in enumerate([[1, 0], [0, 1]]) if time_route(d, 0, nodes)]
     assert (vehicle, position) == ((0, places[0]) if places else (-1, -1))
     assert (position == 0) == fits
+
+
+def _lateness(d: IntegerProblem, vehicle: int, nodes: list[int]) -> int:
+    """How late route `nodes` runs, in seconds: a visit that would start after its window
+    closes starts as it closes, and the difference adds up (the end of the shift too)."""
+    if not nodes:
+        return 0
+    spec = d.vehicles[vehicle]
+    here, t, late = spec.start_node, spec.shift_start, 0
+    for n in nodes:
+        opens, closes = d.windows[n][0]
+        t = max(t + int(d.travel[here, n]), opens)
+        late += max(0, t - closes)
+        t = min(t, closes) + int(d.service[n])
+        here = n
+    return late + max(0, t + int(d.travel[here, spec.end_node]) - spec.shift_end)
+
+
+def _arcs(d: IntegerProblem, vehicle: int, nodes: list[int]) -> tuple[int, int]:
+    """Route `nodes`' driving and the cost of its arcs (nothing for a route with no visit)."""
+    if not nodes:
+        return 0, 0
+    spec = d.vehicles[vehicle]
+    path = list(itertools.pairwise([spec.start_node, *nodes, spec.end_node]))
+    cost = d.arc_cost[spec.cost_class]
+    return sum(int(d.travel[a, b]) for a, b in path), sum(int(cost[a, b]) for a, b in path)
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(), st.integers(1, 1000), st.data())
+def test_with_a_price_on_lateness_an_insertion_is_priced_as_the_route_then_runs(
+    p: Problem, price: int, data: st.DataObject
+) -> None:
+    """A route drawn at random, on time or not, and a left-out stop put where it costs least:
+    the route's lateness before and after is what a visit by visit count gives, and the
+    insertion's price is the least over every place of every route (detour, less the prize,
+    plus the price of the lateness it adds), each counted here from scratch."""
+    p = replace(
+        p,
+        vehicles=tuple(replace(v, breaks=()) for v in p.vehicles),
+        stops=tuple(replace(s, windows=s.windows[:1]) for s in p.stops),
+    )
+    d = to_integer_problem(p)
+    static = sisr._static(d, frozenset())
+    assert static.warps()
+    offered = [n for n in range(d.n_stops) if static.offered[n]]
+    assume(offered)
+    u = data.draw(st.sampled_from(offered))
+    fixed = static.fixed(price)
+    plan = sisr._blank(static)
+    route, length, rtravel, rwarp, where = plan[0], plan[1], plan[5], plan[6], plan[7]
+    for v in range(len(d.vehicles)):
+        mine = [n for n in offered if n != u and where[n] < 0 and static.gain[n, v] >= 0]
+        nodes = data.draw(st.permutations(mine))
+        nodes = nodes[: data.draw(st.integers(0, min(len(nodes), int(static.max_stops[v]))))]
+        route[v, : len(nodes)] = nodes
+        length[v] = len(nodes)
+        where[nodes] = v
+        sisr._retime(v, *plan[:7], *fixed)
+        assert rwarp[v] == _lateness(d, v, nodes)
+    priced = []
+    for v in range(len(d.vehicles)):
+        nodes = list(route[v, : length[v]])
+        if static.gain[u, v] < 0 or len(nodes) >= static.max_stops[v]:
+            continue
+        for i in range(len(nodes) + 1):
+            after = [*nodes[:i], u, *nodes[i:]]
+            driving, cost = _arcs(d, v, after)
+            if driving > static.max_travel[v]:
+                continue
+            detour = cost - _arcs(d, v, nodes)[1]
+            added = _lateness(d, v, after) - _lateness(d, v, nodes)
+            priced.append(detour - int(static.gain[u, v]) + price * added)
+    delta, v, _ = sisr._best_insertion(u, 0.0, *plan[:4], *plan[5:7], *fixed)
+    if not priced:
+        assert v == -1
+        return
+    assert delta == min(priced)
+    assert sisr._insert_best(u, plan, fixed) == delta
+    v = where[u]
+    assert rwarp[v] == _lateness(d, v, list(route[v, : length[v]]))
+    assert rtravel[v] <= static.max_travel[v]
