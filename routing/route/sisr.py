@@ -218,7 +218,7 @@ class _Static:
 
     def fixed(self, penalty: int = 0) -> _Fixed:
         """What the compiled steps read, in the order of their parameters; `penalty`: the price
-        of a second of lateness (see `warps`), 0 where the steps keep every route on time."""
+        of a second of lateness (see `_Static.warps`), 0 where the steps keep every route on time."""
         return (
             self.travel, self.cost, self.cls, self.service, self.opens, self.closes,
             self.windows_from, self.gain, self.start, self.end, self.shift_start, self.shift_end,
@@ -339,7 +339,7 @@ def _retime_late(
     shift_end: NDArray[np.int64],
     max_travel: NDArray[np.int64],
 ) -> bool:
-    """`_retime` where a route may run late (see `warps`): a visit that would start after its
+    """`_retime` where a route may run late (see `_Static.warps`): a visit that would start after its
     window closes starts as it closes, and the difference is lateness (Vidal's time warp).
     Forward, per visit: its start (`early[v, 0]`) and the lateness up to it (`early[v, 1]`);
     backward, from each visit to the end of the day: the lateness if it starts by

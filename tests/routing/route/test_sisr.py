@@ -20,16 +20,20 @@ from tests.routing.route.test_feasibility import problems
 
 def _value(d: IntegerProblem, routes: list[list[int]] | tuple[tuple[int, ...], ...]) -> int:
     """What the plan earns less its arcs, in objective units (waiting free)."""
-    total = 0
-    for vehicle, nodes in enumerate(routes):
-        if not nodes:
-            continue
-        spec = d.vehicles[vehicle]
-        cost = d.arc_cost[spec.cost_class]
-        path = [spec.start_node, *nodes, spec.end_node]
-        total -= sum(int(cost[a, b]) for a, b in itertools.pairwise(path))
-        total += sum(d.prize_of(vehicle, n) for n in nodes)
-    return total
+    return sum(
+        sum(d.prize_of(vehicle, n) for n in nodes) - _arcs(d, vehicle, list(nodes))[1]
+        for vehicle, nodes in enumerate(routes)
+    )
+
+
+def _arcs(d: IntegerProblem, vehicle: int, nodes: list[int]) -> tuple[int, int]:
+    """Route `nodes`' driving and the cost of its arcs (nothing for a route with no visit)."""
+    if not nodes:
+        return 0, 0
+    spec = d.vehicles[vehicle]
+    path = list(itertools.pairwise([spec.start_node, *nodes, spec.end_node]))
+    cost = d.arc_cost[spec.cost_class]
+    return sum(int(d.travel[a, b]) for a, b in path), sum(int(cost[a, b]) for a, b in path)
 
 
 def _check(d: IntegerProblem, routes: tuple[tuple[int, ...], ...], inactive: set[int]) -> None:
@@ -367,16 +371,6 @@ def _lateness(d: IntegerProblem, vehicle: int, nodes: list[int]) -> int:
         t = min(t, closes) + int(d.service[n])
         here = n
     return late + max(0, t + int(d.travel[here, spec.end_node]) - spec.shift_end)
-
-
-def _arcs(d: IntegerProblem, vehicle: int, nodes: list[int]) -> tuple[int, int]:
-    """Route `nodes`' driving and the cost of its arcs (nothing for a route with no visit)."""
-    if not nodes:
-        return 0, 0
-    spec = d.vehicles[vehicle]
-    path = list(itertools.pairwise([spec.start_node, *nodes, spec.end_node]))
-    cost = d.arc_cost[spec.cost_class]
-    return sum(int(d.travel[a, b]) for a, b in path), sum(int(cost[a, b]) for a, b in path)
 
 
 @settings(max_examples=100, deadline=None)
