@@ -171,6 +171,8 @@ PRICE_STEP = 1.2
 PRICE_RANGE = 100.0
 """The price stays within this factor of where it started, either way."""
 _NO_LIMIT = 1 << 60
+_ANY_PLACE = 1 << 62
+"""A bound on `_best_insertion` that every place meets."""
 _LATE = 1 << 60
 """A time no route reaches: the state it stands for cannot be."""
 _EARLY = -(1 << 60)
@@ -591,9 +593,18 @@ def _fits_between(
 
 
 @njit(cache=True, inline="always")
+def _until_blink(blink: float) -> int:
+    """Positions checked before the next one skipped, each skipped with chance `blink`."""
+    if blink <= 0.0:
+        return _NO_LIMIT
+    return int(math.log(1.0 - np.random.random()) / math.log1p(-blink))
+
+
+@njit(cache=True, inline="always")
 def _best_insertion(
     u: int,
     blink: float,
+    bound: int,
     route: NDArray[np.int64],
     length: NDArray[np.int64],
     early: NDArray[np.int64],
@@ -619,13 +630,17 @@ def _best_insertion(
     break_length: NDArray[np.int64],
     penalty: NDArray[np.int64],
 ) -> tuple[int, int, int]:
-    """Cheapest feasible insertion of `u`: (change of the objective, vehicle, position), with
-    vehicle -1 where it fits nowhere."""
-    best = 1 << 62
+    """Cheapest feasible insertion of `u` that changes the objective by less than `bound`
+    (what the caller would take): (that change, vehicle, position), with vehicle -1 where no
+    place does. A tight bound lets most places lose on their detour alone."""
+    best = bound
     best_v = -1
     best_i = -1
     # Lateness is priced only on days where `_Static.warps`: no breaks, one window per stop.
     price = penalty[0]
+    # Positions until the next blink, drawn once per blink (geometric) rather than a draw per
+    # position: the same chance per position, at a hundredth of the draws.
+    to_blink = _until_blink(blink)
     for v in range(length.shape[0]):
         g = gain[u, v]
         if g < 0:
@@ -639,10 +654,18 @@ def _best_insertion(
         plain = break_length[v] < 0 and windows_from[u + 1] - windows_from[u] == 1
         w = windows_from[u]
         for i in range(n + 1):
-            if blink > 0.0 and np.random.random() < blink:
+            if to_blink == 0:
+                to_blink = _until_blink(blink)
                 continue
+            to_blink -= 1
             prev = start[v] if i == 0 else route[v, i - 1]
             nxt = end[v] if i == n else route[v, i]
+            detour = cost[c, prev, u] + cost[c, u, nxt] - (cost[c, prev, nxt] if n else 0) - g
+            # The detour first: most places lose on it alone, and the check of the times is
+            # dearer. Lateness only adds to it on a route that is on time (one that runs late,
+            # or misses a way, may get back time through `u`).
+            if detour >= best and (price == 0 or rwarp[v] == 0):
+                continue
             lateness = 0
             if price > 0:
                 # The lateness the visit adds (as `_retime_late` times it): the route's up to
@@ -695,9 +718,7 @@ def _best_insertion(
                 penalty,
             ):
                 continue
-            delta = (
-                cost[c, prev, u] + cost[c, u, nxt] - (cost[c, prev, nxt] if n else 0) - g + lateness
-            )
+            delta = detour + lateness
             if delta >= best:
                 continue
             extra = travel[prev, u] + travel[u, nxt] - (travel[prev, nxt] if n else 0)
@@ -779,12 +800,12 @@ def _fill(order: NDArray[np.int64], plan: _Plan, fixed: _Fixed) -> None:
     for u in order:
         if where[u] >= 0:
             continue
-        delta, v, i = _best_insertion(
-            u, 0.0, route, length, early, late, rtravel, rwarp, travel, cost, cls, service, opens,
-            closes, windows_from, gain, start, end, shift_start, shift_end, max_stops, max_travel,
-            break_min, break_max, break_length, penalty,
+        _, v, i = _best_insertion(
+            u, 0.0, 0, route, length, early, late, rtravel, rwarp, travel, cost, cls, service,
+            opens, closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
+            max_travel, break_min, break_max, break_length, penalty,
         )  # fmt: skip
-        if v >= 0 and delta < 0:
+        if v >= 0:
             _insert(
                 u, v, i, route, length, early, late, rcost, rtravel, rwarp, where, travel, cost,
                 cls, service, opens, closes, windows_from, gain, start, end, shift_start, shift_end,
@@ -962,10 +983,15 @@ def _steps(
         n_credited = 0
         for j in range(n_cand):
             u = candidates[order[j]]
+            # What the step takes: a place that pays, or on credit (see above) any place, or
+            # where routes may run late one that costs less than twice its prize.
+            bound = 0
+            if on_credit:
+                bound = _ANY_PLACE if penalty[0] == 0 else gain[u].max()
             delta, v, i = _best_insertion(
-                u, BLINK, route, length, early, late, rtravel, rwarp, travel, cost, cls, service,
-                opens, closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
-                max_travel, break_min, break_max, break_length, penalty,
+                u, BLINK, bound, route, length, early, late, rtravel, rwarp, travel, cost, cls,
+                service, opens, closes, windows_from, gain, start, end, shift_start, shift_end,
+                max_stops, max_travel, break_min, break_max, break_length, penalty,
             )  # fmt: skip
             if v < 0 or (
                 delta >= 0 and not (on_credit and (penalty[0] == 0 or delta < gain[u, v]))
@@ -1115,9 +1141,9 @@ def _exchange(
             if where[u] >= 0 or u == a or not offered[u]:
                 continue
             delta, v, _ = _best_insertion(
-                u, 0.0, route, length, early, late, rtravel, rwarp, travel, cost, cls, service,
-                opens, closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
-                max_travel, break_min, break_max, break_length, penalty,
+                u, 0.0, _ANY_PLACE, route, length, early, late, rtravel, rwarp, travel, cost, cls,
+                service, opens, closes, windows_from, gain, start, end, shift_start, shift_end,
+                max_stops, max_travel, break_min, break_max, break_length, penalty,
             )  # fmt: skip
             if v < 0:
                 continue
@@ -1136,10 +1162,12 @@ def _exchange(
                 u = fit[k]
                 if u == b:
                     continue
+                # Only a place that makes the pair better than the best exchange yet.
                 delta_u, vu, _ = _best_insertion(
-                    u, 0.0, route, length, early, late, rtravel, rwarp, travel, cost, cls, service,
-                    opens, closes, windows_from, gain, start, end, shift_start, shift_end,
-                    max_stops, max_travel, break_min, break_max, break_length, penalty,
+                    u, 0.0, best - out_delta - delta, route, length, early, late, rtravel, rwarp,
+                    travel, cost, cls, service, opens, closes, windows_from, gain, start, end,
+                    shift_start, shift_end, max_stops, max_travel, break_min, break_max,
+                    break_length, penalty,
                 )  # fmt: skip
                 if vu >= 0 and out_delta + delta + delta_u < best:
                     best, best_b, best_c = out_delta + delta + delta_u, b, u
@@ -1184,9 +1212,9 @@ def _insert_best(u: int, plan: _Plan, fixed: _Fixed) -> int:
         penalty,
     ) = fixed
     delta, v, i = _best_insertion(
-        u, 0.0, route, length, early, late, rtravel, rwarp, travel, cost, cls, service, opens,
-        closes, windows_from, gain, start, end, shift_start, shift_end, max_stops, max_travel,
-        break_min, break_max, break_length, penalty,
+        u, 0.0, _ANY_PLACE, route, length, early, late, rtravel, rwarp, travel, cost, cls,
+        service, opens, closes, windows_from, gain, start, end, shift_start, shift_end, max_stops,
+        max_travel, break_min, break_max, break_length, penalty,
     )  # fmt: skip
     _insert(
         u, v, i, route, length, early, late, rcost, rtravel, rwarp, where, travel, cost, cls,

@@ -351,7 +351,9 @@ def test_a_stop_fits_to_the_second(lunch: bool, bound_by: str, service: int, fit
     assert found == fits == (time_route(d, 0, [1, 0]) is not None)
     # The search's own check (written out for a day without a break): both places cost the
     # same, so the first that fits.
-    _, vehicle, position = sisr._best_insertion(1, 0.0, *plan[:4], *plan[5:7], *fixed)
+    _, vehicle, position = sisr._best_insertion(
+        1, 0.0, sisr._ANY_PLACE, *plan[:4], *plan[5:7], *fixed
+    )
     places = [i for i, nodes in enumerate([[1, 0], [0, 1]]) if time_route(d, 0, nodes)]
     assert (vehicle, position) == ((0, places[0]) if places else (-1, -1))
     assert (position == 0) == fits
@@ -381,7 +383,8 @@ def test_with_a_price_on_lateness_an_insertion_is_priced_as_the_route_then_runs(
     """A route drawn at random, on time or not, and a left-out stop put where it costs least:
     the route's lateness before and after is what a visit by visit count gives, and the
     insertion's price is the least over every place of every route (detour, less the prize,
-    plus the price of the lateness it adds), each counted here from scratch."""
+    plus the price of the lateness it adds), each counted here from scratch, and found only
+    where it is below the bound the search gives."""
     p = replace(
         p,
         vehicles=tuple(replace(v, breaks=()) for v in p.vehicles),
@@ -418,12 +421,64 @@ def test_with_a_price_on_lateness_an_insertion_is_priced_as_the_route_then_runs(
             detour = cost - _arcs(d, v, nodes)[1]
             added = _lateness(d, v, after) - _lateness(d, v, nodes)
             priced.append(detour - int(static.gain[u, v]) + price * added)
-    delta, v, _ = sisr._best_insertion(u, 0.0, *plan[:4], *plan[5:7], *fixed)
+    delta, v, _ = sisr._best_insertion(u, 0.0, sisr._ANY_PLACE, *plan[:4], *plan[5:7], *fixed)
     if not priced:
         assert v == -1
         return
     assert delta == min(priced)
+    # With a bound (what a caller would take), the same place where it is below, else none.
+    bound = data.draw(st.integers(delta - 2, delta + 2))
+    below, v_below, _ = sisr._best_insertion(u, 0.0, bound, *plan[:4], *plan[5:7], *fixed)
+    assert (below, v_below >= 0) == ((delta, True) if delta < bound else (bound, False))
     assert sisr._insert_best(u, plan, fixed) == delta
     v = where[u]
     assert rwarp[v] == _lateness(d, v, list(route[v, : length[v]]))
     assert rtravel[v] <= static.max_travel[v]
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(), st.data())
+def test_on_time_an_insertion_is_the_cheapest_place_where_the_route_holds(
+    p: Problem, data: st.DataObject
+) -> None:
+    """Routes drawn at random that hold (lunch breaks and split hours included) and a left-out
+    stop: its cheapest insertion is the least detour, less the prize, over every place where
+    `schedule` times the route with it, and found only where it is below the bound given."""
+    for k in range(len(p.vehicles)):
+        if data.draw(st.booleans()):
+            p = replace(p, vehicles=_with_lunch(p.vehicles, k, data))
+    d = to_integer_problem(p)
+    static = sisr._static(d, frozenset())
+    offered = [n for n in range(d.n_stops) if static.offered[n]]
+    assume(offered)
+    u = data.draw(st.sampled_from(offered))
+    fixed = static.fixed()
+    plan = sisr._blank(static)
+    route, length, where = plan[0], plan[1], plan[7]
+    for v in range(len(d.vehicles)):
+        mine = [n for n in offered if n != u and where[n] < 0 and static.gain[n, v] >= 0]
+        nodes = list(data.draw(st.permutations(mine)))
+        nodes = nodes[: data.draw(st.integers(0, min(len(nodes), int(static.max_stops[v]))))]
+        while nodes and time_route(d, v, nodes) is None:
+            nodes.pop()
+        route[v, : len(nodes)] = nodes
+        length[v] = len(nodes)
+        where[nodes] = v
+        assert sisr._retime(v, *plan[:7], *fixed)
+    costs = []
+    for v in range(len(d.vehicles)):
+        nodes = list(route[v, : length[v]])
+        if static.gain[u, v] < 0 or len(nodes) >= static.max_stops[v]:
+            continue
+        for i in range(len(nodes) + 1):
+            after = [*nodes[:i], u, *nodes[i:]]
+            driving, cost = _arcs(d, v, after)
+            if driving > static.max_travel[v] or time_route(d, v, after) is None:
+                continue
+            costs.append(cost - _arcs(d, v, nodes)[1] - int(static.gain[u, v]))
+    delta, v, _ = sisr._best_insertion(u, 0.0, sisr._ANY_PLACE, *plan[:4], *plan[5:7], *fixed)
+    assert (delta, v >= 0) == ((min(costs), True) if costs else (sisr._ANY_PLACE, False))
+    if costs:
+        bound = data.draw(st.integers(delta - 2, delta + 2))
+        below, v_below, _ = sisr._best_insertion(u, 0.0, bound, *plan[:4], *plan[5:7], *fixed)
+        assert (below, v_below >= 0) == ((delta, True) if delta < bound else (bound, False))
