@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -397,39 +398,20 @@ def test_with_a_price_on_lateness_an_insertion_is_priced_as_the_route_then_runs(
     assume(offered)
     u = data.draw(st.sampled_from(offered))
     fixed = static.fixed(price)
-    plan = sisr._blank(static)
+    plan = _drawn_plan(d, static, fixed, u, data, holding=False)
     route, length, rtravel, rwarp, where = plan[0], plan[1], plan[5], plan[6], plan[7]
     for v in range(len(d.vehicles)):
-        mine = [n for n in offered if n != u and where[n] < 0 and static.gain[n, v] >= 0]
-        nodes = data.draw(st.permutations(mine))
-        nodes = nodes[: data.draw(st.integers(0, min(len(nodes), int(static.max_stops[v]))))]
-        route[v, : len(nodes)] = nodes
-        length[v] = len(nodes)
-        where[nodes] = v
-        sisr._retime(v, *plan[:7], *fixed)
-        assert rwarp[v] == _lateness(d, v, nodes)
-    priced = []
-    for v in range(len(d.vehicles)):
-        nodes = list(route[v, : length[v]])
-        if static.gain[u, v] < 0 or len(nodes) >= static.max_stops[v]:
-            continue
-        for i in range(len(nodes) + 1):
-            after = [*nodes[:i], u, *nodes[i:]]
-            driving, cost = _arcs(d, v, after)
-            if driving > static.max_travel[v]:
-                continue
-            detour = cost - _arcs(d, v, nodes)[1]
-            added = _lateness(d, v, after) - _lateness(d, v, nodes)
-            priced.append(detour - int(static.gain[u, v]) + price * added)
+        assert rwarp[v] == _lateness(d, v, list(route[v, : length[v]]))
+    priced = [
+        detour - int(static.gain[u, v]) + price * (_lateness(d, v, after) - _lateness(d, v, nodes))
+        for v, nodes, after, detour in _places(d, static, plan, u)
+    ]
     delta, v, _ = sisr._best_insertion(u, 0.0, sisr._ANY_PLACE, *plan[:4], *plan[5:7], *fixed)
     if not priced:
         assert v == -1
         return
     assert delta == min(priced)
-    # With a bound (what a caller would take), the same place where it is below, else none.
-    bound = data.draw(st.integers(delta - 2, delta + 2))
-    below, v_below, _ = sisr._best_insertion(u, 0.0, bound, *plan[:4], *plan[5:7], *fixed)
-    assert (below, v_below >= 0) == ((delta, True) if delta < bound else (bound, False))
+    _check_bound(u, delta, plan, fixed, data)
     assert sisr._insert_best(u, plan, fixed) == delta
     v = where[u]
     assert rwarp[v] == _lateness(d, v, list(route[v, : length[v]]))
@@ -453,32 +435,70 @@ def test_on_time_an_insertion_is_the_cheapest_place_where_the_route_holds(
     assume(offered)
     u = data.draw(st.sampled_from(offered))
     fixed = static.fixed()
+    plan = _drawn_plan(d, static, fixed, u, data, holding=True)
+    costs = [
+        detour - int(static.gain[u, v])
+        for v, _, after, detour in _places(d, static, plan, u)
+        if time_route(d, v, after) is not None
+    ]
+    delta, v, _ = sisr._best_insertion(u, 0.0, sisr._ANY_PLACE, *plan[:4], *plan[5:7], *fixed)
+    assert (delta, v >= 0) == ((min(costs), True) if costs else (sisr._ANY_PLACE, False))
+    if costs:
+        _check_bound(u, delta, plan, fixed, data)
+
+
+def _drawn_plan(
+    d: IntegerProblem,
+    static: sisr._Static,
+    fixed: sisr._Fixed,
+    u: int,
+    data: st.DataObject,
+    *,
+    holding: bool,
+) -> sisr._Plan:
+    """Routes drawn at random from the offered stops but `u`, timed; with `holding`, each
+    loses its last visits until `schedule` times it."""
     plan = sisr._blank(static)
     route, length, where = plan[0], plan[1], plan[7]
     for v in range(len(d.vehicles)):
-        mine = [n for n in offered if n != u and where[n] < 0 and static.gain[n, v] >= 0]
+        mine = [
+            n
+            for n in range(d.n_stops)
+            if static.offered[n] and n != u and where[n] < 0 and static.gain[n, v] >= 0
+        ]
         nodes = list(data.draw(st.permutations(mine)))
         nodes = nodes[: data.draw(st.integers(0, min(len(nodes), int(static.max_stops[v]))))]
-        while nodes and time_route(d, v, nodes) is None:
+        while holding and nodes and time_route(d, v, nodes) is None:
             nodes.pop()
         route[v, : len(nodes)] = nodes
         length[v] = len(nodes)
         where[nodes] = v
-        assert sisr._retime(v, *plan[:7], *fixed)
-    costs = []
+        assert sisr._retime(v, *plan[:7], *fixed) or not holding
+    return plan
+
+
+def _places(
+    d: IntegerProblem, static: sisr._Static, plan: sisr._Plan, u: int
+) -> Iterator[tuple[int, list[int], list[int], int]]:
+    """Every place for `u` within its vehicle's driving limit: (vehicle, its route, the route
+    with `u`, the detour's cost), counted from scratch."""
+    route, length = plan[0], plan[1]
     for v in range(len(d.vehicles)):
-        nodes = list(route[v, : length[v]])
+        nodes = [int(n) for n in route[v, : length[v]]]
         if static.gain[u, v] < 0 or len(nodes) >= static.max_stops[v]:
             continue
         for i in range(len(nodes) + 1):
             after = [*nodes[:i], u, *nodes[i:]]
             driving, cost = _arcs(d, v, after)
-            if driving > static.max_travel[v] or time_route(d, v, after) is None:
-                continue
-            costs.append(cost - _arcs(d, v, nodes)[1] - int(static.gain[u, v]))
-    delta, v, _ = sisr._best_insertion(u, 0.0, sisr._ANY_PLACE, *plan[:4], *plan[5:7], *fixed)
-    assert (delta, v >= 0) == ((min(costs), True) if costs else (sisr._ANY_PLACE, False))
-    if costs:
-        bound = data.draw(st.integers(delta - 2, delta + 2))
-        below, v_below, _ = sisr._best_insertion(u, 0.0, bound, *plan[:4], *plan[5:7], *fixed)
-        assert (below, v_below >= 0) == ((delta, True) if delta < bound else (bound, False))
+            if driving <= static.max_travel[v]:
+                yield v, nodes, after, cost - _arcs(d, v, nodes)[1]
+
+
+def _check_bound(
+    u: int, delta: int, plan: sisr._Plan, fixed: sisr._Fixed, data: st.DataObject
+) -> None:
+    """With a bound (what a caller would take), `u`'s cheapest place (`delta`) is found where
+    it is below the bound, else none."""
+    bound = data.draw(st.integers(delta - 2, delta + 2))
+    below, v_below, _ = sisr._best_insertion(u, 0.0, bound, *plan[:4], *plan[5:7], *fixed)
+    assert (below, v_below >= 0) == ((delta, True) if delta < bound else (bound, False))
