@@ -993,9 +993,8 @@ def _steps(
                 service, opens, closes, windows_from, gain, start, end, shift_start, shift_end,
                 max_stops, max_travel, break_min, break_max, break_length, penalty,
             )  # fmt: skip
-            if v < 0 or (
-                delta >= 0 and not (on_credit and (penalty[0] == 0 or delta < gain[u, v]))
-            ):
+            # The bound leaves one more check: below this vehicle's prize, not only the best.
+            if v < 0 or (delta >= 0 and penalty[0] > 0 and delta >= gain[u, v]):
                 continue
             if delta >= 0:
                 credited[n_credited] = u
@@ -1458,7 +1457,7 @@ def _annealed(
     state = np.array([value, value, 0, 0, 0, 0, 0], dtype=np.int64)
     first = penalty
     if penalty > 0.0:
-        fixed = (*fixed[:-1], np.array([max(1, round(penalty))], dtype=np.int64))
+        fixed = s.fixed(max(1, round(penalty)))
         for v in range(len(length)):
             _retime(v, *plan[:7], *fixed)
     kept = tuple(a.copy() for a in plan)
