@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from routing import Break, Problem, TimeWindow, Vehicle
+from routing import Break, Costs, Problem, TimeWindow, TravelMatrix, Vehicle
 from routing.route import sisr
 from routing.route.integer_problem import UNREACHABLE, IntegerProblem, to_integer_problem
 from routing.route.schedule import time_route
@@ -416,6 +416,48 @@ def test_with_a_price_on_lateness_an_insertion_is_priced_as_the_route_then_runs(
     v = where[u]
     assert rwarp[v] == _lateness(d, v, list(route[v, : length[v]]))
     assert rtravel[v] <= static.max_travel[v]
+
+
+def test_with_a_price_on_lateness_a_stop_that_brings_a_late_route_back_on_time_pays() -> None:
+    """A to B takes 200 s on the direct road and 20 s through U (travel times need not keep
+    the triangle inequality: rounded, or one road closed one way), and B closes at 50, so the
+    route A, B runs 160 s late. Through U costs more to drive than U earns, but the 160 s it
+    gives back pay for it: a detour that does not pay alone must not rule out a place on a
+    route that runs late."""
+    from tests.routing.route import builders
+
+    seconds = np.array(
+        [[0, 10, 30, 15], [10, 0, 200, 10], [30, 200, 0, 10], [15, 10, 10, 0]], dtype=np.float64
+    )
+    metres = seconds.copy()
+    metres[1, 3] = metres[3, 1] = metres[2, 3] = metres[3, 2] = 1000.0
+    p = builders.problem(
+        [],
+        [builders.vehicle("a", shift=(0, 1000))],
+        [
+            builders.stop("A", 1),
+            builders.stop("B", 2, windows=[(0, 50)]),
+            builders.stop("U", 3, prize=0.1),
+        ],
+        costs=Costs(per_km=1.0),
+        matrix=TravelMatrix(durations_s=seconds, distances_m=metres),
+    )
+    d = to_integer_problem(p)
+    static = sisr._static(d, frozenset())
+    assert static.warps()
+    price = 1000
+    fixed = static.fixed(price)
+    plan = sisr._blank(static)
+    plan[0][0, :2] = [0, 1]
+    plan[1][0] = 2
+    plan[7][[0, 1]] = 0
+    sisr._retime(0, *plan[:7], *fixed)
+    assert plan[6][0] == _lateness(d, 0, [0, 1]) == 160
+    [(_, _, _, detour)] = [place for place in _places(d, static, plan, 2) if place[2] == [0, 2, 1]]
+    loss = detour - d.prize_of(0, 2)
+    assert loss > 0 > loss - price * 160
+    delta, v, i = sisr._best_insertion(2, 0.0, 0, *plan[:4], *plan[5:7], *fixed)
+    assert (delta, v, i) == (loss - price * 160, 0, 1)
 
 
 @settings(max_examples=100, deadline=None)
