@@ -14,7 +14,9 @@ user would try. Every answer is re-timed and valued by `judge` (earliest start, 
 which trusts no solver's own numbers; an infeasible answer counts as 0.
 
 Run: `python -m bench.field_day_peers [--sizes 300x1,300x2,300x4] [--seeds 1-3] [--limits 2,5]
-[--solvers fieldroute,pyvrp,vroom,fieldroute-search-only]`. `fieldroute` is the product's solve: on
+[--solvers fieldroute,pyvrp,vroom,fieldroute-search-only] [--solver-seeds 0]`. `--seeds` are the
+days; `--solver-seeds` the seeds every solver runs each day with (a row each): one seed's plan
+can be a lucky or an unlucky draw, for the peers as for Fieldroute. `fieldroute` is the product's solve: on
 days of 200 stops or more it starts from VROOM's plan (`routing.route.vroom_start`);
 `fieldroute-search-only` is the search without that start, printed, not counted.
 """
@@ -22,6 +24,7 @@ days of 200 stops or more it starts from VROOM's plan (`routing.route.vroom_star
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import sys
 import time
@@ -257,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         default="fieldroute,fieldroute-search-only,pyvrp,vroom",
         help="of " + ", ".join(SOLVERS),
     )
+    parser.add_argument("--solver-seeds", default="0", help="seeds each solver runs with, e.g. 0-3")
     args = parser.parse_args(argv)
     solvers = {name: SOLVERS[name] for name in args.solvers.split(",")}
     sizes = [tuple(int(x) for x in size.split("x")) for size in args.sizes.split(",")]
@@ -266,18 +270,21 @@ def main(argv: list[str] | None = None) -> int:
         fn(warm, 0.5, 0)
     print("instance        limit | " + " | ".join(f"{name:>24}" for name in solvers) + " | ratio")
     ratios: dict[float, list[float]] = {limit: [] for limit in limits}
+    totals = {limit: dict.fromkeys(solvers, 0.0) for limit in limits}
     below: list[str] = []
+    solver_seeds = _ranges(args.solver_seeds)
     for n_stops, n_reps in sizes:
-        for seed in _ranges(args.seeds):
+        for seed, solver_seed in itertools.product(_ranges(args.seeds), solver_seeds):
             day = peer_day(seed, n_stops, n_reps)
             for limit in limits:
                 cells, nets = [], {}
                 for name, fn in solvers.items():
                     started = time.perf_counter()
-                    routes = fn(day, limit, 0)
+                    routes = fn(day, limit, solver_seed)
                     wall = time.perf_counter() - started
                     ok, net, visits = judge(day, routes)
                     nets[name] = net if ok else 0.0
+                    totals[limit][name] += nets[name]
                     late = "" if wall <= limit + SLACK_S else " LATE"
                     flag = "ok " if ok else "INF"
                     cells.append(f"{net:9.1f} {visits:3d}v {wall:5.2f}s {flag}{late}")
@@ -286,13 +293,17 @@ def main(argv: list[str] | None = None) -> int:
                 ratio = nets.get("fieldroute", 0.0) / better if better > 0 else math.inf
                 ratios[limit].append(ratio)
                 name = f"{n_stops}x{n_reps} s{seed}"
+                if len(solver_seeds) > 1:
+                    name += f" r{solver_seed}"
                 if ratio < 1:
                     below.append(f"{name} {limit:g}s")
                 print(f"{name:<15} {limit:4.1f}s | " + " | ".join(cells) + f" | {ratio:.4f}")
     for limit, values in ratios.items():
         print(
             f"{limit:g} s: fieldroute / better peer: mean {sum(values) / len(values):.4f}, "
-            f"min {min(values):.4f}, below on {sum(r < 1 for r in values)} of {len(values)}"
+            f"min {min(values):.4f}, below on {sum(r < 1 for r in values)} of {len(values)}; "
+            "total net "
+            + ", ".join(f"{name} {total:,.1f}" for name, total in totals[limit].items())
         )
     print("below the better peer:", ", ".join(below) or "none")
     return 0
