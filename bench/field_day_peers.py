@@ -16,9 +16,10 @@ which trusts no solver's own numbers; an infeasible answer counts as 0.
 Run: `python -m bench.field_day_peers [--sizes 300x1,300x2,300x4] [--seeds 1-3] [--limits 2,5]
 [--solvers fieldroute,pyvrp,vroom,fieldroute-search-only] [--solver-seeds 0]`. `--seeds` are the
 days; `--solver-seeds` the seeds every solver runs each day with (a row each): one seed's plan
-can be a lucky or an unlucky draw, for the peers as for Fieldroute. `fieldroute` is the product's solve: on
-days of 200 stops or more it starts from VROOM's plan (`routing.route.vroom_start`);
-`fieldroute-search-only` is the search without that start, printed, not counted.
+can be a lucky or an unlucky draw, for the peers as for Fieldroute. `fieldroute` is the
+product's solve: on days of 200 stops or more it starts from VROOM's plan
+(`routing.route.vroom_start`); `fieldroute-search-only` is the search without that start,
+printed, not counted in the ratio.
 """
 
 from __future__ import annotations
@@ -274,9 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     below: list[str] = []
     solver_seeds = _ranges(args.solver_seeds)
     for n_stops, n_reps in sizes:
-        for seed, solver_seed in itertools.product(_ranges(args.seeds), solver_seeds):
+        for seed in _ranges(args.seeds):
             day = peer_day(seed, n_stops, n_reps)
-            for limit in limits:
+            for solver_seed, limit in itertools.product(solver_seeds, limits):
                 cells, nets = [], {}
                 for name, fn in solvers.items():
                     started = time.perf_counter()
