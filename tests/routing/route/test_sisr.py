@@ -447,11 +447,7 @@ def test_with_a_price_on_lateness_a_stop_that_brings_a_late_route_back_on_time_p
     assert static.warps()
     price = 1000
     fixed = static.fixed(price)
-    plan = sisr._blank(static)
-    plan[0][0, :2] = [0, 1]
-    plan[1][0] = 2
-    plan[7][[0, 1]] = 0
-    sisr._retime(0, *plan[:7], *fixed)
+    plan = sisr._placed(((0, 1),), static, fixed)
     assert plan[6][0] == _lateness(d, 0, [0, 1]) == 160
     [(_, _, _, detour)] = [place for place in _places(d, static, plan, 2) if place[2] == [0, 2, 1]]
     loss = detour - d.prize_of(0, 2)
